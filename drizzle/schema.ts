@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
+const moment = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const tenants = pgTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: moment("updated_at").notNull().defaultNow(),
+});
+
+/** A publishable api_key and a secret_key, stored only as SHA-256 hashes. */
+export const tenantKeys = pgTable(
+  "tenant_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    apiKeyHash: text("api_key_hash").notNull().unique(),
+    secretKeyHash: text("secret_key_hash").notNull().unique(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("tenant_keys_tenant_idx").on(table.tenantId)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    /** E.164; null once the user is deleted (personal data erased). */
+    phone: text("phone"),
+    email: text("email"),
+    roles: jsonb("roles").$type<string[]>().notNull(),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
+    disabled: boolean("disabled").notNull().default(false),
+    /** Access tokens issued before this instant are revoked (logout-all, disable, delete). */
+    tokensValidAfter: moment("tokens_valid_after"),
+    createdAt: createdAt(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+    deletedAt: moment("deleted_at"),
+  },
+  (table) => [
+    uniqueIndex("users_tenant_phone_live_idx").on(table.tenantId, table.phone).where(sql`${table.deletedAt} is null`),
+    index("users_tenant_created_idx").on(table.tenantId, table.createdAt, table.id),
+  ],
+);
+
+/** One sign-in: a refresh-token family that rotates on every use. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: moment("expires_at").notNull(),
+    revokedAt: moment("revoked_at"),
+    revokeReason: text("revoke_reason"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+    lastUsedAt: moment("last_used_at"),
+  },
+  (table) => [index("sessions_user_idx").on(table.userId)],
+);
+
+/** Every refresh token a session has had; only the newest unspent one is live. */
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    sessionId: text("session_id").notNull().references(() => sessions.id, { onDelete: "cascade" }),
+    generation: integer("generation").notNull(),
+    createdAt: createdAt(),
+    spentAt: moment("spent_at"),
+  },
+  (table) => [uniqueIndex("refresh_tokens_session_generation_idx").on(table.sessionId, table.generation)],
+);
+
+export type SigningKeyState = "next" | "current" | "retired";
+
+/** ES256 signing keys; the private half is AES-GCM encrypted under a worker secret. */
+export const signingKeys = pgTable(
+  "signing_keys",
+  {
+    kid: text("kid").primaryKey(),
+    state: text("state").$type<SigningKeyState>().notNull(),
+    publicJwk: jsonb("public_jwk").$type<Record<string, string>>().notNull(),
+    encryptedPrivateKey: text("encrypted_private_key").notNull(),
+    createdAt: createdAt(),
+    activatedAt: moment("activated_at"),
+    retiredAt: moment("retired_at"),
+    /** A retired key stays published until every token it signed has expired. */
+    publishUntil: moment("publish_until"),
+  },
+  (table) => [
+    uniqueIndex("signing_keys_one_current_idx").on(table.state).where(sql`${table.state} = 'current'`),
+    uniqueIndex("signing_keys_one_next_idx").on(table.state).where(sql`${table.state} = 'next'`),
+  ],
+);
+
+export interface DeliveryAttempt {
+  provider: string;
+  outcome: "accepted" | "transient_failure" | "permanent_failure";
+  messageId: string | null;
+  error: string | null;
+  at: string;
+}
+
+/** One code request and what the SMS providers did with it. The phone is kept only as a keyed hash. */
+export const otpRequests = pgTable(
+  "otp_requests",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    phoneHash: text("phone_hash").notNull(),
+    phoneCountry: text("phone_country"),
+    status: text("status").$type<"pending" | "sent" | "failed">().notNull(),
+    provider: text("provider"),
+    providerMessageId: text("provider_message_id"),
+    deliveryStatus: text("delivery_status"),
+    attempts: jsonb("attempts").$type<DeliveryAttempt[]>().notNull().default([]),
+    ip: text("ip"),
+    country: text("country"),
+    createdAt: createdAt(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+  },
+  (table) => [
+    index("otp_requests_tenant_created_idx").on(table.tenantId, table.createdAt),
+    index("otp_requests_provider_message_idx").on(table.provider, table.providerMessageId),
+  ],
+);
+
+/** Append-only. Never holds a code, token, key or secret. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    outcome: text("outcome").notNull(),
+    tenantId: text("tenant_id"),
+    userId: text("user_id"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    country: text("country"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    index("audit_events_tenant_created_idx").on(table.tenantId, table.createdAt, table.id),
+    index("audit_events_user_created_idx").on(table.userId, table.createdAt, table.id),
+  ],
+);

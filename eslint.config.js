@@ -1,0 +1,82 @@
+// @ts-check
+import tseslint from "typescript-eslint";
+
+const VENDOR_SDKS = ["@neondatabase/serverless", "@upstash/redis", "@upstash/redis/*", "drizzle-orm", "drizzle-orm/*", "aws4fetch"];
+
+/** @param {string[]} groups @param {string} message */
+const forbid = (groups, message) => ({ group: groups, message });
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      "@typescript-eslint/no-unnecessary-condition": "off",
+      "@typescript-eslint/no-confusing-void-expression": "off",
+      "@typescript-eslint/no-extraneous-class": "off",
+      "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "Named exports only; the one default export is a worker entry." }],
+    },
+  },
+  {
+    // Worker entries, config files and global setups are the only default exports.
+    files: ["workers/*/index.ts", "*.config.ts", "*.config.js", "test/support/global-*.ts", "test/support/build-*.ts"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+  {
+    // Import direction (STYLE.md): routes → services → ports ← adapters; only deps.ts knows both sides.
+    files: ["shared/**/*.ts"],
+    ignores: ["shared/adapters/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        forbid(["**/workers/**", "**/dev/**", "**/test/**"], "shared/ never imports a worker, the dev stack or tests."),
+        forbid(["**/adapters/**"], "Only a worker's deps.ts wires adapters."),
+        forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
+      ] }],
+    },
+  },
+  {
+    files: ["shared/adapters/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [forbid(["**/workers/**", "**/dev/**", "**/test/**"], "Adapters never import a worker, the dev stack or tests.")] }],
+    },
+  },
+  {
+    files: ["workers/issuer/**/*.ts"],
+    ignores: ["workers/issuer/deps.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        forbid(["**/workers/gate/**", "../gate/**"], "Workers never import each other."),
+        forbid(["**/shared/adapters/**"], "Only deps.ts wires adapters."),
+        forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
+      ] }],
+    },
+  },
+  {
+    files: ["workers/gate/**/*.ts"],
+    ignores: ["workers/gate/deps.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        forbid(["**/workers/issuer/**", "../issuer/**"], "Workers never import each other."),
+        forbid(["**/shared/adapters/**"], "Only deps.ts wires adapters."),
+        forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
+      ] }],
+    },
+  },
+  {
+    files: ["test/**/*.ts", "dev/**/*.ts", "bench/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-unsafe-return": "off",
+    },
+  },
+);

@@ -1,0 +1,90 @@
+import type { Failure } from "./failure";
+
+export interface ErrorResponse {
+  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 502 | 503;
+  readonly code: string;
+  readonly message: string;
+  readonly extra: Readonly<Record<string, unknown>>;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The one mapping from failures to HTTP. No `default` branch: a new reason that
+ * is not mapped here fails to compile. Messages are generic plain words; they
+ * never carry a token, code, key or phone number.
+ */
+export function failureResponse(failure: Failure): ErrorResponse {
+  switch (failure.reason) {
+    case "not_found":
+      return response(404, failure.reason, failure.message ?? "No such resource.");
+    case "method_not_allowed":
+      return response(405, failure.reason, "This method is not allowed on this resource.", {}, { Allow: failure.allow.join(", ") });
+    case "unsupported_media_type":
+      return response(415, failure.reason, "The body must be application/json.");
+    case "invalid_json":
+      return response(400, failure.reason, failure.message ?? "The body is not valid JSON.");
+    case "payload_too_large":
+      return response(413, failure.reason, `The body is larger than ${failure.limitBytes} bytes.`);
+    case "invalid_request":
+      return response(400, failure.reason, failure.message, { field: failure.field });
+    case "unauthorized":
+      return response(401, failure.reason, "Missing or wrong admin token.", {}, { "WWW-Authenticate": 'Bearer realm="portcullis-admin"' });
+    case "slug_taken":
+      return response(409, failure.reason, "A tenant with this slug already exists.");
+    case "invalid_api_key":
+      return response(401, failure.reason, "Missing or unknown API key.");
+    case "invalid_token":
+      return response(401, failure.reason, "The access token is missing, invalid or revoked.", {}, {
+        "WWW-Authenticate": bearerChallenge({ realm: "portcullis", error: "invalid_token", error_description: failure.description }),
+      });
+    case "insufficient_scope":
+      return response(403, failure.reason, "The access token lacks a required role.", {}, {
+        "WWW-Authenticate": bearerChallenge({ realm: "portcullis", error: "insufficient_scope", error_description: failure.description }),
+      });
+    case "invalid_phone":
+      return response(400, failure.reason, "The phone number is not valid.");
+    case "phone_not_allowed":
+      return response(403, failure.reason, "This phone number cannot be used to sign in.", { reason: failure.detail });
+    case "rate_limited":
+      return response(429, failure.reason, "Too many requests; try again later.", {}, retryAfter(failure.retryAfterSeconds));
+    case "sms_unavailable":
+      return response(502, failure.reason, "The code could not be sent; try again later.");
+    case "invalid_code":
+      return response(401, failure.reason, "The code is wrong.", { attempts_remaining: failure.attemptsRemaining });
+    case "code_expired":
+      return response(401, failure.reason, "There is no live code for this phone; request a new one.");
+    case "too_many_attempts":
+      return response(429, failure.reason, "Too many wrong codes.", {}, failure.retryAfterSeconds === null ? {} : retryAfter(failure.retryAfterSeconds));
+    case "invalid_grant":
+      return response(401, failure.reason, "The refresh token is unknown, expired or revoked.");
+    case "service_unavailable":
+      return response(503, failure.reason, "A dependency is unavailable; try again shortly.", {}, retryAfter(failure.retryAfterSeconds));
+  }
+}
+
+function response(
+  status: ErrorResponse["status"],
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): ErrorResponse {
+  return { status, code, message, extra, headers };
+}
+
+function retryAfter(seconds: number): Record<string, string> {
+  return { "Retry-After": String(Math.max(1, Math.ceil(seconds))) };
+}
+
+/**
+ * An RFC 6750 challenge. Values end up inside quoted strings, so quotes and
+ * backslashes are escaped and anything outside printable ASCII is dropped.
+ */
+export function bearerChallenge(params: Readonly<Record<string, string>>): string {
+  const parts = Object.entries(params).map(([name, value]) => `${name}="${quoteValue(value)}"`);
+  return `Bearer ${parts.join(", ")}`;
+}
+
+function quoteValue(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, "").replace(/(["\\])/g, "\\$1");
+}

@@ -1,0 +1,29 @@
+/**
+ * Every failure a client can cause, tagged by `reason`. The reasons are the
+ * contract's error codes; `failure-response.ts` maps each one to the wire.
+ */
+export type Failure =
+  | { readonly reason: "not_found"; readonly message?: string }
+  | { readonly reason: "method_not_allowed"; readonly allow: readonly string[] }
+  | { readonly reason: "unsupported_media_type" }
+  | { readonly reason: "invalid_json"; readonly message?: string }
+  | { readonly reason: "payload_too_large"; readonly limitBytes: number }
+  | { readonly reason: "invalid_request"; readonly field: string; readonly message: string }
+  | { readonly reason: "unauthorized" }
+  | { readonly reason: "slug_taken" }
+  | { readonly reason: "invalid_api_key" }
+  | { readonly reason: "invalid_token"; readonly description: string }
+  | { readonly reason: "insufficient_scope"; readonly description: string }
+  | { readonly reason: "invalid_phone" }
+  | { readonly reason: "phone_not_allowed"; readonly detail: PhoneRefusal }
+  | { readonly reason: "rate_limited"; readonly retryAfterSeconds: number }
+  | { readonly reason: "sms_unavailable" }
+  | { readonly reason: "invalid_code"; readonly attemptsRemaining: number }
+  | { readonly reason: "code_expired" }
+  | { readonly reason: "too_many_attempts"; readonly retryAfterSeconds: number | null }
+  | { readonly reason: "invalid_grant" }
+  | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number };
+
+export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk";
+
+export type FailureReason = Failure["reason"];

@@ -1,0 +1,53 @@
+/**
+ * Vitest global setup for the workerd projects: starts the stand-ins on free
+ * ports (in memory, or in front of a throwaway database on the real PostgreSQL
+ * and Redis when POSTGRES_URL / REDIS_URL are set), applies the migrations and
+ * provides the workers' bindings to the pool.
+ */
+import type { TestProject } from "vitest/node";
+import { resolveSecrets } from "../../dev/local-settings";
+import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
+import { throwawayDatabase, type Throwaway } from "./throwaway-database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    issuerBindings: Record<string, string>;
+    gateBindings: Record<string, string>;
+    smsSandboxUrl: string;
+    originUrl: string;
+  }
+}
+
+/** Loopback addresses the worker under test calls itself by; the pool never listens on them. */
+const ISSUER_URL = "http://issuer.test";
+const GATE_URL = "http://gate.test";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const secrets = resolveSecrets({}, {});
+  let database: Throwaway | undefined;
+  if (process.env.POSTGRES_URL) database = await throwawayDatabase(process.env.POSTGRES_URL);
+  const standIns = await startStandIns({
+    ports: { origin: 0, sms: 0, neon: 0, upstash: 0 },
+    secrets,
+    dataDir: undefined,
+    postgresUrl: database?.url,
+    redisUrl: process.env.REDIS_URL ? redisDatabase(process.env.REDIS_URL, project.name) : undefined,
+  });
+  const urls = { issuer: ISSUER_URL, gate: GATE_URL };
+  project.provide("issuerBindings", issuerVars(standIns, secrets, urls));
+  project.provide("gateBindings", gateVars(standIns, secrets, urls));
+  project.provide("smsSandboxUrl", standIns.sms.url);
+  project.provide("originUrl", standIns.origin.url);
+  return async () => {
+    await standIns.close();
+    await database?.drop();
+  };
+}
+
+/** Each project gets its own Redis database number, so parallel projects never see each other's keys. */
+function redisDatabase(url: string, projectName: string): string {
+  const parsed = new URL(url);
+  const index = projectName === "gate" ? 12 : 11;
+  parsed.pathname = `/${index}`;
+  return parsed.toString();
+}

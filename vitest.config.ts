@@ -1,0 +1,71 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { buildOutputDir } from "./dev/build";
+
+const WORKERD_TIMEOUTS = { testTimeout: 30_000, hookTimeout: 60_000 };
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "dev",
+          environment: "node",
+          include: ["test/dev/**/*.test.ts"],
+          ...WORKERD_TIMEOUTS,
+        },
+      },
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: inject("issuerBindings") },
+          })),
+        ],
+        test: {
+          name: "issuer",
+          include: ["test/workers/issuer/**/*.test.ts"],
+          globalSetup: ["./test/support/global-stack.ts"],
+          ...WORKERD_TIMEOUTS,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./workers/gate/wrangler.toml" },
+            miniflare: {
+              bindings: inject("gateBindings"),
+              // The real issuer, from the same bundle `wrangler deploy` would upload, behind the gate's service binding.
+              workers: [issuerAuxiliaryWorker(inject("issuerBindings"))],
+            },
+          })),
+        ],
+        test: {
+          name: "gate",
+          include: ["test/workers/gate/**/*.test.ts"],
+          globalSetup: ["./test/support/build-issuer.ts", "./test/support/global-stack.ts"],
+          ...WORKERD_TIMEOUTS,
+        },
+      },
+    ],
+  },
+});
+
+function issuerAuxiliaryWorker(bindings: Record<string, string>) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("./wrangler.toml");
+  return {
+    ...workerOptions,
+    name: "portcullis-issuer",
+    modules: true,
+    scriptPath: `${buildOutputDir("issuer")}/index.js`,
+    bindings: { ...workerOptions.bindings, ...bindings },
+  };
+}

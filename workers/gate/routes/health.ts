@@ -1,0 +1,16 @@
+import type { Hono } from "hono";
+import { healthHttpStatus } from "../../../shared/domain/health";
+import { resource, type AppEnv } from "../../../shared/http/create-app";
+import type { GateBindings } from "../app";
+import { checkGateHealth } from "../services/health";
+
+export const GATE_HEALTH_PATH = "/__gate/health";
+
+export function healthRoutes(app: Hono<AppEnv<GateBindings>>): void {
+  resource(app, GATE_HEALTH_PATH, {
+    GET: async (c) => {
+      const report = await checkGateHealth(c.get("deps").probes);
+      return c.json(report, healthHttpStatus(report.status), { "Cache-Control": "no-store" });
+    },
+  });
+}
