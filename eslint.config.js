@@ -48,7 +48,7 @@ export default tseslint.config(
   },
   {
     files: ["workers/issuer/**/*.ts"],
-    ignores: ["workers/issuer/deps.ts"],
+    ignores: ["workers/issuer/deps.ts", "workers/issuer/index.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
         forbid(["**/workers/gate/**", "../gate/**"], "Workers never import each other."),

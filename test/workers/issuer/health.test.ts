@@ -1,11 +1,51 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createIssuerApp } from "../../../workers/issuer/app";
+import { issuerDeps } from "../../../workers/issuer/deps";
 
 describe("GET /health", () => {
   it("reports every check up against the local stack", async () => {
     const response = await exports.default.fetch("http://issuer.test/health");
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toMatchObject({ status: "healthy", checks: { database: "up", redis: "up", keys: "up", sms: "up" } });
+    expect(body).toEqual({
+      status: "healthy",
+      version: expect.any(String),
+      checks: { database: "up", redis: "up", keys: "up", sms: "up" },
+      latency_ms: { database: expect.any(Number), redis: expect.any(Number) },
+    });
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+  });
+});
+
+describe("GET /health when a dependency is unreachable", () => {
+  // A closed loopback port: connections are refused, as when the server is stopped.
+  const unreachable = "http://127.0.0.1:9";
+
+  it("is degraded (207) with Redis down, and says which check failed", async () => {
+    const app = createIssuerApp(issuerDeps);
+    const response = await app.request("/health", {}, { ...env, UPSTASH_REDIS_REST_URL: unreachable });
+    expect(response.status).toBe(207);
+    const body = (await response.json()) as { status: string; checks: Record<string, string> };
+    expect(body.status).toBe("degraded");
+    expect(body.checks).toEqual({ database: "up", redis: "down", keys: "up", sms: "up" });
+  });
+
+  it("is unhealthy (503) with the database down, keys down with it", async () => {
+    const app = createIssuerApp(issuerDeps);
+    const response = await app.request("/health", {}, { ...env, NEON_FETCH_ENDPOINT: `${unreachable}/sql` });
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { status: string; checks: Record<string, string> };
+    expect(body.status).toBe("unhealthy");
+    expect(body.checks.database).toBe("down");
+    expect(body.checks.keys).toBe("down");
+  });
+
+  it("names no host, URL or secret in its body", async () => {
+    const app = createIssuerApp(issuerDeps);
+    const response = await app.request("/health", {}, { ...env, UPSTASH_REDIS_REST_URL: unreachable });
+    const text = await response.text();
+    expect(text).not.toMatch(/127\.0\.0\.1|http:|localhost/);
+    expect(text).not.toContain(env.ADMIN_TOKEN);
   });
 });

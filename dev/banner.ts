@@ -1,0 +1,47 @@
+import type { LocalPorts } from "./local-settings";
+import type { HealthSnapshot } from "./wait-for-health";
+
+export interface BannerInput {
+  readonly ports: LocalPorts;
+  readonly urls: { readonly issuer: string; readonly gate: string };
+  readonly adminToken: string;
+  readonly smsUrl: string;
+  readonly originUrl: string;
+  readonly issuerHealth: HealthSnapshot;
+  readonly gateHealth: HealthSnapshot;
+  readonly postgres: boolean;
+  readonly redis: boolean;
+}
+
+/** Ofcom's drama range: a valid UK mobile number that belongs to nobody. */
+export const WALKTHROUGH_PHONE = "+447700900123";
+
+export function printBanner(input: BannerInput): void {
+  const { urls } = input;
+  const phone = WALKTHROUGH_PHONE;
+  const field = (name: string) => `sed -n 's/.*"${name}":"\\([^"]*\\)".*/\\1/p'`;
+  const lines = [
+    "",
+    "Portcullis local stack is up (Ctrl-C stops everything; state is kept in .portcullis/).",
+    "",
+    `  issuer        ${urls.issuer}          health ${input.issuerHealth.status}`,
+    `  gate          ${urls.gate}          health ${input.gateHealth.status}`,
+    `  demo origin   ${input.originUrl}`,
+    `  SMS sandbox   ${input.smsUrl}          inbox: ${input.smsUrl}/messages?to=<E.164>`,
+    `  Neon (SQL)    http://127.0.0.1:${input.ports.neon}/sql   backend: ${input.postgres ? "PostgreSQL (POSTGRES_URL)" : "PGlite"}`,
+    `  Upstash       http://127.0.0.1:${input.ports.upstash}        backend: ${input.redis ? "Redis (REDIS_URL)" : "embedded"}`,
+    "",
+    `  ADMIN_TOKEN   ${input.adminToken}`,
+    "",
+    "Walkthrough (copy and paste into a shell):",
+    "",
+    `  ADMIN=${input.adminToken}`,
+    `  API_KEY=$(curl -s -X POST ${urls.issuer}/api/admin/tenants -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"name":"Demo","slug":"demo-'$RANDOM'"}' | ${field("api_key")})`,
+    `  curl -s -X POST ${urls.issuer}/api/auth/request -H "x-api-key: $API_KEY" -H 'Content-Type: application/json' -d '{"phone":"${phone}"}'; echo`,
+    `  CODE=$(curl -s '${input.smsUrl}/messages?to=%2B${phone.slice(1)}' | grep -o 'code is: [0-9]*' | head -n 1 | grep -o '[0-9]*$')`,
+    `  TOKEN=$(curl -s -X POST ${urls.issuer}/api/auth/verify -H "x-api-key: $API_KEY" -H 'Content-Type: application/json' -d '{"phone":"${phone}","code":"'$CODE'"}' | ${field("token")})`,
+    `  curl -s ${urls.gate}/hello -H "Authorization: Bearer $TOKEN"; echo`,
+    "",
+  ];
+  console.log(lines.join("\n"));
+}

@@ -1,0 +1,62 @@
+/**
+ * `npm run dev`: the whole stack on loopback with no accounts. Starts the
+ * stand-ins, applies migrations, writes the workers' .dev.vars, runs both
+ * workers under `wrangler dev` (workerd), waits for their health, and prints
+ * how to use it. Ctrl-C stops everything; state persists in .portcullis/.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatVarsFile, localPorts, readVarsFile, resolveSecrets } from "./local-settings";
+import { gateVars, issuerVars, startStandIns } from "./stack";
+import { printBanner } from "./banner";
+import { startWranglerDev, type WorkerProcess } from "./wrangler-dev";
+import { waitForHealth } from "./wait-for-health";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const dataDir = join(root, ".portcullis");
+const issuerVarsPath = join(root, ".dev.vars");
+const gateVarsPath = join(root, "workers", "gate", ".dev.vars");
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const ports = localPorts();
+  const secrets = resolveSecrets(readVarsFile(issuerVarsPath));
+  const standIns = await startStandIns({
+    ports,
+    secrets,
+    dataDir,
+    postgresUrl: process.env.POSTGRES_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+  });
+  const urls = { issuer: `http://127.0.0.1:${ports.issuer}`, gate: `http://127.0.0.1:${ports.gate}` };
+  const issuer = issuerVars(standIns, secrets, urls);
+  // .dev.vars keeps the generated secrets (DATABASE_PASSWORD and friends too) for the next run.
+  writeFileSync(issuerVarsPath, formatVarsFile("Written by `npm run dev`; keeps local secrets across restarts. Never commit.", { ...issuer, DATABASE_PASSWORD: secrets.DATABASE_PASSWORD, GATE_SIGNING_SECRET: secrets.GATE_SIGNING_SECRET }), { mode: 0o600 });
+  writeFileSync(gateVarsPath, formatVarsFile("Written by `npm run dev`. Never commit.", gateVars(standIns, secrets, urls)), { mode: 0o600 });
+
+  const persistTo = join(dataDir, "wrangler");
+  const workers: WorkerProcess[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await standIns.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  workers.push(startWranglerDev({ name: "issuer", root, config: "wrangler.toml", port: ports.issuer, persistTo, vars: { ISSUER_URL: urls.issuer } }));
+  workers.push(startWranglerDev({ name: "gate", root, config: "workers/gate/wrangler.toml", port: ports.gate, persistTo, vars: { ISSUER_URL: urls.issuer, ORIGIN_URL: standIns.origin.url } }));
+  for (const worker of workers) worker.onExit((code) => { if (!stopping) { console.error(`[dev] ${worker.name} exited (${code}); stopping`); void stop(1); } });
+
+  const [issuerHealth, gateHealth] = await Promise.all([waitForHealth(`${urls.issuer}/health`), waitForHealth(`${urls.gate}/__gate/health`)]);
+  printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL) });
+}
+
+main().catch((error: unknown) => {
+  console.error("[dev] failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,118 @@
+import { join } from "node:path";
+import { applyMigrations } from "../drizzle/migrate";
+import type { LocalSecrets } from "./local-settings";
+import { startNeonServer } from "./neon/server";
+import { createSqlBackend } from "./neon/sql-backend-factory";
+import { startDemoOrigin } from "./origin/server";
+import { startSmsSandbox, type SmsSandbox } from "./sms/server";
+import type { RunningServer } from "./support/http-server";
+import { startUpstashServer } from "./upstash/server";
+import { createRedisStore } from "./upstash/redis-store-factory";
+
+export const LOCAL_DATABASE_USER = "portcullis";
+export const LOCAL_DATABASE_NAME = "portcullis";
+export const LOCAL_SNS_REGION = "us-east-1";
+
+export interface StandInOptions {
+  readonly ports: { readonly origin: number; readonly sms: number; readonly neon: number; readonly upstash: number };
+  readonly secrets: LocalSecrets;
+  /** Where PGlite, the embedded Redis and the SMS inbox persist; in memory when undefined. */
+  readonly dataDir: string | undefined;
+  /** Real servers behind the stand-ins, when set. */
+  readonly postgresUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+}
+
+export interface StandIns {
+  readonly neon: RunningServer;
+  readonly upstash: RunningServer;
+  readonly sms: SmsSandbox;
+  readonly origin: RunningServer;
+  readonly databaseUrl: string;
+  readonly neonFetchEndpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts the four local stand-ins and applies the migrations through the Neon driver. */
+export async function startStandIns(options: StandInOptions): Promise<StandIns> {
+  const { secrets, dataDir } = options;
+  const started: RunningServer[] = [];
+  try {
+    const sqlBackend = await createSqlBackend({ postgresUrl: options.postgresUrl, dataDir: dataDir && join(dataDir, "pglite") });
+    const neon = await startNeonServer({
+      port: options.ports.neon,
+      backend: sqlBackend,
+      credentials: { user: LOCAL_DATABASE_USER, password: secrets.DATABASE_PASSWORD },
+    });
+    started.push(neon);
+    const store = await createRedisStore({ redisUrl: options.redisUrl, file: dataDir && join(dataDir, "upstash.json") });
+    const upstash = await startUpstashServer({ port: options.ports.upstash, token: secrets.UPSTASH_REDIS_REST_TOKEN, store });
+    started.push(upstash);
+    const sms = await startSmsSandbox({
+      port: options.ports.sms,
+      twilio: { accountSid: secrets.TWILIO_ACCOUNT_SID, authToken: secrets.TWILIO_AUTH_TOKEN, messagingServiceSid: secrets.TWILIO_MESSAGING_SERVICE_SID },
+      sns: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY, region: LOCAL_SNS_REGION },
+      inboxFile: dataDir && join(dataDir, "sms-inbox.json"),
+    });
+    started.push(sms);
+    const origin = await startDemoOrigin({ port: options.ports.origin });
+    started.push(origin);
+
+    const databaseUrl = `postgresql://${LOCAL_DATABASE_USER}:${encodeURIComponent(secrets.DATABASE_PASSWORD)}@localhost/${LOCAL_DATABASE_NAME}`;
+    const neonFetchEndpoint = `${neon.url}/sql`;
+    await applyMigrations(databaseUrl, neonFetchEndpoint);
+
+    return {
+      neon,
+      upstash,
+      sms,
+      origin,
+      databaseUrl,
+      neonFetchEndpoint,
+      close: async () => {
+        await Promise.allSettled(started.reverse().map((server) => server.close()));
+        await Promise.allSettled([sqlBackend.close(), store.close()]);
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(started.map((server) => server.close()));
+    throw error;
+  }
+}
+
+export interface WorkerUrls {
+  readonly issuer: string;
+  readonly gate: string;
+}
+
+/** The issuer's bindings for the local stack: every vendor URL points at a stand-in. */
+export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
+  return {
+    ISSUER_URL: urls.issuer,
+    ADMIN_TOKEN: secrets.ADMIN_TOKEN,
+    KEY_ENCRYPTION_SECRET: secrets.KEY_ENCRYPTION_SECRET,
+    OTP_HASH_SECRET: secrets.OTP_HASH_SECRET,
+    DATABASE_URL: standIns.databaseUrl,
+    NEON_FETCH_ENDPOINT: standIns.neonFetchEndpoint,
+    UPSTASH_REDIS_REST_URL: standIns.upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: secrets.UPSTASH_REDIS_REST_TOKEN,
+    TWILIO_ACCOUNT_SID: secrets.TWILIO_ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN,
+    TWILIO_MESSAGING_SERVICE_SID: secrets.TWILIO_MESSAGING_SERVICE_SID,
+    TWILIO_API_BASE: standIns.sms.url,
+    AWS_SNS_REGION: LOCAL_SNS_REGION,
+    AWS_ACCESS_KEY_ID: secrets.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: secrets.AWS_SECRET_ACCESS_KEY,
+    AWS_SNS_ENDPOINT: standIns.sms.url,
+  };
+}
+
+export function gateVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
+  return {
+    ISSUER_URL: urls.issuer,
+    ORIGIN_URL: standIns.origin.url,
+    UPSTASH_REDIS_REST_URL: standIns.upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: secrets.UPSTASH_REDIS_REST_TOKEN,
+    GATE_SIGNING_SECRET: secrets.GATE_SIGNING_SECRET,
+  };
+}

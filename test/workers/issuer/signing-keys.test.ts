@@ -1,0 +1,85 @@
+import { env, exports } from "cloudflare:workers";
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { JWKS_KV_KEY, kvJwksPublisher } from "../../../shared/adapters/kv/jwks-publisher";
+import { createDatabase } from "../../../shared/adapters/neon/database";
+import { neonSigningKeyStore } from "../../../shared/adapters/neon/signing-key-store";
+import { openSecret } from "../../../shared/crypto/key-encryption";
+import { SigningKeyService } from "../../../workers/issuer/services/signing-keys";
+
+const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
+
+function isolateLikeService(): SigningKeyService {
+  return new SigningKeyService({
+    store: neonSigningKeyStore(db),
+    publisher: kvJwksPublisher(env.JWKS_KV),
+    keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
+    now: () => new Date(),
+  });
+}
+
+async function keyCounts(): Promise<{ current: number; next: number }> {
+  const result = await db.execute<{ state: string; count: string }>(sql`select state, count(*)::text as count from signing_keys group by state`);
+  const byState = Object.fromEntries(result.rows.map((row) => [row.state, Number(row.count)]));
+  return { current: byState.current ?? 0, next: byState.next ?? 0 };
+}
+
+describe("GET /.well-known/jwks.json", () => {
+  it("publishes the current and the next key as public ES256 JWKs, cacheable", async () => {
+    const response = await exports.default.fetch("http://issuer.test/.well-known/jwks.json");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toMatch(/max-age=\d+/);
+    const jwks = (await response.json()) as { keys: Record<string, unknown>[] };
+    expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
+    for (const key of jwks.keys) {
+      expect(key).toEqual({ kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: expect.stringMatching(/^key_/), alg: "ES256", use: "sig" });
+      expect(key).not.toHaveProperty("d");
+    }
+  });
+
+  it("writes the same key set to KV for the gate", async () => {
+    const served = (await (await exports.default.fetch("http://issuer.test/.well-known/jwks.json")).json()) as { keys: { kid: string }[] };
+    const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
+    expect(inKv?.keys.map((key) => key.kid).sort()).toEqual(served.keys.map((key) => key.kid).sort());
+  });
+});
+
+describe("signing key installation", () => {
+  it("never mints two current keys when many isolates start at once (Postgres arbitrates)", async () => {
+    await db.execute(sql`delete from signing_keys`);
+    const services = Array.from({ length: 8 }, isolateLikeService);
+    const results = await Promise.all(services.map((service) => service.currentSigner()));
+    expect(new Set(results.map((signer) => signer.kid)).size).toBe(1);
+    expect(await keyCounts()).toEqual({ current: 1, next: 1 });
+  });
+
+  it("stores the private half sealed under KEY_ENCRYPTION_SECRET, bound to its kid", async () => {
+    await isolateLikeService().currentSigner();
+    const rows = await db.execute<{ kid: string; encrypted_private_key: string }>(sql`select kid, encrypted_private_key from signing_keys where state = 'current'`);
+    const row = rows.rows[0];
+    expect(row?.encrypted_private_key).toMatch(/^v1\./);
+    if (!row) return;
+    const opened = await openSecret(env.KEY_ENCRYPTION_SECRET, row.encrypted_private_key, row.kid);
+    expect(JSON.parse(opened ?? "{}")).toMatchObject({ kty: "EC", crv: "P-256", d: expect.any(String) });
+    expect(await openSecret("another-secret-that-is-long-enough-0000", row.encrypted_private_key, row.kid)).toBeNull();
+  });
+
+  it("repairs a KV copy that does not match the database", async () => {
+    await env.JWKS_KV.put(JWKS_KV_KEY, JSON.stringify({ keys: [{ kid: "key_stale" }] }));
+    const keys = await isolateLikeService().publishedKeys();
+    const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
+    expect(inKv?.keys.map((key) => key.kid).sort()).toEqual(keys.map((key) => key.kid).sort());
+  });
+
+  it("reports keys down when the secret cannot open the current key", async () => {
+    await isolateLikeService().currentSigner();
+    const wrongSecret = new SigningKeyService({
+      store: neonSigningKeyStore(db),
+      publisher: kvJwksPublisher(env.JWKS_KV),
+      keyEncryptionSecret: "a-different-secret-that-is-long-enough-00",
+      now: () => new Date(),
+    });
+    expect(await wrongSecret.keysUsable()).toBe(false);
+    expect(await isolateLikeService().keysUsable()).toBe(true);
+  });
+});
