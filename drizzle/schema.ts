@@ -163,3 +163,25 @@ export const auditEvents = pgTable(
     index("audit_events_user_created_idx").on(table.userId, table.createdAt, table.id),
   ],
 );
+
+/**
+ * Revocations waiting to reach the Upstash list. A revocation is written here in
+ * the same transaction as the session or user change; the row is deleted once
+ * Upstash has it, and replayed (cron, next revocation) while Upstash is down.
+ */
+export const revocationOutbox = pgTable(
+  "revocation_outbox",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").$type<"session" | "user">().notNull(),
+    subjectId: text("subject_id").notNull(),
+    /** For `user`: tokens issued before this instant are revoked. For `session`: when it was revoked. */
+    at: moment("at").notNull(),
+    /** The revocation list entry must live until every token it can match has expired. */
+    expiresAt: moment("expires_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("revocation_outbox_created_idx").on(table.createdAt)],
+);

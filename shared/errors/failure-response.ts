@@ -57,6 +57,8 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(429, failure.reason, "Too many wrong codes.", {}, failure.retryAfterSeconds === null ? {} : retryAfter(failure.retryAfterSeconds));
     case "invalid_grant":
       return response(401, failure.reason, "The refresh token is unknown, expired or revoked.");
+    case "user_disabled":
+      return response(403, failure.reason, "This account is disabled.");
     case "service_unavailable":
       return response(503, failure.reason, "A dependency is unavailable; try again shortly.", {}, retryAfter(failure.retryAfterSeconds));
   }

@@ -22,6 +22,7 @@ export type Failure =
   | { readonly reason: "code_expired" }
   | { readonly reason: "too_many_attempts"; readonly retryAfterSeconds: number | null }
   | { readonly reason: "invalid_grant" }
+  | { readonly reason: "user_disabled" }
   | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number };
 
 export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk";

@@ -9,6 +9,8 @@ export interface StoredSigningKey {
   readonly encryptedPrivateKey: string;
   /** For retired keys: when the last token they signed has expired. */
   readonly publishUntil: Date | null;
+  /** When it became the current key. */
+  readonly activatedAt: Date | null;
 }
 
 export interface NewSigningKey {
@@ -25,4 +27,10 @@ export interface SigningKeyStore {
    * Safe under concurrency: the database decides, so two isolates never both win.
    */
   installInitialKeys(current: NewSigningKey, next: NewSigningKey): Promise<void>;
+  /**
+   * Retires `expectedCurrent`, promotes `expectedNext` and installs `newNext`, in one
+   * transaction serialised by a database lock. When another rotation got there
+   * first the expected keys no longer match and nothing changes.
+   */
+  rotate(expectedCurrent: string, expectedNext: string, newNext: NewSigningKey, retiredPublishUntil: Date, now: Date): Promise<void>;
 }

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+/** The `typ` header of every access token (RFC 9068), which the gate and the issuer insist on. */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+/** Tolerated difference between our clock and a token's `iat`/`nbf`. */
+export const CLOCK_SKEW_SECONDS = 30;
+
+export const accessTokenClaimsSchema = z.strictObject({
+  iss: z.string().min(1),
+  aud: z.string().min(1),
+  sub: z.string().regex(/^usr_[0-9a-z]{26}$/),
+  tid: z.string().regex(/^tn_[0-9a-z]{26}$/),
+  sid: z.string().regex(/^ses_[0-9a-z]{26}$/),
+  roles: z.array(z.string().max(64)).max(20),
+  jti: z.string().min(1).max(64),
+  iat: z.number().int().nonnegative(),
+  exp: z.number().int().positive(),
+});
+
+export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;

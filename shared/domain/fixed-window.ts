@@ -1,0 +1,16 @@
+export interface WindowState {
+  readonly windowStart: number;
+  readonly count: number;
+}
+
+export type WindowDecision = { readonly allowed: true; readonly remaining: number } | { readonly allowed: false; readonly retryAfterMs: number };
+
+/** A fixed-window counter: at most `limit` hits per `windowMs`, the window starting at the first hit. */
+export function hitWindow(state: WindowState | null, now: number, limit: number, windowMs: number): { state: WindowState; decision: WindowDecision } {
+  const current = state && now - state.windowStart < windowMs ? state : { windowStart: now, count: 0 };
+  if (current.count >= limit) {
+    return { state: current, decision: { allowed: false, retryAfterMs: current.windowStart + windowMs - now } };
+  }
+  const next = { windowStart: current.windowStart, count: current.count + 1 };
+  return { state: next, decision: { allowed: true, remaining: limit - next.count } };
+}

@@ -1,0 +1,46 @@
+/**
+ * How revocations are written to the Upstash list and read back by the gate.
+ * Both sides import this module, so the format has one definition.
+ *
+ *   rv:s:<sid>   "1"                       expires with the last token the session could have
+ *   rv:u:<uid>   "<T>" (epoch seconds)     tokens of the user with iat < T are revoked
+ *   rv:log       sorted set, score = publish time (ms), member = "s|<sid>|<exp>" or "u|<uid>|<T>|<exp>"
+ *
+ * The per-key entries answer a strict per-request check; the log lets an
+ * isolate fetch only what changed since its last sync.
+ */
+export const REVOCATION_LOG_KEY = "rv:log";
+
+export function sessionKey(sessionId: string): string {
+  return `rv:s:${sessionId}`;
+}
+
+export function userKey(userId: string): string {
+  return `rv:u:${userId}`;
+}
+
+export type RevocationEntry =
+  | { readonly kind: "session"; readonly sessionId: string; readonly expiresAtSeconds: number }
+  | { readonly kind: "user"; readonly userId: string; readonly revokedBeforeSeconds: number; readonly expiresAtSeconds: number };
+
+export function encodeLogMember(entry: RevocationEntry): string {
+  return entry.kind === "session"
+    ? `s|${entry.sessionId}|${entry.expiresAtSeconds}`
+    : `u|${entry.userId}|${entry.revokedBeforeSeconds}|${entry.expiresAtSeconds}`;
+}
+
+export function decodeLogMember(member: string): RevocationEntry | null {
+  const parts = member.split("|");
+  if (parts[0] === "s" && parts.length === 3 && parts[1]) {
+    const expiresAtSeconds = Number(parts[2]);
+    return Number.isSafeInteger(expiresAtSeconds) ? { kind: "session", sessionId: parts[1], expiresAtSeconds } : null;
+  }
+  if (parts[0] === "u" && parts.length === 4 && parts[1]) {
+    const revokedBeforeSeconds = Number(parts[2]);
+    const expiresAtSeconds = Number(parts[3]);
+    return Number.isSafeInteger(revokedBeforeSeconds) && Number.isSafeInteger(expiresAtSeconds)
+      ? { kind: "user", userId: parts[1], revokedBeforeSeconds, expiresAtSeconds }
+      : null;
+  }
+  return null;
+}

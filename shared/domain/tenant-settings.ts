@@ -1,0 +1,91 @@
+import { getCountries } from "libphonenumber-js/max";
+import { z } from "zod";
+
+const COUNTRIES = new Set<string>(getCountries());
+const ROLE = /^[a-z0-9][a-z0-9_:.-]{0,63}$/;
+
+/** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
+export const tenantSettingsPatchSchema = z.strictObject({
+  otp_length: z.number().int().min(4).max(10),
+  otp_expiry_minutes: z.number().int().min(1).max(60),
+  max_otp_attempts: z.number().int().min(1).max(10),
+  rate_limit_per_hour: z.number().int().min(1).max(100),
+  voip_blocking: z.boolean(),
+  sms_branding: z.string().trim().min(1).max(30).regex(/^[^\u0000-\u001f\u007f]*$/, "no control characters"),
+  allowed_countries: z
+    .array(z.string().refine((code) => COUNTRIES.has(code), "not an ISO 3166 alpha-2 code of a country with phone numbers"))
+    .min(1)
+    .max(250)
+    .nullable(),
+  access_token_ttl_seconds: z.number().int().min(60).max(3600),
+  refresh_token_ttl_seconds: z.number().int().min(3600).max(7_776_000),
+  default_roles: z.array(z.string().regex(ROLE, "roles are lowercase letters, digits and _ : . -")).max(20),
+  cors_origins: z.array(z.string().refine(isOrigin, "an origin is scheme://host[:port] with no path")).max(20),
+  refresh_reuse_interval_seconds: z.number().int().min(0).max(60),
+  carrier_lookup: z.boolean(),
+  audience: z.string().min(1).max(200),
+}).partial();
+
+export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
+
+export interface TenantSettings {
+  readonly otp_length: number;
+  readonly otp_expiry_minutes: number;
+  readonly max_otp_attempts: number;
+  readonly rate_limit_per_hour: number;
+  readonly voip_blocking: boolean;
+  readonly sms_branding: string;
+  readonly allowed_countries: readonly string[] | null;
+  readonly access_token_ttl_seconds: number;
+  readonly refresh_token_ttl_seconds: number;
+  readonly default_roles: readonly string[];
+  readonly cors_origins: readonly string[];
+  readonly refresh_reuse_interval_seconds: number;
+  readonly carrier_lookup: boolean;
+  readonly audience: string;
+}
+
+export const FIXED_SETTING_DEFAULTS = {
+  otp_length: 6,
+  otp_expiry_minutes: 10,
+  max_otp_attempts: 5,
+  rate_limit_per_hour: 5,
+  voip_blocking: true,
+  allowed_countries: null,
+  access_token_ttl_seconds: 900,
+  refresh_token_ttl_seconds: 604_800,
+  default_roles: ["user"],
+  cors_origins: [],
+  refresh_reuse_interval_seconds: 0,
+  carrier_lookup: false,
+} as const satisfies Partial<TenantSettings>;
+
+/**
+ * A tenant stores only the settings it set; the rest follow their defaults,
+ * so `sms_branding` tracks the tenant's name and `audience` the deployment's
+ * default until either is set explicitly.
+ */
+export function resolveTenantSettings(stored: TenantSettingsPatch, context: { tenantName: string; defaultAudience: string }): TenantSettings {
+  return {
+    ...FIXED_SETTING_DEFAULTS,
+    sms_branding: context.tenantName.slice(0, 30),
+    audience: context.defaultAudience,
+    ...stripUndefined(stored),
+  };
+}
+
+/** The longest access-token lifetime any tenant may configure: bounds every revocation entry's TTL. */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,34 @@
+export interface UserRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly roles: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly disabled: boolean;
+  readonly tokensValidAfter: Date | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly deletedAt: Date | null;
+}
+
+export interface UserPage {
+  readonly users: readonly UserRecord[];
+  readonly nextCursor: string | null;
+}
+
+export interface UserChanges {
+  readonly roles?: readonly string[];
+  readonly disabled?: boolean;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  readonly email?: string | null;
+}
+
+export interface UserRepository {
+  /** The live user with this phone in this tenant, creating it when there is none; race-safe. */
+  findOrCreateByPhone(tenantId: string, phone: string, create: { id: string; roles: readonly string[] }): Promise<{ user: UserRecord; created: boolean }>;
+  find(id: string): Promise<UserRecord | null>;
+  list(filter: { tenantId?: string; phone?: string; limit: number; cursor: string | null }): Promise<UserPage>;
+  /** Changes profile fields, roles or re-enables; disabling and erasing go through the revocation store. */
+  update(id: string, changes: UserChanges): Promise<UserRecord | null>;
+}
