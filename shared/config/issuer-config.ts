@@ -6,6 +6,7 @@ export interface IssuerConfig {
   readonly defaultAudience: string;
   readonly adminToken: string;
   readonly keyEncryptionSecret: string;
+  readonly otpHashSecret: string;
   readonly database: { readonly url: string; readonly fetchEndpoint: string | undefined };
   readonly redis: { readonly url: string; readonly token: string };
   readonly sms: {
@@ -31,6 +32,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
     defaultAudience: requiredString(env, "DEFAULT_AUDIENCE"),
     adminToken: secretSetting(env, "ADMIN_TOKEN", 24),
     keyEncryptionSecret: secretSetting(env, "KEY_ENCRYPTION_SECRET"),
+    otpHashSecret: secretSetting(env, "OTP_HASH_SECRET"),
     database: { url: requiredString(env, "DATABASE_URL"), fetchEndpoint: optionalString(env, "NEON_FETCH_ENDPOINT") },
     redis: { url: urlSetting(env, "UPSTASH_REDIS_REST_URL"), token: requiredString(env, "UPSTASH_REDIS_REST_TOKEN") },
     sms: {

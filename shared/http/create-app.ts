@@ -1,5 +1,6 @@
 import { Hono, type Context, type Env } from "hono";
 import { routePath } from "hono/route";
+import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from "./dependency-outage";
 import { failureToResponse, internalErrorResponse } from "./error-body";
 import { requestId, type RequestIdVariables } from "./request-id";
 
@@ -13,13 +14,18 @@ export interface AppLogger {
 
 /**
  * A Hono app with the conventions both workers share: X-Request-Id on every
- * response, JSON errors, 404 for unknown routes and an opaque 500 for bugs.
+ * response, JSON errors, 404 for unknown routes, 503 when a dependency is
+ * unreachable and an opaque 500 for bugs.
  */
 export function createJsonApp<E extends Env>(logger: AppLogger): Hono<AppEnv<E>> {
   const app = new Hono<AppEnv<E>>();
   app.use(requestId);
   app.notFound(() => failureToResponse({ reason: "not_found" }));
   app.onError((error, c) => {
+    if (isDependencyOutage(error)) {
+      logger.error("dependency_unavailable", { request_id: c.get("requestId"), route: routePath(c), ...describeError(error) });
+      return failureToResponse({ reason: "service_unavailable", retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
+    }
     logger.error("unhandled_error", {
       request_id: c.get("requestId"),
       method: c.req.method,

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, or } from "drizzle-orm";
+import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { signingKeys } from "../../../drizzle/schema";
 import type { PublicSigningJwk } from "../../crypto/es256-keys";
 import type { NewSigningKey, SigningKeyStore, StoredSigningKey } from "../../ports/signing-key-store";
@@ -18,6 +18,7 @@ export function neonSigningKeyStore(db: Database): SigningKeyStore {
           publicJwk: row.publicJwk as unknown as PublicSigningJwk,
           encryptedPrivateKey: row.encryptedPrivateKey,
           publishUntil: row.publishUntil,
+          activatedAt: row.activatedAt,
         }),
       );
     },
@@ -38,5 +39,27 @@ export function neonSigningKeyStore(db: Database): SigningKeyStore {
           .onConflictDoNothing(),
       ]);
     },
+
+    async rotate(expectedCurrent, expectedNext, newNext, retiredPublishUntil, now) {
+      const at = now.toISOString();
+      await db.batch([
+        // Serialises rotations; each guarded statement below then sees the previous ones' effects.
+        db.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK})`),
+        db.execute(sql`
+          update signing_keys set state = 'retired', retired_at = ${at}::timestamptz, publish_until = ${retiredPublishUntil.toISOString()}::timestamptz
+          where kid = ${expectedCurrent} and state = 'current'
+            and exists (select 1 from signing_keys where kid = ${expectedNext} and state = 'next')`),
+        db.execute(sql`
+          update signing_keys set state = 'current', activated_at = ${at}::timestamptz
+          where kid = ${expectedNext} and state = 'next' and not exists (select 1 from signing_keys where state = 'current')`),
+        db.execute(sql`
+          insert into signing_keys (kid, state, public_jwk, encrypted_private_key, created_at)
+          select ${newNext.kid}, 'next', ${JSON.stringify(newNext.publicJwk)}::jsonb, ${newNext.encryptedPrivateKey}, ${at}::timestamptz
+          where not exists (select 1 from signing_keys where state = 'next')`),
+      ]);
+    },
   };
 }
+
+/** An arbitrary constant naming the rotation lock. */
+const ROTATION_LOCK = 0x506f7274;

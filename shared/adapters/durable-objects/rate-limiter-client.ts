@@ -1,0 +1,16 @@
+import type { WindowDecision } from "../../domain/fixed-window";
+import type { RateLimiter } from "../../ports/rate-limiter";
+import type { RateLimiter as RateLimiterObject } from "./rate-limiter";
+
+export class RateLimiterClient implements RateLimiter {
+  readonly #namespace: DurableObjectNamespace<RateLimiterObject>;
+
+  constructor(namespace: DurableObjectNamespace<RateLimiterObject>) {
+    this.#namespace = namespace;
+  }
+
+  async hit(key: string, limit: number, windowMs: number): Promise<WindowDecision> {
+    const stub = this.#namespace.get(this.#namespace.idFromName(key));
+    return await stub.hit({ limit, windowMs });
+  }
+}

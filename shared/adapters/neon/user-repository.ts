@@ -1,0 +1,84 @@
+import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { users } from "../../../drizzle/schema";
+import type { UserRecord, UserRepository } from "../../ports/user-repository";
+import { decodeCursor, encodeCursor } from "../../domain/page-cursor";
+import type { Database } from "./database";
+
+export function neonUserRepository(db: Database): UserRepository {
+  return {
+    async findOrCreateByPhone(tenantId, phone, create) {
+      // The partial unique index on (tenant_id, phone) among live users decides races:
+      // the loser's insert does nothing and it reads the winner's row.
+      const inserted = await db
+        .insert(users)
+        .values({ id: create.id, tenantId, phone, roles: [...create.roles], metadata: {}, createdAt: new Date() })
+        .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
+        .returning();
+      const created = inserted[0];
+      if (created) return { user: toRecord(created), created: true };
+      const [existing] = await db
+        .select()
+        .from(users)
+        .where(and(eq(users.tenantId, tenantId), eq(users.phone, phone), isNull(users.deletedAt)))
+        .limit(1);
+      if (!existing) throw new Error("user vanished between insert and select");
+      return { user: toRecord(existing), created: false };
+    },
+
+    async find(id) {
+      const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+      return row ? toRecord(row) : null;
+    },
+
+    async list(filter) {
+      const conditions: SQL[] = [isNull(users.deletedAt)];
+      if (filter.tenantId) conditions.push(eq(users.tenantId, filter.tenantId));
+      if (filter.phone) conditions.push(eq(users.phone, filter.phone));
+      const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
+      if (cursor) {
+        const before = or(lt(users.createdAt, cursor.createdAt), and(eq(users.createdAt, cursor.createdAt), lt(users.id, cursor.id)));
+        if (before) conditions.push(before);
+      }
+      const rows = await db
+        .select()
+        .from(users)
+        .where(and(...conditions))
+        .orderBy(desc(users.createdAt), desc(users.id))
+        .limit(filter.limit + 1);
+      const page = rows.slice(0, filter.limit).map(toRecord);
+      const last = page.at(-1);
+      return { users: page, nextCursor: rows.length > filter.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+    },
+
+    async update(id, changes) {
+      const [row] = await db
+        .update(users)
+        .set({
+          ...(changes.roles === undefined ? {} : { roles: [...changes.roles] }),
+          ...(changes.metadata === undefined ? {} : { metadata: { ...changes.metadata } }),
+          ...(changes.email === undefined ? {} : { email: changes.email }),
+          ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }),
+          updatedAt: new Date(),
+        })
+        .where(and(eq(users.id, id), isNull(users.deletedAt)))
+        .returning();
+      return row ? toRecord(row) : null;
+    },
+  };
+}
+
+function toRecord(row: typeof users.$inferSelect): UserRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    phone: row.phone,
+    email: row.email,
+    roles: row.roles,
+    metadata: row.metadata,
+    disabled: row.disabled,
+    tokensValidAfter: row.tokensValidAfter,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    deletedAt: row.deletedAt,
+  };
+}
