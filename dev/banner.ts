@@ -14,7 +14,7 @@ export interface BannerInput {
 }
 
 /** Ofcom's drama range: a valid UK mobile number that belongs to nobody. */
-export const WALKTHROUGH_PHONE = "+447700900123";
+export const WALKTHROUGH_PHONE = "+14155550123";
 
 export function printBanner(input: BannerInput): void {
   const { urls } = input;

@@ -1,19 +1,41 @@
+import type { Context } from "hono";
+import type { RequestContext } from "../../shared/domain/request-context";
 import { createJsonApp } from "../../shared/http/create-app";
 import { createLogger } from "../../shared/logging/logger";
 import type { IssuerDeps } from "./deps";
+import { adminRoutes } from "./routes/admin";
+import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { wellKnownRoutes } from "./routes/well-known";
+import { AuditRecorder } from "./services/audit-recorder";
 
-export type IssuerBindings = { Bindings: Env; Variables: { deps: IssuerDeps } };
+export type IssuerBindings = { Bindings: Env; Variables: { deps: IssuerDeps; context: RequestContext; audit: AuditRecorder } };
 
 /** The issuer's routes; `buildDeps` is the composition root (deps.ts), passed in so tests can swap it. */
 export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   const app = createJsonApp<IssuerBindings>(createLogger("issuer", "error"));
   app.use(async (c, next) => {
-    c.set("deps", buildDeps(c.env));
+    const deps = buildDeps(c.env);
+    const context = requestContext(c, c.get("requestId"));
+    const audit = new AuditRecorder(deps.auditLog, context, deps.logger);
+    c.set("deps", deps);
+    c.set("context", context);
+    c.set("audit", audit);
     await next();
+    // The response leaves only after its audit events are written (or the failure is logged).
+    await audit.flush();
   });
   healthRoutes(app);
   wellKnownRoutes(app);
+  adminRoutes(app);
+  authRoutes(app);
   return app;
+}
+
+function requestContext(c: Context, requestId: string): RequestContext {
+  const cf = (c.req.raw as Request & { cf?: { country?: unknown } }).cf;
+  const country = typeof cf?.country === "string" && /^[A-Z]{2}$/.test(cf.country) ? cf.country : null;
+  const ip = c.req.header("CF-Connecting-IP") ?? null;
+  const userAgent = c.req.header("User-Agent")?.slice(0, 512) ?? null;
+  return { requestId, ip: ip && /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : null, userAgent, country };
 }

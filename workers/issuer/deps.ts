@@ -1,12 +1,34 @@
+import { PhoneCodeGuardClient } from "../../shared/adapters/durable-objects/otp-guard-client";
+import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
+import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
 import { createDatabase, type Database } from "../../shared/adapters/neon/database";
 import { databaseProbe } from "../../shared/adapters/neon/database-probe";
+import { neonOtpRequestLog } from "../../shared/adapters/neon/otp-request-log";
+import { neonRevocationStore } from "../../shared/adapters/neon/revocation-store";
+import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
+import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
+import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
+import { snsSender } from "../../shared/adapters/sms/sns-sender";
+import { twilioSender } from "../../shared/adapters/sms/twilio-sender";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { redisProbe } from "../../shared/adapters/upstash/redis-probe";
+import { upstashRevocationList } from "../../shared/adapters/upstash/revocation-list";
 import { parseIssuerConfig, type IssuerConfig } from "../../shared/config/issuer-config";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../shared/domain/tenant-settings";
 import { createLogger, type Logger } from "../../shared/logging/logger";
+import type { AuditLog } from "../../shared/ports/audit-log";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
+import type { OtpGuard } from "../../shared/ports/otp-guard";
+import type { OtpRequestLog } from "../../shared/ports/otp-request-log";
+import type { RateLimiter } from "../../shared/ports/rate-limiter";
+import type { RevocationList } from "../../shared/ports/revocation-list";
+import type { RevocationStore } from "../../shared/ports/revocation-store";
+import type { SessionStore } from "../../shared/ports/session-store";
+import type { SmsSender } from "../../shared/ports/sms-sender";
+import type { TenantRepository } from "../../shared/ports/tenant-repository";
+import type { UserRepository } from "../../shared/ports/user-repository";
 import { SigningKeyService } from "./services/signing-keys";
 
 export interface IssuerDeps {
@@ -15,6 +37,17 @@ export interface IssuerDeps {
   readonly db: Database;
   readonly probes: { readonly database: DependencyProbe; readonly redis: DependencyProbe };
   readonly signingKeys: SigningKeyService;
+  readonly tenants: TenantRepository;
+  readonly users: UserRepository;
+  readonly sessions: SessionStore;
+  readonly revocations: RevocationStore;
+  readonly revocationList: RevocationList;
+  readonly auditLog: AuditLog;
+  readonly otpRequests: OtpRequestLog;
+  readonly otpGuard: OtpGuard;
+  readonly rateLimiter: RateLimiter;
+  /** In failover order (`SMS_PROVIDERS`), only those configured. */
+  readonly smsSenders: readonly SmsSender[];
 }
 
 const built = new WeakMap<Env, IssuerDeps>();
@@ -37,7 +70,26 @@ export function issuerDeps(env: Env): IssuerDeps {
       keyEncryptionSecret: config.keyEncryptionSecret,
       now: () => new Date(),
     }),
+    tenants: neonTenantRepository(db),
+    users: neonUserRepository(db),
+    sessions: neonSessionStore(db),
+    revocations: neonRevocationStore(db),
+    revocationList: upstashRevocationList(redis, MAX_ACCESS_TOKEN_TTL_SECONDS),
+    auditLog: neonAuditLog(db),
+    otpRequests: neonOtpRequestLog(db),
+    otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
+    rateLimiter: new RateLimiterClient(env.RATE_LIMITER),
+    smsSenders: smsSenders(config),
   };
   built.set(env, deps);
   return deps;
+}
+
+function smsSenders(config: IssuerConfig): SmsSender[] {
+  const senders: SmsSender[] = [];
+  for (const name of config.sms.providers) {
+    if (name === "twilio" && config.sms.twilio) senders.push(twilioSender(config.sms.twilio));
+    if (name === "sns" && config.sms.sns) senders.push(snsSender(config.sms.sns));
+  }
+  return senders;
 }

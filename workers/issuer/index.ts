@@ -1,8 +1,15 @@
 import { createIssuerApp } from "./app";
 import { issuerDeps } from "./deps";
+import { runScheduledMaintenance } from "./services/maintenance";
+
+export { PhoneCodeGuard } from "../../shared/adapters/durable-objects/phone-code-guard";
+export { RateLimiter } from "../../shared/adapters/durable-objects/rate-limiter";
 
 const app = createIssuerApp(issuerDeps);
 
 export default {
   fetch: app.fetch,
+  scheduled: (_controller, env, ctx) => {
+    ctx.waitUntil(runScheduledMaintenance(issuerDeps(env)));
+  },
 } satisfies ExportedHandler<Env>;

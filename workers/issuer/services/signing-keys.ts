@@ -1,6 +1,8 @@
 import { generateSigningKey, importPrivateSigningKey, type PublicSigningJwk } from "../../../shared/crypto/es256-keys";
 import { newId } from "../../../shared/crypto/ids";
 import { openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
+import { CLOCK_SKEW_SECONDS } from "../../../shared/domain/access-token-claims";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/tenant-settings";
 import type { JwksDocument, JwksPublisher } from "../../../shared/ports/jwks-publisher";
 import type { NewSigningKey, SigningKeyStore, StoredSigningKey } from "../../../shared/ports/signing-key-store";
 
@@ -18,23 +20,48 @@ export interface SigningKeyServiceDeps {
 
 const STATE_ORDER = { current: 0, next: 1, retired: 2 } as const;
 
+/**
+ * How long an isolate trusts its copy of the key set. A rotation promotes a key
+ * that has been published as `next` for far longer than this, so a stale copy
+ * never signs with a key the gate cannot know.
+ */
+export const KEY_CACHE_MS = 30_000;
+/** The scheduled rotation retires the current key after this long. */
+export const KEY_ROTATION_INTERVAL_MS = 30 * 24 * 60 * 60 * 1000;
+
 export class SigningKeyService {
   readonly #deps: SigningKeyServiceDeps;
   #signer: ActiveSigner | null = null;
+  #cached: { keys: StoredSigningKey[]; at: number } | null = null;
+  #kvChecked = false;
 
   constructor(deps: SigningKeyServiceDeps) {
     this.#deps = deps;
   }
 
-  /** The published keys, creating the first current and next key when there are none. */
-  async publishedKeys(): Promise<StoredSigningKey[]> {
-    const keys = await this.#deps.store.listPublished(this.#deps.now());
-    if (keys.some((key) => key.state === "current")) return keys;
-    await this.#deps.store.installInitialKeys(await this.#newKey(), await this.#newKey());
-    const installed = await this.#deps.store.listPublished(this.#deps.now());
-    // Whichever installer won, the gate learns the keys before any token is signed with them.
-    await this.#deps.publisher.publish(toJwks(installed));
-    return installed;
+  /**
+   * The published keys, creating the first current and next key when there are
+   * none. The first call in an isolate also makes sure KV holds the same set, so
+   * a KV write lost after an earlier change heals itself.
+   */
+  async publishedKeys(options: { fresh?: boolean } = {}): Promise<StoredSigningKey[]> {
+    const nowMs = this.#deps.now().getTime();
+    if (!options.fresh && this.#cached && nowMs - this.#cached.at < KEY_CACHE_MS) return this.#cached.keys;
+    let keys = await this.#deps.store.listPublished(this.#deps.now());
+    if (!keys.some((key) => key.state === "current")) {
+      await this.#deps.store.installInitialKeys(await this.#newKey(), await this.#newKey());
+      keys = await this.#deps.store.listPublished(this.#deps.now());
+      // Whichever installer won, the gate learns the keys before any token is signed with them.
+      await this.#deps.publisher.publish(toJwks(keys));
+      this.#kvChecked = true;
+    }
+    if (!this.#kvChecked) {
+      const inKv = await this.#deps.publisher.read();
+      if (!sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk))) await this.#deps.publisher.publish(toJwks(keys));
+      this.#kvChecked = true;
+    }
+    this.#cached = { keys, at: nowMs };
+    return keys;
   }
 
   async jwks(): Promise<JwksDocument> {
@@ -42,8 +69,8 @@ export class SigningKeyService {
   }
 
   /** The key that signs new tokens, decrypted once per isolate. */
-  async currentSigner(): Promise<ActiveSigner> {
-    const current = (await this.publishedKeys()).find((key) => key.state === "current");
+  async currentSigner(options: { fresh?: boolean } = {}): Promise<ActiveSigner> {
+    const current = (await this.publishedKeys(options)).find((key) => key.state === "current");
     if (!current) throw new Error("no current signing key after installation");
     if (this.#signer?.kid === current.kid) return this.#signer;
     const privateJwk = await openSecret(this.#deps.keyEncryptionSecret, current.encryptedPrivateKey, current.kid);
@@ -52,10 +79,39 @@ export class SigningKeyService {
     return this.#signer;
   }
 
+  /**
+   * Retires the current key, promotes the next (published since the last
+   * rotation) and publishes a new next key. Retired keys stay in the JWKS until
+   * every token they signed has expired.
+   */
+  async rotate(): Promise<{ current_kid: string; next_kid: string }> {
+    const keys = await this.publishedKeys({ fresh: true });
+    const current = keys.find((key) => key.state === "current");
+    const next = keys.find((key) => key.state === "next");
+    if (!current || !next) throw new Error("cannot rotate without a current and a next key");
+    const now = this.#deps.now();
+    const publishUntil = new Date(now.getTime() + (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
+    await this.#deps.store.rotate(current.kid, next.kid, await this.#newKey(), publishUntil, now);
+    const rotated = await this.publishedKeys({ fresh: true });
+    await this.#deps.publisher.publish(toJwks(rotated));
+    this.#signer = null;
+    const newCurrent = rotated.find((key) => key.state === "current");
+    const newNext = rotated.find((key) => key.state === "next");
+    if (!newCurrent || !newNext) throw new Error("rotation left no current or next key");
+    return { current_kid: newCurrent.kid, next_kid: newNext.kid };
+  }
+
+  /** True when the current key has signed for longer than the rotation interval. */
+  async rotationDue(): Promise<boolean> {
+    const current = (await this.publishedKeys({ fresh: true })).find((key) => key.state === "current");
+    const activatedAt = current?.activatedAt?.getTime() ?? this.#deps.now().getTime();
+    return this.#deps.now().getTime() - activatedAt >= KEY_ROTATION_INTERVAL_MS;
+  }
+
   /** Health: a current key exists and opens with the configured secret. */
   async keysUsable(): Promise<boolean> {
     try {
-      await this.currentSigner();
+      await this.currentSigner({ fresh: true });
       return true;
     } catch {
       return false;
@@ -72,4 +128,9 @@ export class SigningKeyService {
 export function toJwks(keys: readonly StoredSigningKey[]): JwksDocument {
   const ordered = [...keys].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]);
   return { keys: ordered.map((key): PublicSigningJwk => ({ ...key.publicJwk })) };
+}
+
+function sameKids(a: readonly { kid: string }[], b: readonly { kid: string }[]): boolean {
+  const kids = new Set(a.map((key) => key.kid));
+  return a.length === b.length && b.every((key) => kids.has(key.kid));
 }

@@ -1,0 +1,161 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { secretsEqual } from "../../../shared/crypto/constant-time";
+import { isId } from "../../../shared/crypto/ids";
+import { AUDIT_EVENT_TYPES } from "../../../shared/domain/audit-event-types";
+import { normalizePhone } from "../../../shared/domain/phone";
+import { tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
+import { resource, type AppEnv } from "../../../shared/http/create-app";
+import { failureToResponse } from "../../../shared/http/error-body";
+import { expectNoBody } from "../../../shared/http/json-body";
+import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
+import { validate } from "../../../shared/http/validate";
+import { err, ok } from "../../../shared/errors/result";
+import type { IssuerBindings } from "../app";
+import { addTenantKeyPair, createTenant, deleteTenantKeyPair, getTenant, updateTenant } from "../services/tenant-admin";
+import { deleteUser, getUser, listAudit, listUsers, revokeUserSessions, updateUser } from "../services/user-admin";
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const name = z.string().trim().min(1).max(100);
+const createTenantSchema = z.strictObject({ name, slug: z.string().regex(SLUG, "lowercase letters, digits and inner hyphens, at most 63"), settings: tenantSettingsPatchSchema.optional() });
+const updateTenantSchema = z.strictObject({ name: name.optional(), settings: tenantSettingsPatchSchema.optional() });
+const updateUserSchema = z.strictObject({
+  roles: z.array(z.string().regex(/^[a-z0-9][a-z0-9_:.-]{0,63}$/)).max(20).optional(),
+  disabled: z.boolean().optional(),
+  metadata: z.record(z.string().max(100), z.unknown()).optional(),
+});
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(200).optional(),
+};
+const usersQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), phone: z.string().max(40).optional(), ...pageQuery });
+const auditQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), user_id: z.string().max(64).optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
+
+/** Path ids are checked for shape before any query: a malformed id is simply not found. */
+function idParam(prefix: "tn" | "usr" | "key", value: string | undefined) {
+  return value !== undefined && isId(prefix, value) ? ok(value) : err({ reason: "not_found" as const });
+}
+
+export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  app.use("/api/admin/*", async (c, next) => {
+    const presented = bearerToken(c);
+    if (presented === null || !(await secretsEqual(presented, c.get("deps").config.adminToken))) return failureToResponse({ reason: "unauthorized" });
+    await next();
+    return undefined;
+  });
+
+  resource(app, "/api/admin/tenants", {
+    POST: async (c) => {
+      const input = await jsonInput(c, createTenantSchema);
+      if (!input.ok) return respond(input);
+      const deps = c.get("deps");
+      return respond(await createTenant({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), { ...input.value, settings: input.value.settings ?? {} }), 201);
+    },
+  });
+
+  resource(app, "/api/admin/tenants/:id", {
+    GET: async (c) => {
+      const id = idParam("tn", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      const deps = c.get("deps");
+      return respond(await getTenant({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, id.value));
+    },
+    PATCH: async (c) => {
+      const id = idParam("tn", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      const input = await jsonInput(c, updateTenantSchema);
+      if (!input.ok) return respond(input);
+      const deps = c.get("deps");
+      return respond(await updateTenant({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), id.value, stripUndefined(input.value)));
+    },
+  });
+
+  resource(app, "/api/admin/tenants/:id/keys", {
+    POST: async (c) => {
+      const id = idParam("tn", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
+      const deps = c.get("deps");
+      return respond(await addTenantKeyPair({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), id.value), 201);
+    },
+  });
+
+  resource(app, "/api/admin/tenants/:id/keys/:keyId", {
+    DELETE: async (c) => {
+      const id = idParam("tn", c.req.param("id"));
+      const keyId = idParam("key", c.req.param("keyId"));
+      if (!id.ok) return respond(id);
+      if (!keyId.ok) return respond(keyId);
+      const deps = c.get("deps");
+      return noContent(await deleteTenantKeyPair({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), id.value, keyId.value));
+    },
+  });
+
+  resource(app, "/api/admin/users", {
+    GET: async (c) => {
+      const query = validate(usersQuery, c.req.query(), "query");
+      if (!query.ok) return respond(query);
+      let phone: string | undefined;
+      if (query.value.phone !== undefined) {
+        const normalized = normalizePhone(query.value.phone);
+        if (!normalized.ok) return respond(err({ reason: "invalid_phone" }));
+        phone = normalized.value.e164;
+      }
+      return respond(await listUsers(c.get("deps"), { tenantId: query.value.tenant_id, phone, limit: query.value.limit, cursor: query.value.cursor ?? null }));
+    },
+  });
+
+  resource(app, "/api/admin/users/:id", {
+    GET: async (c) => {
+      const id = idParam("usr", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      return respond(await getUser(c.get("deps"), id.value));
+    },
+    PATCH: async (c) => {
+      const id = idParam("usr", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      const input = await jsonInput(c, updateUserSchema);
+      if (!input.ok) return respond(input);
+      return respond(await updateUser(c.get("deps"), c.get("audit"), id.value, stripUndefined(input.value)));
+    },
+    DELETE: async (c) => {
+      const id = idParam("usr", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      return noContent(await deleteUser(c.get("deps"), c.get("audit"), id.value));
+    },
+  });
+
+  resource(app, "/api/admin/users/:id/revoke-sessions", {
+    POST: async (c) => {
+      const id = idParam("usr", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
+      return respond(await revokeUserSessions(c.get("deps"), c.get("audit"), id.value));
+    },
+  });
+
+  resource(app, "/api/admin/audit", {
+    GET: async (c) => {
+      const query = validate(auditQuery, c.req.query(), "query");
+      if (!query.ok) return respond(query);
+      return respond(await listAudit(c.get("deps"), { tenantId: query.value.tenant_id, userId: query.value.user_id, type: query.value.type, limit: query.value.limit, cursor: query.value.cursor ?? null }));
+    },
+  });
+
+  resource(app, "/api/admin/keys/rotate", {
+    POST: async (c) => {
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
+      const deps = c.get("deps");
+      const rotated = await deps.signingKeys.rotate();
+      c.get("audit").record("signing_key.rotated", "success", { details: { ...rotated, by: "admin" } });
+      return respond(ok(rotated));
+    },
+  });
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}

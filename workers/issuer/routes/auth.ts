@@ -1,0 +1,152 @@
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import { sha256Hex } from "../../../shared/crypto/hashing";
+import { resolveTenantSettings } from "../../../shared/domain/tenant-settings";
+import { resource, type AppEnv } from "../../../shared/http/create-app";
+import { failureToResponse } from "../../../shared/http/error-body";
+import { expectNoBody } from "../../../shared/http/json-body";
+import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { Failure } from "../../../shared/errors/failure";
+import type { IssuerBindings } from "../app";
+import type { IssuerDeps } from "../deps";
+import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
+import { introspect } from "../services/introspection";
+import { requestCode, verifyCode, type SignInDeps, type SignInTenant } from "../services/phone-sign-in";
+import { getProfile, logout, logoutAll, updateProfile } from "../services/profile";
+import { refreshSession } from "../services/refresh";
+import { corsHeaders, preflight } from "./cors";
+
+type AuthContext = Context<AppEnv<IssuerBindings>>;
+
+const phone = z.string().min(1).max(64);
+const requestSchema = z.strictObject({ phone });
+const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10}$/, "4 to 10 digits") });
+const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(512) });
+const introspectSchema = z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() });
+const profileSchema = z.strictObject({
+  email: z.email().max(254).nullable().optional(),
+  metadata: z.record(z.string().max(100), z.unknown()).optional(),
+});
+
+/** Introspection is server-to-server and authenticated by the secret key, so it is not counted per client IP. */
+const IP_LIMIT_EXEMPT = new Set(["/api/auth/introspect"]);
+
+export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  app.use("/api/auth/*", async (c, next) => {
+    if (c.req.method === "OPTIONS") return preflight(c);
+    if (!IP_LIMIT_EXEMPT.has(c.req.path)) {
+      const { config, rateLimiter } = c.get("deps");
+      const decision = await rateLimiter.hit(`ip:${c.get("context").ip ?? "unknown"}`, config.rateLimit.max, config.rateLimit.windowMs);
+      if (!decision.allowed) {
+        c.get("audit").record("auth.rate_limited", "blocked", { details: { limit: "client_ip" } });
+        return failureToResponse({ reason: "rate_limited", retryAfterSeconds: decision.retryAfterMs / 1000 });
+      }
+    }
+    await next();
+    for (const [name, value] of Object.entries(await corsHeaders(c))) c.res.headers.set(name, value);
+    return undefined;
+  });
+
+  resource(app, "/api/auth/request", {
+    POST: (c) =>
+      withTenant(c, async (tenant) => {
+        const input = await jsonInput(c, requestSchema);
+        if (!input.ok) return respond(input);
+        return respond(await requestCode(signInDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, input.value.phone), 202);
+      }),
+  });
+
+  resource(app, "/api/auth/verify", {
+    POST: (c) =>
+      withTenant(c, async (tenant) => {
+        const input = await jsonInput(c, verifySchema);
+        if (!input.ok) return respond(input);
+        return respond(await verifyCode(signInDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, input.value));
+      }),
+  });
+
+  resource(app, "/api/auth/refresh", {
+    POST: (c) =>
+      withTenant(c, async (tenant) => {
+        const input = await jsonInput(c, refreshSchema);
+        if (!input.ok) return respond(input);
+        const deps = c.get("deps");
+        return respond(await refreshSession({ ...deps, issuer: deps.config.issuerUrl }, c.get("audit"), tenant, input.value.refresh_token));
+      }),
+  });
+
+  resource(app, "/api/auth/logout", {
+    POST: (c) =>
+      withAccessToken(c, async (auth) => {
+        const body = await expectNoBody(c);
+        if (!body.ok) return respond(body);
+        return noContent(await logout(c.get("deps"), c.get("audit"), auth));
+      }),
+  });
+
+  resource(app, "/api/auth/logout-all", {
+    POST: (c) =>
+      withAccessToken(c, async (auth) => {
+        const body = await expectNoBody(c);
+        if (!body.ok) return respond(body);
+        return noContent(await logoutAll(c.get("deps"), c.get("audit"), auth));
+      }),
+  });
+
+  resource(app, "/api/auth/me", {
+    GET: (c) => withAccessToken(c, (auth) => Promise.resolve(respond(ok(getProfile(auth))))),
+    PATCH: (c) =>
+      withAccessToken(c, async (auth) => {
+        const input = await jsonInput(c, profileSchema);
+        if (!input.ok) return respond(input);
+        return respond(await updateProfile(c.get("deps"), c.get("audit"), auth, input.value));
+      }),
+  });
+
+  resource(app, "/api/auth/introspect", {
+    POST: async (c) => {
+      const tenant = await tenantBySecretKey(c);
+      if (!tenant.ok) return respond(tenant);
+      const input = await jsonInput(c, introspectSchema);
+      if (!input.ok) return respond(input);
+      const deps = c.get("deps");
+      return respond(ok(await introspect(accessTokenAuthDeps(deps), tenant.value.tenant.id, input.value.token)));
+    },
+  });
+}
+
+function signInDeps(deps: IssuerDeps): SignInDeps {
+  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl };
+}
+
+export function accessTokenAuthDeps(deps: IssuerDeps) {
+  return { ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience };
+}
+
+/** The publishable key in `x-api-key` names the tenant; missing or unknown is `401 invalid_api_key`. */
+async function withTenant(c: AuthContext, handler: (tenant: SignInTenant) => Promise<Response>): Promise<Response> {
+  const key = c.req.header("x-api-key");
+  if (!key || key.length > 128) return failureToResponse({ reason: "invalid_api_key" });
+  const deps = c.get("deps");
+  const tenant = await deps.tenants.findByKeyHash("api", await sha256Hex(key));
+  if (!tenant) return failureToResponse({ reason: "invalid_api_key" });
+  return handler({ tenant, settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience }) });
+}
+
+async function withAccessToken(c: AuthContext, handler: (auth: AuthenticatedToken) => Promise<Response>): Promise<Response> {
+  const token = bearerToken(c);
+  if (token === null) return failureToResponse({ reason: "invalid_token", description: "missing access token" });
+  const auth = await authenticateAccessToken(accessTokenAuthDeps(c.get("deps")), token, new Date());
+  if (!auth.ok) return failureToResponse({ reason: "invalid_token", description: auth.error === "expired" ? "token expired" : "invalid or revoked token" });
+  return handler(auth.value);
+}
+
+async function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, Failure>> {
+  const key = bearerToken(c);
+  if (key === null) return err({ reason: "invalid_api_key" });
+  const deps = c.get("deps");
+  const tenant = await deps.tenants.findByKeyHash("secret", await sha256Hex(key));
+  if (!tenant) return err({ reason: "invalid_api_key" });
+  return ok({ tenant, settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience }) });
+}

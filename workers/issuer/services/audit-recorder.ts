@@ -1,0 +1,66 @@
+import { newId } from "../../../shared/crypto/ids";
+import type { AuditEventType } from "../../../shared/domain/audit-event-types";
+import type { RequestContext } from "../../../shared/domain/request-context";
+import type { Logger } from "../../../shared/logging/logger";
+import type { AuditEvent, AuditLog, AuditOutcome } from "../../../shared/ports/audit-log";
+
+/** Pauses between write attempts; the request waits for its events, so the whole budget stays short. */
+export const AUDIT_RETRY_DELAYS_MS = [0, 100, 400] as const;
+
+export interface AuditFields {
+  readonly tenantId?: string | null;
+  readonly userId?: string | null;
+  /** Plain facts (reasons, providers, counts). Never a code, token, key, secret or phone number. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Collects a request's audit events and writes them in one insert before the
+ * response leaves, so an acknowledged action has its event. A write that still
+ * fails after the retries is logged with the event ids, never silently dropped.
+ */
+export class AuditRecorder {
+  readonly #log: AuditLog;
+  readonly #context: RequestContext;
+  readonly #logger: Logger;
+  #pending: AuditEvent[] = [];
+
+  constructor(log: AuditLog, context: RequestContext, logger: Logger) {
+    this.#log = log;
+    this.#context = context;
+    this.#logger = logger;
+  }
+
+  record(type: AuditEventType, outcome: AuditOutcome, fields: AuditFields = {}): void {
+    this.#pending.push({
+      id: newId("evt"),
+      type,
+      outcome,
+      tenantId: fields.tenantId ?? null,
+      userId: fields.userId ?? null,
+      ip: this.#context.ip,
+      userAgent: this.#context.userAgent,
+      country: this.#context.country,
+      details: { ...fields.details, request_id: this.#context.requestId },
+      createdAt: new Date(),
+    });
+  }
+
+  async flush(): Promise<boolean> {
+    const events = this.#pending;
+    this.#pending = [];
+    if (events.length === 0) return true;
+    let lastError = "unknown";
+    for (const delay of AUDIT_RETRY_DELAYS_MS) {
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      try {
+        await this.#log.append(events);
+        return true;
+      } catch (error) {
+        lastError = error instanceof Error ? error.name : "unknown";
+      }
+    }
+    this.#logger.error("audit_write_failed", { error: lastError, event_ids: events.map((event) => event.id), types: events.map((event) => event.type) });
+    return false;
+  }
+}

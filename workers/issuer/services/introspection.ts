@@ -1,0 +1,15 @@
+import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import { authenticateAccessToken, type AccessTokenAuthDeps } from "./access-token-auth";
+
+export type IntrospectionResponse = ({ active: true } & Omit<AccessTokenClaims, "roles" | "tid" | "sid"> & { tid: string; sid: string; roles: readonly string[] }) | { active: false };
+
+/**
+ * RFC 7662: anything not live for this tenant (malformed, expired, revoked, or
+ * another tenant's) is just `{active: false}`, with no reason given.
+ */
+export async function introspect(deps: AccessTokenAuthDeps, tenantId: string, token: string): Promise<IntrospectionResponse> {
+  const auth = await authenticateAccessToken(deps, token, new Date());
+  if (!auth.ok || auth.value.claims.tid !== tenantId) return { active: false };
+  const { claims } = auth.value;
+  return { active: true, sub: claims.sub, tid: claims.tid, sid: claims.sid, roles: claims.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti };
+}

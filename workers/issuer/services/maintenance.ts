@@ -1,0 +1,18 @@
+import type { IssuerDeps } from "../deps";
+import { drainRevocationOutbox } from "./revocation-publisher";
+
+/** The cron's work: rotate the signing key when due, and replay revocations Upstash has not seen yet. */
+export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
+  const results = await Promise.allSettled([
+    (async () => {
+      if (await deps.signingKeys.rotationDue()) {
+        const rotated = await deps.signingKeys.rotate();
+        deps.logger.info("signing_key_rotated", { ...rotated, by: "schedule" });
+      }
+    })(),
+    drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
+  ]);
+  for (const result of results) {
+    if (result.status === "rejected") deps.logger.error("maintenance_failed", { error: result.reason instanceof Error ? result.reason.name : "unknown" });
+  }
+}

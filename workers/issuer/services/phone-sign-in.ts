@@ -1,0 +1,154 @@
+import { sendWithFailover } from "./sms-delivery";
+import { hmacSha256Hex } from "../../../shared/crypto/hashing";
+import { newId } from "../../../shared/crypto/ids";
+import { generateNumericCode } from "../../../shared/crypto/otp-code";
+import { normalizePhone } from "../../../shared/domain/phone";
+import { phoneRefusal } from "../../../shared/domain/phone-rules";
+import type { RequestContext } from "../../../shared/domain/request-context";
+import { verificationSmsText } from "../../../shared/domain/sms-text";
+import type { TenantSettings } from "../../../shared/domain/tenant-settings";
+import type { Failure } from "../../../shared/errors/failure";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { OtpGuard } from "../../../shared/ports/otp-guard";
+import type { OtpRequestLog } from "../../../shared/ports/otp-request-log";
+import type { SessionStore } from "../../../shared/ports/session-store";
+import type { SmsSender } from "../../../shared/ports/sms-sender";
+import type { TenantRecord } from "../../../shared/ports/tenant-repository";
+import type { UserRepository } from "../../../shared/ports/user-repository";
+import type { AuditRecorder } from "./audit-recorder";
+import { mintTokenPair, newRefreshTokenWithHash, type TokenPair } from "./session-tokens";
+import type { SigningKeyService } from "./signing-keys";
+
+export interface SignInDeps {
+  readonly otpGuard: OtpGuard;
+  readonly otpRequests: OtpRequestLog;
+  readonly smsSenders: readonly SmsSender[];
+  readonly users: UserRepository;
+  readonly sessions: SessionStore;
+  readonly signingKeys: SigningKeyService;
+  readonly otpHashSecret: string;
+  readonly issuer: string;
+}
+
+export interface SignInTenant {
+  readonly tenant: TenantRecord;
+  readonly settings: TenantSettings;
+}
+
+/**
+ * `POST /api/auth/request`: checks the number, reserves a send in the phone's
+ * guard, and sends the code, failing over between providers. The answer does
+ * not depend on whether the phone has an account.
+ */
+export async function requestCode(
+  deps: SignInDeps,
+  audit: AuditRecorder,
+  context: RequestContext,
+  { tenant, settings }: SignInTenant,
+  phoneInput: string,
+): Promise<Result<{ request_id: string; expires_in: number }, Failure>> {
+  const phone = normalizePhone(phoneInput);
+  if (!phone.ok) return err({ reason: "invalid_phone" });
+  const refusal = phoneRefusal(phone.value, settings);
+  if (refusal !== null) {
+    audit.record("auth.code_requested", "blocked", { tenantId: tenant.id, details: { reason: refusal, phone_country: phone.value.country } });
+    return err({ reason: "phone_not_allowed", detail: refusal });
+  }
+
+  const phoneKey = await phoneHash(deps.otpHashSecret, phone.value.e164);
+  const requestId = newId("req");
+  const code = generateNumericCode(settings.otp_length);
+  const ttlSeconds = settings.otp_expiry_minutes * 60;
+  const reservation = await deps.otpGuard.reserve(tenant.id, phoneKey, {
+    codeHash: await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, code),
+    requestId,
+    ttlSeconds,
+    maxAttempts: settings.max_otp_attempts,
+    maxSendsPerHour: settings.rate_limit_per_hour,
+  });
+  if (reservation.kind === "rate_limited") {
+    audit.record("auth.rate_limited", "blocked", { tenantId: tenant.id, details: { limit: "phone_per_hour", request_id: requestId } });
+    return err({ reason: "rate_limited", retryAfterSeconds: reservation.retryAfterMs / 1000 });
+  }
+  audit.record("auth.code_requested", "success", { tenantId: tenant.id, details: { otp_request_id: requestId, phone_country: phone.value.country } });
+
+  const delivery = await sendWithFailover(deps.smsSenders, { to: phone.value.e164, body: verificationSmsText(settings.sms_branding, code, settings.otp_expiry_minutes) });
+  await deps.otpRequests.record(
+    { id: requestId, tenantId: tenant.id, phoneHash: phoneKey, phoneCountry: phone.value.country, ip: context.ip, country: context.country },
+    delivery.attempts,
+  );
+  const attempts = delivery.attempts.map((attempt) => ({ provider: attempt.provider, outcome: attempt.outcome, ...(attempt.outcome === "accepted" ? {} : { error: attempt.error }) }));
+  if (delivery.final?.outcome === "accepted") {
+    audit.record("auth.code_sent", "success", { tenantId: tenant.id, details: { otp_request_id: requestId, provider: delivery.final.provider, attempts } });
+    return ok({ request_id: requestId, expires_in: ttlSeconds });
+  }
+
+  // Nothing was sent: the code dies and the send does not count against the phone.
+  await deps.otpGuard.cancel(tenant.id, phoneKey, requestId);
+  audit.record("auth.code_send_failed", "failure", { tenantId: tenant.id, details: { otp_request_id: requestId, attempts } });
+  if (delivery.final?.outcome === "permanent_failure") return err({ reason: "invalid_phone" });
+  return err({ reason: "sms_unavailable" });
+}
+
+export interface VerifiedSignIn extends TokenPair {
+  readonly verified: true;
+  readonly user_id: string;
+  readonly is_new_user: boolean;
+}
+
+/** `POST /api/auth/verify`: one winner per code; on success the user (created on first sign-in) gets a session. */
+export async function verifyCode(
+  deps: SignInDeps,
+  audit: AuditRecorder,
+  context: RequestContext,
+  { tenant, settings }: SignInTenant,
+  input: { phone: string; code: string },
+): Promise<Result<VerifiedSignIn, Failure>> {
+  const phone = normalizePhone(input.phone);
+  if (!phone.ok) return err({ reason: "invalid_phone" });
+  const phoneKey = await phoneHash(deps.otpHashSecret, phone.value.e164);
+  const outcome = await deps.otpGuard.verify(tenant.id, phoneKey, await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, input.code));
+  switch (outcome.kind) {
+    case "invalid_code":
+      audit.record("auth.verify_failed", "failure", { tenantId: tenant.id, details: { reason: "invalid_code", attempts_remaining: outcome.attemptsRemaining } });
+      return err({ reason: "invalid_code", attemptsRemaining: outcome.attemptsRemaining });
+    case "code_expired":
+      audit.record("auth.verify_failed", "failure", { tenantId: tenant.id, details: { reason: "code_expired" } });
+      return err({ reason: "code_expired" });
+    case "too_many_attempts":
+      audit.record(outcome.retryAfterMs === null ? "auth.verify_failed" : "auth.locked_out", "blocked", { tenantId: tenant.id, details: { reason: "too_many_attempts" } });
+      return err({ reason: "too_many_attempts", retryAfterSeconds: outcome.retryAfterMs === null ? null : outcome.retryAfterMs / 1000 });
+    case "verified":
+      break;
+  }
+
+  const { user, created } = await deps.users.findOrCreateByPhone(tenant.id, phone.value.e164, { id: newId("usr"), roles: settings.default_roles });
+  if (user.disabled) {
+    audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, userId: user.id, details: { reason: "user_disabled" } });
+    return err({ reason: "user_disabled" });
+  }
+  const now = new Date();
+  const sessionId = newId("ses");
+  const refresh = await newRefreshTokenWithHash();
+  await deps.sessions.create({
+    id: sessionId,
+    tenantId: tenant.id,
+    userId: user.id,
+    refreshTokenHash: refresh.hash,
+    expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000),
+    ip: context.ip,
+    userAgent: context.userAgent,
+  });
+  const pair = await mintTokenPair({ signingKeys: deps.signingKeys, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
+  audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: sessionId, new_user: created, otp_request_id: outcome.requestId } });
+  return ok({ verified: true, ...pair, user_id: user.id, is_new_user: created });
+}
+
+/** Keyed, so a leaked table or object name does not reveal phone numbers by brute force over the number space. */
+export function phoneHash(secret: string, e164: string): Promise<string> {
+  return hmacSha256Hex(secret, `phone:${e164}`);
+}
+
+function codeHash(secret: string, tenantId: string, e164: string, code: string): Promise<string> {
+  return hmacSha256Hex(secret, `code:${tenantId}:${e164}:${code}`);
+}

@@ -1,0 +1,61 @@
+import type { Failure } from "../../../shared/errors/failure";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { UserRepository } from "../../../shared/ports/user-repository";
+import type { AuthenticatedToken } from "./access-token-auth";
+import type { AuditRecorder } from "./audit-recorder";
+import { revokeSession, revokeUser, type RevokeDeps } from "./revoke";
+
+export interface Profile {
+  readonly user_id: string;
+  readonly tenant_id: string;
+  readonly phone: string | null;
+  readonly email: string | null;
+  readonly roles: readonly string[];
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly created_at: string;
+}
+
+/** Metadata a user may store on themselves, serialised, at most this many bytes. */
+export const MAX_PROFILE_METADATA_BYTES = 4096;
+
+export function getProfile({ user }: AuthenticatedToken): Profile {
+  return {
+    user_id: user.id,
+    tenant_id: user.tenantId,
+    phone: user.phone,
+    email: user.email,
+    roles: user.roles,
+    metadata: user.metadata,
+    created_at: user.createdAt.toISOString(),
+  };
+}
+
+export async function updateProfile(
+  deps: { users: UserRepository },
+  audit: AuditRecorder,
+  auth: AuthenticatedToken,
+  changes: { email?: string | null | undefined; metadata?: Record<string, unknown> | undefined },
+): Promise<Result<Profile, Failure>> {
+  if (changes.metadata !== undefined && new TextEncoder().encode(JSON.stringify(changes.metadata)).length > MAX_PROFILE_METADATA_BYTES) {
+    return err({ reason: "invalid_request", field: "metadata", message: `At most ${MAX_PROFILE_METADATA_BYTES} bytes of metadata.` });
+  }
+  const updated = await deps.users.update(auth.user.id, {
+    ...(changes.email === undefined ? {} : { email: changes.email }),
+    ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
+  });
+  if (!updated) return err({ reason: "invalid_token", description: "invalid or revoked token" });
+  audit.record("auth.profile_updated", "success", { tenantId: updated.tenantId, userId: updated.id, details: { fields: Object.keys(changes) } });
+  return ok(getProfile({ ...auth, user: updated }));
+}
+
+export async function logout(deps: RevokeDeps, audit: AuditRecorder, auth: AuthenticatedToken): Promise<Result<null, Failure>> {
+  await revokeSession(deps, auth.claims.sid, "logout", new Date());
+  audit.record("auth.logged_out", "success", { tenantId: auth.tenant.id, userId: auth.user.id, details: { session_id: auth.claims.sid } });
+  return ok(null);
+}
+
+export async function logoutAll(deps: RevokeDeps, audit: AuditRecorder, auth: AuthenticatedToken): Promise<Result<null, Failure>> {
+  const revoked = await revokeUser(deps, auth.user.id, "logout_all", new Date());
+  audit.record("auth.logged_out_all", "success", { tenantId: auth.tenant.id, userId: auth.user.id, details: { sessions_revoked: revoked?.sessionsRevoked ?? 0 } });
+  return ok(null);
+}

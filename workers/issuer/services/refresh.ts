@@ -1,0 +1,54 @@
+import { sha256Hex } from "../../../shared/crypto/hashing";
+import type { Failure } from "../../../shared/errors/failure";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { SessionStore } from "../../../shared/ports/session-store";
+import type { UserRepository } from "../../../shared/ports/user-repository";
+import type { AuditRecorder } from "./audit-recorder";
+import type { SignInTenant } from "./phone-sign-in";
+import { revocationListExpiry, revokeSession, type RevokeDeps } from "./revoke";
+import { drainRevocationOutbox } from "./revocation-publisher";
+import { mintTokenPair, newRefreshTokenWithHash, type TokenPair } from "./session-tokens";
+import type { SigningKeyService } from "./signing-keys";
+
+export interface RefreshDeps extends RevokeDeps {
+  readonly sessions: SessionStore;
+  readonly users: UserRepository;
+  readonly signingKeys: SigningKeyService;
+  readonly issuer: string;
+}
+
+/** `POST /api/auth/refresh`: rotation with reuse detection, decided atomically by Postgres. */
+export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { tenant, settings }: SignInTenant, refreshToken: string): Promise<Result<TokenPair, Failure>> {
+  const now = new Date();
+  const successor = await newRefreshTokenWithHash();
+  const outcome = await deps.sessions.rotate({
+    presentedHash: await sha256Hex(refreshToken),
+    successorHash: successor.hash,
+    tenantId: tenant.id,
+    reuseIntervalSeconds: settings.refresh_reuse_interval_seconds,
+    now,
+    sessionExpiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000),
+    listExpiresAt: revocationListExpiry(now),
+  });
+  switch (outcome.kind) {
+    case "invalid":
+      audit.record("auth.refresh_failed", "failure", { tenantId: tenant.id, details: { reason: "invalid_grant" } });
+      return err({ reason: "invalid_grant" });
+    case "reused":
+      await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger);
+      audit.record("auth.refresh_reuse_detected", "blocked", { tenantId: tenant.id, userId: outcome.session.userId, details: { session_id: outcome.session.id } });
+      return err({ reason: "invalid_grant" });
+    case "rotated":
+    case "retried":
+      break;
+  }
+  const user = await deps.users.find(outcome.session.userId);
+  if (!user || user.disabled || user.deletedAt !== null) {
+    await revokeSession(deps, outcome.session.id, "user_disabled", now);
+    audit.record("auth.refresh_failed", "blocked", { tenantId: tenant.id, userId: outcome.session.userId, details: { reason: "user_disabled" } });
+    return err({ reason: "invalid_grant" });
+  }
+  const pair = await mintTokenPair({ signingKeys: deps.signingKeys, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, refreshToken: successor.token, now });
+  audit.record("auth.refreshed", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: outcome.session.id, retry: outcome.kind === "retried" } });
+  return ok(pair);
+}

@@ -1,0 +1,51 @@
+import { signAccessToken } from "../../../shared/crypto/access-token";
+import { sha256Hex } from "../../../shared/crypto/hashing";
+import { randomBase32 } from "../../../shared/crypto/ids";
+import { newRefreshToken } from "../../../shared/crypto/tenant-keys";
+import type { TenantSettings } from "../../../shared/domain/tenant-settings";
+import type { UserRecord } from "../../../shared/ports/user-repository";
+import type { SigningKeyService } from "./signing-keys";
+
+export interface TokenPair {
+  readonly token: string;
+  readonly refresh_token: string;
+  readonly token_type: "Bearer";
+  readonly expires_in: number;
+}
+
+export interface MintInput {
+  readonly signingKeys: SigningKeyService;
+  readonly issuer: string;
+  readonly settings: TenantSettings;
+  readonly user: UserRecord;
+  readonly sessionId: string;
+  readonly refreshToken: string;
+  readonly now: Date;
+}
+
+/** Signs an access token for a session and pairs it with the session's new refresh token. */
+export async function mintTokenPair(input: MintInput): Promise<TokenPair> {
+  const signer = await input.signingKeys.currentSigner();
+  const iat = Math.floor(input.now.getTime() / 1000);
+  const ttl = input.settings.access_token_ttl_seconds;
+  const token = await signAccessToken(
+    {
+      iss: input.issuer,
+      aud: input.settings.audience,
+      sub: input.user.id,
+      tid: input.user.tenantId,
+      sid: input.sessionId,
+      roles: [...input.user.roles],
+      jti: randomBase32(26),
+      iat,
+      exp: iat + ttl,
+    },
+    signer,
+  );
+  return { token, refresh_token: input.refreshToken, token_type: "Bearer", expires_in: ttl };
+}
+
+export async function newRefreshTokenWithHash(): Promise<{ token: string; hash: string }> {
+  const token = newRefreshToken();
+  return { token, hash: await sha256Hex(token) };
+}

@@ -1,0 +1,96 @@
+import { sha256Hex } from "../../../shared/crypto/hashing";
+import { newId } from "../../../shared/crypto/ids";
+import { newApiKey, newSecretKey } from "../../../shared/crypto/tenant-keys";
+import { resolveTenantSettings, type TenantSettings, type TenantSettingsPatch } from "../../../shared/domain/tenant-settings";
+import type { Failure } from "../../../shared/errors/failure";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { NewKeyPair, TenantRecord, TenantRepository } from "../../../shared/ports/tenant-repository";
+import type { AuditRecorder } from "./audit-recorder";
+
+export interface TenantView {
+  readonly tenant_id: string;
+  readonly name: string;
+  readonly slug: string;
+  readonly settings: TenantSettings;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface IssuedKeyPair {
+  readonly key_id: string;
+  readonly api_key: string;
+  readonly secret_key: string;
+}
+
+export interface TenantAdminDeps {
+  readonly tenants: TenantRepository;
+  readonly defaultAudience: string;
+}
+
+export async function createTenant(
+  deps: TenantAdminDeps,
+  audit: AuditRecorder,
+  input: { name: string; slug: string; settings: TenantSettingsPatch },
+): Promise<Result<TenantView & IssuedKeyPair, Failure>> {
+  const id = newId("tn");
+  const { pair, stored } = await issueKeyPair();
+  const outcome = await deps.tenants.create({ id, name: input.name, slug: input.slug, settings: input.settings }, stored);
+  if (outcome === "slug_taken") return err({ reason: "slug_taken" });
+  audit.record("tenant.created", "success", { tenantId: id, details: { slug: input.slug, key_id: pair.key_id } });
+  const now = new Date();
+  return ok({ ...view({ id, name: input.name, slug: input.slug, settings: input.settings, createdAt: now, updatedAt: now }, deps.defaultAudience), ...pair });
+}
+
+export async function getTenant(deps: TenantAdminDeps, id: string): Promise<Result<TenantView, Failure>> {
+  const tenant = await deps.tenants.find(id);
+  return tenant ? ok(view(tenant, deps.defaultAudience)) : err({ reason: "not_found", message: "No such tenant." });
+}
+
+/** Settings are merged into what the tenant already set; the result is validated as a whole by the route's schema. */
+export async function updateTenant(
+  deps: TenantAdminDeps,
+  audit: AuditRecorder,
+  id: string,
+  changes: { name?: string; settings?: TenantSettingsPatch },
+): Promise<Result<TenantView, Failure>> {
+  const existing = await deps.tenants.find(id);
+  if (!existing) return err({ reason: "not_found", message: "No such tenant." });
+  const settings = changes.settings === undefined ? undefined : { ...existing.settings, ...changes.settings };
+  const updated = await deps.tenants.update(id, { ...(changes.name === undefined ? {} : { name: changes.name }), ...(settings === undefined ? {} : { settings }) });
+  if (!updated) return err({ reason: "not_found", message: "No such tenant." });
+  audit.record("tenant.updated", "success", { tenantId: id, details: { fields: Object.keys(changes), settings: Object.keys(changes.settings ?? {}) } });
+  return ok(view(updated, deps.defaultAudience));
+}
+
+export async function addTenantKeyPair(deps: TenantAdminDeps, audit: AuditRecorder, tenantId: string): Promise<Result<IssuedKeyPair, Failure>> {
+  const { pair, stored } = await issueKeyPair();
+  if (!(await deps.tenants.addKeyPair(tenantId, stored))) return err({ reason: "not_found", message: "No such tenant." });
+  audit.record("tenant.key_created", "success", { tenantId, details: { key_id: pair.key_id } });
+  return ok(pair);
+}
+
+export async function deleteTenantKeyPair(deps: TenantAdminDeps, audit: AuditRecorder, tenantId: string, keyId: string): Promise<Result<null, Failure>> {
+  if (!(await deps.tenants.deleteKeyPair(tenantId, keyId))) return err({ reason: "not_found", message: "No such key for this tenant." });
+  audit.record("tenant.key_deleted", "success", { tenantId, details: { key_id: keyId } });
+  return ok(null);
+}
+
+export function view(tenant: TenantRecord, defaultAudience: string): TenantView {
+  return {
+    tenant_id: tenant.id,
+    name: tenant.name,
+    slug: tenant.slug,
+    settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience }),
+    created_at: tenant.createdAt.toISOString(),
+    updated_at: tenant.updatedAt.toISOString(),
+  };
+}
+
+/** A new key pair: the plaintext goes to the caller once; only hashes are stored. */
+async function issueKeyPair(): Promise<{ pair: IssuedKeyPair; stored: NewKeyPair }> {
+  const id = newId("key");
+  const apiKey = newApiKey();
+  const secretKey = newSecretKey();
+  const [apiKeyHash, secretKeyHash] = await Promise.all([sha256Hex(apiKey), sha256Hex(secretKey)]);
+  return { pair: { key_id: id, api_key: apiKey, secret_key: secretKey }, stored: { id, apiKeyHash, secretKeyHash } };
+}
