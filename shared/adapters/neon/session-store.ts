@@ -66,30 +66,30 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       where token_hash = ${request.presentedHash} and spent_at is null and exists (select 1 from live)
       returning session_id, generation
     ),
-    retry_kill as (
-      update refresh_tokens rt set spent_at = ${now}::timestamptz
+    retried as (
+      -- A retry within the interval replaces the unspent successor's hash, so the
+      -- session still has exactly one live refresh token: the one this answer carries.
+      update refresh_tokens rt set token_hash = ${request.successorHash}
       from live
       where live.spent_at is not null
         and live.spent_at > ${now}::timestamptz - make_interval(secs => ${request.reuseIntervalSeconds}::int)
         and rt.session_id = live.session_id and rt.generation = live.generation + 1 and rt.spent_at is null
-      returning rt.session_id, rt.generation
+      returning rt.session_id
     ),
     successor as (
       insert into refresh_tokens (token_hash, session_id, generation)
       select ${request.successorHash}, session_id, generation + 1 from spent
-      union all
-      select ${request.successorHash}, session_id, generation + 1 from retry_kill
       returning session_id
     ),
     extended as (
       update sessions set expires_at = ${request.sessionExpiresAt.toISOString()}::timestamptz, last_used_at = ${now}::timestamptz
-      where id in (select session_id from successor)
+      where id in (select session_id from successor union all select session_id from retried)
       returning id
     ),
     reuse as (
       update sessions set revoked_at = ${now}::timestamptz, revoke_reason = 'refresh_token_reuse'
       where id in (select session_id from live where spent_at is not null)
-        and not exists (select 1 from spent) and not exists (select 1 from retry_kill)
+        and not exists (select 1 from spent) and not exists (select 1 from retried)
         and revoked_at is null
       returning id
     ),
@@ -100,8 +100,8 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       returning id
     )
     select
-      (select count(*) from successor)::int - (select count(*) from retry_kill)::int as rotated,
-      (select count(*) from retry_kill)::int as retried,
+      (select count(*) from successor)::int as rotated,
+      (select count(*) from retried)::int as retried,
       (select count(*) from reuse)::int as reused,
       p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, (p.spent_at is not null) as snapshot_spent
     from (select 1) one left join presented p on true
