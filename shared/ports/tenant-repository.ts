@@ -22,7 +22,8 @@ export interface TenantRepository {
   /** Inserts the tenant and its first key pair together; `slug_taken` when the slug exists. */
   create(tenant: Omit<TenantRecord, "createdAt" | "updatedAt">, keyPair: NewKeyPair): Promise<"created" | "slug_taken">;
   find(id: string): Promise<TenantRecord | null>;
-  update(id: string, changes: { name?: string; settings?: TenantSettingsPatch }): Promise<TenantRecord | null>;
+  /** `settingsPatch` is merged into the stored settings in one statement, so concurrent patches of different keys all land. */
+  update(id: string, changes: { name?: string; settingsPatch?: TenantSettingsPatch }): Promise<TenantRecord | null>;
   addKeyPair(tenantId: string, keyPair: NewKeyPair): Promise<boolean>;
   deleteKeyPair(tenantId: string, keyId: string): Promise<boolean>;
   /** The tenant a key belongs to, by the key's hash; null when no live key has that hash. */

@@ -29,7 +29,7 @@ export function neonTenantRepository(db: Database): TenantRepository {
         .update(tenants)
         .set({
           ...(changes.name === undefined ? {} : { name: changes.name }),
-          ...(changes.settings === undefined ? {} : { settings: { ...changes.settings } }),
+          ...(changes.settingsPatch === undefined ? {} : { settings: sql`${tenants.settings} || ${JSON.stringify(changes.settingsPatch)}::jsonb` }),
           updatedAt: new Date(),
         })
         .where(eq(tenants.id, id))
