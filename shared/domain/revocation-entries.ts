@@ -19,6 +19,21 @@ export function userKey(userId: string): string {
   return `rv:u:${userId}`;
 }
 
+/**
+ * The "issued before" mark of a user revocation at `at`, in whole seconds like `iat`.
+ * Rounded up, so a token issued earlier in the same second is revoked too; tokens minted
+ * afterwards get an `iat` of at least this mark (see `issuedAtFor`), so they are not.
+ */
+export function revokedBeforeSeconds(at: Date): number {
+  return Math.ceil(at.getTime() / 1000);
+}
+
+/** The `iat` for a token minted at `now` for a user whose tokens before `tokensValidAfter` are revoked. */
+export function issuedAtFor(now: Date, tokensValidAfter: Date | null): number {
+  const iat = Math.floor(now.getTime() / 1000);
+  return tokensValidAfter === null ? iat : Math.max(iat, revokedBeforeSeconds(tokensValidAfter));
+}
+
 export type RevocationEntry =
   | { readonly kind: "session"; readonly sessionId: string; readonly expiresAtSeconds: number }
   | { readonly kind: "user"; readonly userId: string; readonly revokedBeforeSeconds: number; readonly expiresAtSeconds: number };

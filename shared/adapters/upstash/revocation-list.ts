@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { encodeLogMember, REVOCATION_LOG_KEY, sessionKey, userKey, type RevocationEntry } from "../../domain/revocation-entries";
+import { encodeLogMember, REVOCATION_LOG_KEY, revokedBeforeSeconds, sessionKey, userKey, type RevocationEntry } from "../../domain/revocation-entries";
 import type { RevocationList } from "../../ports/revocation-list";
 import type { OutboxEntry } from "../../ports/revocation-store";
 
@@ -28,5 +28,5 @@ function toEntry(entry: OutboxEntry): RevocationEntry {
   const expiresAtSeconds = Math.ceil(entry.expiresAt.getTime() / 1000);
   return entry.kind === "session"
     ? { kind: "session", sessionId: entry.subjectId, expiresAtSeconds }
-    : { kind: "user", userId: entry.subjectId, revokedBeforeSeconds: Math.floor(entry.at.getTime() / 1000), expiresAtSeconds };
+    : { kind: "user", userId: entry.subjectId, revokedBeforeSeconds: revokedBeforeSeconds(entry.at), expiresAtSeconds };
 }

@@ -1,3 +1,4 @@
+import { revokedBeforeSeconds } from "../../../shared/domain/revocation-entries";
 import { verifyAccessToken } from "../../../shared/crypto/access-token";
 import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
 import { resolveTenantSettings } from "../../../shared/domain/tenant-settings";
@@ -50,7 +51,7 @@ export async function authenticateAccessToken(deps: AccessTokenAuthDeps, token: 
   const [session, user] = await Promise.all([deps.sessions.find(claims.sid), deps.users.find(claims.sub)]);
   if (!session || !user || session.userId !== user.id || session.tenantId !== tenant.id) return err("revoked");
   if (session.revokedAt !== null || user.disabled || user.deletedAt !== null) return err("revoked");
-  if (user.tokensValidAfter !== null && claims.iat < Math.floor(user.tokensValidAfter.getTime() / 1000)) return err("revoked");
+  if (user.tokensValidAfter !== null && claims.iat < revokedBeforeSeconds(user.tokensValidAfter)) return err("revoked");
   if (claims.exp <= Math.floor(now.getTime() / 1000)) return err("expired");
   return ok({ claims, tenant, user });
 }

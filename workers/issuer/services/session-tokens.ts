@@ -1,3 +1,4 @@
+import { issuedAtFor } from "../../../shared/domain/revocation-entries";
 import { signAccessToken } from "../../../shared/crypto/access-token";
 import { sha256Hex } from "../../../shared/crypto/hashing";
 import { randomBase32 } from "../../../shared/crypto/ids";
@@ -26,7 +27,7 @@ export interface MintInput {
 /** Signs an access token for a session and pairs it with the session's new refresh token. */
 export async function mintTokenPair(input: MintInput): Promise<TokenPair> {
   const signer = await input.signingKeys.currentSigner();
-  const iat = Math.floor(input.now.getTime() / 1000);
+  const iat = issuedAtFor(input.now, input.user.tokensValidAfter);
   const ttl = input.settings.access_token_ttl_seconds;
   const token = await signAccessToken(
     {
