@@ -5,13 +5,16 @@ export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Tolerated difference between our clock and a token's `iat`/`nbf`. */
 export const CLOCK_SKEW_SECONDS = 30;
 
+/** Role names: safe in a comma-separated header and in the gate's signed string. */
+export const ROLE_PATTERN = /^[a-z0-9][a-z0-9_:.-]{0,63}$/;
+
 export const accessTokenClaimsSchema = z.strictObject({
   iss: z.string().min(1),
   aud: z.string().min(1),
   sub: z.string().regex(/^usr_[0-9a-z]{26}$/),
   tid: z.string().regex(/^tn_[0-9a-z]{26}$/),
   sid: z.string().regex(/^ses_[0-9a-z]{26}$/),
-  roles: z.array(z.string().max(64)).max(20),
+  roles: z.array(z.string().regex(ROLE_PATTERN)).max(20),
   jti: z.string().min(1).max(64),
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),

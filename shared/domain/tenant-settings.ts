@@ -1,8 +1,9 @@
 import { getCountries } from "libphonenumber-js/max";
 import { z } from "zod";
+import { ROLE_PATTERN } from "./access-token-claims";
 
 const COUNTRIES = new Set<string>(getCountries());
-const ROLE = /^[a-z0-9][a-z0-9_:.-]{0,63}$/;
+const ROLE = ROLE_PATTERN;
 
 /** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import { z } from "zod";
+import { ROLE_PATTERN } from "../../../shared/domain/access-token-claims";
 import { secretsEqual } from "../../../shared/crypto/constant-time";
 import { isId } from "../../../shared/crypto/ids";
 import { AUDIT_EVENT_TYPES } from "../../../shared/domain/audit-event-types";
@@ -20,7 +21,7 @@ const name = z.string().trim().min(1).max(100);
 const createTenantSchema = z.strictObject({ name, slug: z.string().regex(SLUG, "lowercase letters, digits and inner hyphens, at most 63"), settings: tenantSettingsPatchSchema.optional() });
 const updateTenantSchema = z.strictObject({ name: name.optional(), settings: tenantSettingsPatchSchema.optional() });
 const updateUserSchema = z.strictObject({
-  roles: z.array(z.string().regex(/^[a-z0-9][a-z0-9_:.-]{0,63}$/)).max(20).optional(),
+  roles: z.array(z.string().regex(ROLE_PATTERN)).max(20).optional(),
   disabled: z.boolean().optional(),
   metadata: z.record(z.string().max(100), z.unknown()).optional(),
 });
