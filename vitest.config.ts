@@ -33,6 +33,8 @@ export default defineConfig({
         test: {
           name: "issuer",
           include: ["test/workers/issuer/**/*.test.ts"],
+          // One database and one set of signing keys serve every file; some files rotate or reset the keys.
+          fileParallelism: false,
           globalSetup: ["./test/support/global-stack.ts"],
           ...WORKERD_TIMEOUTS,
         },

@@ -1,0 +1,55 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createIssuerApp } from "../../../workers/issuer/app";
+import { issuerDeps } from "../../../workers/issuer/deps";
+import { createTenant, expectError, freshIp, freshPhone, issuerFetch, jsonRequest } from "../support/issuer-client";
+
+describe("per-IP limit on /api/auth/*", () => {
+  const app = createIssuerApp(issuerDeps);
+  const limitedEnv = { ...env, RATE_LIMIT_MAX: "3", RATE_LIMIT_WINDOW_MS: "60000" };
+
+  it("answers 429 rate_limited with Retry-After past RATE_LIMIT_MAX requests from one address", async () => {
+    const tenant = await createTenant();
+    const ip = freshIp();
+    const call = () => app.request("/api/auth/verify", jsonRequest("POST", { phone: freshPhone(), code: "123456" }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": ip }), limitedEnv);
+    for (let index = 0; index < 3; index += 1) expect((await call()).status).toBe(401);
+    const limited = await call();
+    await expectError(limited, 429, "rate_limited");
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+
+    const otherAddress = await app.request("/api/auth/verify", jsonRequest("POST", { phone: freshPhone(), code: "123456" }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }), limitedEnv);
+    expect(otherAddress.status).toBe(401);
+  });
+
+  it("does not count introspection, which is server-to-server", async () => {
+    const tenant = await createTenant();
+    const ip = freshIp();
+    for (let index = 0; index < 5; index += 1) {
+      const response = await app.request("/api/auth/introspect", jsonRequest("POST", { token: "x" }, { Authorization: `Bearer ${tenant.secret_key}`, "CF-Connecting-IP": ip }), limitedEnv);
+      expect(response.status).toBe(200);
+    }
+  });
+});
+
+describe("CORS for browser clients", () => {
+  it("allows a tenant's configured origin and no other", async () => {
+    const tenant = await createTenant({ cors_origins: ["https://app.example.com"] });
+    const allowed = await issuerFetch("/api/auth/request", jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, Origin: "https://app.example.com" }));
+    expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("https://app.example.com");
+    const other = await issuerFetch("/api/auth/request", jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, Origin: "https://evil.example" }));
+    expect(other.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
+  it("answers a preflight for an allowed origin", async () => {
+    await createTenant({ cors_origins: ["https://spa.example.org"] });
+    const response = await issuerFetch("/api/auth/verify", {
+      method: "OPTIONS",
+      headers: { Origin: "https://spa.example.org", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type, x-api-key" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe("https://spa.example.org");
+    expect(response.headers.get("Access-Control-Allow-Headers")).toMatch(/X-Api-Key/i);
+  });
+});

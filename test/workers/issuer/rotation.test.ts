@@ -1,0 +1,52 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { JWKS_KV_KEY } from "../../../shared/adapters/kv/jwks-publisher";
+import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "../support/issuer-client";
+
+async function jwksKids(): Promise<string[]> {
+  const jwks = (await (await issuerFetch("/.well-known/jwks.json")).json()) as { keys: { kid: string }[] };
+  return jwks.keys.map((key) => key.kid);
+}
+
+async function rotate(): Promise<{ current_kid: string; next_kid: string }> {
+  const response = await adminFetch("/api/admin/keys/rotate", { method: "POST" });
+  expect(response.status).toBe(200);
+  return (await response.json()) as { current_kid: string; next_kid: string };
+}
+
+describe("POST /api/admin/keys/rotate", () => {
+  it("promotes the published next key, publishes a new next key, and keeps the old one while its tokens live", async () => {
+    const tenant = await createTenant();
+    const before = await signIn(tenant);
+    const oldKid = decodeJwtPart(before.token, 0).kid as string;
+    const published = await jwksKids();
+
+    const rotated = await rotate();
+    // A key signs only after it was published: the new current key was already in the JWKS.
+    expect(published).toContain(rotated.current_kid);
+    expect(rotated.current_kid).not.toBe(oldKid);
+    const after = await jwksKids();
+    expect(after).toEqual(expect.arrayContaining([oldKid, rotated.current_kid, rotated.next_kid]));
+    const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
+    expect(inKv?.keys.map((key) => key.kid).sort()).toEqual([...after].sort());
+
+    const fresh = await signIn(tenant, before.phone);
+    expect(decodeJwtPart(fresh.token, 0).kid).toBe(rotated.current_kid);
+    // Both tokens stay good.
+    expect((await issuerFetch("/api/auth/me", withBearer(before.token))).status).toBe(200);
+    expect((await issuerFetch("/api/auth/me", withBearer(fresh.token))).status).toBe(200);
+    const introspected = await issuerFetch("/api/auth/introspect", withBearer(tenant.secret_key, jsonRequest("POST", { token: before.token })));
+    expect(await introspected.json()).toMatchObject({ active: true });
+  });
+
+  it("refuses a body and needs the admin token", async () => {
+    await expectError(await issuerFetch("/api/admin/keys/rotate", { method: "POST" }), 401, "unauthorized");
+    await expectError(await adminFetch("/api/admin/keys/rotate", jsonRequest("POST", { force: true })), 400, "invalid_request");
+  });
+
+  it("answers 405 with Allow for a GET", async () => {
+    const response = await adminFetch("/api/admin/keys/rotate");
+    await expectError(response, 405, "method_not_allowed");
+    expect(response.headers.get("Allow")).toBe("POST");
+  });
+});
