@@ -8,6 +8,7 @@ import { startSmsSandbox, type SmsSandbox } from "./sms/server";
 import type { RunningServer } from "./support/http-server";
 import { startUpstashServer } from "./upstash/server";
 import { createRedisStore } from "./upstash/redis-store-factory";
+import type { RedisStore } from "./upstash/redis-store";
 
 export const LOCAL_DATABASE_USER = "portcullis";
 export const LOCAL_DATABASE_NAME = "portcullis";
@@ -26,6 +27,8 @@ export interface StandInOptions {
 export interface StandIns {
   readonly neon: RunningServer;
   readonly upstash: RunningServer;
+  /** The store behind the Upstash stand-in, for tests that run a second endpoint on it. */
+  readonly redisStore: RedisStore;
   readonly sms: SmsSandbox;
   readonly origin: RunningServer;
   readonly databaseUrl: string;
@@ -65,6 +68,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     return {
       neon,
       upstash,
+      redisStore: store,
       sms,
       origin,
       databaseUrl,

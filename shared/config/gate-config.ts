@@ -1,4 +1,8 @@
-import { integerSetting, listSetting, optionalString, requiredString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
+import { parsePolicy, type GatePolicy } from "../domain/gate-policy";
+import { ConfigError, integerSetting, listSetting, optionalString, requiredString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
+
+/** Algorithms a gate may be told to accept; asymmetric only. */
+const ALLOWED_ALGORITHM_SETTINGS = new Set(["ES256", "ES384", "ES512"]);
 
 export interface GateConfig {
   readonly issuerUrl: string;
@@ -10,6 +14,12 @@ export interface GateConfig {
   readonly redis: { readonly url: string; readonly token: string };
   readonly signingSecret: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** `alg` values accepted in access tokens (default ES256). */
+  readonly algorithms: readonly string[];
+  /** Route rules, validated at startup (`GATE_POLICY`, JSON). */
+  readonly policy: GatePolicy;
+  /** `snapshot` (default): per-isolate copy synced every `revocationSyncMs`; `strict`: ask Upstash on every request. */
+  readonly revocationMode: "snapshot" | "strict";
 }
 
 export function parseGateConfig(env: RawEnv): GateConfig {
@@ -26,5 +36,32 @@ export function parseGateConfig(env: RawEnv): GateConfig {
     redis: { url: urlSetting(env, "UPSTASH_REDIS_REST_URL"), token: requiredString(env, "UPSTASH_REDIS_REST_TOKEN") },
     signingSecret: secretSetting(env, "GATE_SIGNING_SECRET"),
     logLevel: level === "debug" || level === "warn" || level === "error" ? level : "info",
+    algorithms: algorithmsSetting(env),
+    policy: policySetting(env),
+    revocationMode: revocationModeSetting(env),
   });
+}
+
+function algorithmsSetting(env: RawEnv): readonly string[] {
+  const algorithms = listSetting(env, "GATE_ALGORITHMS", ["ES256"]);
+  for (const alg of algorithms) {
+    if (!ALLOWED_ALGORITHM_SETTINGS.has(alg)) throw new ConfigError(`GATE_ALGORITHMS: ${alg} is not an accepted algorithm (asymmetric ECDSA only)`);
+  }
+  return algorithms;
+}
+
+function policySetting(env: RawEnv): GatePolicy {
+  const raw = optionalString(env, "GATE_POLICY");
+  if (raw === undefined) return [];
+  try {
+    return parsePolicy(JSON.parse(raw));
+  } catch (error) {
+    throw new ConfigError(`GATE_POLICY is not a valid policy: ${error instanceof Error ? error.message.split("\n")[0] ?? "" : "unreadable"}`);
+  }
+}
+
+function revocationModeSetting(env: RawEnv): "snapshot" | "strict" {
+  const mode = optionalString(env, "GATE_REVOCATION_MODE") ?? "snapshot";
+  if (mode !== "snapshot" && mode !== "strict") throw new ConfigError("GATE_REVOCATION_MODE must be snapshot or strict");
+  return mode;
 }

@@ -5,7 +5,7 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 }
 
 /** Returns null for anything that is not canonical unpadded base64url. */
-export function decodeBase64Url(text: string): Uint8Array | null {
+export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const padded = text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4);
   const binary = atob(padded);

@@ -61,6 +61,13 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(403, failure.reason, "This account is disabled.");
     case "service_unavailable":
       return response(503, failure.reason, "A dependency is unavailable; try again shortly.", {}, retryAfter(failure.retryAfterSeconds));
+    case "bad_gateway":
+      return response(502, failure.reason, "The origin could not be reached.");
+    case "authentication_required":
+      // RFC 6750 §3.1: a request without credentials gets a challenge with no error code.
+      return response(401, "invalid_token", "An access token is required.", {}, { "WWW-Authenticate": bearerChallenge({ realm: "portcullis" }) });
+    case "ambiguous_path":
+      return response(400, "invalid_request", "The path has encoded slashes, backslashes or NUL, which the gate refuses.", { field: "path" });
   }
 }
 

@@ -23,7 +23,10 @@ export type Failure =
   | { readonly reason: "too_many_attempts"; readonly retryAfterSeconds: number | null }
   | { readonly reason: "invalid_grant" }
   | { readonly reason: "user_disabled" }
-  | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number };
+  | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number }
+  | { readonly reason: "bad_gateway" }
+  | { readonly reason: "authentication_required" }
+  | { readonly reason: "ambiguous_path" };
 
 export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk";
 

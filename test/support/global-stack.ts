@@ -4,19 +4,16 @@
  * and Redis when POSTGRES_URL / REDIS_URL are set), applies the migrations and
  * provides the workers' bindings to the pool.
  */
+import { Redis as IORedis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
+import { startUpstashServer } from "../../dev/upstash/server";
+import { startCanary } from "./canary-server";
+import { switchable } from "./switchable-server";
+import "./provided-context";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    issuerBindings: Record<string, string>;
-    gateBindings: Record<string, string>;
-    smsSandboxUrl: string;
-    originUrl: string;
-  }
-}
 
 /** Loopback addresses the worker under test calls itself by; the pool never listens on them. */
 const ISSUER_URL = "http://issuer.test";
@@ -26,19 +23,28 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const secrets = resolveSecrets({}, {});
   let database: Throwaway | undefined;
   if (process.env.POSTGRES_URL) database = await throwawayDatabase(process.env.POSTGRES_URL);
+  const redisUrl = process.env.REDIS_URL ? redisDatabase(process.env.REDIS_URL, project.name) : undefined;
+  if (redisUrl) await flushDatabase(redisUrl);
   const standIns = await startStandIns({
     ports: { origin: 0, sms: 0, neon: 0, upstash: 0 },
     secrets,
     dataDir: undefined,
     postgresUrl: database?.url,
-    redisUrl: process.env.REDIS_URL ? redisDatabase(process.env.REDIS_URL, project.name) : undefined,
+    redisUrl,
   });
+  const canary = await startCanary();
+  // A second Upstash endpoint on the same store, which degradation tests stop and start.
+  const switchableUpstash = await switchable((port) => startUpstashServer({ port, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: standIns.redisStore }));
   const urls = { issuer: ISSUER_URL, gate: GATE_URL };
   project.provide("issuerBindings", issuerVars(standIns, secrets, urls));
   project.provide("gateBindings", gateVars(standIns, secrets, urls));
   project.provide("smsSandboxUrl", standIns.sms.url);
   project.provide("originUrl", standIns.origin.url);
+  project.provide("canaryUrl", canary.url);
+  project.provide("switchableUpstashUrl", switchableUpstash.url);
+  project.provide("upstashControlUrl", switchableUpstash.controlUrl);
   return async () => {
+    await Promise.all([switchableUpstash.close(), canary.close()]);
     await standIns.close();
     await database?.drop();
   };
@@ -50,4 +56,15 @@ function redisDatabase(url: string, projectName: string): string {
   const index = projectName === "gate" ? 12 : 11;
   parsed.pathname = `/${index}`;
   return parsed.toString();
+}
+
+/** A run starts from an empty database, whatever an earlier run left behind. */
+async function flushDatabase(url: string): Promise<void> {
+  const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    await client.flushdb();
+  } finally {
+    client.disconnect();
+  }
 }

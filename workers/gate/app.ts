@@ -2,6 +2,7 @@ import { createJsonApp } from "../../shared/http/create-app";
 import { createLogger } from "../../shared/logging/logger";
 import type { GateDeps } from "./deps";
 import { healthRoutes } from "./routes/health";
+import { proxyRoutes } from "./routes/proxy";
 
 export type GateBindings = { Bindings: Env; Variables: { deps: GateDeps } };
 
@@ -12,5 +13,6 @@ export function createGateApp(buildDeps: (env: Env) => GateDeps) {
     await next();
   });
   healthRoutes(app);
+  proxyRoutes(app);
   return app;
 }

@@ -2,41 +2,66 @@ import { timedProbe } from "../../shared/adapters/timed-probe";
 import { issuerJwksSource } from "../../shared/adapters/issuer-binding/jwks-source";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
-import { redisProbe } from "../../shared/adapters/upstash/redis-probe";
+import { upstashRevocationReader } from "../../shared/adapters/upstash/revocation-reader";
 import { parseGateConfig, type GateConfig } from "../../shared/config/gate-config";
+import { GateSigner } from "../../shared/gate-signature/sign";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
-import type { JwksSource } from "../../shared/ports/jwks-source";
+import type { RevocationReader } from "../../shared/ports/revocation-reader";
+import type { ForwardTarget } from "./services/forward";
+import { JwksCache } from "./validation/jwks-cache";
+import { RevocationSnapshot } from "./validation/revocation-snapshot";
+import { TokenValidator } from "./validation/token-validator";
+import { VerifiedTokenCache } from "./validation/verified-token-cache";
 
 export interface GateDeps {
   readonly config: GateConfig;
   readonly logger: Logger;
-  readonly jwksSources: { readonly kv: JwksSource; readonly issuer: JwksSource };
+  readonly jwks: JwksCache;
+  readonly tokens: TokenValidator;
+  readonly revocationReader: RevocationReader;
+  readonly revocations: RevocationSnapshot;
+  readonly signer: GateSigner;
+  readonly origin: ForwardTarget;
   readonly probes: { readonly jwks: DependencyProbe; readonly revocation: DependencyProbe };
 }
 
+/** An optional service binding to the origin, added by operators in wrangler.toml. */
+type GateEnv = Env & { readonly ORIGIN?: Fetcher };
+
+/**
+ * Built once per isolate and env: the key cache, the verified-token cache and
+ * the revocation snapshot live as long as the isolate, which is the point.
+ */
 const built = new WeakMap<Env, GateDeps>();
 
-export function gateDeps(env: Env): GateDeps {
+export function gateDeps(env: GateEnv): GateDeps {
   const existing = built.get(env);
   if (existing) return existing;
   const config = parseGateConfig(env as unknown as Record<string, unknown>);
-  const kv = kvJwksPublisher(env.JWKS_KV);
-  const issuer = issuerJwksSource(env.ISSUER, config.issuerUrl);
+  const jwks = new JwksCache({ kv: kvJwksPublisher(env.JWKS_KV), issuer: issuerJwksSource(env.ISSUER, config.issuerUrl) });
+  const revocationReader = upstashRevocationReader(createRedis(config.redis));
+  const revocations = new RevocationSnapshot(revocationReader, config.revocationSyncMs);
   const deps: GateDeps = {
     config,
     logger: createLogger("gate", config.logLevel),
-    jwksSources: { kv, issuer },
+    jwks,
+    tokens: new TokenValidator(
+      { issuer: config.issuerUrl, audiences: new Set(config.audiences), tenants: new Set(config.tenants), algorithms: new Set(config.algorithms) },
+      jwks,
+      new VerifiedTokenCache(),
+    ),
+    revocationReader,
+    revocations,
+    signer: new GateSigner(config.signingSecret),
+    origin: { originUrl: config.originUrl, binding: env.ORIGIN },
     probes: {
-      // The JWKS is usable if KV has keys, or failing that, the issuer can hand them over.
-      jwks: timedProbe(async () => hasKeys(await kv.read()) || hasKeys(await issuer.read())),
-      revocation: redisProbe(createRedis(config.redis)),
+      // Keys in memory, else KV, else the issuer: the same fallbacks a request uses.
+      jwks: timedProbe(() => jwks.usable(Date.now())),
+      // A real sync of this isolate's snapshot: up means the snapshot is current.
+      revocation: timedProbe(() => revocations.sync(Date.now())),
     },
   };
   built.set(env, deps);
   return deps;
-}
-
-function hasKeys(jwks: { keys: readonly unknown[] } | null): boolean {
-  return jwks !== null && jwks.keys.length > 0;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { healthHttpStatus, overallStatus } from "../../../shared/domain/health";
 
 describe("overallStatus", () => {
-  const critical = ["database", "keys"] as const;
+  const critical: ("database" | "keys" | "redis")[] = ["database", "keys"];
 
   it("is healthy when every check is up", () => {
     expect(overallStatus({ database: "up", keys: "up", redis: "up" }, critical)).toBe("healthy");

@@ -17,7 +17,7 @@ describe("GET /__gate/health", () => {
     await env.JWKS_KV.delete(JWKS_KV_KEY);
     const response = await exports.default.fetch("http://gate.test/__gate/health");
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { checks: { jwks: string } }).checks.jwks).toBe("up");
+    expect(((await response.json<{ checks: { jwks: string } }>())).checks.jwks).toBe("up");
   });
 
   it("is degraded (207) when the revocation store is unreachable", async () => {

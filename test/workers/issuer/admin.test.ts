@@ -13,7 +13,7 @@ import {
   latestCode,
   withBearer,
   type TenantCredentials,
-} from "../support/issuer-client";
+} from "./support/issuer-client";
 
 interface UserBody {
   user_id: string;
@@ -40,7 +40,7 @@ describe("tenants", () => {
     const slug = `acme-${crypto.randomUUID().slice(0, 8)}`;
     const response = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "Acme", slug }));
     expect(response.status).toBe(201);
-    const body = (await response.json()) as TenantCredentials & { name: string; slug: string };
+    const body = await response.json<TenantCredentials & { name: string; slug: string }>();
     expect(body).toMatchObject({ tenant_id: expect.stringMatching(/^tn_/), name: "Acme", slug, api_key: expect.any(String), secret_key: expect.any(String) });
     expect(body.settings).toMatchObject({
       otp_length: 6,
@@ -98,7 +98,7 @@ describe("tenants", () => {
     const tenant = await createTenant({ otp_length: 8 });
     const response = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`, jsonRequest("PATCH", { name: "Renamed", settings: { max_otp_attempts: 3 } }));
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { name: string; settings: Record<string, unknown> };
+    const body = (await response.json<{ name: string; settings: Record<string, unknown> }>());
     expect(body.name).toBe("Renamed");
     expect(body.settings).toMatchObject({ otp_length: 8, max_otp_attempts: 3 });
     await expectError(await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`, jsonRequest("PATCH", { settings: { otp_length: 99 } })), 400, "invalid_request");
@@ -110,7 +110,7 @@ describe("tenants", () => {
       adminFetch(`/api/admin/tenants/${tenant.tenant_id}`, jsonRequest("PATCH", { settings: { otp_length: 7 } })),
       adminFetch(`/api/admin/tenants/${tenant.tenant_id}`, jsonRequest("PATCH", { settings: { max_otp_attempts: 2 } })),
     ]);
-    const body = (await (await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`)).json()) as { settings: Record<string, unknown> };
+    const body = (await (await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`)).json<{ settings: Record<string, unknown> }>());
     expect(body.settings).toMatchObject({ otp_length: 7, max_otp_attempts: 2 });
   });
 
@@ -125,7 +125,7 @@ describe("tenant key pairs", () => {
     const tenant = await createTenant();
     const created = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/keys`, { method: "POST" });
     expect(created.status).toBe(201);
-    const pair = (await created.json()) as { key_id: string; api_key: string; secret_key: string };
+    const pair = (await created.json<{ key_id: string; api_key: string; secret_key: string }>());
     expect(pair.key_id).toMatch(/^key_/);
     expect((await requestCode(pair.api_key, freshPhone())).status).toBe(202);
     expect((await requestCode(tenant.api_key, freshPhone())).status).toBe(202);
@@ -139,7 +139,7 @@ describe("tenant key pairs", () => {
   it("does not delete another tenant's key", async () => {
     const a = await createTenant();
     const b = await createTenant();
-    const pair = (await (await adminFetch(`/api/admin/tenants/${a.tenant_id}/keys`, { method: "POST" })).json()) as { key_id: string; api_key: string };
+    const pair = (await (await adminFetch(`/api/admin/tenants/${a.tenant_id}/keys`, { method: "POST" })).json<{ key_id: string; api_key: string }>());
     await expectError(await adminFetch(`/api/admin/tenants/${b.tenant_id}/keys/${pair.key_id}`, { method: "DELETE" }), 404, "not_found");
     expect((await requestCode(pair.api_key, freshPhone())).status).toBe(202);
   });
@@ -154,7 +154,7 @@ describe("users", () => {
     let cursor: string | null = null;
     do {
       const query: string = `tenant_id=${tenant.tenant_id}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-      const page = (await (await adminFetch(`/api/admin/users?${query}`)).json()) as { users: UserBody[]; next_cursor: string | null };
+      const page = (await (await adminFetch(`/api/admin/users?${query}`)).json<{ users: UserBody[]; next_cursor: string | null }>());
       expect(page.users.length).toBeLessThanOrEqual(2);
       seen.push(...page.users.map((user) => user.user_id));
       cursor = page.next_cursor;
@@ -162,7 +162,7 @@ describe("users", () => {
     expect(seen.sort()).toEqual(signedIn.map((user) => user.user_id).sort());
 
     const target = signedIn[1];
-    const byPhone = (await (await adminFetch(`/api/admin/users?tenant_id=${tenant.tenant_id}&phone=${encodeURIComponent(target?.phone ?? "")}`)).json()) as { users: UserBody[] };
+    const byPhone = (await (await adminFetch(`/api/admin/users?tenant_id=${tenant.tenant_id}&phone=${encodeURIComponent(target?.phone ?? "")}`)).json<{ users: UserBody[] }>());
     expect(byPhone.users.map((user) => user.user_id)).toEqual([target?.user_id]);
   });
 
@@ -176,7 +176,7 @@ describe("users", () => {
   it("gets and patches a user: roles and metadata show in the next token", async () => {
     const tenant = await createTenant();
     const user = await signIn(tenant);
-    const fetched = (await (await adminFetch(`/api/admin/users/${user.user_id}`)).json()) as UserBody;
+    const fetched = await (await adminFetch(`/api/admin/users/${user.user_id}`)).json<UserBody>();
     expect(fetched).toMatchObject({ user_id: user.user_id, tenant_id: tenant.tenant_id, phone: user.phone, roles: ["user"], disabled: false });
     const patched = await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { roles: ["user", "admin"], metadata: { plan: "pro" } }));
     expect(patched.status).toBe(200);
@@ -212,7 +212,7 @@ describe("users", () => {
     expect((await adminFetch(`/api/admin/users/${user.user_id}`, { method: "DELETE" })).status).toBe(204);
     await expectError(await adminFetch(`/api/admin/users/${user.user_id}`), 404, "not_found");
     await expectError(await issuerFetch("/api/auth/me", withBearer(user.token)), 401, "invalid_token");
-    const audit = (await (await adminFetch(`/api/admin/audit?user_id=${user.user_id}`)).json()) as { events: { type: string }[] };
+    const audit = (await (await adminFetch(`/api/admin/audit?user_id=${user.user_id}`)).json<{ events: { type: string }[] }>());
     expect(audit.events.map((event) => event.type)).toContain("user.deleted");
     expect(JSON.stringify(audit)).not.toContain(user.phone.slice(1));
     // The phone can start over as a brand-new account.
@@ -237,7 +237,7 @@ describe("audit", () => {
     await issuerFetch("/api/auth/request", jsonRequest("POST", { phone }, headers));
     const code = await latestCode(phone);
     await issuerFetch("/api/auth/verify", jsonRequest("POST", { phone, code: code === "000000" ? "111111" : "000000" }, headers));
-    const verified = (await (await issuerFetch("/api/auth/verify", jsonRequest("POST", { phone, code }, headers))).json()) as { token: string; refresh_token: string };
+    const verified = (await (await issuerFetch("/api/auth/verify", jsonRequest("POST", { phone, code }, headers))).json<{ token: string; refresh_token: string }>());
 
     const response = await adminFetch(`/api/admin/audit?tenant_id=${tenant.tenant_id}&limit=100`);
     expect(response.status).toBe(200);
@@ -257,11 +257,11 @@ describe("audit", () => {
   it("filters by type and pages with a cursor", async () => {
     const tenant = await createTenant();
     for (let index = 0; index < 3; index += 1) await signIn(tenant);
-    const first = (await (await adminFetch(`/api/admin/audit?tenant_id=${tenant.tenant_id}&type=auth.signed_in&limit=2`)).json()) as { events: { id: string; type: string }[]; next_cursor: string | null };
+    const first = (await (await adminFetch(`/api/admin/audit?tenant_id=${tenant.tenant_id}&type=auth.signed_in&limit=2`)).json<{ events: { id: string; type: string }[]; next_cursor: string | null }>());
     expect(first.events).toHaveLength(2);
     expect(first.events.every((event) => event.type === "auth.signed_in")).toBe(true);
     expect(first.next_cursor).not.toBeNull();
-    const second = (await (await adminFetch(`/api/admin/audit?tenant_id=${tenant.tenant_id}&type=auth.signed_in&limit=2&cursor=${encodeURIComponent(first.next_cursor ?? "")}`)).json()) as { events: { id: string }[] };
+    const second = (await (await adminFetch(`/api/admin/audit?tenant_id=${tenant.tenant_id}&type=auth.signed_in&limit=2&cursor=${encodeURIComponent(first.next_cursor ?? "")}`)).json<{ events: { id: string }[] }>());
     expect(second.events).toHaveLength(1);
     expect(second.events[0]?.id).not.toBe(first.events[0]?.id);
   });

@@ -26,7 +26,7 @@ describe("GET /health when a dependency is unreachable", () => {
     const app = createIssuerApp(issuerDeps);
     const response = await app.request("/health", {}, { ...env, UPSTASH_REDIS_REST_URL: unreachable });
     expect(response.status).toBe(207);
-    const body = (await response.json()) as { status: string; checks: Record<string, string> };
+    const body = (await response.json<{ status: string; checks: Record<string, string> }>());
     expect(body.status).toBe("degraded");
     expect(body.checks).toEqual({ database: "up", redis: "down", keys: "up", sms: "up" });
   });
@@ -35,7 +35,7 @@ describe("GET /health when a dependency is unreachable", () => {
     const app = createIssuerApp(issuerDeps);
     const response = await app.request("/health", {}, { ...env, NEON_FETCH_ENDPOINT: `${unreachable}/sql` });
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { status: string; checks: Record<string, string> };
+    const body = (await response.json<{ status: string; checks: Record<string, string> }>());
     expect(body.status).toBe("unhealthy");
     expect(body.checks.database).toBe("down");
     expect(body.checks.keys).toBe("down");

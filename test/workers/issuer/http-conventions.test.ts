@@ -39,7 +39,7 @@ describe("shared HTTP conventions", () => {
     const response = await exports.default.fetch("http://issuer.test/health", { method: "DELETE" });
     expect(response.status).toBe(405);
     expect(response.headers.get("Allow")).toBe("GET, HEAD");
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("method_not_allowed");
+    expect(((await response.json<{ error: { code: string } }>())).error.code).toBe("method_not_allowed");
   });
 
   it("echoes a sane X-Request-Id and replaces an insane one", async () => {
@@ -57,7 +57,7 @@ describe("shared HTTP conventions", () => {
     const { app } = probeApp();
     const response = await app.request("/echo", { method: "POST", body: "{}", headers: { "Content-Type": "text/plain" } });
     expect(response.status).toBe(415);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unsupported_media_type");
+    expect(((await response.json<{ error: { code: string } }>())).error.code).toBe("unsupported_media_type");
     const missing = await app.request("/echo", { method: "POST", body: "{}" });
     expect(missing.status).toBe(415);
   });
@@ -73,7 +73,7 @@ describe("shared HTTP conventions", () => {
     const { app } = probeApp();
     const response = await app.request("/echo", json('{"a":'));
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("invalid_json");
+    expect(((await response.json<{ error: { code: string } }>())).error.code).toBe("invalid_json");
   });
 
   it("refuses duplicate keys with 400 invalid_json", async () => {
@@ -101,7 +101,7 @@ describe("shared HTTP conventions", () => {
     });
     const counted = await app.request("/echo", { method: "POST", body: streamed, headers: { "Content-Type": "application/json" } });
     expect(counted.status).toBe(413);
-    expect(((await counted.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+    expect(((await counted.json<{ error: { code: string } }>())).error.code).toBe("payload_too_large");
   });
 
   it("accepts a body of exactly the limit", async () => {

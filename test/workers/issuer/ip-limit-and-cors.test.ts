@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createIssuerApp } from "../../../workers/issuer/app";
 import { issuerDeps } from "../../../workers/issuer/deps";
-import { createTenant, expectError, freshIp, freshPhone, issuerFetch, jsonRequest } from "../support/issuer-client";
+import { createTenant, expectError, freshIp, freshPhone, issuerFetch, jsonRequest } from "./support/issuer-client";
 
 describe("per-IP limit on /api/auth/*", () => {
   const app = createIssuerApp(issuerDeps);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, refresh, signIn, withBearer, type TokenPairBody } from "../support/issuer-client";
+import { createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, refresh, signIn, withBearer, type TokenPairBody } from "./support/issuer-client";
 
 async function pairOf(response: Response): Promise<TokenPairBody> {
   expect(response.status, await response.clone().text()).toBe(200);
-  return (await response.json()) as TokenPairBody;
+  return await response.json<TokenPairBody>();
 }
 
 describe("POST /api/auth/refresh", () => {

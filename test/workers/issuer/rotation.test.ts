@@ -1,17 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { JWKS_KV_KEY } from "../../../shared/adapters/kv/jwks-publisher";
-import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "../support/issuer-client";
+import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
 
 async function jwksKids(): Promise<string[]> {
-  const jwks = (await (await issuerFetch("/.well-known/jwks.json")).json()) as { keys: { kid: string }[] };
+  const jwks = (await (await issuerFetch("/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>());
   return jwks.keys.map((key) => key.kid);
 }
 
 async function rotate(): Promise<{ current_kid: string; next_kid: string }> {
   const response = await adminFetch("/api/admin/keys/rotate", { method: "POST" });
   expect(response.status).toBe(200);
-  return (await response.json()) as { current_kid: string; next_kid: string };
+  return (await response.json<{ current_kid: string; next_kid: string }>());
 }
 
 describe("POST /api/admin/keys/rotate", () => {

@@ -2,7 +2,7 @@ import { Redis } from "@upstash/redis/cloudflare";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionKey, userKey } from "../../../shared/domain/revocation-entries";
-import { createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "../support/issuer-client";
+import { createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
 
 const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
 

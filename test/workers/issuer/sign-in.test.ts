@@ -12,7 +12,7 @@ import {
   signIn,
   verifyCode,
   type SignedIn,
-} from "../support/issuer-client";
+} from "./support/issuer-client";
 
 describe("POST /api/auth/request", () => {
   it("sends the code in the contract's words and answers 202 with a request id", async () => {
@@ -40,7 +40,7 @@ describe("POST /api/auth/request", () => {
     const first = await requestCode(tenant.api_key, known.phone);
     const second = await requestCode(tenant.api_key, freshPhone());
     expect(first.status).toBe(second.status);
-    expect(Object.keys((await first.json()) as object).sort()).toEqual(Object.keys((await second.json()) as object).sort());
+    expect(Object.keys(await first.json<object>()).sort()).toEqual(Object.keys(await second.json<object>()).sort());
   });
 
   it.each([
@@ -116,7 +116,7 @@ describe("POST /api/auth/verify", () => {
     await requestCode(tenant.api_key, phone);
     const response = await verifyCode(tenant.api_key, phone, await latestCode(phone));
     expect(response.status).toBe(200);
-    const body = (await response.json()) as SignedIn;
+    const body = await response.json<SignedIn>();
     expect(body).toEqual({
       verified: true,
       token: expect.any(String),
@@ -215,7 +215,7 @@ describe("POST /api/auth/verify", () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status !== 200).every((status) => status === 401)).toBe(true);
-    const losers = await Promise.all(responses.filter((response) => response.status !== 200).map(async (response) => ((await response.json()) as { error: { code: string } }).error.code));
+    const losers = await Promise.all(responses.filter((response) => response.status !== 200).map(async (response) => ((await response.json<{ error: { code: string } }>())).error.code));
     expect(new Set(losers)).toEqual(new Set(["code_expired"]));
   });
 

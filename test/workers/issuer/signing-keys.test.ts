@@ -29,7 +29,7 @@ describe("GET /.well-known/jwks.json", () => {
     const response = await exports.default.fetch("http://issuer.test/.well-known/jwks.json");
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toMatch(/max-age=\d+/);
-    const jwks = (await response.json()) as { keys: Record<string, unknown>[] };
+    const jwks = (await response.json<{ keys: Record<string, unknown>[] }>());
     expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
     for (const key of jwks.keys) {
       expect(key).toEqual({ kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: expect.stringMatching(/^key_/), alg: "ES256", use: "sig" });
@@ -38,7 +38,7 @@ describe("GET /.well-known/jwks.json", () => {
   });
 
   it("writes the same key set to KV for the gate", async () => {
-    const served = (await (await exports.default.fetch("http://issuer.test/.well-known/jwks.json")).json()) as { keys: { kid: string }[] };
+    const served = (await (await exports.default.fetch("http://issuer.test/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>());
     const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
     expect(inKv?.keys.map((key) => key.kid).sort()).toEqual(served.keys.map((key) => key.kid).sort());
   });

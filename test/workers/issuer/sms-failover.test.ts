@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { otpRequests } from "../../../drizzle/schema";
 import { createDatabase } from "../../../shared/adapters/neon/database";
-import { createTenant, expectError, freshPhone, inbox, requestCode, setSandboxFault } from "../support/issuer-client";
+import { createTenant, expectError, freshPhone, inbox, requestCode, setSandboxFault } from "./support/issuer-client";
 
 // Faults are set for one fresh number at a time, so test files running side by side never see them.
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
@@ -20,7 +20,7 @@ describe("SMS delivery with failover", () => {
     const phone = freshPhone();
     const response = await requestCode(tenant.api_key, phone);
     expect(response.status).toBe(202);
-    const { request_id } = (await response.json()) as { request_id: string };
+    const { request_id } = (await response.json<{ request_id: string }>());
     expect((await inbox(phone))[0]?.provider).toBe("twilio");
     const row = await attemptsOf(request_id);
     expect(row).toMatchObject({ status: "sent", provider: "twilio", providerMessageId: expect.stringMatching(/^SM/) });
@@ -33,7 +33,7 @@ describe("SMS delivery with failover", () => {
     await setSandboxFault("twilio", "error_5xx", [phone]);
     const response = await requestCode(tenant.api_key, phone);
     expect(response.status).toBe(202);
-    const { request_id } = (await response.json()) as { request_id: string };
+    const { request_id } = (await response.json<{ request_id: string }>());
     const [message] = await inbox(phone);
     expect(message?.provider).toBe("sns");
     expect(message?.body).toMatch(/verification code is: \d{6}\./);

@@ -5,7 +5,7 @@ describe("GET /.well-known/openid-configuration", () => {
   it("names the issuer, the JWKS and the introspection and revocation endpoints", async () => {
     const response = await exports.default.fetch("http://issuer.test/.well-known/openid-configuration");
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, unknown>;
+    const body = await response.json<Record<string, unknown>>();
     expect(body).toMatchObject({
       issuer: env.ISSUER_URL,
       jwks_uri: `${env.ISSUER_URL}/.well-known/jwks.json`,

@@ -21,3 +21,4 @@ export async function checkGateHealth(deps: GateHealthDeps): Promise<GateHealthR
 function state(up: boolean): CheckState {
   return up ? "up" : "down";
 }
+

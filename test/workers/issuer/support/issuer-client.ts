@@ -65,7 +65,7 @@ export async function createTenant(settings: Record<string, unknown> = {}): Prom
   const slug = `t-${crypto.randomUUID().slice(0, 12)}`;
   const response = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: `Tenant ${slug}`, slug, settings }));
   expect(response.status, await response.clone().text()).toBe(201);
-  return (await response.json()) as TenantCredentials;
+  return await response.json<TenantCredentials>();
 }
 
 export async function expectError(response: Response, status: number, code: string): Promise<ErrorBody> {
@@ -110,7 +110,7 @@ export interface SandboxMessage {
 export async function inbox(phone: string): Promise<SandboxMessage[]> {
   const response = await fetch(`${smsSandboxUrl()}/messages?to=${encodeURIComponent(phone)}`);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { messages: SandboxMessage[] }).messages;
+  return ((await response.json<{ messages: SandboxMessage[] }>())).messages;
 }
 
 /** The code in the newest SMS to `phone`. */
@@ -127,7 +127,7 @@ export async function signIn(tenant: TenantCredentials, phone = freshPhone()): P
   expect(requested.status, await requested.clone().text()).toBe(202);
   const verified = await verifyCode(tenant.api_key, phone, await latestCode(phone));
   expect(verified.status, await verified.clone().text()).toBe(200);
-  return { ...((await verified.json()) as SignedIn), phone };
+  return { ...(await verified.json<SignedIn>()), phone };
 }
 
 export type SandboxProvider = "twilio" | "sns" | "lookup";
@@ -144,7 +144,7 @@ export async function setSandboxFault(provider: SandboxProvider, mode: SandboxFa
 
 export async function sandboxRequestCounts(): Promise<Record<SandboxProvider, number>> {
   const response = await fetch(`${smsSandboxUrl()}/__sandbox/stats`);
-  return ((await response.json()) as { requests: Record<SandboxProvider, number> }).requests;
+  return ((await response.json<{ requests: Record<SandboxProvider, number> }>())).requests;
 }
 
 export function decodeJwtPart(token: string, index: 0 | 1): Record<string, unknown> {

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { ROLE_PATTERN } from "./access-token-claims";
+
+/**
+ * Route rules for the gate: method + path pattern → who may pass. The first
+ * matching rule wins; a request no rule matches needs a valid access token.
+ *
+ * Patterns are absolute paths; a final `/*` matches that prefix and anything
+ * below it (`/public/*` matches `/public` and `/public/a/b`), a `*` segment
+ * matches exactly one segment. Matching ignores case, so `/ADMIN/x` cannot slip
+ * past a rule for `/admin/*` to an origin that does not care about case.
+ */
+export type RouteAccess = { readonly kind: "public" } | { readonly kind: "authenticated"; readonly roles: readonly string[] };
+
+export interface RouteRule {
+  readonly methods: readonly string[] | "*";
+  readonly segments: readonly string[];
+  readonly prefix: boolean;
+  readonly access: RouteAccess;
+  /** Forward the `Authorization` header to the origin (off by default). */
+  readonly forwardAuthorization: boolean;
+  /** Refuse with 503 rather than serve from a stale revocation snapshot. */
+  readonly sensitive: boolean;
+}
+
+export type GatePolicy = readonly RouteRule[];
+
+const METHOD = z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const PATTERN = z
+  .string()
+  .max(200)
+  .regex(/^\/(?:[A-Za-z0-9._~!$&'()+,;=:@-]+|\*)?(?:\/(?:[A-Za-z0-9._~!$&'()+,;=:@-]+|\*))*$/, "an absolute path of plain segments, `*` segments and an optional final `/*`");
+const ROLE = z.string().regex(ROLE_PATTERN);
+
+const ruleSchema = z.strictObject({
+  method: z.union([z.literal("*"), METHOD, z.array(METHOD).min(1)]).default("*"),
+  path: PATTERN,
+  access: z.enum(["public", "authenticated"]).default("authenticated"),
+  roles: z.array(ROLE).max(20).default([]),
+  forward_authorization: z.boolean().default(false),
+  sensitive: z.boolean().default(false),
+});
+
+export const policySchema = z.array(ruleSchema).max(200);
+
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** The development policy of the contract: `/public/*` public, `/admin/*` needs `admin`, the rest a valid token. */
+export const DEVELOPMENT_POLICY: PolicyInput = [
+  { path: "/public/*", access: "public" },
+  { path: "/admin/*", roles: ["admin"] },
+];
+
+/** Validates rules once, at startup; a bad policy is a configuration error, never a per-request surprise. */
+export function parsePolicy(input: unknown): GatePolicy {
+  const rules = policySchema.parse(input);
+  return rules.map((rule) => {
+    if (rule.access === "public" && rule.roles.length > 0) throw new Error(`policy rule for ${rule.path}: a public route cannot require roles`);
+    const prefix = rule.path.endsWith("/*");
+    const body = prefix ? rule.path.slice(0, -2) : rule.path;
+    return {
+      methods: rule.method === "*" ? "*" : Array.isArray(rule.method) ? rule.method : [rule.method],
+      segments: splitPath(body.toLowerCase()),
+      prefix,
+      access: rule.access === "public" ? { kind: "public" } : { kind: "authenticated", roles: rule.roles },
+      forwardAuthorization: rule.forward_authorization,
+      sensitive: rule.sensitive,
+    };
+  });
+}
+
+/** The default for paths no rule names: a valid token, no particular role. */
+export const DEFAULT_RULE: RouteRule = {
+  methods: "*",
+  segments: [],
+  prefix: true,
+  access: { kind: "authenticated", roles: [] },
+  forwardAuthorization: false,
+  sensitive: false,
+};
+
+export function matchRoute(policy: GatePolicy, method: string, pathname: string): RouteRule {
+  const segments = splitPath(pathname.toLowerCase());
+  const upperMethod = method.toUpperCase();
+  for (const rule of policy) {
+    if (rule.methods !== "*" && !rule.methods.includes(upperMethod)) continue;
+    if (segmentsMatch(rule, segments)) return rule;
+  }
+  return DEFAULT_RULE;
+}
+
+function segmentsMatch(rule: RouteRule, path: readonly string[]): boolean {
+  if (rule.prefix ? path.length < rule.segments.length : path.length !== rule.segments.length) return false;
+  return rule.segments.every((segment, index) => segment === "*" || segment === path[index]);
+}
+
+function splitPath(path: string): string[] {
+  return path.split("/").filter((segment) => segment !== "");
+}
+
+/**
+ * Paths whose meaning an origin might read differently from the gate: encoded
+ * slashes, backslashes or dots, and NUL. The gate refuses them rather than guess.
+ */
+export function isAmbiguousPath(rawPathname: string): boolean {
+  return /%2f|%5c|%2e|%00|\\/i.test(rawPathname);
+}
+
+export function hasRoles(granted: readonly string[], required: readonly string[]): boolean {
+  return required.every((role) => granted.includes(role));
+}

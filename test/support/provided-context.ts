@@ -1,0 +1,15 @@
+/** What the global setup hands to the tests (`inject(...)`). */
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    issuerBindings: Record<string, string>;
+    gateBindings: Record<string, string>;
+    smsSandboxUrl: string;
+    originUrl: string;
+    canaryUrl: string;
+    /** An Upstash endpoint on the stack's store that `upstashControlUrl` can stop (`POST /down`) and start (`POST /up`). */
+    switchableUpstashUrl: string;
+    upstashControlUrl: string;
+  }
+}

@@ -1,0 +1,148 @@
+import type { JwksDocument } from "../../../shared/ports/jwks-publisher";
+import type { JwksSource } from "../../../shared/ports/jwks-source";
+import type { SupportedAlgorithm } from "./compact-jws";
+
+/** How old the in-memory key set may get before it is re-read from KV (in the background). */
+export const JWKS_REFRESH_MS = 60_000;
+/** At most one KV read per this interval on account of unknown `kid`s. */
+export const UNKNOWN_KID_KV_COOLDOWN_MS = 1_000;
+/** At most one issuer fetch per this interval on account of unknown `kid`s: a flood of random kids costs nothing. */
+export const UNKNOWN_KID_ISSUER_COOLDOWN_MS = 10_000;
+/**
+ * A key missing from a fresh read stays usable this long. KV is eventually
+ * consistent: a read may return a set older than one already seen, and a
+ * published key must never turn into a false 401.
+ */
+export const KEY_RETENTION_MS = 10 * 60_000;
+
+const CURVES: Record<SupportedAlgorithm, { namedCurve: string; hash: string }> = {
+  ES256: { namedCurve: "P-256", hash: "SHA-256" },
+  ES384: { namedCurve: "P-384", hash: "SHA-384" },
+  ES512: { namedCurve: "P-521", hash: "SHA-512" },
+};
+
+interface CachedKey {
+  readonly alg: SupportedAlgorithm;
+  readonly key: Promise<CryptoKey | null>;
+  lastSeen: number;
+}
+
+export interface JwksCacheSources {
+  readonly kv: JwksSource;
+  readonly issuer: JwksSource;
+}
+
+/**
+ * The gate's view of the issuer's public keys, per isolate: memory first, then
+ * KV (written by the issuer), then the issuer itself over the service binding,
+ * each fallback rate-limited.
+ */
+export class JwksCache {
+  readonly #sources: JwksCacheSources;
+  readonly #keys = new Map<string, CachedKey>();
+  #loadedAt = Number.NEGATIVE_INFINITY;
+  #lastKvRead = Number.NEGATIVE_INFINITY;
+  #lastIssuerFetch = Number.NEGATIVE_INFINITY;
+  #kvRead: Promise<void> | null = null;
+  #issuerFetch: Promise<void> | null = null;
+  /** Subrequests made, for tests and metrics. */
+  readonly counters = { kvReads: 0, issuerFetches: 0 };
+
+  constructor(sources: JwksCacheSources) {
+    this.#sources = sources;
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+
+  /**
+   * The verification key for `kid`, or null. `background` receives refreshes
+   * that need not hold up this request (pass `ctx.waitUntil`).
+   */
+  async keyFor(kid: string, alg: SupportedAlgorithm, now: number, background: (work: Promise<unknown>) => void): Promise<CryptoKey | null> {
+    if (this.#keys.size === 0) await this.#readKv(now);
+    else if (now - this.#loadedAt > JWKS_REFRESH_MS) background(this.#readKv(now));
+
+    let cached = this.#keys.get(kid);
+    if (!cached && now - this.#lastKvRead >= UNKNOWN_KID_KV_COOLDOWN_MS) {
+      await this.#readKv(now);
+      cached = this.#keys.get(kid);
+    }
+    if (!cached && now - this.#lastIssuerFetch >= UNKNOWN_KID_ISSUER_COOLDOWN_MS) {
+      await this.#fetchIssuer(now);
+      cached = this.#keys.get(kid);
+    }
+    if (cached?.alg !== alg) return null;
+    return cached.key;
+  }
+
+  /** True when the gate holds keys or can get them: for `/__gate/health`. */
+  async usable(now: number): Promise<boolean> {
+    if (this.#keys.size > 0 && now - this.#loadedAt <= JWKS_REFRESH_MS) return true;
+    await this.#readKv(now);
+    if (this.#keys.size === 0) await this.#fetchIssuer(now);
+    return this.#keys.size > 0;
+  }
+
+  #readKv(now: number): Promise<void> {
+    this.#kvRead ??= (async () => {
+      this.#lastKvRead = now;
+      this.counters.kvReads += 1;
+      try {
+        const jwks = await this.#sources.kv.read();
+        if (jwks) this.#install(jwks, now);
+      } catch {
+        // KV unreachable: keep what we have; the issuer fallback still applies.
+      } finally {
+        this.#kvRead = null;
+      }
+    })();
+    return this.#kvRead;
+  }
+
+  #fetchIssuer(now: number): Promise<void> {
+    this.#issuerFetch ??= (async () => {
+      this.#lastIssuerFetch = now;
+      this.counters.issuerFetches += 1;
+      try {
+        const jwks = await this.#sources.issuer.read();
+        if (jwks) this.#install(jwks, now);
+      } catch {
+        // The issuer is unreachable: keep what we have.
+      } finally {
+        this.#issuerFetch = null;
+      }
+    })();
+    return this.#issuerFetch;
+  }
+
+  #install(jwks: JwksDocument, now: number): void {
+    this.#loadedAt = now;
+    for (const jwk of jwks.keys) {
+      const alg = jwk.alg as SupportedAlgorithm;
+      if (typeof jwk.kid !== "string" || !(alg in CURVES)) continue;
+      const existing = this.#keys.get(jwk.kid);
+      if (existing) {
+        existing.lastSeen = now;
+        continue;
+      }
+      this.#keys.set(jwk.kid, { alg, lastSeen: now, key: importVerificationKey(jwk, alg) });
+    }
+    for (const [kid, cached] of this.#keys) if (now - cached.lastSeen > KEY_RETENTION_MS) this.#keys.delete(kid);
+  }
+}
+
+async function importVerificationKey(jwk: JwksDocument["keys"][number], alg: SupportedAlgorithm): Promise<CryptoKey | null> {
+  const { namedCurve } = CURVES[alg];
+  if (jwk.kty !== "EC" || jwk.crv !== namedCurve) return null;
+  try {
+    return await crypto.subtle.importKey("jwk", { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: "ECDSA", namedCurve }, false, ["verify"]);
+  } catch {
+    return null;
+  }
+}
+
+export function verifySignature(key: CryptoKey, alg: SupportedAlgorithm, signature: Uint8Array, signingInput: Uint8Array): Promise<boolean> {
+  return crypto.subtle.verify({ name: "ECDSA", hash: CURVES[alg].hash }, key, signature, signingInput);
+}

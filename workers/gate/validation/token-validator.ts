@@ -1,0 +1,80 @@
+import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import { bearerFromHeader, parseCompactJws } from "./compact-jws";
+import { verifySignature, type JwksCache } from "./jwks-cache";
+import type { TokenRejection } from "./token-rejection";
+import type { VerifiedTokenCache } from "./verified-token-cache";
+
+/** Tolerated clock difference for `exp` and `iat`, in seconds. The contract caps it at 60. */
+export const GATE_CLOCK_SKEW_SECONDS = 30;
+
+export interface TokenValidatorConfig {
+  readonly issuer: string;
+  readonly audiences: ReadonlySet<string>;
+  /** Empty: any tenant of the issuer. */
+  readonly tenants: ReadonlySet<string>;
+  readonly algorithms: ReadonlySet<string>;
+}
+
+export type Authentication = { readonly kind: "anonymous" } | { readonly kind: "token"; readonly claims: AccessTokenClaims } | { readonly kind: "rejected"; readonly rejection: TokenRejection };
+
+/**
+ * The contract's validation order, cheapest first: header shape and `alg`, the
+ * key by `kid`, the signature, then time, issuer, audience and tenant.
+ * Revocation is the caller's last step.
+ */
+export class TokenValidator {
+  readonly #config: TokenValidatorConfig;
+  readonly #jwks: JwksCache;
+  readonly #verified: VerifiedTokenCache;
+
+  constructor(config: TokenValidatorConfig, jwks: JwksCache, verified: VerifiedTokenCache) {
+    this.#config = config;
+    this.#jwks = jwks;
+    this.#verified = verified;
+  }
+
+  async authenticate(authorization: string | null, now: number, background: (work: Promise<unknown>) => void): Promise<Authentication> {
+    const bearer = bearerFromHeader(authorization);
+    if (bearer === null) return { kind: "anonymous" };
+    if (!bearer.ok) return { kind: "rejected", rejection: bearer.error };
+    const claims = await this.#verifiedClaims(bearer.value, now, background);
+    if (!claims.ok) return { kind: "rejected", rejection: claims.error };
+    const timely = this.#checkTime(claims.value, now);
+    return timely === null ? { kind: "token", claims: claims.value } : { kind: "rejected", rejection: timely };
+  }
+
+  async #verifiedClaims(token: string, now: number, background: (work: Promise<unknown>) => void): Promise<Result<AccessTokenClaims, TokenRejection>> {
+    const nowSeconds = Math.floor(now / 1000);
+    const cached = this.#verified.get(token, nowSeconds - GATE_CLOCK_SKEW_SECONDS);
+    if (cached) return ok(cached);
+
+    const parsed = parseCompactJws(token, this.#config.algorithms);
+    if (!parsed.ok) return parsed;
+    const { alg, kid, claims, signature, signingInput } = parsed.value;
+    // Claims that cannot change are checked before any key lookup, so a forged
+    // token for another issuer or audience costs no subrequest.
+    const foreign = this.#checkIssuerAndAudience(claims);
+    if (foreign !== null) return err(foreign);
+
+    const key = await this.#jwks.keyFor(kid, alg, now, background);
+    if (key === null) return err("unknown_kid");
+    if (!(await verifySignature(key, alg, signature, signingInput))) return err("bad_signature");
+    this.#verified.set(token, claims);
+    return ok(claims);
+  }
+
+  #checkIssuerAndAudience(claims: AccessTokenClaims): TokenRejection | null {
+    if (claims.iss !== this.#config.issuer) return "wrong_issuer";
+    if (!this.#config.audiences.has(claims.aud)) return "wrong_audience";
+    if (this.#config.tenants.size > 0 && !this.#config.tenants.has(claims.tid)) return "wrong_tenant";
+    return null;
+  }
+
+  #checkTime(claims: AccessTokenClaims, now: number): TokenRejection | null {
+    const nowSeconds = Math.floor(now / 1000);
+    if (claims.exp <= nowSeconds - GATE_CLOCK_SKEW_SECONDS) return "expired";
+    if (claims.iat > nowSeconds + GATE_CLOCK_SKEW_SECONDS) return "not_yet_valid";
+    return null;
+  }
+}
