@@ -34,12 +34,14 @@ export function snsSender(config: SnsConfig): SmsSender {
       }
       let response: Response;
       try {
-        response = await client.fetch(`${config.endpoint}/`, {
+        // Signed first, then sent with our own fetch: aws4fetch copies the request into a new
+        // one, and a timeout signal passed through that copy can be lost (seen on Node 22).
+        const signed = await client.sign(`${config.endpoint}/`, {
           method: "POST",
           headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
           body: params.toString(),
-          signal: AbortSignal.timeout(SMS_PROVIDER_TIMEOUT_MS),
         });
+        response = await fetch(signed, { signal: AbortSignal.timeout(SMS_PROVIDER_TIMEOUT_MS) });
       } catch (error) {
         return { outcome: "transient_failure", provider: "sns", error: describeFetchError(error) };
       }
