@@ -1,0 +1,80 @@
+import { listen, sendJson, type RunningServer } from "../support/http-server";
+import { controlRoutesHandler } from "./control-routes";
+import { createFaultBoard, type Fault, type Provider } from "./faults";
+import { MAX_STORED_MESSAGES, openInbox } from "./inbox";
+import { lookupHandler } from "./lookup";
+import { createRequestCounter } from "./request-counter";
+import { parseRequestTarget } from "./request-target";
+import type { RouteHandler } from "./route-handler";
+import type { SandboxMessage } from "./sandbox-message";
+import { snsPublishHandler } from "./sns-publish";
+import { twilioMessagesHandler } from "./twilio-messages";
+
+export type { Fault, FaultMode, Provider } from "./faults";
+export type { SandboxMessage } from "./sandbox-message";
+
+export interface SmsSandboxOptions {
+  port: number;
+  twilio: { accountSid: string; authToken: string; messagingServiceSid: string };
+  sns: { accessKeyId: string; secretAccessKey: string; region: string };
+  /** Persist the inbox as JSON when set: loaded at start, rewritten atomically on every change. */
+  inboxFile: string | undefined;
+}
+
+export interface SmsSandbox extends RunningServer {
+  /** Every stored message, newest first; only those sent to `to` when given. */
+  messages(to?: string): SandboxMessage[];
+  /** Throws when `fault` is malformed. */
+  setFault(provider: Provider, fault: Fault): void;
+  resetFaults(): void;
+  /** Empties the inbox at once; the file, if any, is rewritten in the background. */
+  clear(): void;
+  requestCounts(): Record<Provider, number>;
+}
+
+/** Starts the local stand-in for Twilio (Messages, Lookup v2) and AWS SNS Publish, with an inbox and fault injection. */
+export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSandbox> {
+  const inbox = await openInbox(options.inboxFile);
+  const faults = createFaultBoard();
+  const counter = createRequestCounter();
+  const twilio = twilioMessagesHandler({ account: options.twilio, inbox, faults, counter });
+  const lookup = lookupHandler({ credentials: options.twilio, faults, counter });
+  const sns = snsPublishHandler({ credentials: options.sns, inbox, faults, counter });
+  const control = controlRoutesHandler({ inbox, faults, counter });
+
+  const routeFor = (path: string): RouteHandler | undefined => {
+    if (path === "/") return sns;
+    if (path.startsWith("/2010-04-01/")) return twilio;
+    if (path.startsWith("/v2/PhoneNumbers/")) return lookup;
+    if (path === "/messages" || path.startsWith("/__sandbox/")) return control;
+    return undefined;
+  };
+
+  const server = await listen(
+    async (request, response) => {
+      const target = parseRequestTarget(request.url);
+      const route = routeFor(target.path);
+      if (!route) return sendJson(response, 404, { error: "not found" });
+      await route(request, response, target);
+    },
+    { port: options.port },
+  );
+
+  return {
+    url: server.url,
+    port: server.port,
+    close: async () => {
+      await server.close();
+      await inbox.settled();
+    },
+    messages: (to) => inbox.newest(to, MAX_STORED_MESSAGES),
+    setFault: (provider, fault) => faults.set(provider, fault),
+    resetFaults: () => faults.reset(),
+    clear: () => {
+      inbox.clear(undefined).catch((error: unknown) => {
+        console.error("[sms] could not save the emptied inbox:", error instanceof Error ? error.message : error);
+      });
+    },
+    requestCounts: () => counter.snapshot(),
+  };
+}
