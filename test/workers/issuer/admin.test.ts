@@ -86,7 +86,8 @@ describe("tenants", () => {
   ])("refuses an out-of-range or unknown setting (%s) with 400 invalid_request", async (field, settings) => {
     const response = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "Bad", slug: `bad-${crypto.randomUUID().slice(0, 8)}`, settings }));
     const body = await expectError(response, 400, "invalid_request");
-    expect(body.error.field).toBe(field);
+    // An element of a list is named by its index, e.g. settings.allowed_countries.0.
+    expect(String(body.error.field).startsWith(field)).toBe(true);
   });
 
   it("refuses a missing name or a bad slug, naming the field", async () => {
