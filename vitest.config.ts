@@ -65,11 +65,14 @@ export default defineConfig({
 
 function issuerAuxiliaryWorker(bindings: Record<string, string>) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions("./wrangler.toml");
+  // The bundle is a single ES module, so the module rules (which the pool cannot convert) are not needed.
+  const { modulesRules, ...options } = workerOptions;
+  void modulesRules;
   return {
-    ...workerOptions,
+    ...options,
     name: "portcullis-issuer",
     modules: true,
     scriptPath: `${buildOutputDir("issuer")}/index.js`,
-    bindings: { ...(workerOptions.bindings as Record<string, string> | undefined), ...bindings },
+    bindings: { ...(options.bindings as Record<string, string> | undefined), ...bindings },
   };
 }
