@@ -29,7 +29,10 @@ export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, is
       return err("malformed");
     }
     const claims = accessTokenClaimsSchema.safeParse(payload);
-    return claims.success ? ok(claims.data) : err("claims");
+    if (!claims.success) return err("claims");
+    // jose checks `iat` only with maxTokenAge; a token from the future beyond the skew is refused here.
+    if (claims.data.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS) return err("claims");
+    return ok(claims.data);
   } catch (error) {
     if (error instanceof errors.JWTExpired) return err("expired");
     if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return err("bad_signature");

@@ -11,5 +11,6 @@ export function decodeBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   const binary = atob(padded);
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-  return bytes;
+  // atob ignores unused trailing bits, so "AB" would decode like "AA": only the canonical spelling is accepted.
+  return encodeBase64Url(bytes) === text ? bytes : null;
 }
