@@ -25,7 +25,7 @@ export default tseslint.config(
   },
   {
     // Worker entries, config files and global setups are the only default exports.
-    files: ["workers/*/index.ts", "*.config.ts", "*.config.js", "test/support/global-*.ts", "test/support/build-*.ts"],
+    files: ["workers/*/index.ts", "bench/*/index.ts", "*.config.ts", "*.config.js", "test/support/global-*.ts", "test/support/build-*.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
   {
