@@ -1,4 +1,5 @@
 // @ts-check
+import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
 const VENDOR_SDKS = ["@neondatabase/serverless", "@upstash/redis", "@upstash/redis/*", "drizzle-orm", "drizzle-orm/*", "aws4fetch"];
@@ -6,11 +7,11 @@ const VENDOR_SDKS = ["@neondatabase/serverless", "@upstash/redis", "@upstash/red
 /** @param {string[]} groups @param {string} message */
 const forbid = (groups, message) => ({ group: groups, message });
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-floating-promises": "error",

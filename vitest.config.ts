@@ -66,8 +66,8 @@ export default defineConfig({
 function issuerAuxiliaryWorker(bindings: Record<string, string>) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions("./wrangler.toml");
   // The bundle is a single ES module, so the module rules (which the pool cannot convert) are not needed.
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped on purpose
   const { modulesRules, ...options } = workerOptions;
-  void modulesRules;
   return {
     ...options,
     name: "portcullis-issuer",

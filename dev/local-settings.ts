@@ -65,7 +65,7 @@ const GENERATORS: { readonly [K in keyof LocalSecrets]: () => string } = {
 
 export function resolveSecrets(saved: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): LocalSecrets {
   const entries = Object.entries(GENERATORS).map(([name, generate]) => [name, env[name] || saved[name] || generate()]);
-  return Object.fromEntries(entries) as unknown as LocalSecrets;
+  return Object.fromEntries(entries) as Record<keyof LocalSecrets, string>;
 }
 
 function token(bytes: number): string {

@@ -16,5 +16,5 @@ export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
 }
 
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text);
+  return new Uint8Array(encoder.encode(text));
 }
