@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import Redis from "ioredis";
 import { ErrorReply, type RedisReply } from "./redis-reply";
 import { EXEC_ABORT, type RedisCommand, type RedisStore } from "./redis-store";
 import { refusalOf } from "./refused-commands";

@@ -4,7 +4,6 @@
  * and Redis when POSTGRES_URL / REDIS_URL are set), applies the migrations and
  * provides the workers' bindings to the pool.
  */
-import { Redis as IORedis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
@@ -24,7 +23,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let database: Throwaway | undefined;
   if (process.env.POSTGRES_URL) database = await throwawayDatabase(process.env.POSTGRES_URL);
   const redisUrl = process.env.REDIS_URL ? redisDatabase(process.env.REDIS_URL, project.name) : undefined;
-  if (redisUrl) await flushDatabase(redisUrl);
   const standIns = await startStandIns({
     ports: { origin: 0, sms: 0, neon: 0, upstash: 0 },
     secrets,
@@ -32,6 +30,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     postgresUrl: database?.url,
     redisUrl,
   });
+  // A run starts from an empty Redis database, whatever an earlier run left behind.
+  if (redisUrl) await standIns.redisStore.execute(["FLUSHDB"]);
   const canary = await startCanary();
   // A second Upstash endpoint on the same store, which degradation tests stop and start.
   const switchableUpstash = await switchable((port) => startUpstashServer({ port, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: standIns.redisStore }));
@@ -58,13 +58,3 @@ function redisDatabase(url: string, projectName: string): string {
   return parsed.toString();
 }
 
-/** A run starts from an empty database, whatever an earlier run left behind. */
-async function flushDatabase(url: string): Promise<void> {
-  const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await client.connect();
-    await client.flushdb();
-  } finally {
-    client.disconnect();
-  }
-}
