@@ -1,7 +1,13 @@
-import Redis from "ioredis";
+import { createRequire } from "node:module";
+import type RedisClient from "ioredis";
 import { ErrorReply, type RedisReply } from "./redis-reply";
 import { EXEC_ABORT, type RedisCommand, type RedisStore } from "./redis-store";
 import { refusalOf } from "./refused-commands";
+
+// Loaded with Node's own require: vitest's module runner, which loads the global
+// setup, cannot evaluate ioredis's CommonJS entry (it redefines `default`).
+const Redis = createRequire(import.meta.url)("ioredis") as typeof RedisClient;
+type Redis = RedisClient;
 
 /**
  * A real Redis behind the stand-in, e.g. redis://127.0.0.1:6379/11 (the path

@@ -10,7 +10,6 @@ import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
 import { startUpstashServer } from "../../dev/upstash/server";
 import { startCanary } from "./canary-server";
 import { switchable } from "./switchable-server";
-import "./provided-context";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
 
 

@@ -1,5 +1,5 @@
 /** What the global setup hands to the tests (`inject(...)`). */
-import "vitest";
+export type { ProvidedContext } from "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {
