@@ -1,0 +1,86 @@
+/**
+ * The issuer with a dependency really stopped: Upstash behind a switchable
+ * endpoint the test turns off, Postgres at an address nothing listens on.
+ */
+import { Redis } from "@upstash/redis/cloudflare";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { sql } from "drizzle-orm";
+import { describe, expect, inject, it } from "vitest";
+import { createDatabase } from "../../../shared/adapters/neon/database";
+import { sessionKey } from "../../../shared/domain/revocation-entries";
+import { createIssuerApp } from "../../../workers/issuer/app";
+import { issuerDeps } from "../../../workers/issuer/deps";
+import worker from "../../../workers/issuer/index";
+import { createTenant, decodeJwtPart, expectError, freshIp, freshPhone, jsonRequest, signIn } from "./support/issuer-client";
+
+const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
+const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+
+async function upstash(state: "up" | "down"): Promise<void> {
+  expect((await fetch(`${inject("upstashControlUrl")}/${state}`, { method: "POST" })).status).toBe(200);
+}
+
+describe("Upstash stopped", () => {
+  const switchableEnv = { ...env, UPSTASH_REDIS_REST_URL: inject("switchableUpstashUrl") };
+  const app = createIssuerApp(issuerDeps);
+
+  it("still acknowledges a logout, keeps it in the outbox, and publishes it when Upstash is back", async () => {
+    const tenant = await createTenant();
+    const session = await signIn(tenant);
+    const sid = decodeJwtPart(session.token, 1).sid as string;
+    await upstash("down");
+    try {
+      const health = await app.request("/health", {}, switchableEnv);
+      expect(health.status).toBe(207);
+      const ctx = createExecutionContext();
+      const logout = await app.request("/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${session.token}`, "CF-Connecting-IP": freshIp() } }, switchableEnv, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(logout.status).toBe(204);
+      const queued = await db.execute<{ n: number }>(sql`select count(*)::int as n from revocation_outbox where subject_id = ${sid}`);
+      expect(queued.rows[0]?.n).toBe(1);
+      // Postgres is the record: the issuer already refuses the token.
+      expect((await app.request("/api/auth/me", { headers: { Authorization: `Bearer ${session.token}` } }, switchableEnv)).status).toBe(401);
+    } finally {
+      await upstash("up");
+    }
+    // The cron trigger drains the outbox.
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), switchableEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await redis.get(sessionKey(sid))).not.toBeNull();
+    const left = await db.execute<{ n: number }>(sql`select count(*)::int as n from revocation_outbox where subject_id = ${sid}`);
+    expect(left.rows[0]?.n).toBe(0);
+  });
+
+  it("keeps signing people in: codes, sessions and tokens do not need Redis", async () => {
+    const tenant = await createTenant();
+    await upstash("down");
+    try {
+      const phone = freshPhone();
+      const requested = await app.request("/api/auth/request", jsonRequest("POST", { phone }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }), switchableEnv);
+      expect(requested.status).toBe(202);
+    } finally {
+      await upstash("up");
+    }
+  });
+});
+
+describe("Postgres unreachable", () => {
+  const app = createIssuerApp(issuerDeps);
+  const downEnv = { ...env, NEON_FETCH_ENDPOINT: "http://127.0.0.1:9/sql" };
+
+  it("refuses new sign-ins with 503 service_unavailable and Retry-After, never a 500", async () => {
+    const tenant = await createTenant();
+    const response = await app.request("/api/auth/request", jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }), downEnv);
+    await expectError(response, 503, "service_unavailable");
+    expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+  });
+
+  it("answers the admin API with 503, not a stack trace", async () => {
+    const response = await app.request("/api/admin/tenants", jsonRequest("POST", { name: "x", slug: "down-test" }, { Authorization: `Bearer ${env.ADMIN_TOKEN}` }), downEnv);
+    const text = await response.text();
+    expect(response.status).toBe(503);
+    expect(text).not.toMatch(/127\.0\.0\.1|insert into|at .*\.ts/);
+  });
+});
