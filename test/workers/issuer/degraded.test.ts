@@ -46,7 +46,7 @@ describe("Upstash stopped", () => {
     }
     // The cron trigger drains the outbox.
     const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), switchableEnv, ctx);
+    worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), switchableEnv, ctx);
     await waitOnExecutionContext(ctx);
     expect(await redis.get(sessionKey(sid))).not.toBeNull();
     const left = await db.execute<{ n: number }>(sql`select count(*)::int as n from revocation_outbox where subject_id = ${sid}`);
