@@ -86,35 +86,26 @@ export class JwksCache {
   }
 
   #readKv(now: number): Promise<void> {
-    this.#kvRead ??= (async () => {
-      this.#lastKvRead = now;
-      this.counters.kvReads += 1;
-      try {
-        const jwks = await this.#sources.kv.read();
-        if (jwks) this.#install(jwks, now);
-      } catch {
-        // KV unreachable: keep what we have; the issuer fallback still applies.
-      } finally {
-        this.#kvRead = null;
-      }
-    })();
+    this.#lastKvRead = now;
+    this.#kvRead ??= this.#load(this.#sources.kv, "kvReads", now).finally(() => (this.#kvRead = null));
     return this.#kvRead;
   }
 
   #fetchIssuer(now: number): Promise<void> {
-    this.#issuerFetch ??= (async () => {
-      this.#lastIssuerFetch = now;
-      this.counters.issuerFetches += 1;
-      try {
-        const jwks = await this.#sources.issuer.read();
-        if (jwks) this.#install(jwks, now);
-      } catch {
-        // The issuer is unreachable: keep what we have.
-      } finally {
-        this.#issuerFetch = null;
-      }
-    })();
+    this.#lastIssuerFetch = now;
+    this.#issuerFetch ??= this.#load(this.#sources.issuer, "issuerFetches", now).finally(() => (this.#issuerFetch = null));
     return this.#issuerFetch;
+  }
+
+  /** One read of a source; a source that fails leaves the keys we have, and the other fallback still applies. */
+  async #load(source: JwksSource, counter: keyof JwksCache["counters"], now: number): Promise<void> {
+    this.counters[counter] += 1;
+    try {
+      const jwks = await source.read();
+      if (jwks) this.#install(jwks, now);
+    } catch {
+      // Unreachable: keep what we have.
+    }
   }
 
   #install(jwks: JwksDocument, now: number): void {

@@ -4,16 +4,10 @@ import type { UserRepository } from "../../../shared/ports/user-repository";
 import type { AuthenticatedToken } from "./access-token-auth";
 import type { AuditRecorder } from "./audit-recorder";
 import { revokeSession, revokeUser, type RevokeDeps } from "./revoke";
+import type { UserView } from "./user-admin";
 
-export interface Profile {
-  readonly user_id: string;
-  readonly tenant_id: string;
-  readonly phone: string | null;
-  readonly email: string | null;
-  readonly roles: readonly string[];
-  readonly metadata: Readonly<Record<string, unknown>>;
-  readonly created_at: string;
-}
+/** What a user sees of themselves: the admin view without `disabled` and `updated_at`. */
+export type Profile = Omit<UserView, "disabled" | "updated_at">;
 
 /** Metadata a user may store on themselves, serialised, at most this many bytes. */
 export const MAX_PROFILE_METADATA_BYTES = 4096;
