@@ -1,26 +1,28 @@
 import type { ServerResponse } from "node:http";
 import { sendJson } from "../support/http-server";
-import { faultSchema, isProvider, type FaultBoard } from "./faults";
+import { faultSchema, isProvider, supportsFault, type FaultBoard } from "./faults";
 import type { Inbox } from "./inbox";
 import { E164_SHAPE } from "./phone-number";
 import type { RequestCounter } from "./request-counter";
 import { readBodyOrRefuse } from "./request-body";
 import type { RequestTarget } from "./request-target";
 import type { RouteHandler } from "./route-handler";
+import type { StatusCallbacks } from "./status-callbacks";
 
 export interface ControlDependencies {
   readonly inbox: Inbox;
   readonly faults: FaultBoard;
   readonly counter: RequestCounter;
+  readonly callbacks: StatusCallbacks;
 }
 
 /** The inbox listing answers at most this many messages, newest first. */
 export const INBOX_PAGE_SIZE = 100;
 const FAULT_PATH = /^\/__sandbox\/faults\/([^/]+)$/;
 
-/** The sandbox's own API: `/messages` (the inbox), `/__sandbox/faults[/{provider}]`, `/__sandbox/stats`. */
+/** The sandbox's own API: `/messages` (the inbox), `/__sandbox/faults[/{provider}]`, `/__sandbox/stats`, `/__sandbox/callbacks`. */
 export function controlRoutesHandler(dependencies: ControlDependencies): RouteHandler {
-  const { inbox, faults, counter } = dependencies;
+  const { inbox, faults, counter, callbacks } = dependencies;
 
   return async (request, response, target) => {
     const body = await readBodyOrRefuse(request, response);
@@ -51,14 +53,19 @@ export function controlRoutesHandler(dependencies: ControlDependencies): RouteHa
       if (!isProvider(provider)) return badRequest(response, "provider must be one of twilio, sns, lookup");
       const fault = faultSchema.safeParse(parseJson(body.toString("utf8")));
       if (!fault.success) {
-        return badRequest(response, 'expected {"mode": "none" | "error_5xx" | "timeout" | "reject_number", "numbers"?: ["+E.164", ...]}');
+        return badRequest(response, 'expected {"mode": "none" | "error_5xx" | "timeout" | "reject_number" | "undelivered", "numbers"?: ["+E.164", ...]}');
       }
+      if (!supportsFault(provider, fault.data.mode)) return badRequest(response, `the ${fault.data.mode} fault is for twilio only`);
       faults.set(provider, fault.data);
       return sendJson(response, 200, { faults: faults.current() });
     }
     if (target.path === "/__sandbox/stats") {
       if (method !== "GET") return methodNotAllowed(response, "GET");
       return sendJson(response, 200, { requests: counter.snapshot() });
+    }
+    if (target.path === "/__sandbox/callbacks") {
+      if (method !== "GET") return methodNotAllowed(response, "GET");
+      return sendJson(response, 200, { callbacks: callbacks.attempts() });
     }
     sendJson(response, 404, { error: "not found" });
   };

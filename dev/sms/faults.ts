@@ -4,8 +4,17 @@ import { E164_SHAPE } from "./phone-number";
 export const PROVIDERS = ["twilio", "sns", "lookup"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const FAULT_MODES = ["none", "error_5xx", "timeout", "reject_number"] as const;
+export const FAULT_MODES = ["none", "error_5xx", "timeout", "reject_number", "undelivered"] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
+
+/** Modes that only make sense for one provider: only Twilio sends status callbacks here. */
+const PROVIDER_ONLY_MODES: Partial<Record<FaultMode, Provider>> = { undelivered: "twilio" };
+
+/** Whether `provider` can play `mode`. */
+export function supportsFault(provider: Provider, mode: FaultMode): boolean {
+  const only = PROVIDER_ONLY_MODES[mode];
+  return only === undefined || only === provider;
+}
 
 export const faultSchema = z.strictObject({
   mode: z.enum(FAULT_MODES),
@@ -19,7 +28,7 @@ export function isProvider(value: string): value is Provider {
 }
 
 export interface FaultBoard {
-  /** Throws when `fault` is malformed. */
+  /** Throws when `fault` is malformed or not one `provider` can play. */
   set(provider: Provider, fault: Fault): void;
   reset(): void;
   /** The fault to play for a request to `recipient`, "none" when no fault applies. */
@@ -31,7 +40,9 @@ export function createFaultBoard(): FaultBoard {
   const faults = new Map<Provider, Fault>();
   return {
     set(provider, fault) {
-      faults.set(provider, faultSchema.parse(fault));
+      const parsed = faultSchema.parse(fault);
+      if (!supportsFault(provider, parsed.mode)) throw new Error(`the ${parsed.mode} fault is for ${PROVIDER_ONLY_MODES[parsed.mode] ?? "another provider"} only`);
+      faults.set(provider, parsed);
     },
     reset() {
       faults.clear();

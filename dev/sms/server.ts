@@ -8,10 +8,19 @@ import { parseRequestTarget } from "./request-target";
 import type { RouteHandler } from "./route-handler";
 import type { SandboxMessage } from "./sandbox-message";
 import { snsPublishHandler } from "./sns-publish";
+import { createStatusCallbacks, type CallbackAttempt } from "./status-callbacks";
+import { createTurnstileEmulator, ISSUE_PATH, SITEVERIFY_PATH, turnstileHandler } from "./turnstile";
 import { twilioMessagesHandler } from "./twilio-messages";
 
 export type { Fault, FaultMode, Provider } from "./faults";
 export type { SandboxMessage } from "./sandbox-message";
+export type { CallbackAttempt } from "./status-callbacks";
+
+/**
+ * The pause before each status callback. The issuer records a send only after Twilio has answered
+ * it, so the first report must not overtake that write; real reports also take a while.
+ */
+export const DEFAULT_STATUS_CALLBACK_DELAY_MS = 1_000;
 
 export interface SmsSandboxOptions {
   port: number;
@@ -19,6 +28,10 @@ export interface SmsSandboxOptions {
   sns: { accessKeyId: string; secretAccessKey: string; region: string };
   /** Persist the inbox as JSON when set: loaded at start, rewritten atomically on every change. */
   inboxFile: string | undefined;
+  /** The secret `POST /turnstile/v0/siteverify` accepts besides Cloudflare's dummy test secrets. */
+  turnstile: { secretKey: string };
+  /** Pause before each status callback (`sent`, then the final one); DEFAULT_STATUS_CALLBACK_DELAY_MS when omitted. */
+  statusCallbackDelayMs?: number;
 }
 
 export interface SmsSandbox extends RunningServer {
@@ -30,23 +43,31 @@ export interface SmsSandbox extends RunningServer {
   /** Empties the inbox at once; the file, if any, is rewritten in the background. */
   clear(): void;
   requestCounts(): Record<Provider, number>;
+  /** Status callbacks made so far (newest first), with what each URL answered. */
+  statusCallbacks(): CallbackAttempt[];
 }
 
-/** Starts the local stand-in for Twilio (Messages, Lookup v2) and AWS SNS Publish, with an inbox and fault injection. */
+/**
+ * Starts the local stand-in for Twilio (Messages with status callbacks, Lookup v2), AWS SNS Publish and
+ * Cloudflare Turnstile's siteverify, with an inbox and fault injection.
+ */
 export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSandbox> {
   const inbox = await openInbox(options.inboxFile);
   const faults = createFaultBoard();
   const counter = createRequestCounter();
-  const twilio = twilioMessagesHandler({ account: options.twilio, inbox, faults, counter });
+  const callbacks = createStatusCallbacks({ authToken: options.twilio.authToken, stepDelayMs: options.statusCallbackDelayMs ?? DEFAULT_STATUS_CALLBACK_DELAY_MS });
+  const twilio = twilioMessagesHandler({ account: options.twilio, inbox, faults, counter, callbacks });
   const lookup = lookupHandler({ credentials: options.twilio, faults, counter });
   const sns = snsPublishHandler({ credentials: options.sns, inbox, faults, counter });
-  const control = controlRoutesHandler({ inbox, faults, counter });
+  const control = controlRoutesHandler({ inbox, faults, counter, callbacks });
+  const turnstile = turnstileHandler(createTurnstileEmulator({ secretKey: options.turnstile.secretKey }));
 
   const routeFor = (path: string): RouteHandler | undefined => {
     if (path === "/") return sns;
     if (path.startsWith("/2010-04-01/")) return twilio;
     if (path.startsWith("/v2/PhoneNumbers/")) return lookup;
     if (path === "/messages" || path.startsWith("/__sandbox/")) return control;
+    if (path === SITEVERIFY_PATH || path === ISSUE_PATH) return turnstile;
     return undefined;
   };
 
@@ -64,6 +85,7 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
     url: server.url,
     port: server.port,
     close: async () => {
+      await callbacks.close();
       await server.close();
       await inbox.settled();
     },
@@ -76,5 +98,6 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
       });
     },
     requestCounts: () => counter.snapshot(),
+    statusCallbacks: () => callbacks.attempts(),
   };
 }

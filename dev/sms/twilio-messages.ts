@@ -8,6 +8,7 @@ import { readBodyOrRefuse } from "./request-body";
 import { decodePathSegment } from "./request-target";
 import type { RouteHandler } from "./route-handler";
 import type { InboxEntry } from "./sandbox-message";
+import type { StatusCallbacks } from "./status-callbacks";
 import { hasTwilioCredentials, type TwilioCredentials } from "./twilio-auth";
 import { sendTwilioAuthenticationError, sendTwilioError, sendTwilioMethodNotAllowed, sendTwilioNotFound, sendTwilioOutage } from "./twilio-errors";
 import { newMessageSid, TWILIO_API_VERSION, twilioMessageResource, type TwilioMessage } from "./twilio-message-resource";
@@ -21,6 +22,7 @@ export interface TwilioMessagesDependencies {
   readonly inbox: Inbox;
   readonly faults: FaultBoard;
   readonly counter: RequestCounter;
+  readonly callbacks: StatusCallbacks;
 }
 
 /** Twilio's limit for one message body, in characters. */
@@ -32,7 +34,7 @@ const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
 
 /** Twilio's Messages API under `/2010-04-01/`: create a message, fetch one. */
 export function twilioMessagesHandler(dependencies: TwilioMessagesDependencies): RouteHandler {
-  const { account, inbox, faults, counter } = dependencies;
+  const { account, inbox, faults, counter, callbacks } = dependencies;
 
   return async (request, response, target) => {
     counter.record("twilio");
@@ -60,8 +62,10 @@ export function twilioMessagesHandler(dependencies: TwilioMessagesDependencies):
     const to = form.get("To");
     if (!to) return sendTwilioError(response, 400, 21604, "A 'To' phone number is required.");
 
-    switch (faults.modeFor("twilio", to)) {
+    const fault = faults.modeFor("twilio", to);
+    switch (fault) {
       case "none":
+      case "undelivered": // Accepted like any message; only the status callback tells.
         break;
       case "error_5xx":
         return sendTwilioOutage(response);
@@ -87,6 +91,8 @@ export function twilioMessagesHandler(dependencies: TwilioMessagesDependencies):
     if (from !== null && !parseValidE164(from) && !ALPHANUMERIC_SENDER.test(from)) {
       return sendTwilioError(response, 400, 21212, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`);
     }
+    const statusCallback = form.get("StatusCallback");
+    if (statusCallback !== null && !isCallbackUrl(statusCallback)) return sendTwilioError(response, 400, 21609, "The StatusCallback URL is not valid.");
     if (!parseValidE164(to)) return rejectTo(response, to);
 
     const message: TwilioMessage = {
@@ -98,11 +104,15 @@ export function twilioMessagesHandler(dependencies: TwilioMessagesDependencies):
       body: text,
       createdAt: new Date(),
     };
-    await inbox.add({
-      message: { id: message.sid, to, body: text, provider: "twilio", received_at: message.createdAt.toISOString() },
-      from,
-    });
+    // An undelivered message never reached the phone, so it stays out of the inbox.
+    if (fault !== "undelivered") {
+      await inbox.add({
+        message: { id: message.sid, to, body: text, provider: "twilio", received_at: message.createdAt.toISOString() },
+        from,
+      });
+    }
     sendJson(response, 201, twilioMessageResource(message, "queued"));
+    if (statusCallback !== null) callbacks.schedule(message, statusCallback, fault === "undelivered" ? "undelivered" : "delivered");
   }
 
   function storedMessage(entry: InboxEntry): TwilioMessage {
@@ -118,6 +128,17 @@ export function twilioMessagesHandler(dependencies: TwilioMessagesDependencies):
       createdAt: new Date(message.received_at),
     };
   }
+}
+
+/** Twilio wants an absolute http(s) URL with a hostname it can resolve; underscores are not allowed in it. */
+function isCallbackUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && !url.hostname.includes("_");
 }
 
 function rejectTo(response: ServerResponse, to: string): void {

@@ -17,8 +17,13 @@ export const US_NUMBER = "+14155550123";
 export const OTHER_US_NUMBER = "+14155550124";
 export const INVALID_NUMBER = "+447700900123";
 
+export const TURNSTILE_SECRET = "0x4AAAAAAASandboxTestSecret0123456789";
+
+/** Status callbacks follow each other this fast in the suites, so a test waits for them, not for a clock. */
+export const CALLBACK_DELAY_MS = 5;
+
 export function sandboxOptions(inboxFile?: string): SmsSandboxOptions {
-  return { port: 0, twilio: { ...TWILIO }, sns: { ...SNS }, inboxFile };
+  return { port: 0, twilio: { ...TWILIO }, sns: { ...SNS }, inboxFile, turnstile: { secretKey: TURNSTILE_SECRET }, statusCallbackDelayMs: CALLBACK_DELAY_MS };
 }
 
 /** Our production senders, pointed at the sandbox exactly as the local stack points them. */
