@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     dataDir,
     postgresUrl: process.env.POSTGRES_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,
+    turnstileSecretKey: process.env.TURNSTILE_SECRET_KEY || undefined,
   });
   const urls = { issuer: `http://127.0.0.1:${ports.issuer}`, gate: `http://127.0.0.1:${ports.gate}` };
   const issuer = issuerVars(standIns, secrets, urls);

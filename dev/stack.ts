@@ -5,6 +5,7 @@ import { startNeonServer } from "./neon/server";
 import { createSqlBackend } from "./neon/sql-backend-factory";
 import { startDemoOrigin } from "./origin/server";
 import { startSmsSandbox, type SmsSandbox } from "./sms/server";
+import { SITEVERIFY_PATH } from "./sms/turnstile";
 import type { RunningServer } from "./support/http-server";
 import { startUpstashServer } from "./upstash/server";
 import { createRedisStore } from "./upstash/redis-store-factory";
@@ -13,6 +14,11 @@ import type { RedisStore } from "./upstash/redis-store";
 export const LOCAL_DATABASE_USER = "portcullis";
 export const LOCAL_DATABASE_NAME = "portcullis";
 export const LOCAL_SNS_REGION = "us-east-1";
+/**
+ * The Turnstile secret the SMS sandbox's siteverify accepts when none is given. Fixed, so it
+ * survives restarts without being written anywhere; it guards nothing but a loopback emulator.
+ */
+export const LOCAL_TURNSTILE_SECRET_KEY = "0x4AAAAAAAPortcullisLocalSandboxSecret";
 
 export interface StandInOptions {
   readonly ports: { readonly origin: number; readonly sms: number; readonly neon: number; readonly upstash: number };
@@ -22,6 +28,8 @@ export interface StandInOptions {
   /** Real servers behind the stand-ins, when set. */
   readonly postgresUrl: string | undefined;
   readonly redisUrl: string | undefined;
+  /** The secret the sandbox's Turnstile siteverify accepts; LOCAL_TURNSTILE_SECRET_KEY when undefined. */
+  readonly turnstileSecretKey?: string | undefined;
 }
 
 export interface StandIns {
@@ -33,12 +41,17 @@ export interface StandIns {
   readonly origin: RunningServer;
   readonly databaseUrl: string;
   readonly neonFetchEndpoint: string;
+  /** The sandbox's stand-in for `https://challenges.cloudflare.com/turnstile/v0/siteverify`. */
+  readonly turnstileSiteverifyUrl: string;
+  /** The secret it accepts (besides Cloudflare's dummy test secrets). */
+  readonly turnstileSecretKey: string;
   close(): Promise<void>;
 }
 
 /** Starts the four local stand-ins and applies the migrations through the Neon driver. */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const { secrets, dataDir } = options;
+  const turnstileSecretKey = options.turnstileSecretKey ?? LOCAL_TURNSTILE_SECRET_KEY;
   const started: RunningServer[] = [];
   try {
     const sqlBackend = await createSqlBackend({ postgresUrl: options.postgresUrl, dataDir: dataDir && join(dataDir, "pglite") });
@@ -56,6 +69,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       twilio: { accountSid: secrets.TWILIO_ACCOUNT_SID, authToken: secrets.TWILIO_AUTH_TOKEN, messagingServiceSid: secrets.TWILIO_MESSAGING_SERVICE_SID },
       sns: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY, region: LOCAL_SNS_REGION },
       inboxFile: dataDir && join(dataDir, "sms-inbox.json"),
+      turnstile: { secretKey: turnstileSecretKey },
     });
     started.push(sms);
     const origin = await startDemoOrigin({ port: options.ports.origin });
@@ -73,6 +87,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       origin,
       databaseUrl,
       neonFetchEndpoint,
+      turnstileSiteverifyUrl: `${sms.url}${SITEVERIFY_PATH}`,
+      turnstileSecretKey,
       close: async () => {
         await Promise.allSettled(started.reverse().map((server) => server.close()));
         await Promise.allSettled([sqlBackend.close(), store.close()]);
@@ -104,6 +120,8 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     TWILIO_AUTH_TOKEN: secrets.TWILIO_AUTH_TOKEN,
     TWILIO_MESSAGING_SERVICE_SID: secrets.TWILIO_MESSAGING_SERVICE_SID,
     TWILIO_API_BASE: standIns.sms.url,
+    TWILIO_LOOKUP_BASE: standIns.sms.url,
+    TURNSTILE_SITEVERIFY_URL: standIns.turnstileSiteverifyUrl,
     AWS_SNS_REGION: LOCAL_SNS_REGION,
     AWS_ACCESS_KEY_ID: secrets.AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: secrets.AWS_SECRET_ACCESS_KEY,

@@ -131,6 +131,8 @@ export const otpRequests = pgTable(
     provider: text("provider"),
     providerMessageId: text("provider_message_id"),
     deliveryStatus: text("delivery_status"),
+    /** The provider's error code with an `undelivered` or `failed` delivery report (Twilio 30003: handset unreachable). */
+    deliveryErrorCode: integer("delivery_error_code"),
     attempts: jsonb("attempts").$type<DeliveryAttempt[]>().notNull().default([]),
     ip: text("ip"),
     country: text("country"),

@@ -11,11 +11,13 @@ export interface IssuerConfig {
   readonly redis: { readonly url: string; readonly token: string };
   readonly sms: {
     readonly providers: readonly string[];
-    readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly messagingServiceSid: string; readonly apiBase: string } | null;
+    readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly messagingServiceSid: string; readonly apiBase: string; readonly lookupBase: string } | null;
     readonly sns: { readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string; readonly originationNumber: string | undefined; readonly endpoint: string } | null;
   };
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
   readonly corsOrigins: readonly string[];
+  /** Cloudflare Turnstile's siteverify endpoint (the SMS sandbox locally). */
+  readonly turnstileSiteverifyUrl: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
 }
 
@@ -43,6 +45,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
             authToken: requiredString(env, "TWILIO_AUTH_TOKEN"),
             messagingServiceSid: requiredString(env, "TWILIO_MESSAGING_SERVICE_SID"),
             apiBase: optionalString(env, "TWILIO_API_BASE") ?? "https://api.twilio.com",
+            lookupBase: optionalString(env, "TWILIO_LOOKUP_BASE") ?? "https://lookups.twilio.com",
           }
         : null,
       sns: snsKey
@@ -60,6 +63,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
       max: integerSetting(env, "RATE_LIMIT_MAX", 100, 1, 1_000_000),
     },
     corsOrigins: listSetting(env, "CORS_ORIGINS", []),
+    turnstileSiteverifyUrl: optionalString(env, "TURNSTILE_SITEVERIFY_URL") ?? "https://challenges.cloudflare.com/turnstile/v0/siteverify",
     logLevel: logLevel(optionalString(env, "LOG_LEVEL")),
   });
 }

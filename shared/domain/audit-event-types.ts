@@ -23,6 +23,9 @@ export const AUDIT_EVENT_TYPES = [
   "auth.logged_out",
   "auth.logged_out_all",
   "auth.profile_updated",
+  "auth.carrier_lookup_failed",
+  "auth.challenge_passed",
+  "sms.delivery_status",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

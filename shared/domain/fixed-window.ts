@@ -14,3 +14,8 @@ export function hitWindow(state: WindowState | null, now: number, limit: number,
   const next = { windowStart: current.windowStart, count: current.count + 1 };
   return { state: next, decision: { allowed: true, remaining: limit - next.count } };
 }
+
+/** How many hits the current window holds, without counting one. */
+export function windowCount(state: WindowState | null, now: number, windowMs: number): number {
+  return state && now - state.windowStart < windowMs ? state.count : 0;
+}

@@ -7,7 +7,12 @@ export interface NormalizedPhone {
   /** ISO 3166 alpha-2 region of the number, when libphonenumber can tell. */
   readonly country: string | null;
   readonly type: PhoneNumberType | undefined;
+  /** Country calling code and the first four national digits, e.g. `+447911`: what SMS-pumping bursts share. */
+  readonly prefix: string;
 }
+
+/** National digits kept in a number's velocity prefix. */
+export const PREFIX_NATIONAL_DIGITS = 4;
 
 /** Digits, one leading plus, and the separators people type; nothing else, so no number is pulled out of text. */
 const PHONE_SHAPE = /^\+[0-9 ()\-.]{6,30}$/;
@@ -22,5 +27,6 @@ export function normalizePhone(input: string): Result<NormalizedPhone, "invalid_
   if (!PHONE_SHAPE.test(trimmed)) return err("invalid_phone");
   const parsed = parsePhoneNumberFromString(trimmed, { extract: false });
   if (!parsed || parsed.ext || !parsed.isValid()) return err("invalid_phone");
-  return ok({ e164: parsed.number, country: parsed.country ?? null, type: parsed.getType() });
+  const prefix = `+${parsed.countryCallingCode}${parsed.nationalNumber.slice(0, PREFIX_NATIONAL_DIGITS)}`;
+  return ok({ e164: parsed.number, country: parsed.country ?? null, type: parsed.getType(), prefix });
 }

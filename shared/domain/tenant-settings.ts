@@ -25,6 +25,16 @@ export const tenantSettingsPatchSchema = z.strictObject({
   refresh_reuse_interval_seconds: z.number().int().min(0).max(60),
   carrier_lookup: z.boolean(),
   audience: z.string().min(1).max(200),
+  sms_per_prefix_per_hour: z.number().int().min(1).max(100_000),
+  sms_per_ip_per_hour: z.number().int().min(1).max(10_000),
+  sms_daily_budget: z.number().int().min(1).max(10_000_000),
+  risk_threshold: z.number().int().min(1).max(100),
+  turnstile: z
+    .strictObject({
+      site_key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
+      secret_key: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
+    })
+    .nullable(),
 }).partial();
 
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
@@ -44,6 +54,16 @@ export interface TenantSettings {
   readonly refresh_reuse_interval_seconds: number;
   readonly carrier_lookup: boolean;
   readonly audience: string;
+  /** Sends per tenant per number prefix (country code + 3 digits) per hour. */
+  readonly sms_per_prefix_per_hour: number;
+  /** Sends per tenant per client IP per hour. */
+  readonly sms_per_ip_per_hour: number;
+  /** Sends per tenant per UTC day. */
+  readonly sms_daily_budget: number;
+  /** Risk scores at or above this are challenged (Turnstile) or refused. */
+  readonly risk_threshold: number;
+  /** Stored with the secret sealed; see tenant-admin. */
+  readonly turnstile: { readonly site_key: string; readonly secret_key: string } | null;
 }
 
 export const FIXED_SETTING_DEFAULTS = {
@@ -59,6 +79,11 @@ export const FIXED_SETTING_DEFAULTS = {
   cors_origins: [],
   refresh_reuse_interval_seconds: 0,
   carrier_lookup: false,
+  sms_per_prefix_per_hour: 30,
+  sms_per_ip_per_hour: 10,
+  sms_daily_budget: 1000,
+  risk_threshold: 70,
+  turnstile: null,
 } as const satisfies Partial<TenantSettings>;
 
 /**

@@ -20,7 +20,7 @@ export function failureResponse(failure: Failure): ErrorResponse {
     case "method_not_allowed":
       return response(405, failure.reason, "This method is not allowed on this resource.", {}, { Allow: failure.allow.join(", ") });
     case "unsupported_media_type":
-      return response(415, failure.reason, "The body must be application/json.");
+      return response(415, failure.reason, `The body must be ${failure.expected ?? "application/json"}.`);
     case "invalid_json":
       return response(400, failure.reason, failure.message ?? "The body is not valid JSON.");
     case "payload_too_large":
@@ -44,7 +44,10 @@ export function failureResponse(failure: Failure): ErrorResponse {
     case "invalid_phone":
       return response(400, failure.reason, "The phone number is not valid.");
     case "phone_not_allowed":
-      return response(403, failure.reason, "This phone number cannot be used to sign in.", { reason: failure.detail });
+      return response(403, failure.reason, failure.detail === "challenge_required" ? "Complete the challenge, then ask again with its token." : "This phone number cannot be used to sign in.", {
+        reason: failure.detail,
+        ...(failure.turnstileSiteKey === undefined ? {} : { turnstile_site_key: failure.turnstileSiteKey }),
+      });
     case "rate_limited":
       return response(429, failure.reason, "Too many requests; try again later.", {}, retryAfter(failure.retryAfterSeconds));
     case "sms_unavailable":
@@ -66,6 +69,9 @@ export function failureResponse(failure: Failure): ErrorResponse {
     case "authentication_required":
       // RFC 6750 §3.1: a request without credentials gets a challenge with no error code.
       return response(401, "invalid_token", "An access token is required.", {}, { "WWW-Authenticate": bearerChallenge({ realm: "portcullis" }) });
+    case "invalid_signature":
+      // A webhook whose provider signature is missing or wrong (e.g. X-Twilio-Signature); nothing was changed.
+      return response(403, failure.reason, "The request signature is missing or does not match.");
     case "ambiguous_path":
       return response(400, "invalid_request", "The path has encoded slashes, backslashes or NUL, which the gate refuses.", { field: "path" });
   }

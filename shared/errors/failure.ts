@@ -5,7 +5,7 @@
 export type Failure =
   | { readonly reason: "not_found"; readonly message?: string }
   | { readonly reason: "method_not_allowed"; readonly allow: readonly string[] }
-  | { readonly reason: "unsupported_media_type" }
+  | { readonly reason: "unsupported_media_type"; readonly expected?: string }
   | { readonly reason: "invalid_json"; readonly message?: string }
   | { readonly reason: "payload_too_large"; readonly limitBytes: number }
   | { readonly reason: "invalid_request"; readonly field: string; readonly message: string }
@@ -15,7 +15,7 @@ export type Failure =
   | { readonly reason: "invalid_token"; readonly description: string }
   | { readonly reason: "insufficient_scope"; readonly description: string }
   | { readonly reason: "invalid_phone" }
-  | { readonly reason: "phone_not_allowed"; readonly detail: PhoneRefusal }
+  | { readonly reason: "phone_not_allowed"; readonly detail: PhoneRefusal; readonly turnstileSiteKey?: string }
   | { readonly reason: "rate_limited"; readonly retryAfterSeconds: number }
   | { readonly reason: "sms_unavailable" }
   | { readonly reason: "invalid_code"; readonly attemptsRemaining: number }
@@ -26,8 +26,9 @@ export type Failure =
   | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number }
   | { readonly reason: "bad_gateway" }
   | { readonly reason: "authentication_required" }
+  | { readonly reason: "invalid_signature" }
   | { readonly reason: "ambiguous_path" };
 
-export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk";
+export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk" | "challenge_required" | "challenge_failed";
 
 export type FailureReason = Failure["reason"];

@@ -47,7 +47,8 @@ export function isJsonContentType(value: string | undefined): boolean {
   return params.every((param) => param === "" || param === "charset=utf-8");
 }
 
-async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> {
+/** The whole body, counted while streaming; null once it passes `limit` bytes (the rest is not read). */
+export async function readCapped(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from "../domain/sms-delivery-status";
 import type { SmsAttemptResult } from "./sms-sender";
 
 export interface NewOtpRequest {
@@ -13,4 +14,23 @@ export interface NewOtpRequest {
 export interface OtpRequestLog {
   /** Records the request and what every provider attempt did, in one write. */
   record(request: NewOtpRequest, attempts: readonly SmsAttemptResult[]): Promise<void>;
+  /**
+   * Records a provider's delivery report on the request whose send it accepted
+   * under `providerMessageId`. A status only moves forward (`statusesReplaceableBy`),
+   * so a late or repeated report is `kept` without writing anything.
+   */
+  recordDeliveryStatus(report: ProviderDeliveryReport): Promise<DeliveryReportOutcome>;
 }
+
+export interface ProviderDeliveryReport {
+  readonly provider: string;
+  readonly providerMessageId: string;
+  readonly status: DeliveryStatus;
+  /** The provider's error code, for `undelivered` and `failed`. */
+  readonly errorCode: number | null;
+}
+
+export type DeliveryReportOutcome =
+  | { readonly kind: "recorded"; readonly requestId: string; readonly tenantId: string }
+  | { readonly kind: "kept"; readonly requestId: string; readonly tenantId: string; readonly current: string | null }
+  | { readonly kind: "unknown_message" };

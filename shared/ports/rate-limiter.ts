@@ -3,4 +3,6 @@ import type { WindowDecision } from "../domain/fixed-window";
 /** Counters kept close to the user; each key is counted on its own. */
 export interface RateLimiter {
   hit(key: string, limit: number, windowMs: number): Promise<WindowDecision>;
+  /** The key's count in its current window, without adding to it. */
+  count(key: string, windowMs: number): Promise<number>;
 }

@@ -4,6 +4,7 @@
  * and Redis when POSTGRES_URL / REDIS_URL are set), applies the migrations and
  * provides the workers' bindings to the pool.
  */
+import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
@@ -28,6 +29,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir: undefined,
     postgresUrl: database?.url,
     redisUrl,
+    // A fresh secret per run, so no test can pass by knowing the local default.
+    turnstileSecretKey: `0x4AAAAAAA${randomBytes(16).toString("hex")}`,
   });
   // A run starts from an empty Redis database, whatever an earlier run left behind.
   if (redisUrl) await standIns.redisStore.execute(["FLUSHDB"]);
@@ -42,6 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("canaryUrl", canary.url);
   project.provide("switchableUpstashUrl", switchableUpstash.url);
   project.provide("upstashControlUrl", switchableUpstash.controlUrl);
+  project.provide("turnstileSiteverifyUrl", standIns.turnstileSiteverifyUrl);
+  project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
   return async () => {
     await Promise.all([switchableUpstash.close(), canary.close()]);
     await standIns.close();

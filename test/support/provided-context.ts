@@ -11,5 +11,8 @@ declare module "vitest" {
     /** An Upstash endpoint on the stack's store that `upstashControlUrl` can stop (`POST /down`) and start (`POST /up`). */
     switchableUpstashUrl: string;
     upstashControlUrl: string;
+    /** The SMS sandbox's Turnstile siteverify, and the secret it accepts besides Cloudflare's dummy ones. */
+    turnstileSiteverifyUrl: string;
+    turnstileSecretKey: string;
   }
 }

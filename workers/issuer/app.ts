@@ -7,6 +7,7 @@ import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { wellKnownRoutes } from "./routes/well-known";
+import { webhookRoutes } from "./routes/webhooks";
 import { AuditRecorder } from "./services/audit-recorder";
 
 export type IssuerBindings = { Bindings: Env; Variables: { deps: IssuerDeps; context: RequestContext; audit: AuditRecorder } };
@@ -29,6 +30,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   wellKnownRoutes(app);
   adminRoutes(app);
   authRoutes(app);
+  webhookRoutes(app);
   return app;
 }
 

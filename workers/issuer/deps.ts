@@ -1,10 +1,15 @@
 import { PhoneCodeGuardClient } from "../../shared/adapters/durable-objects/otp-guard-client";
+import { cachedCarrierLookup, twilioLookup } from "../../shared/adapters/sms/twilio-lookup";
+import { turnstileSiteverify } from "../../shared/adapters/turnstile/siteverify";
+import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
+import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
 import { createDatabase, type Database } from "../../shared/adapters/neon/database";
 import { databaseProbe } from "../../shared/adapters/neon/database-probe";
 import { neonOtpRequestLog } from "../../shared/adapters/neon/otp-request-log";
+import { neonSmsStatsReader } from "../../shared/adapters/neon/sms-stats-reader";
 import { neonRevocationStore } from "../../shared/adapters/neon/revocation-store";
 import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
@@ -27,8 +32,10 @@ import type { RevocationList } from "../../shared/ports/revocation-list";
 import type { RevocationStore } from "../../shared/ports/revocation-store";
 import type { SessionStore } from "../../shared/ports/session-store";
 import type { SmsSender } from "../../shared/ports/sms-sender";
+import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
+import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import { SigningKeyService } from "./services/signing-keys";
 
 export interface IssuerDeps {
@@ -48,7 +55,15 @@ export interface IssuerDeps {
   readonly rateLimiter: RateLimiter;
   /** In failover order (`SMS_PROVIDERS`), only those configured. */
   readonly smsSenders: readonly SmsSender[];
+  /** Per-tenant SMS sends, delivery reports and refusals, for `GET /api/admin/tenants/{id}/sms-stats`. */
+  readonly smsStats: SmsStatsReader;
+  /** Twilio Lookup, cached per number; null without Twilio credentials. */
+  readonly carrierLookup: CarrierLookup | null;
+  readonly turnstile: TurnstileVerifier;
 }
+
+/** Line types change rarely (a number ported to a VOIP carrier); a month is the usual cache life. */
+const CARRIER_CACHE_SECONDS = 30 * 24 * 3600;
 
 const built = new WeakMap<Env, IssuerDeps>();
 
@@ -80,6 +95,9 @@ export function issuerDeps(env: Env): IssuerDeps {
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
     rateLimiter: new RateLimiterClient(env.RATE_LIMITER),
     smsSenders: smsSenders(config),
+    smsStats: neonSmsStatsReader(db),
+    carrierLookup: config.sms.twilio && cachedCarrierLookup(twilioLookup(config.sms.twilio), env.LOOKUP_CACHE, CARRIER_CACHE_SECONDS),
+    turnstile: turnstileSiteverify(config.turnstileSiteverifyUrl),
   };
   built.set(env, deps);
   return deps;
@@ -88,7 +106,7 @@ export function issuerDeps(env: Env): IssuerDeps {
 function smsSenders(config: IssuerConfig): SmsSender[] {
   const senders: SmsSender[] = [];
   for (const name of config.sms.providers) {
-    if (name === "twilio" && config.sms.twilio) senders.push(twilioSender(config.sms.twilio));
+    if (name === "twilio" && config.sms.twilio) senders.push(twilioSender({ ...config.sms.twilio, statusCallbackUrl: twilioStatusCallbackUrl(config.issuerUrl) }));
     if (name === "sns" && config.sms.sns) senders.push(snsSender(config.sms.sns));
   }
   return senders;

@@ -13,4 +13,9 @@ export class RateLimiterClient implements RateLimiter {
     const stub = this.#namespace.get(this.#namespace.idFromName(key));
     return await stub.hit({ limit, windowMs });
   }
+
+  async count(key: string, windowMs: number): Promise<number> {
+    const stub = this.#namespace.get(this.#namespace.idFromName(key));
+    return await stub.peek({ windowMs });
+  }
 }

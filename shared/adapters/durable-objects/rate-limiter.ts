@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { hitWindow, type WindowDecision, type WindowState } from "../../domain/fixed-window";
+import { hitWindow, windowCount, type WindowDecision, type WindowState } from "../../domain/fixed-window";
 
 const STATE_KEY = "window";
 const hitSchema = z.strictObject({
@@ -17,6 +17,12 @@ export class RateLimiter extends DurableObject {
     this.ctx.storage.kv.put(STATE_KEY, state);
     void this.ctx.storage.setAlarm(state.windowStart + windowMs);
     return decision;
+  }
+
+  /** The current count, for risk signals that read a counter without adding to it. */
+  peek(input: unknown): number {
+    const { windowMs } = hitSchema.pick({ windowMs: true }).parse(input);
+    return windowCount(this.ctx.storage.kv.get<WindowState>(STATE_KEY) ?? null, Date.now(), windowMs);
   }
 
   override alarm(): void {

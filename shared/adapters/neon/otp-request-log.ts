@@ -1,4 +1,6 @@
+import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { otpRequests, type DeliveryAttempt } from "../../../drizzle/schema";
+import { statusesReplaceableBy } from "../../domain/sms-delivery-status";
 import type { OtpRequestLog } from "../../ports/otp-request-log";
 import type { Database } from "./database";
 
@@ -27,6 +29,25 @@ export function neonOtpRequestLog(db: Database): OtpRequestLog {
         ip: request.ip,
         country: request.country,
       });
+    },
+
+    async recordDeliveryStatus(report) {
+      const sameMessage = and(eq(otpRequests.provider, report.provider), eq(otpRequests.providerMessageId, report.providerMessageId));
+      const replaceable = statusesReplaceableBy(report.status);
+      const movesForward = replaceable.length === 0 ? isNull(otpRequests.deliveryStatus) : or(isNull(otpRequests.deliveryStatus), inArray(otpRequests.deliveryStatus, replaceable));
+      // One conditional UPDATE: two racing reports cannot both pass the forward-only check.
+      const [updated] = await db
+        .update(otpRequests)
+        .set({ deliveryStatus: report.status, deliveryErrorCode: report.errorCode, updatedAt: new Date() })
+        .where(and(sameMessage, movesForward))
+        .returning({ id: otpRequests.id, tenantId: otpRequests.tenantId });
+      if (updated) return { kind: "recorded", requestId: updated.id, tenantId: updated.tenantId };
+      const [existing] = await db
+        .select({ id: otpRequests.id, tenantId: otpRequests.tenantId, deliveryStatus: otpRequests.deliveryStatus })
+        .from(otpRequests)
+        .where(sameMessage)
+        .limit(1);
+      return existing ? { kind: "kept", requestId: existing.id, tenantId: existing.tenantId, current: existing.deliveryStatus } : { kind: "unknown_message" };
     },
   };
 }

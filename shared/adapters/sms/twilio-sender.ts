@@ -7,6 +7,11 @@ export interface TwilioConfig {
   readonly messagingServiceSid: string;
   /** `https://api.twilio.com` in production; the SMS sandbox locally. */
   readonly apiBase: string;
+  /**
+   * Sent as `StatusCallback`, so Twilio posts delivery reports there
+   * (`${ISSUER_URL}/api/webhooks/twilio/status`); no reports when undefined.
+   */
+  readonly statusCallbackUrl?: string | undefined;
 }
 
 /**
@@ -24,6 +29,7 @@ export function twilioSender(config: TwilioConfig): SmsSender {
     provider: "twilio",
     async send(message): Promise<SmsAttemptResult> {
       const body = new URLSearchParams({ To: message.to, MessagingServiceSid: config.messagingServiceSid, Body: message.body });
+      if (config.statusCallbackUrl !== undefined) body.set("StatusCallback", config.statusCallbackUrl);
       let response: Response;
       try {
         response = await fetch(url, {

@@ -80,6 +80,6 @@ describe("phoneRefusal", () => {
   });
 
   it("lets a number of unknown type through when nothing else refuses it", () => {
-    expect(phoneRefusal({ e164: "+14155550123", country: "US", type: undefined }, DEFAULTS)).toBeNull();
+    expect(phoneRefusal({ e164: "+14155550123", country: "US", type: undefined, prefix: "+14155" }, DEFAULTS)).toBeNull();
   });
 });

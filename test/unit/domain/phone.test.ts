@@ -3,7 +3,7 @@ import { normalizePhone } from "../../../shared/domain/phone";
 
 describe("normalizePhone", () => {
   it("accepts an E.164 number and reports its region and type", () => {
-    expect(normalizePhone("+14155550123")).toEqual({ ok: true, value: { e164: "+14155550123", country: "US", type: "FIXED_LINE_OR_MOBILE" } });
+    expect(normalizePhone("+14155550123")).toEqual({ ok: true, value: { e164: "+14155550123", country: "US", type: "FIXED_LINE_OR_MOBILE", prefix: "+14155" } });
   });
 
   it.each(["+1 415 555 0123", "+1-415-555-0123", "+1 (415) 555-0123", "+1(415)5550123", "+1.415.555.0123", "  +14155550123\t"])(
@@ -43,17 +43,17 @@ describe("normalizePhone", () => {
   });
 
   it("recognises a UK VOIP number", () => {
-    expect(normalizePhone("+445612345678")).toEqual({ ok: true, value: { e164: "+445612345678", country: "GB", type: "VOIP" } });
+    expect(normalizePhone("+445612345678")).toEqual({ ok: true, value: { e164: "+445612345678", country: "GB", type: "VOIP", prefix: "+445612" } });
   });
 
   it("recognises a UK premium-rate number", () => {
-    expect(normalizePhone("+449012345678")).toEqual({ ok: true, value: { e164: "+449012345678", country: "GB", type: "PREMIUM_RATE" } });
+    expect(normalizePhone("+449012345678")).toEqual({ ok: true, value: { e164: "+449012345678", country: "GB", type: "PREMIUM_RATE", prefix: "+449012" } });
   });
 
   it("recognises a UK mobile, with the region libphonenumber assigns within +44", () => {
-    expect(normalizePhone("+44 7400 123456")).toEqual({ ok: true, value: { e164: "+447400123456", country: "GB", type: "MOBILE" } });
+    expect(normalizePhone("+44 7400 123456")).toEqual({ ok: true, value: { e164: "+447400123456", country: "GB", type: "MOBILE", prefix: "+447400" } });
     // 07911 1xxxxx is a Guernsey range: same +44 plan, but region GG, not GB.
-    expect(normalizePhone("+447911123456")).toEqual({ ok: true, value: { e164: "+447911123456", country: "GG", type: "MOBILE" } });
+    expect(normalizePhone("+447911123456")).toEqual({ ok: true, value: { e164: "+447911123456", country: "GG", type: "MOBILE", prefix: "+447911" } });
   });
 
   it("reports no region for a number outside any country (Inmarsat)", () => {

@@ -191,6 +191,11 @@ describe("resolveTenantSettings", () => {
       cors_origins: [],
       refresh_reuse_interval_seconds: 0,
       carrier_lookup: false,
+      sms_per_prefix_per_hour: 30,
+      sms_per_ip_per_hour: 10,
+      sms_daily_budget: 1000,
+      risk_threshold: 70,
+      turnstile: null,
       audience: "https://api.portcullis.test",
     });
   });

@@ -13,8 +13,10 @@ import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http
 import { validate } from "../../../shared/http/validate";
 import { err, ok } from "../../../shared/errors/result";
 import type { IssuerBindings } from "../app";
-import { addTenantKeyPair, createTenant, deleteTenantKeyPair, getTenant, updateTenant } from "../services/tenant-admin";
+import { addTenantKeyPair, createTenant, deleteTenantKeyPair, getTenant, updateTenant, type TenantAdminDeps } from "../services/tenant-admin";
+import type { IssuerDeps } from "../deps";
 import { deleteUser, getUser, listAudit, listUsers, revokeUserSessions, updateUser } from "../services/user-admin";
+import { SMS_STATS_DEFAULT_DAYS, SMS_STATS_MAX_DAYS, tenantSmsStats } from "../services/sms-stats";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const name = z.string().trim().min(1).max(100);
@@ -30,6 +32,7 @@ const pageQuery = {
   cursor: z.string().max(200).optional(),
 };
 const usersQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), phone: z.string().max(40).optional(), ...pageQuery });
+const smsStatsQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
 const auditQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), user_id: z.string().max(64).optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
 
 /** Path ids are checked for shape before any query: a malformed id is simply not found. */
@@ -50,7 +53,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const input = await jsonInput(c, createTenantSchema);
       if (!input.ok) return respond(input);
       const deps = c.get("deps");
-      return respond(await createTenant({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), { ...input.value, settings: input.value.settings ?? {} }), 201);
+      return respond(await createTenant(tenantAdminDeps(deps), c.get("audit"), { ...input.value, settings: input.value.settings ?? {} }), 201);
     },
   });
 
@@ -59,7 +62,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const id = idParam("tn", c.req.param("id"));
       if (!id.ok) return respond(id);
       const deps = c.get("deps");
-      return respond(await getTenant({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, id.value));
+      return respond(await getTenant(tenantAdminDeps(deps), id.value));
     },
     PATCH: async (c) => {
       const id = idParam("tn", c.req.param("id"));
@@ -67,7 +70,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const input = await jsonInput(c, updateTenantSchema);
       if (!input.ok) return respond(input);
       const deps = c.get("deps");
-      return respond(await updateTenant({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), id.value, stripUndefined(input.value)));
+      return respond(await updateTenant(tenantAdminDeps(deps), c.get("audit"), id.value, stripUndefined(input.value)));
     },
   });
 
@@ -78,7 +81,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const body = await expectNoBody(c);
       if (!body.ok) return respond(body);
       const deps = c.get("deps");
-      return respond(await addTenantKeyPair({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), id.value), 201);
+      return respond(await addTenantKeyPair(tenantAdminDeps(deps), c.get("audit"), id.value), 201);
     },
   });
 
@@ -89,7 +92,18 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       if (!id.ok) return respond(id);
       if (!keyId.ok) return respond(keyId);
       const deps = c.get("deps");
-      return noContent(await deleteTenantKeyPair({ tenants: deps.tenants, defaultAudience: deps.config.defaultAudience }, c.get("audit"), id.value, keyId.value));
+      return noContent(await deleteTenantKeyPair(tenantAdminDeps(deps), c.get("audit"), id.value, keyId.value));
+    },
+  });
+
+  resource(app, "/api/admin/tenants/:id/sms-stats", {
+    GET: async (c) => {
+      const id = idParam("tn", c.req.param("id"));
+      if (!id.ok) return respond(id);
+      const query = validate(smsStatsQuery, c.req.query(), "query");
+      if (!query.ok) return respond(query);
+      const deps = c.get("deps");
+      return respond(await tenantSmsStats({ tenants: deps.tenants, smsStats: deps.smsStats, now: () => new Date() }, id.value, query.value.days));
     },
   });
 
@@ -159,4 +173,8 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function tenantAdminDeps(deps: IssuerDeps): TenantAdminDeps {
+  return { tenants: deps.tenants, defaultAudience: deps.config.defaultAudience, keyEncryptionSecret: deps.config.keyEncryptionSecret };
 }

@@ -20,7 +20,7 @@ import { corsHeaders, preflight } from "./cors";
 type AuthContext = Context<AppEnv<IssuerBindings>>;
 
 const phone = z.string().min(1).max(64);
-const requestSchema = z.strictObject({ phone });
+const requestSchema = z.strictObject({ phone, turnstile_token: z.string().min(1).max(2048).optional() });
 const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10}$/, "4 to 10 digits") });
 const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(512) });
 const introspectSchema = z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() });
@@ -53,7 +53,7 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       withTenant(c, async (tenant) => {
         const input = await jsonInput(c, requestSchema);
         if (!input.ok) return respond(input);
-        return respond(await requestCode(signInDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, input.value.phone), 202);
+        return respond(await requestCode(signInDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { phone: input.value.phone, turnstileToken: input.value.turnstile_token }), 202);
       }),
   });
 
@@ -117,7 +117,7 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 }
 
 function signInDeps(deps: IssuerDeps): SignInDeps {
-  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl };
+  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
 }
 
 export function accessTokenAuthDeps(deps: IssuerDeps) {

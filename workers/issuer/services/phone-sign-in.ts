@@ -1,3 +1,4 @@
+import { countPrefixFailure, guardSend, type SendGuardDeps } from "./send-guard";
 import { sendWithFailover } from "./sms-delivery";
 import { hmacSha256Hex } from "../../../shared/crypto/hashing";
 import { newId } from "../../../shared/crypto/ids";
@@ -19,7 +20,7 @@ import type { AuditRecorder } from "./audit-recorder";
 import { mintTokenPair, newRefreshTokenWithHash, type TokenPair } from "./session-tokens";
 import type { SigningKeyService } from "./signing-keys";
 
-export interface SignInDeps {
+export interface SignInDeps extends SendGuardDeps {
   readonly otpGuard: OtpGuard;
   readonly otpRequests: OtpRequestLog;
   readonly smsSenders: readonly SmsSender[];
@@ -45,9 +46,9 @@ export async function requestCode(
   audit: AuditRecorder,
   context: RequestContext,
   { tenant, settings }: SignInTenant,
-  phoneInput: string,
+  input: { phone: string; turnstileToken: string | undefined },
 ): Promise<Result<{ request_id: string; expires_in: number }, Failure>> {
-  const phone = normalizePhone(phoneInput);
+  const phone = normalizePhone(input.phone);
   if (!phone.ok) return err({ reason: "invalid_phone" });
   const refusal = phoneRefusal(phone.value, settings);
   if (refusal !== null) {
@@ -56,6 +57,8 @@ export async function requestCode(
   }
 
   const phoneKey = await phoneHash(deps.otpHashSecret, phone.value.e164);
+  const guarded = await guardSend(deps, audit, context, { tenantId: tenant.id, settings, phone: phone.value, phoneKey, turnstileToken: input.turnstileToken });
+  if (!guarded.ok) return guarded;
   const requestId = newId("req");
   const code = generateNumericCode(settings.otp_length);
   const ttlSeconds = settings.otp_expiry_minutes * 60;
@@ -110,6 +113,7 @@ export async function verifyCode(
   const outcome = await deps.otpGuard.verify(tenant.id, phoneKey, await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, input.code));
   switch (outcome.kind) {
     case "invalid_code":
+      await countPrefixFailure(deps.rateLimiter, tenant.id, phone.value.prefix);
       audit.record("auth.verify_failed", "failure", { tenantId: tenant.id, details: { reason: "invalid_code", attempts_remaining: outcome.attemptsRemaining } });
       return err({ reason: "invalid_code", attemptsRemaining: outcome.attemptsRemaining });
     case "code_expired":

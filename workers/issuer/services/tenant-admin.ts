@@ -1,4 +1,5 @@
 import { sha256Hex } from "../../../shared/crypto/hashing";
+import { sealSecret } from "../../../shared/crypto/key-encryption";
 import { newId } from "../../../shared/crypto/ids";
 import { newApiKey, newSecretKey } from "../../../shared/crypto/tenant-keys";
 import { resolveTenantSettings, type TenantSettings, type TenantSettingsPatch } from "../../../shared/domain/tenant-settings";
@@ -7,11 +8,14 @@ import { err, ok, type Result } from "../../../shared/errors/result";
 import type { NewKeyPair, TenantRecord, TenantRepository } from "../../../shared/ports/tenant-repository";
 import type { AuditRecorder } from "./audit-recorder";
 
+/** Settings as the admin API shows them: the Turnstile secret is write-only. */
+export type SettingsView = Omit<TenantSettings, "turnstile"> & { readonly turnstile: { readonly site_key: string; readonly secret_key_set: true } | null };
+
 export interface TenantView {
   readonly tenant_id: string;
   readonly name: string;
   readonly slug: string;
-  readonly settings: TenantSettings;
+  readonly settings: SettingsView;
   readonly created_at: string;
   readonly updated_at: string;
 }
@@ -25,6 +29,8 @@ export interface IssuedKeyPair {
 export interface TenantAdminDeps {
   readonly tenants: TenantRepository;
   readonly defaultAudience: string;
+  /** Seals the tenant's Turnstile secret before it is stored. */
+  readonly keyEncryptionSecret: string;
 }
 
 export async function createTenant(
@@ -34,11 +40,12 @@ export async function createTenant(
 ): Promise<Result<TenantView & IssuedKeyPair, Failure>> {
   const id = newId("tn");
   const { pair, stored } = await issueKeyPair();
-  const outcome = await deps.tenants.create({ id, name: input.name, slug: input.slug, settings: input.settings }, stored);
+  const settings = await sealSettings(deps, id, input.settings);
+  const outcome = await deps.tenants.create({ id, name: input.name, slug: input.slug, settings }, stored);
   if (outcome === "slug_taken") return err({ reason: "slug_taken" });
   audit.record("tenant.created", "success", { tenantId: id, details: { slug: input.slug, key_id: pair.key_id } });
   const now = new Date();
-  return ok({ ...view({ id, name: input.name, slug: input.slug, settings: input.settings, createdAt: now, updatedAt: now }, deps.defaultAudience), ...pair });
+  return ok({ ...view({ id, name: input.name, slug: input.slug, settings, createdAt: now, updatedAt: now }, deps.defaultAudience), ...pair });
 }
 
 export async function getTenant(deps: TenantAdminDeps, id: string): Promise<Result<TenantView, Failure>> {
@@ -55,7 +62,7 @@ export async function updateTenant(
 ): Promise<Result<TenantView, Failure>> {
   const updated = await deps.tenants.update(id, {
     ...(changes.name === undefined ? {} : { name: changes.name }),
-    ...(changes.settings === undefined ? {} : { settingsPatch: changes.settings }),
+    ...(changes.settings === undefined ? {} : { settingsPatch: await sealSettings(deps, id, changes.settings) }),
   });
   if (!updated) return err({ reason: "not_found", message: "No such tenant." });
   audit.record("tenant.updated", "success", { tenantId: id, details: { fields: Object.keys(changes), settings: Object.keys(changes.settings ?? {}) } });
@@ -76,11 +83,12 @@ export async function deleteTenantKeyPair(deps: TenantAdminDeps, audit: AuditRec
 }
 
 export function view(tenant: TenantRecord, defaultAudience: string): TenantView {
+  const settings = resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience });
   return {
     tenant_id: tenant.id,
     name: tenant.name,
     slug: tenant.slug,
-    settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience }),
+    settings: { ...settings, turnstile: settings.turnstile && { site_key: settings.turnstile.site_key, secret_key_set: true } },
     created_at: tenant.createdAt.toISOString(),
     updated_at: tenant.updatedAt.toISOString(),
   };
@@ -93,4 +101,15 @@ async function issueKeyPair(): Promise<{ pair: IssuedKeyPair; stored: NewKeyPair
   const secretKey = newSecretKey();
   const [apiKeyHash, secretKeyHash] = await Promise.all([sha256Hex(apiKey), sha256Hex(secretKey)]);
   return { pair: { key_id: id, api_key: apiKey, secret_key: secretKey }, stored: { id, apiKeyHash, secretKeyHash } };
+}
+
+/** The Turnstile secret is stored sealed under KEY_ENCRYPTION_SECRET, bound to the tenant. */
+async function sealSettings(deps: TenantAdminDeps, tenantId: string, settings: TenantSettingsPatch): Promise<TenantSettingsPatch> {
+  if (!settings.turnstile) return settings;
+  const sealed = await sealSecret(deps.keyEncryptionSecret, settings.turnstile.secret_key, turnstileSecretContext(tenantId));
+  return { ...settings, turnstile: { site_key: settings.turnstile.site_key, secret_key: sealed } };
+}
+
+export function turnstileSecretContext(tenantId: string): string {
+  return `turnstile:${tenantId}`;
 }

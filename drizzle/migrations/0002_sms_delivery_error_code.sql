@@ -1,0 +1,1 @@
+ALTER TABLE "otp_requests" ADD COLUMN "delivery_error_code" integer;

@@ -1,0 +1,6 @@
+export type TurnstileOutcome = { readonly kind: "passed" } | { readonly kind: "failed"; readonly errorCodes: readonly string[] } | { readonly kind: "unavailable" };
+
+/** Cloudflare Turnstile's siteverify, with the tenant's secret. */
+export interface TurnstileVerifier {
+  verify(input: { secret: string; token: string; remoteIp: string | null }): Promise<TurnstileOutcome>;
+}
