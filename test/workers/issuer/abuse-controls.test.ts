@@ -14,6 +14,7 @@ import {
   jsonRequest,
   requestCode,
   setSandboxFault,
+  verifyCode,
   type TenantCredentials,
 } from "./support/issuer-client";
 
@@ -151,6 +152,24 @@ describe("risk score", () => {
       cf: { country: "US" },
     });
     expect((await exports.default.fetch(request)).status).toBe(202);
+  });
+});
+
+describe("risk from wrong codes on a prefix", () => {
+  it("refuses new sends to a prefix where codes keep failing (from the fifth send of the hour on)", async () => {
+    const tenant = await createTenant({ risk_threshold: 30, sms_per_prefix_per_hour: 1000, sms_per_ip_per_hour: 1000 });
+    const prefix = `415${2 + Math.floor(Math.random() * 7)}`;
+    for (let index = 0; index < 4; index += 1) {
+      const phone = phoneInPrefix(prefix);
+      expect((await requestCode(tenant.api_key, phone)).status).toBe(202);
+      for (let attempt = 0; attempt < 2; attempt += 1) await verifyCode(tenant.api_key, phone, "000000");
+    }
+    const response = await requestCode(tenant.api_key, phoneInPrefix(prefix));
+    expect((await expectError(response, 403, "phone_not_allowed")).error.reason).toBe("risk");
+    const blocked = (await auditOf(tenant)).find((event) => event.details.reason === "risk");
+    expect(blocked?.details.risk_signals).toMatchObject({ prefix_failures: 30 });
+    // Another prefix of the same tenant is unaffected.
+    expect((await requestCode(tenant.api_key, phoneInPrefix(prefix === "4159" ? "4158" : "4159"))).status).toBe(202);
   });
 });
 
