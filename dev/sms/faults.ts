@@ -27,34 +27,69 @@ export function isProvider(value: string): value is Provider {
   return (PROVIDERS as readonly string[]).includes(value);
 }
 
+/** What `GET /__sandbox/faults` shows per provider: the fault for every recipient, and any per-number ones. */
+export interface FaultView {
+  readonly mode: FaultMode;
+  readonly numbers?: Readonly<Record<string, FaultMode>>;
+}
+
 export interface FaultBoard {
-  /** Throws when `fault` is malformed or not one `provider` can play. */
+  /**
+   * Throws when `fault` is malformed or not one `provider` can play. With
+   * `numbers`, sets the fault for those recipients only and leaves other
+   * recipients' faults alone, so tests running side by side do not undo each
+   * other; without, sets the provider-wide fault (`none` clears every fault of
+   * that provider).
+   */
   set(provider: Provider, fault: Fault): void;
   reset(): void;
   /** The fault to play for a request to `recipient`, "none" when no fault applies. */
   modeFor(provider: Provider, recipient: string): FaultMode;
-  current(): Record<Provider, Fault>;
+  current(): Record<Provider, FaultView>;
+}
+
+interface ProviderFaults {
+  all: FaultMode;
+  readonly byNumber: Map<string, FaultMode>;
 }
 
 export function createFaultBoard(): FaultBoard {
-  const faults = new Map<Provider, Fault>();
+  const faults = new Map<Provider, ProviderFaults>();
+  const of = (provider: Provider): ProviderFaults => {
+    let entry = faults.get(provider);
+    if (!entry) faults.set(provider, (entry = { all: "none", byNumber: new Map() }));
+    return entry;
+  };
   return {
     set(provider, fault) {
       const parsed = faultSchema.parse(fault);
       if (!supportsFault(provider, parsed.mode)) throw new Error(`the ${parsed.mode} fault is for ${PROVIDER_ONLY_MODES[parsed.mode] ?? "another provider"} only`);
-      faults.set(provider, parsed);
+      const entry = of(provider);
+      if (parsed.numbers === undefined) {
+        entry.all = parsed.mode;
+        if (parsed.mode === "none") entry.byNumber.clear();
+        return;
+      }
+      for (const number of parsed.numbers) {
+        if (parsed.mode === "none") entry.byNumber.delete(number);
+        else entry.byNumber.set(number, parsed.mode);
+      }
     },
     reset() {
       faults.clear();
     },
     modeFor(provider, recipient) {
-      const fault = faults.get(provider);
-      if (!fault) return "none";
-      return fault.numbers === undefined || fault.numbers.includes(recipient) ? fault.mode : "none";
+      const entry = faults.get(provider);
+      if (!entry) return "none";
+      return entry.byNumber.get(recipient) ?? entry.all;
     },
     current() {
-      const none: Fault = { mode: "none" };
-      return { twilio: faults.get("twilio") ?? none, sns: faults.get("sns") ?? none, lookup: faults.get("lookup") ?? none };
+      const view = (provider: Provider): FaultView => {
+        const entry = faults.get(provider);
+        if (!entry) return { mode: "none" };
+        return entry.byNumber.size === 0 ? { mode: entry.all } : { mode: entry.all, numbers: Object.fromEntries(entry.byNumber) };
+      };
+      return { twilio: view("twilio"), sns: view("sns"), lookup: view("lookup") };
     },
   };
 }

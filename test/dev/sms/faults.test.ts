@@ -106,6 +106,29 @@ describe("fault modes as our production senders see them", () => {
     expect(sandbox.messages().map((message) => message.to)).toEqual([OTHER_US_NUMBER, OTHER_US_NUMBER]);
   });
 
+  it("faults for different numbers add up, and clearing one number leaves the others", async () => {
+    sandbox.setFault("twilio", { mode: "error_5xx", numbers: [US_NUMBER] });
+    sandbox.setFault("twilio", { mode: "reject_number", numbers: [OTHER_US_NUMBER] });
+    const { twilio } = productionSenders(sandbox);
+    expect((await twilio.send({ to: US_NUMBER, body: "x" })).outcome).toBe("transient_failure");
+    expect((await twilio.send({ to: OTHER_US_NUMBER, body: "x" })).outcome).toBe("permanent_failure");
+    sandbox.setFault("twilio", { mode: "none", numbers: [US_NUMBER] });
+    expect((await twilio.send({ to: US_NUMBER, body: "x" })).outcome).toBe("accepted");
+    expect((await twilio.send({ to: OTHER_US_NUMBER, body: "x" })).outcome).toBe("permanent_failure");
+    const shown = (await (await fetch(`${sandbox.url}/__sandbox/faults`)).json()) as { faults: { twilio: unknown } };
+    expect(shown.faults.twilio).toEqual({ mode: "none", numbers: { [OTHER_US_NUMBER]: "reject_number" } });
+  });
+
+  it("a provider-wide fault yields to a number's own, and mode none without numbers clears them all", async () => {
+    sandbox.setFault("twilio", { mode: "error_5xx" });
+    sandbox.setFault("twilio", { mode: "reject_number", numbers: [OTHER_US_NUMBER] });
+    const { twilio } = productionSenders(sandbox);
+    expect((await twilio.send({ to: US_NUMBER, body: "x" })).outcome).toBe("transient_failure");
+    expect((await twilio.send({ to: OTHER_US_NUMBER, body: "x" })).outcome).toBe("permanent_failure");
+    sandbox.setFault("twilio", { mode: "none" });
+    expect((await twilio.send({ to: OTHER_US_NUMBER, body: "x" })).outcome).toBe("accepted");
+  });
+
   it("a fault on one provider leaves the other alone", async () => {
     sandbox.setFault("twilio", { mode: "error_5xx" });
     expect((await productionSenders(sandbox).sns.send({ to: US_NUMBER, body: "x" })).outcome).toBe("accepted");
@@ -155,7 +178,7 @@ describe("fault control over HTTP", () => {
   it("PUT sets a fault that the provider then plays, and answers the current faults", async () => {
     const response = await putFault("sns", JSON.stringify({ mode: "reject_number", numbers: [US_NUMBER] }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ faults: { twilio: { mode: "none" }, sns: { mode: "reject_number", numbers: [US_NUMBER] }, lookup: { mode: "none" } } });
+    expect(await response.json()).toEqual({ faults: { twilio: { mode: "none" }, sns: { mode: "none", numbers: { [US_NUMBER]: "reject_number" } }, lookup: { mode: "none" } } });
     expect((await productionSenders(sandbox).sns.send({ to: US_NUMBER, body: "x" })).outcome).toBe("permanent_failure");
   });
 
