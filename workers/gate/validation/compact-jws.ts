@@ -25,8 +25,8 @@ export interface ParsedToken {
   readonly alg: SupportedAlgorithm;
   readonly kid: string;
   readonly claims: AccessTokenClaims;
-  readonly signingInput: Uint8Array;
-  readonly signature: Uint8Array;
+  readonly signingInput: Uint8Array<ArrayBuffer>;
+  readonly signature: Uint8Array<ArrayBuffer>;
 }
 
 /** `Authorization: Bearer <token>` → the token, or why not. A missing header is `null`, not a rejection. */
@@ -63,7 +63,7 @@ export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<st
   const claims = payload === null ? null : accessTokenClaimsSchema.safeParse(payload);
   if (!claims?.success) return err("bad_payload");
 
-  return ok({ alg, kid, claims: claims.data, signingInput: new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`), signature });
+  return ok({ alg, kid, claims: claims.data, signingInput: new Uint8Array(new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`)), signature });
 }
 
 function isSupported(alg: string): alg is SupportedAlgorithm {

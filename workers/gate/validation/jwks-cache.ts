@@ -134,6 +134,6 @@ async function importVerificationKey(jwk: JwksDocument["keys"][number], alg: Sup
   }
 }
 
-export function verifySignature(key: CryptoKey, alg: SupportedAlgorithm, signature: Uint8Array, signingInput: Uint8Array): Promise<boolean> {
+export function verifySignature(key: CryptoKey, alg: SupportedAlgorithm, signature: Uint8Array<ArrayBuffer>, signingInput: Uint8Array<ArrayBuffer>): Promise<boolean> {
   return crypto.subtle.verify({ name: "ECDSA", hash: CURVES[alg].hash }, key, signature, signingInput);
 }
