@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { Failure } from "../errors/failure";
 import { err, ok, type Result } from "../errors/result";
-import { MAX_BODY_BYTES, readCapped } from "./json-body";
+import { MAX_BODY_BYTES, readBodyText } from "./json-body";
 
 export const FORM_MEDIA_TYPE = "application/x-www-form-urlencoded";
 
@@ -12,17 +12,9 @@ export const FORM_MEDIA_TYPE = "application/x-www-form-urlencoded";
  */
 export async function readFormBody(c: Context): Promise<Result<URLSearchParams, Failure>> {
   if (!isFormContentType(c.req.header("Content-Type"))) return err({ reason: "unsupported_media_type", expected: FORM_MEDIA_TYPE });
-  const declared = Number(c.req.header("Content-Length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return err({ reason: "payload_too_large", limitBytes: MAX_BODY_BYTES });
-  const bytes = await readCapped(c.req.raw.body, MAX_BODY_BYTES);
-  if (bytes === null) return err({ reason: "payload_too_large", limitBytes: MAX_BODY_BYTES });
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return err({ reason: "invalid_request", field: "body", message: "The body is not valid UTF-8." });
-  }
-  return ok(new URLSearchParams(text));
+  const text = await readBodyText(c);
+  if (!text.ok) return err(text.error === "payload_too_large" ? { reason: "payload_too_large", limitBytes: MAX_BODY_BYTES } : { reason: "invalid_request", field: "body", message: "The body is not valid UTF-8." });
+  return ok(new URLSearchParams(text.value));
 }
 
 export function isFormContentType(value: string | undefined): boolean {

@@ -13,17 +13,9 @@ export const MAX_BODY_BYTES = 16 * 1024;
  */
 export async function readJsonBody(c: Context): Promise<Result<JsonValue, Failure>> {
   if (!isJsonContentType(c.req.header("Content-Type"))) return err({ reason: "unsupported_media_type" });
-  const declared = Number(c.req.header("Content-Length") ?? "0");
-  if (declared > MAX_BODY_BYTES) return err({ reason: "payload_too_large", limitBytes: MAX_BODY_BYTES });
-  const bytes = await readCapped(c.req.raw.body, MAX_BODY_BYTES);
-  if (bytes === null) return err({ reason: "payload_too_large", limitBytes: MAX_BODY_BYTES });
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return err({ reason: "invalid_json", message: "The body is not valid UTF-8." });
-  }
-  const parsed = parseStrictJson(text);
+  const text = await readBodyText(c);
+  if (!text.ok) return err(text.error === "payload_too_large" ? { reason: "payload_too_large", limitBytes: MAX_BODY_BYTES } : { reason: "invalid_json", message: "The body is not valid UTF-8." });
+  const parsed = parseStrictJson(text.value);
   if (!parsed.ok) return err({ reason: "invalid_json", message: `The body is not valid JSON: ${parsed.error}.` });
   return ok(parsed.value);
 }
@@ -70,4 +62,17 @@ export async function readCapped(body: ReadableStream<Uint8Array> | null, limit:
     offset += chunk.byteLength;
   }
   return out;
+}
+
+/** The body as UTF-8 text, at most MAX_BODY_BYTES, counted while streaming whatever Content-Length claims. */
+export async function readBodyText(c: Context): Promise<Result<string, "payload_too_large" | "not_utf8">> {
+  const declared = Number(c.req.header("Content-Length") ?? "0");
+  if (declared > MAX_BODY_BYTES) return err("payload_too_large");
+  const bytes = await readCapped(c.req.raw.body, MAX_BODY_BYTES);
+  if (bytes === null) return err("payload_too_large");
+  try {
+    return ok(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    return err("not_utf8");
+  }
 }
