@@ -26,6 +26,8 @@ export interface RevocationVerdict {
 export class RevocationSnapshot {
   readonly #reader: RevocationReader;
   readonly #syncMs: number;
+  /** The oldest a snapshot may be when a request uses it: staleness stays within 2 × syncMs. */
+  readonly #maxAgeMs: number;
   readonly #sessions = new Map<string, number>();
   readonly #users = new Map<string, { before: number; expires: number }>();
   #syncedAt = Number.NEGATIVE_INFINITY;
@@ -34,9 +36,15 @@ export class RevocationSnapshot {
   #lastSyncFailed = false;
   readonly counters = { syncs: 0, failures: 0 };
 
-  constructor(reader: RevocationReader, syncMs: number) {
+  /**
+   * `sharedStalenessMs` is how old the data a sync returns may already be (a
+   * document shared through the cache); it is taken off the snapshot's own
+   * allowance so the total stays within 2 × `syncMs`.
+   */
+  constructor(reader: RevocationReader, syncMs: number, sharedStalenessMs = 0) {
     this.#reader = reader;
     this.#syncMs = syncMs;
+    this.#maxAgeMs = Math.max(syncMs, 2 * syncMs - sharedStalenessMs);
   }
 
   get size(): number {
@@ -50,9 +58,9 @@ export class RevocationSnapshot {
 
   async check(claims: { sid: string; sub: string; iat: number }, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
     const age = now - this.#syncedAt;
-    if (age > 2 * this.#syncMs) await this.sync(now);
+    if (age > this.#maxAgeMs) await this.sync(now);
     else if (age > this.#syncMs) background(this.sync(now));
-    const fresh = now - this.#syncedAt <= 2 * this.#syncMs;
+    const fresh = now - this.#syncedAt <= this.#maxAgeMs;
     return { revoked: this.isRevoked(claims, now), fresh };
   }
 
