@@ -4,6 +4,8 @@ import { z } from "zod";
 export const ACCESS_TOKEN_TYPE = "at+jwt";
 /** Tolerated difference between our clock and a token's `iat`/`nbf`. */
 export const CLOCK_SKEW_SECONDS = 30;
+/** The longest access-token lifetime any tenant may configure: bounds every revocation entry's TTL. */
+export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 /** Role names: safe in a comma-separated header and in the gate's signed string. */
 export const ROLE_PATTERN = /^[a-z0-9][a-z0-9_:.-]{0,63}$/;

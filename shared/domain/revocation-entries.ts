@@ -1,3 +1,5 @@
+import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "./access-token-claims";
+
 /**
  * How revocations are written to the Upstash list and read back by the gate.
  * Both sides import this module, so the format has one definition.
@@ -10,6 +12,13 @@
  * isolate fetch only what changed since its last sync.
  */
 export const REVOCATION_LOG_KEY = "rv:log";
+
+/**
+ * How long a revocation must be kept: until every token it can match has
+ * expired, even to a clock running the allowed skew behind. Entries expire,
+ * the log is trimmed and the gate reads back this far.
+ */
+export const REVOCATION_LIFETIME_MS = (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
 export function sessionKey(sessionId: string): string {
   return `rv:s:${sessionId}`;

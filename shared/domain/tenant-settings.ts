@@ -1,6 +1,6 @@
 import { getCountries } from "libphonenumber-js/max";
 import { z } from "zod";
-import { ROLE_PATTERN } from "./access-token-claims";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS, ROLE_PATTERN } from "./access-token-claims";
 
 const COUNTRIES = new Set<string>(getCountries());
 const ROLE = ROLE_PATTERN;
@@ -18,7 +18,7 @@ export const tenantSettingsPatchSchema = z.strictObject({
     .min(1)
     .max(250)
     .nullable(),
-  access_token_ttl_seconds: z.number().int().min(60).max(3600),
+  access_token_ttl_seconds: z.number().int().min(60).max(MAX_ACCESS_TOKEN_TTL_SECONDS),
   refresh_token_ttl_seconds: z.number().int().min(3600).max(7_776_000),
   default_roles: z.array(z.string().regex(ROLE, "roles are lowercase letters, digits and _ : . -")).max(20),
   cors_origins: z.array(z.string().refine(isOrigin, "an origin is scheme://host[:port] with no path")).max(20),
@@ -99,9 +99,6 @@ export function resolveTenantSettings(stored: TenantSettingsPatch, context: { te
     ...stripUndefined(stored),
   };
 }
-
-/** The longest access-token lifetime any tenant may configure: bounds every revocation entry's TTL. */
-export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 function isOrigin(value: string): boolean {
   try {

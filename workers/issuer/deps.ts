@@ -21,7 +21,6 @@ import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { redisProbe } from "../../shared/adapters/upstash/redis-probe";
 import { upstashRevocationList } from "../../shared/adapters/upstash/revocation-list";
 import { parseIssuerConfig, type IssuerConfig } from "../../shared/config/issuer-config";
-import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../shared/domain/tenant-settings";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { AuditLog } from "../../shared/ports/audit-log";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
@@ -89,7 +88,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     users: neonUserRepository(db),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
-    revocationList: upstashRevocationList(redis, MAX_ACCESS_TOKEN_TTL_SECONDS),
+    revocationList: upstashRevocationList(redis),
     auditLog: neonAuditLog(db),
     otpRequests: neonOtpRequestLog(db),
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),

@@ -1,10 +1,10 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { encodeLogMember, REVOCATION_LOG_KEY, revokedBeforeSeconds, sessionKey, userKey, type RevocationEntry } from "../../domain/revocation-entries";
+import { encodeLogMember, REVOCATION_LIFETIME_MS, REVOCATION_LOG_KEY, revokedBeforeSeconds, sessionKey, userKey, type RevocationEntry } from "../../domain/revocation-entries";
 import type { RevocationList } from "../../ports/revocation-list";
 import type { OutboxEntry } from "../../ports/revocation-store";
 
 /** Writes revocations to Upstash in one MULTI/EXEC, so the per-key entries and the log never disagree. */
-export function upstashRevocationList(redis: Redis, logRetentionSeconds: number): RevocationList {
+export function upstashRevocationList(redis: Redis): RevocationList {
   return {
     async publish(entries) {
       if (entries.length === 0) return;
@@ -18,7 +18,7 @@ export function upstashRevocationList(redis: Redis, logRetentionSeconds: number)
         else transaction.set(userKey(entry.userId), String(entry.revokedBeforeSeconds), { pxat: expiresAtMs });
         transaction.zadd(REVOCATION_LOG_KEY, { score: now, member: encodeLogMember(entry) });
       }
-      transaction.zremrangebyscore(REVOCATION_LOG_KEY, 0, now - logRetentionSeconds * 1000);
+      transaction.zremrangebyscore(REVOCATION_LOG_KEY, 0, now - REVOCATION_LIFETIME_MS);
       await transaction.exec();
     },
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_ACCESS_TOKEN_TTL_SECONDS, resolveTenantSettings, tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
+import { resolveTenantSettings, tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
 
 const accepts = (patch: Record<string, unknown>) => tenantSettingsPatchSchema.safeParse(patch).success;
 

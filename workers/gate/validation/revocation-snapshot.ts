@@ -1,4 +1,4 @@
-import { decodeLogMember } from "../../../shared/domain/revocation-entries";
+import { decodeLogMember, REVOCATION_LIFETIME_MS } from "../../../shared/domain/revocation-entries";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
 
 /**
@@ -7,8 +7,6 @@ import type { RevocationReader } from "../../../shared/ports/revocation-reader";
  * writes that land late. Re-reading an entry is harmless.
  */
 export const SYNC_OVERLAP_MS = 10_000;
-/** The list never holds entries older than the longest token lifetime plus skew. */
-export const LOG_HORIZON_MS = (3600 + 60) * 1000;
 
 export interface RevocationVerdict {
   readonly revoked: boolean;
@@ -77,7 +75,7 @@ export class RevocationSnapshot {
     this.#syncing ??= (async () => {
       this.counters.syncs += 1;
       try {
-        const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - LOG_HORIZON_MS;
+        const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS;
         const members = await this.#reader.logSince(since);
         for (const member of members) this.#apply(member);
         this.#highWater = now;

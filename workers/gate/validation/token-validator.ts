@@ -1,12 +1,16 @@
-import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import { CLOCK_SKEW_SECONDS, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import { bearerFromHeader, parseCompactJws } from "./compact-jws";
 import { verifySignature, type JwksCache } from "./jwks-cache";
 import type { TokenRejection } from "./token-rejection";
 import type { VerifiedTokenCache } from "./verified-token-cache";
 
-/** Tolerated clock difference for `exp` and `iat`, in seconds. The contract caps it at 60. */
-export const GATE_CLOCK_SKEW_SECONDS = 30;
+/**
+ * Tolerated clock difference for `exp` and `iat`, in seconds: the issuer's, so a
+ * revocation (kept REVOCATION_LIFETIME_MS) outlives every token the gate accepts.
+ * The contract caps it at 60.
+ */
+export const GATE_CLOCK_SKEW_SECONDS = CLOCK_SKEW_SECONDS;
 
 export interface TokenValidatorConfig {
   readonly issuer: string;

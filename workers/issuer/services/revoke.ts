@@ -1,5 +1,4 @@
-import { CLOCK_SKEW_SECONDS } from "../../../shared/domain/access-token-claims";
-import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/tenant-settings";
+import { REVOCATION_LIFETIME_MS } from "../../../shared/domain/revocation-entries";
 import type { Logger } from "../../../shared/logging/logger";
 import type { RevocationList } from "../../../shared/ports/revocation-list";
 import type { RevocationStore, UserRevocation } from "../../../shared/ports/revocation-store";
@@ -11,9 +10,9 @@ export interface RevokeDeps {
   readonly logger: Logger;
 }
 
-/** An entry must outlive every access token it can match: the longest lifetime any tenant may set, plus skew. */
+/** An entry must outlive every access token it can match. */
 export function revocationListExpiry(now: Date): Date {
-  return new Date(now.getTime() + (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
+  return new Date(now.getTime() + REVOCATION_LIFETIME_MS);
 }
 
 /**

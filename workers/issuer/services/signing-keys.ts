@@ -1,8 +1,7 @@
 import { generateSigningKey, importPrivateSigningKey, type PublicSigningJwk } from "../../../shared/crypto/es256-keys";
 import { newId } from "../../../shared/crypto/ids";
 import { openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
-import { CLOCK_SKEW_SECONDS } from "../../../shared/domain/access-token-claims";
-import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/tenant-settings";
+import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
 import type { JwksDocument, JwksPublisher } from "../../../shared/ports/jwks-publisher";
 import type { NewSigningKey, SigningKeyStore, StoredSigningKey } from "../../../shared/ports/signing-key-store";
 
