@@ -4,7 +4,7 @@ import type { UserRepository } from "../../../shared/ports/user-repository";
 import type { AuthenticatedToken } from "./access-token-auth";
 import type { AuditRecorder } from "./audit-recorder";
 import { revokeSession, revokeUser, type RevokeDeps } from "./revoke";
-import type { UserView } from "./user-admin";
+import { userView, type UserView } from "./user-admin";
 
 /** What a user sees of themselves: the admin view without `disabled` and `updated_at`. */
 export type Profile = Omit<UserView, "disabled" | "updated_at">;
@@ -13,15 +13,8 @@ export type Profile = Omit<UserView, "disabled" | "updated_at">;
 export const MAX_PROFILE_METADATA_BYTES = 4096;
 
 export function getProfile({ user }: AuthenticatedToken): Profile {
-  return {
-    user_id: user.id,
-    tenant_id: user.tenantId,
-    phone: user.phone,
-    email: user.email,
-    roles: user.roles,
-    metadata: user.metadata,
-    created_at: user.createdAt.toISOString(),
-  };
+  const { user_id, tenant_id, phone, email, roles, metadata, created_at } = userView(user);
+  return { user_id, tenant_id, phone, email, roles, metadata, created_at };
 }
 
 export async function updateProfile(
