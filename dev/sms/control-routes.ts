@@ -8,6 +8,7 @@ import { readBodyOrRefuse } from "./request-body";
 import type { RequestTarget } from "./request-target";
 import type { RouteHandler } from "./route-handler";
 import type { StatusCallbacks } from "./status-callbacks";
+import { parseJsonOrUndefined } from "../support/files";
 
 export interface ControlDependencies {
   readonly inbox: Inbox;
@@ -51,7 +52,7 @@ export function controlRoutesHandler(dependencies: ControlDependencies): RouteHa
     if (provider !== undefined) {
       if (method !== "PUT") return methodNotAllowed(response, "PUT");
       if (!isProvider(provider)) return badRequest(response, "provider must be one of twilio, sns, lookup");
-      const fault = faultSchema.safeParse(parseJson(body.toString("utf8")));
+      const fault = faultSchema.safeParse(parseJsonOrUndefined(body.toString("utf8")));
       if (!fault.success) {
         return badRequest(response, 'expected {"mode": "none" | "error_5xx" | "timeout" | "reject_number" | "undelivered", "numbers"?: ["+E.164", ...]}');
       }
@@ -80,14 +81,6 @@ function recipientFilter(target: RequestTarget): string | undefined | null {
   if (raw === null) return undefined;
   const to = raw.replace(/^ /, "+");
   return E164_SHAPE.test(to) ? to : null;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function badRequest(response: ServerResponse, message: string): void {

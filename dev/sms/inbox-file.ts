@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { isMissingFile, parseJsonOrUndefined, writeFileAtomically } from "../support/files";
 import type { InboxEntry } from "./sandbox-message";
 
 const inboxEntrySchema = z.strictObject({
@@ -26,33 +25,13 @@ export async function readInboxFile(path: string): Promise<InboxEntry[]> {
     if (isMissingFile(error)) return [];
     throw error;
   }
-  const parsed = inboxFileSchema.safeParse(parseJson(text));
+  const parsed = inboxFileSchema.safeParse(parseJsonOrUndefined(text));
   if (!parsed.success) throw new Error(`${path} is not an SMS sandbox inbox file; move it away to start with an empty inbox`);
   return parsed.data.entries;
 }
 
-/** Writes to a temporary file beside the target and renames it over, so a crash never leaves half a file. */
+/** Written atomically: a crash never leaves half a file. */
 export async function writeInboxFile(path: string, entries: readonly InboxEntry[]): Promise<void> {
-  const payload = `${JSON.stringify({ version: 1, entries }, null, 2)}\n`;
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${randomUUID()}.tmp`;
-  try {
-    await writeFile(temporary, payload, { mode: 0o600 });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeFileAtomically(path, `${JSON.stringify({ version: 1, entries }, null, 2)}\n`);
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isMissingFile(error: unknown): boolean {
-  return error instanceof Error && "code" in error && error.code === "ENOENT";
-}

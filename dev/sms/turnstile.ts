@@ -5,6 +5,7 @@ import { sendJson } from "../support/http-server";
 import { readBodyOrRefuse } from "./request-body";
 import type { RouteHandler } from "./route-handler";
 import { sameSecret } from "./secret-compare";
+import { parseJsonOrUndefined } from "../support/files";
 
 export const SITEVERIFY_PATH = "/turnstile/v0/siteverify";
 export const ISSUE_PATH = "/turnstile/__issue";
@@ -151,7 +152,7 @@ export function turnstileHandler(emulator: TurnstileEmulator): RouteHandler {
       let raw: unknown = {};
       if (body.length > 0) {
         if (!isMediaType(contentType, "application/json")) return sendJson(response, 415, { error: "the body, if any, must be application/json" });
-        raw = parseJson(body.toString("utf8"));
+        raw = parseJsonOrUndefined(body.toString("utf8"));
       }
       const claims = tokenClaimsSchema.safeParse(raw);
       if (!claims.success) return sendJson(response, 400, { error: 'expected {"hostname"?, "action"? ([A-Za-z0-9_-], at most 32), "cdata"? (at most 255)}' });
@@ -173,7 +174,7 @@ function sendVerdict(response: ServerResponse, verdict: SiteverifyResult, status
 async function siteverifyInput(body: Buffer, contentType: string | undefined): Promise<SiteverifyInput | null> {
   let fields: Record<string, unknown>;
   if (isMediaType(contentType, "application/json")) {
-    const parsed = parseJson(body.toString("utf8"));
+    const parsed = parseJsonOrUndefined(body.toString("utf8"));
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
     fields = parsed as Record<string, unknown>;
   } else if (isMediaType(contentType, "application/x-www-form-urlencoded") || isMediaType(contentType, "multipart/form-data")) {
@@ -207,12 +208,4 @@ async function siteverifyInput(body: Buffer, contentType: string | undefined): P
 
 function isMediaType(header: string | undefined, type: string): boolean {
   return (header ?? "").split(";")[0]?.trim().toLowerCase() === type;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

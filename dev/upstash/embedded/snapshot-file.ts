@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Keyspace, type StoredValue } from "./keyspace";
 import { formatDouble, parseDouble } from "./redis-numbers";
 import { SortedSet } from "./sorted-set";
+import { isMissingFile, parseJsonOrUndefined } from "../../support/files";
 
 const FORMAT = "portcullis-embedded-redis";
 
@@ -50,10 +51,10 @@ export async function loadSnapshot(file: string, now: number): Promise<Keyspace>
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return keyspace;
+    if (isMissingFile(error)) return keyspace;
     throw error;
   }
-  const parsed = Snapshot.safeParse(parseJson(text));
+  const parsed = Snapshot.safeParse(parseJsonOrUndefined(text));
   if (!parsed.success) {
     throw new Error(`the embedded Redis snapshot ${file} is not readable (${z.prettifyError(parsed.error)}); move it aside to start empty`);
   }
@@ -63,14 +64,6 @@ export async function loadSnapshot(file: string, now: number): Promise<Keyspace>
     if (entry.expiresAt !== undefined) keyspace.setExpiresAt(entry.key, entry.expiresAt);
   }
   return keyspace;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function storedValue(entry: SnapshotEntry, file: string): StoredValue {

@@ -1,5 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { writeFileAtomically } from "../../support/files";
 
 /** How long changes gather before one write: a burst of commands costs one file write. */
 export const SNAPSHOT_DEBOUNCE_MS = 100;
@@ -46,12 +45,8 @@ export class SnapshotWriter {
   async #writeIfDirty(): Promise<void> {
     if (!this.#dirty) return;
     this.#dirty = false;
-    const text = this.#render();
-    const temporary = `${this.#file}.${process.pid}.tmp`;
     try {
-      await mkdir(dirname(this.#file), { recursive: true });
-      await writeFile(temporary, text);
-      await rename(temporary, this.#file);
+      await writeFileAtomically(this.#file, this.#render());
     } catch (error) {
       this.#dirty = true;
       throw error;
