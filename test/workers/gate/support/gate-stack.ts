@@ -13,6 +13,9 @@ import { encodeBase64Url } from "../../../../shared/crypto/base64url";
 import { openSecret } from "../../../../shared/crypto/key-encryption";
 import { createGateApp } from "../../../../workers/gate/app";
 import { gateDeps, type GateDeps } from "../../../../workers/gate/deps";
+import { codeInSms, freshIp, freshPhone } from "../../../support/test-identities";
+
+export { freshPhone };
 
 export const GATE = "http://gate.test";
 const ISSUER = "http://issuer.test";
@@ -40,17 +43,6 @@ export async function createTenant(settings: Record<string, unknown> = {}): Prom
   return await response.json<Tenant>();
 }
 
-let ipCounter = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-function freshIp(): string {
-  ipCounter = (ipCounter + 1) >>> 0;
-  return `10.${(ipCounter >>> 16) & 255}.${(ipCounter >>> 8) & 255}.${ipCounter & 255}`;
-}
-
-export function freshPhone(): string {
-  const random = crypto.getRandomValues(new Uint32Array(2));
-  return `+1415${200 + ((random[0] ?? 0) % 800)}${2000 + ((random[1] ?? 0) % 8000)}`;
-}
-
 export interface Session {
   readonly token: string;
   readonly refresh_token: string;
@@ -64,7 +56,7 @@ export async function signIn(tenant: Tenant, phone = freshPhone()): Promise<Sess
   const requested = await issuerCall("/api/auth/request", { method: "POST", headers, body: JSON.stringify({ phone }) });
   expect(requested.status, await requested.clone().text()).toBe(202);
   const inbox = (await (await fetch(`${inject("smsSandboxUrl")}/messages?to=${encodeURIComponent(phone)}`)).json<{ messages: { body: string }[] }>());
-  const code = /code is: (\d+)\./.exec(inbox.messages[0]?.body ?? "")?.[1] ?? "";
+  const code = codeInSms(inbox.messages[0]?.body) ?? "";
   const verified = await issuerCall("/api/auth/verify", { method: "POST", headers, body: JSON.stringify({ phone, code }) });
   expect(verified.status, await verified.clone().text()).toBe(200);
   return { ...(await verified.json<Omit<Session, "phone">>()), phone };

@@ -4,6 +4,9 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { expect, inject } from "vitest";
+import { codeInSms, freshIp, freshPhone } from "../../../support/test-identities";
+
+export { freshIp, freshPhone };
 
 export const ISSUER = "http://issuer.test";
 
@@ -29,22 +32,6 @@ export interface SignedIn extends TokenPairBody {
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly [extra: string]: unknown };
-}
-
-let ipCounter = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-
-/** Each call is a new client address, so the per-IP limit of one test never touches another. */
-export function freshIp(): string {
-  ipCounter = (ipCounter + 1) >>> 0;
-  return `10.${(ipCounter >>> 16) & 255}.${(ipCounter >>> 8) & 255}.${ipCounter & 255}`;
-}
-
-/** A valid US number no other test uses, outside the sandbox's VOIP ranges (last four digits 0180–0199). */
-export function freshPhone(): string {
-  const random = crypto.getRandomValues(new Uint32Array(2));
-  const exchange = 200 + ((random[0] ?? 0) % 800);
-  const line = 2000 + ((random[1] ?? 0) % 8000);
-  return `+1415${exchange}${line}`;
 }
 
 export function issuerFetch(path: string, init: RequestInit = {}): Promise<Response> {
@@ -116,7 +103,7 @@ export async function inbox(phone: string): Promise<SandboxMessage[]> {
 /** The code in the newest SMS to `phone`. */
 export async function latestCode(phone: string): Promise<string> {
   const [newest] = await inbox(phone);
-  const code = newest && /code is: (\d+)\./.exec(newest.body)?.[1];
+  const code = codeInSms(newest?.body);
   if (!code) throw new Error(`no code in the sandbox inbox for ${phone}`);
   return code;
 }
