@@ -8,9 +8,11 @@ import { expectNoBody } from "../../../shared/http/json-body";
 import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { Failure } from "../../../shared/errors/failure";
+import type { KeyKind } from "../../../shared/ports/tenant-repository";
 import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
+import type { AuditRecorder } from "../services/audit-recorder";
 import { introspect } from "../services/introspection";
 import { requestCode, verifyCode, type SignInDeps, type SignInTenant } from "../services/phone-sign-in";
 import { getProfile, logout, logoutAll, updateProfile } from "../services/profile";
@@ -76,23 +78,8 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       }),
   });
 
-  resource(app, "/api/auth/logout", {
-    POST: (c) =>
-      withAccessToken(c, async (auth) => {
-        const body = await expectNoBody(c);
-        if (!body.ok) return respond(body);
-        return noContent(await logout(c.get("deps"), c.get("audit"), auth));
-      }),
-  });
-
-  resource(app, "/api/auth/logout-all", {
-    POST: (c) =>
-      withAccessToken(c, async (auth) => {
-        const body = await expectNoBody(c);
-        if (!body.ok) return respond(body);
-        return noContent(await logoutAll(c.get("deps"), c.get("audit"), auth));
-      }),
-  });
+  resource(app, "/api/auth/logout", { POST: (c) => bodylessRevocation(c, logout) });
+  resource(app, "/api/auth/logout-all", { POST: (c) => bodylessRevocation(c, logoutAll) });
 
   resource(app, "/api/auth/me", {
     GET: (c) => withAccessToken(c, (auth) => Promise.resolve(respond(ok(getProfile(auth))))),
@@ -126,12 +113,17 @@ export function accessTokenAuthDeps(deps: IssuerDeps) {
 
 /** The publishable key in `x-api-key` names the tenant; missing or unknown is `401 invalid_api_key`. */
 async function withTenant(c: AuthContext, handler: (tenant: SignInTenant) => Promise<Response>): Promise<Response> {
-  const key = c.req.header("x-api-key");
-  if (!key || key.length > 128) return failureToResponse({ reason: "invalid_api_key" });
-  const deps = c.get("deps");
-  const tenant = await deps.tenants.findByKeyHash("api", await sha256Hex(key));
-  if (!tenant) return failureToResponse({ reason: "invalid_api_key" });
-  return handler({ tenant, settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience }) });
+  const tenant = await tenantByKey(c, "api", c.req.header("x-api-key") ?? null);
+  return tenant.ok ? handler(tenant.value) : respond(tenant);
+}
+
+/** `POST /api/auth/logout` and `logout-all`: an access token, no body, 204. */
+function bodylessRevocation(c: AuthContext, revoke: (deps: IssuerDeps, audit: AuditRecorder, auth: AuthenticatedToken) => Promise<Result<null, Failure>>): Promise<Response> {
+  return withAccessToken(c, async (auth) => {
+    const body = await expectNoBody(c);
+    if (!body.ok) return respond(body);
+    return noContent(await revoke(c.get("deps"), c.get("audit"), auth));
+  });
 }
 
 async function withAccessToken(c: AuthContext, handler: (auth: AuthenticatedToken) => Promise<Response>): Promise<Response> {
@@ -142,11 +134,15 @@ async function withAccessToken(c: AuthContext, handler: (auth: AuthenticatedToke
   return handler(auth.value);
 }
 
-async function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, Failure>> {
-  const key = bearerToken(c);
-  if (key === null) return err({ reason: "invalid_api_key" });
+function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, Failure>> {
+  return tenantByKey(c, "secret", bearerToken(c));
+}
+
+/** The tenant a publishable or secret key belongs to; missing or unknown is `401 invalid_api_key`. */
+async function tenantByKey(c: AuthContext, kind: KeyKind, key: string | null): Promise<Result<SignInTenant, Failure>> {
+  if (!key || key.length > 128) return err({ reason: "invalid_api_key" });
   const deps = c.get("deps");
-  const tenant = await deps.tenants.findByKeyHash("secret", await sha256Hex(key));
+  const tenant = await deps.tenants.findByKeyHash(kind, await sha256Hex(key));
   if (!tenant) return err({ reason: "invalid_api_key" });
   return ok({ tenant, settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience }) });
 }
