@@ -6,7 +6,7 @@ import type { GateSigner } from "../../../shared/gate-signature/sign";
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
 
 export interface ForwardTarget {
-  /** The origin's base URL (`ORIGIN_URL`), used for the URL even when a service binding carries the request. */
+  /** The origin's base URL (`ORIGIN_URL`, no trailing slash), used for the URL even when a service binding carries the request. */
   readonly originUrl: string;
   /** A service binding to the origin, when configured; otherwise the public `fetch`. */
   readonly binding: Fetcher | undefined;
@@ -14,6 +14,8 @@ export interface ForwardTarget {
 
 export interface ForwardInput {
   readonly request: Request;
+  /** The request's URL, already parsed by the caller. */
+  readonly url: URL;
   readonly identity: GateIdentity;
   readonly forwardAuthorization: boolean;
   readonly now: number;
@@ -25,8 +27,7 @@ export interface ForwardInput {
  * gate's identity headers and their signature added.
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
-  const incoming = new URL(input.request.url);
-  const upstreamUrl = new URL(`${target.originUrl.replace(/\/+$/, "")}${incoming.pathname}${incoming.search}`);
+  const upstreamUrl = new URL(`${target.originUrl}${input.url.pathname}${input.url.search}`);
   const headers = new Headers();
   for (const [name, value] of input.request.headers) {
     const lower = name.toLowerCase();

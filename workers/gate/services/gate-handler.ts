@@ -24,7 +24,7 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   const rule = matchRoute(deps.config.policy, request.method, url.pathname);
 
   if (rule.access.kind === "public") {
-    return forward(deps, request, { ...ANONYMOUS, requestId }, rule.forwardAuthorization, now);
+    return forward(deps, request, url, { ...ANONYMOUS, requestId }, rule.forwardAuthorization, now);
   }
 
   const authentication = await deps.tokens.authenticate(request.headers.get("Authorization"), now, waitUntil);
@@ -42,7 +42,7 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
     return failureToResponse({ reason: "insufficient_scope", description: "A required role is missing." });
   }
   const identity: GateIdentity = { userId: claims.sub, tenantId: claims.tid, sessionId: claims.sid, roles: claims.roles, requestId };
-  return forward(deps, request, identity, rule.forwardAuthorization, now);
+  return forward(deps, request, url, identity, rule.forwardAuthorization, now);
 }
 
 async function checkRevocation(
@@ -70,9 +70,9 @@ function reject(deps: GateDeps, rejection: TokenRejection, requestId: string): R
   return failureToResponse(failure);
 }
 
-async function forward(deps: GateDeps, request: Request, identity: GateIdentity, forwardAuthorization: boolean, now: number): Promise<Response> {
+async function forward(deps: GateDeps, request: Request, url: URL, identity: GateIdentity, forwardAuthorization: boolean, now: number): Promise<Response> {
   try {
-    return await forwardToOrigin(deps.origin, deps.signer, { request, identity, forwardAuthorization, now });
+    return await forwardToOrigin(deps.origin, deps.signer, { request, url, identity, forwardAuthorization, now });
   } catch (error) {
     deps.logger.error("origin_unreachable", { request_id: identity.requestId, error: error instanceof Error ? error.name : "unknown" });
     return failureToResponse({ reason: "bad_gateway" });
