@@ -3,11 +3,9 @@
  * driver never sends but other callers (and mistakes) do.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, startNeonServer } from "../../../dev/neon/server";
-import type { SqlBackend } from "../../../dev/neon/sql-backend";
-import { createSqlBackend } from "../../../dev/neon/sql-backend-factory";
+import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from "../../../dev/neon/server";
 import type { RunningServer } from "../../../dev/support/http-server";
-import { connectionString, STAND_IN_PASSWORD, STAND_IN_USER } from "./neon-conformance";
+import { connectionString, STAND_IN_PASSWORD, STAND_IN_USER, startPgliteStandIn, type RunningStandIn } from "./neon-conformance";
 
 const ERROR_KEYS = [
   "message",
@@ -35,18 +33,15 @@ const DRIVER_HEADERS = {
   "neon-array-mode": "true",
 };
 
-let backend: SqlBackend;
+let standIn: RunningStandIn;
 let server: RunningServer;
 
 beforeAll(async () => {
-  backend = await createSqlBackend({ postgresUrl: undefined, dataDir: undefined });
-  server = await startNeonServer({ port: 0, backend, credentials: { user: STAND_IN_USER, password: STAND_IN_PASSWORD } });
+  standIn = await startPgliteStandIn();
+  server = standIn.server;
 });
 
-afterAll(async () => {
-  await server.close();
-  await backend.close();
-});
+afterAll(() => standIn.close());
 
 /** The parts of Neon's answers these tests read. */
 interface AnswerBody {

@@ -12,6 +12,7 @@ import { boolean, integer, jsonb, pgTable, serial, text, timestamp } from "drizz
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startNeonServer } from "../../../dev/neon/server";
 import type { SqlBackend } from "../../../dev/neon/sql-backend";
+import { createSqlBackend } from "../../../dev/neon/sql-backend-factory";
 import type { RunningServer } from "../../../dev/support/http-server";
 
 export const STAND_IN_USER = "portcullis";
@@ -20,6 +21,27 @@ export const STAND_IN_PASSWORD = "pa:ss@w/rd%?#";
 
 export function connectionString(password = STAND_IN_PASSWORD, user = STAND_IN_USER): string {
   return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@db.localtest.me/portcullis?sslmode=require`;
+}
+
+export interface RunningStandIn {
+  readonly server: RunningServer;
+  readonly backend: SqlBackend;
+  /** Stops the server, then the backend. */
+  close(): Promise<void>;
+}
+
+/** A stand-in on a free port over its own PGlite: in memory, or persisted in `dataDir`. */
+export async function startPgliteStandIn(dataDir?: string): Promise<RunningStandIn> {
+  const backend = await createSqlBackend({ postgresUrl: undefined, dataDir });
+  const server = await startNeonServer({ port: 0, backend, credentials: { user: STAND_IN_USER, password: STAND_IN_PASSWORD } });
+  return {
+    server,
+    backend,
+    close: async () => {
+      await server.close();
+      await backend.close();
+    },
+  };
 }
 
 export interface BackendUnderTest {

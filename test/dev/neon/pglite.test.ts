@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { describe, expect, it } from "vitest";
-import { startNeonServer } from "../../../dev/neon/server";
 import { createSqlBackend } from "../../../dev/neon/sql-backend-factory";
-import { connectionString, neonConformanceTests, STAND_IN_PASSWORD, STAND_IN_USER } from "./neon-conformance";
+import { connectionString, neonConformanceTests, startPgliteStandIn } from "./neon-conformance";
 
 describe("Neon stand-in on PGlite (in memory)", () => {
   neonConformanceTests(
@@ -33,13 +32,11 @@ describe("Neon stand-in on PGlite with a data directory", () => {
 });
 
 async function withServer(dataDir: string, work: (sql: ReturnType<typeof neon>) => Promise<void>): Promise<void> {
-  const backend = await createSqlBackend({ postgresUrl: undefined, dataDir });
-  const server = await startNeonServer({ port: 0, backend, credentials: { user: STAND_IN_USER, password: STAND_IN_PASSWORD } });
+  const standIn = await startPgliteStandIn(dataDir);
   try {
-    neonConfig.fetchEndpoint = `${server.url}/sql`;
+    neonConfig.fetchEndpoint = `${standIn.server.url}/sql`;
     await work(neon(connectionString()));
   } finally {
-    await server.close();
-    await backend.close();
+    await standIn.close();
   }
 }
