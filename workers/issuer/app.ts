@@ -10,7 +10,16 @@ import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
 import { AuditRecorder } from "./services/audit-recorder";
 
-export type IssuerBindings = { Bindings: Env; Variables: { deps: IssuerDeps; context: RequestContext; audit: AuditRecorder } };
+export type IssuerBindings = {
+  Bindings: Env;
+  Variables: {
+    deps: IssuerDeps;
+    context: RequestContext;
+    audit: AuditRecorder;
+    /** The `cors_origins` of the tenant a request turned out to belong to, once known. */
+    tenantCorsOrigins: readonly string[] | undefined;
+  };
+};
 
 /** The issuer's routes; `buildDeps` is the composition root (deps.ts), passed in so tests can swap it. */
 export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {

@@ -42,6 +42,14 @@ describe("CORS for browser clients", () => {
     expect(other.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
+  it("does not let one tenant's origin read another tenant's answers", async () => {
+    await createTenant({ cors_origins: ["https://other-tenant.example.com"] });
+    const tenant = await createTenant({ cors_origins: ["https://mine.example.com"] });
+    const foreign = await issuerFetch("/api/auth/request", jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, Origin: "https://other-tenant.example.com" }));
+    expect(foreign.status).toBe(202);
+    expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
   it("answers a preflight for an allowed origin", async () => {
     await createTenant({ cors_origins: ["https://spa.example.org"] });
     const response = await issuerFetch("/api/auth/verify", {

@@ -1,14 +1,14 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { sha256Hex } from "../../../shared/crypto/hashing";
-import { resolveTenantSettings } from "../../../shared/domain/tenant-settings";
+import { resolveTenantSettings, type TenantSettings } from "../../../shared/domain/tenant-settings";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { expectNoBody } from "../../../shared/http/json-body";
 import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { Failure } from "../../../shared/errors/failure";
-import type { KeyKind } from "../../../shared/ports/tenant-repository";
+import type { KeyKind, TenantRecord } from "../../../shared/ports/tenant-repository";
 import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
@@ -129,8 +129,10 @@ function bodylessRevocation(c: AuthContext, revoke: (deps: IssuerDeps, audit: Au
 async function withAccessToken(c: AuthContext, handler: (auth: AuthenticatedToken) => Promise<Response>): Promise<Response> {
   const token = bearerToken(c);
   if (token === null) return failureToResponse({ reason: "invalid_token", description: "missing access token" });
-  const auth = await authenticateAccessToken(accessTokenAuthDeps(c.get("deps")), token, new Date());
+  const deps = c.get("deps");
+  const auth = await authenticateAccessToken(accessTokenAuthDeps(deps), token, new Date());
   if (!auth.ok) return failureToResponse({ reason: "invalid_token", description: auth.error === "expired" ? "token expired" : "invalid or revoked token" });
+  c.set("tenantCorsOrigins", settingsOf(auth.value.tenant, deps).cors_origins);
   return handler(auth.value);
 }
 
@@ -144,5 +146,11 @@ async function tenantByKey(c: AuthContext, kind: KeyKind, key: string | null): P
   const deps = c.get("deps");
   const tenant = await deps.tenants.findByKeyHash(kind, await sha256Hex(key));
   if (!tenant) return err({ reason: "invalid_api_key" });
-  return ok({ tenant, settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience }) });
+  const settings = settingsOf(tenant, deps);
+  c.set("tenantCorsOrigins", settings.cors_origins);
+  return ok({ tenant, settings });
+}
+
+function settingsOf(tenant: TenantRecord, deps: IssuerDeps): TenantSettings {
+  return resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience });
 }

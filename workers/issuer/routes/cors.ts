@@ -13,8 +13,9 @@ const EXPOSED_HEADERS = "Retry-After, X-Request-Id, WWW-Authenticate";
 
 /**
  * A browser origin may call /api/auth/* when the deployment's CORS_ORIGINS or
- * a tenant's `cors_origins` lists it. Preflights carry no API key, so they are
- * answered for an origin that any tenant allows.
+ * the tenant's `cors_origins` lists it. Preflights carry no API key, and a
+ * request can fail before its tenant is known, so those are answered for an
+ * origin that any tenant allows.
  */
 export async function preflight(c: AuthContext): Promise<Response> {
   const origin = c.req.header("Origin");
@@ -38,6 +39,8 @@ async function originAllowed(c: AuthContext, origin: string): Promise<boolean> {
   if (origin.length > 200) return false;
   const deps = c.get("deps");
   if (deps.config.corsOrigins.includes(origin)) return true;
+  const tenantOrigins = c.get("tenantCorsOrigins");
+  if (tenantOrigins !== undefined) return tenantOrigins.includes(origin);
   try {
     return await deps.tenants.anyAllowsOrigin(origin);
   } catch {
