@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
 import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
-import { startUpstashServer } from "../../dev/upstash/server";
 import { startCanary } from "./canary-server";
 import { switchable } from "./switchable-server";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
@@ -35,8 +34,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A run starts from an empty Redis database, whatever an earlier run left behind.
   if (redisUrl) await standIns.redisStore.execute(["FLUSHDB"]);
   const canary = await startCanary();
-  // A second Upstash endpoint on the same store, which degradation tests stop and start.
-  const switchableUpstash = await switchable((port) => startUpstashServer({ port, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: standIns.redisStore }));
+  // Second addresses for Upstash and Neon, which degradation tests stop and start.
+  const switchableUpstash = await switchable(standIns.upstash.url);
+  const switchableNeon = await switchable(standIns.neon.url);
   const urls = { issuer: ISSUER_URL, gate: GATE_URL };
   project.provide("issuerBindings", issuerVars(standIns, secrets, urls));
   project.provide("gateBindings", gateVars(standIns, secrets, urls));
@@ -45,10 +45,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("canaryUrl", canary.url);
   project.provide("switchableUpstashUrl", switchableUpstash.url);
   project.provide("upstashControlUrl", switchableUpstash.controlUrl);
+  project.provide("switchableNeonFetchEndpoint", new URL("/sql", switchableNeon.url).toString());
+  project.provide("neonControlUrl", switchableNeon.controlUrl);
   project.provide("turnstileSiteverifyUrl", standIns.turnstileSiteverifyUrl);
   project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
   return async () => {
-    await Promise.all([switchableUpstash.close(), canary.close()]);
+    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close()]);
     await standIns.close();
     await database?.drop();
   };

@@ -8,9 +8,12 @@ declare module "vitest" {
     smsSandboxUrl: string;
     originUrl: string;
     canaryUrl: string;
-    /** An Upstash endpoint on the stack's store that `upstashControlUrl` can stop (`POST /down`) and start (`POST /up`). */
+    /** An Upstash endpoint on the stack's store that `upstashControlUrl` can stop (`POST /down`, or `POST /down-after/N` requests) and start (`POST /up`). */
     switchableUpstashUrl: string;
     upstashControlUrl: string;
+    /** The same for Neon: a `NEON_FETCH_ENDPOINT` on the stack's database, stopped and started through `neonControlUrl`. */
+    switchableNeonFetchEndpoint: string;
+    neonControlUrl: string;
     /** The SMS sandbox's Turnstile siteverify, and the secret it accepts besides Cloudflare's dummy ones. */
     turnstileSiteverifyUrl: string;
     turnstileSecretKey: string;

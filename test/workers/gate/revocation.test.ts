@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { switchDependency } from "../../support/dependency-switch";
 import { createTenant, isolatedGate, issuerCall, logout, signIn } from "./support/gate-stack";
 
 const SYNC_MS = 100;
@@ -58,9 +59,8 @@ describe("revocation at the gate", () => {
   });
 });
 
-async function upstash(state: "up" | "down"): Promise<void> {
-  const response = await fetch(`${inject("upstashControlUrl")}/${state}`, { method: "POST" });
-  expect(response.status).toBe(200);
+function upstash(state: "up" | "down"): Promise<void> {
+  return switchDependency(inject("upstashControlUrl"), state);
 }
 
 describe("when Upstash is stopped", () => {
