@@ -1,3 +1,5 @@
+import type { UserRecord } from "./user-repository";
+
 export interface SessionRecord {
   readonly id: string;
   readonly tenantId: string;
@@ -8,13 +10,24 @@ export interface SessionRecord {
 
 export interface NewSession {
   readonly id: string;
-  readonly tenantId: string;
-  readonly userId: string;
   readonly refreshTokenHash: string;
   readonly expiresAt: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
 }
+
+export interface PhoneSignInRequest {
+  readonly tenantId: string;
+  readonly phone: string;
+  /** Who the phone becomes when the tenant has no live user with it yet. */
+  readonly newUser: { readonly id: string; readonly roles: readonly string[] };
+  readonly session: NewSession;
+}
+
+/** What a verified phone led to, decided in one transaction: a session for its (possibly new) user, or none. */
+export type PhoneSignInOutcome =
+  | { readonly kind: "opened"; readonly user: UserRecord; readonly created: boolean }
+  | { readonly kind: "user_disabled"; readonly user: UserRecord };
 
 export interface RotationRequest {
   readonly presentedHash: string;
@@ -28,16 +41,24 @@ export interface RotationRequest {
   readonly listExpiresAt: Date;
 }
 
+/** What a refresh needs of the session's user, read in the same statement as the rotation. */
+export interface SessionUser extends Pick<UserRecord, "id" | "tenantId" | "roles" | "tokensValidAfter" | "disabled"> {
+  readonly deleted: boolean;
+}
+
 /** What happened to a presented refresh token, decided atomically in Postgres. */
 export type RefreshOutcome =
-  | { readonly kind: "rotated"; readonly session: SessionRecord }
-  | { readonly kind: "retried"; readonly session: SessionRecord }
+  | { readonly kind: "rotated"; readonly session: SessionRecord; readonly user: SessionUser }
+  | { readonly kind: "retried"; readonly session: SessionRecord; readonly user: SessionUser }
   | { readonly kind: "reused"; readonly session: SessionRecord }
   | { readonly kind: "invalid" };
 
 export interface SessionStore {
-  /** The session and its first refresh token, in one transaction. */
-  create(session: NewSession): Promise<void>;
+  /**
+   * The phone's user (created on its first sign-in), the session and its first
+   * refresh token, in one transaction: a sign-in is written whole or not at all.
+   */
+  openForPhone(request: PhoneSignInRequest): Promise<PhoneSignInOutcome>;
   find(id: string): Promise<SessionRecord | null>;
   /**
    * Spends the presented token and installs the successor as the session's only

@@ -25,8 +25,6 @@ export interface UserChanges {
 }
 
 export interface UserRepository {
-  /** The live user with this phone in this tenant, creating it when there is none; race-safe. */
-  findOrCreateByPhone(tenantId: string, phone: string, create: { id: string; roles: readonly string[] }): Promise<{ user: UserRecord; created: boolean }>;
   find(id: string): Promise<UserRecord | null>;
   list(filter: { tenantId?: string; phone?: string; limit: number; cursor: string | null }): Promise<UserPage>;
   /** Changes profile fields, roles or re-enables; disabling and erasing go through the revocation store. */

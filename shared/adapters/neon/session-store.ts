@@ -1,7 +1,8 @@
-import { eq, sql } from "drizzle-orm";
-import { refreshTokens, sessions } from "../../../drizzle/schema";
-import type { RefreshOutcome, SessionRecord, SessionStore } from "../../ports/session-store";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { sessions, users } from "../../../drizzle/schema";
+import type { RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
+import { toUserRecord } from "./user-repository";
 
 interface RotationRow extends Record<string, unknown> {
   rotated: number;
@@ -13,22 +14,42 @@ interface RotationRow extends Record<string, unknown> {
   expires_at: string | null;
   revoked_at: string | null;
   snapshot_spent: boolean | null;
+  user_roles: string[] | null;
+  user_disabled: boolean | null;
+  user_deleted_at: Date | string | null;
+  user_tokens_valid_after: Date | string | null;
 }
 
 export function neonSessionStore(db: Database): SessionStore {
   return {
-    async create(session) {
-      await db.batch([
-        db.insert(sessions).values({
-          id: session.id,
-          tenantId: session.tenantId,
-          userId: session.userId,
-          expiresAt: session.expiresAt,
-          ip: session.ip,
-          userAgent: session.userAgent,
-        }),
-        db.insert(refreshTokens).values({ tokenHash: session.refreshTokenHash, sessionId: session.id, generation: 1 }),
+    async openForPhone({ tenantId, phone, newUser, session }) {
+      const livePhoneUser = and(eq(users.tenantId, tenantId), eq(users.phone, phone), isNull(users.deletedAt));
+      // One transaction of read-committed statements: the partial unique index on live
+      // (tenant_id, phone) decides a race between first sign-ins, and the statements after
+      // the insert see whichever user won.
+      const [inserted, , firstToken, [user]] = await db.batch([
+        db
+          .insert(users)
+          .values({ id: newUser.id, tenantId, phone, roles: [...newUser.roles], metadata: {}, createdAt: new Date() })
+          .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
+          .returning({ id: users.id }),
+        db.execute(sql`
+          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent)
+          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}
+          from users where tenant_id = ${tenantId} and phone = ${phone} and deleted_at is null and not disabled
+        `),
+        db.execute(sql`
+          insert into refresh_tokens (token_hash, session_id, generation)
+          select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
+          returning session_id
+        `),
+        db.select().from(users).where(livePhoneUser).limit(1),
       ]);
+      if (!user) throw new Error("the phone's user vanished inside its sign-in transaction");
+      const record = toUserRecord(user);
+      // What was written decides the answer: a session exists exactly when the user was not disabled.
+      if (firstToken.rows.length === 0) return { kind: "user_disabled", user: record };
+      return { kind: "opened", user: record, created: inserted.length > 0 };
     },
 
     async find(id) {
@@ -103,8 +124,9 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       (select count(*) from successor)::int as rotated,
       (select count(*) from retried)::int as retried,
       (select count(*) from reuse)::int as reused,
-      p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, (p.spent_at is not null) as snapshot_spent
-    from (select 1) one left join presented p on true
+      p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, (p.spent_at is not null) as snapshot_spent,
+      u.roles as user_roles, u.disabled as user_disabled, u.deleted_at as user_deleted_at, u.tokens_valid_after as user_tokens_valid_after
+    from (select 1) one left join presented p on true left join users u on u.id = p.user_id
   `);
   const row = result.rows[0];
   if (!row) throw new Error("rotation statement returned no row");
@@ -120,8 +142,16 @@ function toOutcome(row: RotationRow): RefreshOutcome {
     expiresAt: new Date(row.expires_at),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
   };
-  if (row.rotated > 0) return { kind: "rotated", session };
-  if (row.retried > 0) return { kind: "retried", session };
+  const user: SessionUser = {
+    id: row.user_id,
+    tenantId: row.tenant_id,
+    roles: row.user_roles ?? [],
+    disabled: row.user_disabled ?? true,
+    deleted: row.user_deleted_at !== null || row.user_disabled === null,
+    tokensValidAfter: row.user_tokens_valid_after === null ? null : new Date(row.user_tokens_valid_after),
+  };
+  if (row.rotated > 0) return { kind: "rotated", session, user };
+  if (row.retried > 0) return { kind: "retried", session, user };
   if (row.reused > 0) return { kind: "reused", session };
   return { kind: "invalid" };
 }

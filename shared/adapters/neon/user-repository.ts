@@ -6,28 +6,9 @@ import type { Database } from "./database";
 
 export function neonUserRepository(db: Database): UserRepository {
   return {
-    async findOrCreateByPhone(tenantId, phone, create) {
-      // The partial unique index on (tenant_id, phone) among live users decides races:
-      // the loser's insert does nothing and it reads the winner's row.
-      const inserted = await db
-        .insert(users)
-        .values({ id: create.id, tenantId, phone, roles: [...create.roles], metadata: {}, createdAt: new Date() })
-        .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
-        .returning();
-      const created = inserted[0];
-      if (created) return { user: toRecord(created), created: true };
-      const [existing] = await db
-        .select()
-        .from(users)
-        .where(and(eq(users.tenantId, tenantId), eq(users.phone, phone), isNull(users.deletedAt)))
-        .limit(1);
-      if (!existing) throw new Error("user vanished between insert and select");
-      return { user: toRecord(existing), created: false };
-    },
-
     async find(id) {
       const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
-      return row ? toRecord(row) : null;
+      return row ? toUserRecord(row) : null;
     },
 
     async list(filter) {
@@ -45,7 +26,7 @@ export function neonUserRepository(db: Database): UserRepository {
         .where(and(...conditions))
         .orderBy(desc(users.createdAt), desc(users.id))
         .limit(filter.limit + 1);
-      const page = rows.slice(0, filter.limit).map(toRecord);
+      const page = rows.slice(0, filter.limit).map(toUserRecord);
       const last = page.at(-1);
       return { users: page, nextCursor: rows.length > filter.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
     },
@@ -62,12 +43,12 @@ export function neonUserRepository(db: Database): UserRepository {
         })
         .where(and(eq(users.id, id), isNull(users.deletedAt)))
         .returning();
-      return row ? toRecord(row) : null;
+      return row ? toUserRecord(row) : null;
     },
   };
 }
 
-function toRecord(row: typeof users.$inferSelect): UserRecord {
+export function toUserRecord(row: typeof users.$inferSelect): UserRecord {
   return {
     id: row.id,
     tenantId: row.tenantId,

@@ -1,4 +1,4 @@
-import { countPrefixFailure, guardSend, type SendGuardDeps } from "./send-guard";
+import { countPrefixFailure, guardSend, releaseBudget, type SendGuardDeps } from "./send-guard";
 import { sendWithFailover } from "./sms-delivery";
 import { hmacSha256Hex } from "../../../shared/crypto/hashing";
 import { newId } from "../../../shared/crypto/ids";
@@ -15,7 +15,6 @@ import type { OtpRequestLog } from "../../../shared/ports/otp-request-log";
 import type { SessionStore } from "../../../shared/ports/session-store";
 import type { SmsSender } from "../../../shared/ports/sms-sender";
 import type { TenantRecord } from "../../../shared/ports/tenant-repository";
-import type { UserRepository } from "../../../shared/ports/user-repository";
 import type { AuditRecorder } from "./audit-recorder";
 import { mintTokenPair, newRefreshTokenWithHash, type TokenPair } from "./session-tokens";
 import type { SigningKeyService } from "./signing-keys";
@@ -24,7 +23,6 @@ export interface SignInDeps extends SendGuardDeps {
   readonly otpGuard: OtpGuard;
   readonly otpRequests: OtpRequestLog;
   readonly smsSenders: readonly SmsSender[];
-  readonly users: UserRepository;
   readonly sessions: SessionStore;
   readonly signingKeys: SigningKeyService;
   readonly otpHashSecret: string;
@@ -70,6 +68,7 @@ export async function requestCode(
     maxSendsPerHour: settings.rate_limit_per_hour,
   });
   if (reservation.kind === "rate_limited") {
+    await releaseBudget(deps.rateLimiter, guarded.value);
     audit.record("auth.rate_limited", "blocked", { tenantId: tenant.id, details: { limit: "phone_per_hour", request_id: requestId } });
     return err({ reason: "rate_limited", retryAfterSeconds: reservation.retryAfterMs / 1000 });
   }
@@ -86,8 +85,8 @@ export async function requestCode(
     return ok({ request_id: requestId, expires_in: ttlSeconds });
   }
 
-  // Nothing was sent: the code dies and the send does not count against the phone.
-  await deps.otpGuard.cancel(tenant.id, phoneKey, requestId);
+  // Nothing was sent: the code dies, and the send counts neither against the phone nor the tenant's budget.
+  await Promise.all([deps.otpGuard.cancel(tenant.id, phoneKey, requestId), releaseBudget(deps.rateLimiter, guarded.value)]);
   audit.record("auth.code_send_failed", "failure", { tenantId: tenant.id, details: { otp_request_id: requestId, attempts } });
   if (delivery.final?.outcome === "permanent_failure") return err({ reason: "invalid_phone" });
   return err({ reason: "sms_unavailable" });
@@ -110,6 +109,8 @@ export async function verifyCode(
   const phone = normalizePhone(input.phone);
   if (!phone.ok) return err({ reason: "invalid_phone" });
   const phoneKey = await phoneHash(deps.otpHashSecret, phone.value.e164);
+  // Loaded before the code is spent: a database outage then refuses the verify and leaves the code usable.
+  const signer = await deps.signingKeys.currentSigner();
   const outcome = await deps.otpGuard.verify(tenant.id, phoneKey, await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, input.code));
   switch (outcome.kind) {
     case "invalid_code":
@@ -126,24 +127,22 @@ export async function verifyCode(
       break;
   }
 
-  const { user, created } = await deps.users.findOrCreateByPhone(tenant.id, phone.value.e164, { id: newId("usr"), roles: settings.default_roles });
-  if (user.disabled) {
-    audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, userId: user.id, details: { reason: "user_disabled" } });
-    return err({ reason: "user_disabled" });
-  }
   const now = new Date();
   const sessionId = newId("ses");
   const refresh = await newRefreshTokenWithHash();
-  await deps.sessions.create({
-    id: sessionId,
+  const signedIn = await deps.sessions.openForPhone({
     tenantId: tenant.id,
-    userId: user.id,
-    refreshTokenHash: refresh.hash,
-    expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000),
-    ip: context.ip,
-    userAgent: context.userAgent,
+    phone: phone.value.e164,
+    newUser: { id: newId("usr"), roles: settings.default_roles },
+    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent },
   });
-  const pair = await mintTokenPair({ signingKeys: deps.signingKeys, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
+  const { user } = signedIn;
+  if (signedIn.kind === "user_disabled") {
+    audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, userId: user.id, details: { reason: "user_disabled" } });
+    return err({ reason: "user_disabled" });
+  }
+  const created = signedIn.created;
+  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
   audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: sessionId, new_user: created, otp_request_id: outcome.requestId } });
   return ok({ verified: true, ...pair, user_id: user.id, is_new_user: created });
 }

@@ -2,7 +2,6 @@ import { sha256Hex } from "../../../shared/crypto/hashing";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { SessionStore } from "../../../shared/ports/session-store";
-import type { UserRepository } from "../../../shared/ports/user-repository";
 import type { AuditRecorder } from "./audit-recorder";
 import type { SignInTenant } from "./phone-sign-in";
 import { revocationListExpiry, revokeSession, type RevokeDeps } from "./revoke";
@@ -12,13 +11,14 @@ import type { SigningKeyService } from "./signing-keys";
 
 export interface RefreshDeps extends RevokeDeps {
   readonly sessions: SessionStore;
-  readonly users: UserRepository;
   readonly signingKeys: SigningKeyService;
   readonly issuer: string;
 }
 
 /** `POST /api/auth/refresh`: rotation with reuse detection, decided atomically by Postgres. */
 export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { tenant, settings }: SignInTenant, refreshToken: string): Promise<Result<TokenPair, Failure>> {
+  // Loaded before the rotation: once the presented token is spent, nothing that can fail stands before the answer.
+  const signer = await deps.signingKeys.currentSigner();
   const now = new Date();
   const successor = await newRefreshTokenWithHash();
   const outcome = await deps.sessions.rotate({
@@ -42,13 +42,13 @@ export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { 
     case "retried":
       break;
   }
-  const user = await deps.users.find(outcome.session.userId);
-  if (!user || user.disabled || user.deletedAt !== null) {
+  const { user } = outcome;
+  if (user.disabled || user.deleted) {
     await revokeSession(deps, outcome.session.id, "user_disabled", now);
     audit.record("auth.refresh_failed", "blocked", { tenantId: tenant.id, userId: outcome.session.userId, details: { reason: "user_disabled" } });
     return err({ reason: "invalid_grant" });
   }
-  const pair = await mintTokenPair({ signingKeys: deps.signingKeys, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, refreshToken: successor.token, now });
+  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, refreshToken: successor.token, now });
   audit.record("auth.refreshed", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: outcome.session.id, retry: outcome.kind === "retried" } });
   return ok(pair);
 }

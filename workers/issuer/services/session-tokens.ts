@@ -5,7 +5,7 @@ import { randomBase32 } from "../../../shared/crypto/ids";
 import { newRefreshToken } from "../../../shared/crypto/tenant-keys";
 import type { TenantSettings } from "../../../shared/domain/tenant-settings";
 import type { UserRecord } from "../../../shared/ports/user-repository";
-import type { SigningKeyService } from "./signing-keys";
+import type { ActiveSigner } from "./signing-keys";
 
 export interface TokenPair {
   readonly token: string;
@@ -15,10 +15,11 @@ export interface TokenPair {
 }
 
 export interface MintInput {
-  readonly signingKeys: SigningKeyService;
+  /** Fetched before the session is written, so nothing that can fail stands between the write and the answer. */
+  readonly signer: ActiveSigner;
   readonly issuer: string;
   readonly settings: TenantSettings;
-  readonly user: UserRecord;
+  readonly user: Pick<UserRecord, "id" | "tenantId" | "roles" | "tokensValidAfter">;
   readonly sessionId: string;
   readonly refreshToken: string;
   readonly now: Date;
@@ -26,7 +27,6 @@ export interface MintInput {
 
 /** Signs an access token for a session and pairs it with the session's new refresh token. */
 export async function mintTokenPair(input: MintInput): Promise<TokenPair> {
-  const signer = await input.signingKeys.currentSigner();
   const iat = issuedAtFor(input.now, input.user.tokensValidAfter);
   const ttl = input.settings.access_token_ttl_seconds;
   const token = await signAccessToken(
@@ -41,7 +41,7 @@ export async function mintTokenPair(input: MintInput): Promise<TokenPair> {
       iat,
       exp: iat + ttl,
     },
-    signer,
+    input.signer,
   );
   return { token, refresh_token: input.refreshToken, token_type: "Bearer", expires_in: ttl };
 }
