@@ -27,7 +27,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   app.use(async (c, next) => {
     const deps = buildDeps(c.env);
     const context = requestContext(c, c.get("requestId"));
-    const audit = new AuditRecorder(deps.auditLog, context, deps.logger);
+    const audit = new AuditRecorder(deps.auditLog, deps.auditSpool, context, deps.logger);
     c.set("deps", deps);
     c.set("context", context);
     c.set("audit", audit);

@@ -1,3 +1,4 @@
+import { AuditSpoolClient } from "../../shared/adapters/durable-objects/audit-spool-client";
 import { PhoneCodeGuardClient } from "../../shared/adapters/durable-objects/otp-guard-client";
 import { cachedCarrierLookup, twilioLookup } from "../../shared/adapters/sms/twilio-lookup";
 import { turnstileSiteverify } from "../../shared/adapters/turnstile/siteverify";
@@ -23,6 +24,7 @@ import { upstashRevocationList } from "../../shared/adapters/upstash/revocation-
 import { parseIssuerConfig, type IssuerConfig } from "../../shared/config/issuer-config";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { AuditLog } from "../../shared/ports/audit-log";
+import type { AuditSpool } from "../../shared/ports/audit-spool";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { OtpGuard } from "../../shared/ports/otp-guard";
 import type { OtpRequestLog } from "../../shared/ports/otp-request-log";
@@ -49,6 +51,7 @@ export interface IssuerDeps {
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
   readonly auditLog: AuditLog;
+  readonly auditSpool: AuditSpool;
   readonly otpRequests: OtpRequestLog;
   readonly otpGuard: OtpGuard;
   readonly rateLimiter: RateLimiter;
@@ -90,6 +93,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     revocations: neonRevocationStore(db),
     revocationList: upstashRevocationList(redis),
     auditLog: neonAuditLog(db),
+    auditSpool: new AuditSpoolClient(env.AUDIT_SPOOL),
     otpRequests: neonOtpRequestLog(db),
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
     rateLimiter: new RateLimiterClient(env.RATE_LIMITER),

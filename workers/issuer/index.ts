@@ -2,6 +2,7 @@ import { createIssuerApp } from "./app";
 import { issuerDeps } from "./deps";
 import { runScheduledMaintenance } from "./services/maintenance";
 
+export { AuditSpool } from "../../shared/adapters/durable-objects/audit-spool";
 export { PhoneCodeGuard } from "../../shared/adapters/durable-objects/phone-code-guard";
 export { RateLimiter } from "../../shared/adapters/durable-objects/rate-limiter";
 

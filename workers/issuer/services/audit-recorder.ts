@@ -3,6 +3,7 @@ import type { AuditEventType } from "../../../shared/domain/audit-event-types";
 import type { RequestContext } from "../../../shared/domain/request-context";
 import type { Logger } from "../../../shared/logging/logger";
 import type { AuditEvent, AuditLog, AuditOutcome } from "../../../shared/ports/audit-log";
+import type { AuditSpool } from "../../../shared/ports/audit-spool";
 
 /** Pauses between write attempts; the request waits for its events, so the whole budget stays short. */
 export const AUDIT_RETRY_DELAYS_MS = [0, 100, 400] as const;
@@ -16,17 +17,21 @@ export interface AuditFields {
 
 /**
  * Collects a request's audit events and writes them in one insert before the
- * response leaves, so an acknowledged action has its event. A write that still
- * fails after the retries is logged with the event ids, never silently dropped.
+ * response leaves, so an acknowledged action has its event. When Postgres
+ * still refuses after the retries, the events go to the spool, which the cron
+ * empties into the audit log; only if the spool fails too are they logged
+ * (with their ids) instead.
  */
 export class AuditRecorder {
   readonly #log: AuditLog;
+  readonly #spool: AuditSpool;
   readonly #context: RequestContext;
   readonly #logger: Logger;
   #pending: AuditEvent[] = [];
 
-  constructor(log: AuditLog, context: RequestContext, logger: Logger) {
+  constructor(log: AuditLog, spool: AuditSpool, context: RequestContext, logger: Logger) {
     this.#log = log;
+    this.#spool = spool;
     this.#context = context;
     this.#logger = logger;
   }
@@ -59,6 +64,13 @@ export class AuditRecorder {
       } catch (error) {
         lastError = error instanceof Error ? error.name : "unknown";
       }
+    }
+    try {
+      await this.#spool.hold(events);
+      this.#logger.warn("audit_write_spooled", { error: lastError, events: events.length });
+      return true;
+    } catch (error) {
+      lastError = `${lastError}, spool: ${error instanceof Error ? error.name : "unknown"}`;
     }
     this.#logger.error("audit_write_failed", { error: lastError, event_ids: events.map((event) => event.id), types: events.map((event) => event.type) });
     return false;

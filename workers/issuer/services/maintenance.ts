@@ -1,7 +1,8 @@
 import type { IssuerDeps } from "../deps";
+import { drainAuditSpool } from "./audit-spool-drain";
 import { drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, and replay revocations Upstash has not seen yet. */
+/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, and move spooled audit events into the audit log. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -11,6 +12,7 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
       }
     })(),
     drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
+    drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),
   ]);
   for (const result of results) {
     if (result.status === "rejected") deps.logger.error("maintenance_failed", { error: result.reason instanceof Error ? result.reason.name : "unknown" });
