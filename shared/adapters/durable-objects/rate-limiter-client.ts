@@ -14,6 +14,11 @@ export class RateLimiterClient implements RateLimiter {
     return await stub.hit({ limit, windowMs });
   }
 
+  async release(key: string, windowStart: number): Promise<void> {
+    const stub = this.#namespace.get(this.#namespace.idFromName(key));
+    await stub.release({ windowStart });
+  }
+
   async count(key: string, windowMs: number): Promise<number> {
     const stub = this.#namespace.get(this.#namespace.idFromName(key));
     return await stub.peek({ windowMs });

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { hitWindow, windowCount, type WindowDecision, type WindowState } from "../../domain/fixed-window";
+import { hitWindow, releaseHit, windowCount, type WindowDecision, type WindowState } from "../../domain/fixed-window";
 
 const STATE_KEY = "window";
 const hitSchema = z.strictObject({
@@ -17,6 +17,13 @@ export class RateLimiter extends DurableObject {
     this.ctx.storage.kv.put(STATE_KEY, state);
     void this.ctx.storage.setAlarm(state.windowStart + windowMs);
     return decision;
+  }
+
+  /** Takes back a hit whose action did not happen (an SMS no provider sent). */
+  release(input: unknown): void {
+    const { windowStart } = z.strictObject({ windowStart: z.number().int().nonnegative() }).parse(input);
+    const state = releaseHit(this.ctx.storage.kv.get<WindowState>(STATE_KEY) ?? null, windowStart);
+    if (state) this.ctx.storage.kv.put(STATE_KEY, state);
   }
 
   /** The current count, for risk signals that read a counter without adding to it. */

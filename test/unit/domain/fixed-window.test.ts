@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { hitWindow, type WindowState } from "../../../shared/domain/fixed-window";
+import { hitWindow, releaseHit, type WindowState } from "../../../shared/domain/fixed-window";
 
 const T0 = 1_800_000_000_000;
 const WINDOW_MS = 60_000;
 
 describe("hitWindow", () => {
   it("opens a window at the first hit", () => {
-    expect(hitWindow(null, T0, 3, WINDOW_MS)).toEqual({ state: { windowStart: T0, count: 1 }, decision: { allowed: true, remaining: 2 } });
+    expect(hitWindow(null, T0, 3, WINDOW_MS)).toEqual({ state: { windowStart: T0, count: 1 }, decision: { allowed: true, remaining: 2, windowStart: T0 } });
   });
 
   it("allows exactly `limit` hits in a window, counting down what remains", () => {
@@ -38,7 +38,7 @@ describe("hitWindow", () => {
     expect(hitWindow(full, T0 + WINDOW_MS - 1, 3, WINDOW_MS).decision).toEqual({ allowed: false, retryAfterMs: 1 });
     expect(hitWindow(full, T0 + WINDOW_MS, 3, WINDOW_MS)).toEqual({
       state: { windowStart: T0 + WINDOW_MS, count: 1 },
-      decision: { allowed: true, remaining: 2 },
+      decision: { allowed: true, remaining: 2, windowStart: T0 + WINDOW_MS },
     });
   });
 
@@ -49,5 +49,19 @@ describe("hitWindow", () => {
 
   it("honours a lowered limit against an existing count", () => {
     expect(hitWindow({ windowStart: T0, count: 5 }, T0 + 1000, 2, WINDOW_MS).decision).toEqual({ allowed: false, retryAfterMs: WINDOW_MS - 1000 });
+  });
+});
+
+describe("releaseHit", () => {
+  it("takes back one hit of the window it was counted in", () => {
+    const hit = hitWindow({ windowStart: T0, count: 2 }, T0 + 1000, 3, WINDOW_MS);
+    if (!hit.decision.allowed) throw new Error("expected an allowed hit");
+    expect(releaseHit(hit.state, hit.decision.windowStart)).toEqual({ windowStart: T0, count: 2 });
+  });
+
+  it("leaves a later window alone, and never goes below zero", () => {
+    expect(releaseHit({ windowStart: T0 + WINDOW_MS, count: 1 }, T0)).toEqual({ windowStart: T0 + WINDOW_MS, count: 1 });
+    expect(releaseHit({ windowStart: T0, count: 0 }, T0)).toEqual({ windowStart: T0, count: 0 });
+    expect(releaseHit(null, T0)).toBeNull();
   });
 });

@@ -119,6 +119,17 @@ describe("velocity and budgets", () => {
     expect(await auditOf(tenant)).toContainEqual(expect.objectContaining({ type: "auth.rate_limited", details: expect.objectContaining({ limit: "daily_budget" }) }));
   });
 
+  it("counts only sends against the budget: a request the phone's own limit or a velocity limit refuses costs nothing", async () => {
+    const tenant = await createTenant({ sms_daily_budget: 2, rate_limit_per_hour: 1, sms_per_ip_per_hour: 1 });
+    const phone = freshPhone();
+    const ip = freshIp();
+    expect((await requestCode(tenant.api_key, phone, ip)).status).toBe(202);
+    await expectError(await requestCode(tenant.api_key, phone), 429, "rate_limited");
+    await expectError(await requestCode(tenant.api_key, freshPhone(), ip), 429, "rate_limited");
+    expect((await requestCode(tenant.api_key, freshPhone())).status).toBe(202);
+    await expectError(await requestCode(tenant.api_key, freshPhone()), 429, "rate_limited");
+  });
+
   it("limits sends per client IP per hour", async () => {
     const tenant = await createTenant({ sms_per_ip_per_hour: 2 });
     const ip = freshIp();

@@ -61,8 +61,8 @@ describe("SMS delivery with failover", () => {
     expect(await inbox(phone)).toEqual([]);
   });
 
-  it("answers 502 sms_unavailable when every provider fails, and the failed send does not use up the phone's limit", async () => {
-    const tenant = await createTenant({ rate_limit_per_hour: 1 });
+  it("answers 502 sms_unavailable when every provider fails, and the failed send uses up neither the phone's limit nor the tenant's budget", async () => {
+    const tenant = await createTenant({ rate_limit_per_hour: 1, sms_daily_budget: 1 });
     const phone = freshPhone();
     await setSandboxFault("twilio", "error_5xx", [phone]);
     await setSandboxFault("sns", "error_5xx", [phone]);

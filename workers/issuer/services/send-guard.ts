@@ -7,6 +7,7 @@ import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { CarrierLookup } from "../../../shared/ports/carrier-lookup";
 import type { RateLimiter } from "../../../shared/ports/rate-limiter";
+import type { WindowDecision } from "../../../shared/domain/fixed-window";
 import type { TurnstileVerifier } from "../../../shared/ports/turnstile-verifier";
 import type { AuditRecorder } from "./audit-recorder";
 import { turnstileSecretContext } from "./tenant-admin";
@@ -39,16 +40,21 @@ export const velocityKeys = {
   prefixFailures: (tenantId: string, prefix: string) => `otp:fail:${tenantId}:${prefix}`,
 };
 
+/** The day's budget hit a cleared send holds: handed back when no SMS goes out after all. */
+export interface BudgetHold {
+  readonly key: string;
+  readonly windowStart: number;
+}
+
 /**
  * The abuse checks before a code is sent (SMS pumping): the carrier's line
  * type, velocity per prefix and per client IP, the tenant's daily budget, and a
  * risk score that is challenged with Turnstile or refused above the tenant's
  * threshold. Every refusal is audited with its reason.
  */
-export async function guardSend(deps: SendGuardDeps, audit: AuditRecorder, context: RequestContext, candidate: SendCandidate): Promise<Result<null, Failure>> {
+export async function guardSend(deps: SendGuardDeps, audit: AuditRecorder, context: RequestContext, candidate: SendCandidate): Promise<Result<BudgetHold, Failure>> {
   const { tenantId, settings, phone } = candidate;
-  const blocked = (reason: string, details: Record<string, unknown> = {}) =>
-    audit.record("auth.code_requested", "blocked", { tenantId, details: { reason, phone_country: phone.country, ...details } });
+  const blocked = blockedRecorder(audit, candidate);
 
   let line: LineKind = lineKindFromNumberType(phone.type);
   let lookupFailed = false;
@@ -67,14 +73,43 @@ export async function guardSend(deps: SendGuardDeps, audit: AuditRecorder, conte
     }
   }
 
-  const now = new Date();
+  const budgetKey = velocityKeys.budget(tenantId, new Date());
   const [prefixHit, ipHit, budgetHit, prefixFailures] = await Promise.all([
     deps.rateLimiter.hit(velocityKeys.prefix(tenantId, phone.prefix), settings.sms_per_prefix_per_hour, HOUR_MS),
     context.ip === null ? null : deps.rateLimiter.hit(velocityKeys.ip(tenantId, context.ip), settings.sms_per_ip_per_hour, HOUR_MS),
-    deps.rateLimiter.hit(velocityKeys.budget(tenantId, now), settings.sms_daily_budget, DAY_MS),
+    deps.rateLimiter.hit(budgetKey, settings.sms_daily_budget, DAY_MS),
     deps.rateLimiter.count(velocityKeys.prefixFailures(tenantId, phone.prefix), HOUR_MS),
   ]);
-  for (const [limit, hit] of [["prefix_per_hour", prefixHit], ["ip_per_hour", ipHit], ["daily_budget", budgetHit]] as const) {
+  if (!budgetHit.allowed) {
+    audit.record("auth.rate_limited", "blocked", { tenantId, details: { limit: "daily_budget", phone_country: phone.country } });
+    return err({ reason: "rate_limited", retryAfterSeconds: budgetHit.retryAfterMs / 1000 });
+  }
+  const budget: BudgetHold = { key: budgetKey, windowStart: budgetHit.windowStart };
+  const verdict = await judgeSend(deps, audit, context, candidate, { line, lookupFailed, prefixHit, ipHit, prefixFailures });
+  if (verdict.ok) return ok(budget);
+  await releaseBudget(deps.rateLimiter, budget);
+  return verdict;
+}
+
+function blockedRecorder(audit: AuditRecorder, { tenantId, phone }: SendCandidate) {
+  return (reason: string, details: Record<string, unknown> = {}) =>
+    audit.record("auth.code_requested", "blocked", { tenantId, details: { reason, phone_country: phone.country, ...details } });
+}
+
+interface SendSignals {
+  readonly line: LineKind;
+  readonly lookupFailed: boolean;
+  readonly prefixHit: WindowDecision;
+  readonly ipHit: WindowDecision | null;
+  readonly prefixFailures: number;
+}
+
+/** The velocity limits, then the risk score and its Turnstile challenge: whether a send that fits the budget may go out. */
+async function judgeSend(deps: SendGuardDeps, audit: AuditRecorder, context: RequestContext, candidate: SendCandidate, signals: SendSignals): Promise<Result<null, Failure>> {
+  const { tenantId, settings, phone } = candidate;
+  const { line, lookupFailed, prefixHit, ipHit, prefixFailures } = signals;
+  const blocked = blockedRecorder(audit, candidate);
+  for (const [limit, hit] of [["prefix_per_hour", prefixHit], ["ip_per_hour", ipHit]] as const) {
     if (hit && !hit.allowed) {
       audit.record("auth.rate_limited", "blocked", { tenantId, details: { limit, phone_country: phone.country } });
       return err({ reason: "rate_limited", retryAfterSeconds: hit.retryAfterMs / 1000 });
@@ -120,6 +155,11 @@ export async function guardSend(deps: SendGuardDeps, audit: AuditRecorder, conte
       blocked("challenge_unverifiable", riskDetails);
       return err({ reason: "service_unavailable", retryAfterSeconds: 30 });
   }
+}
+
+/** A send the budget counted but no SMS followed (the phone's own limit, every provider failed): it costs nothing, so it counts nothing. */
+export async function releaseBudget(rateLimiter: RateLimiter, hold: BudgetHold): Promise<void> {
+  await rateLimiter.release(hold.key, hold.windowStart);
 }
 
 /** Wrong codes per prefix feed the risk score of the next sends to that prefix. */
