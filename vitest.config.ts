@@ -46,7 +46,8 @@ export default defineConfig({
             miniflare: {
               bindings: inject("gateBindings"),
               // The real issuer, from the same bundle `wrangler deploy` would upload, behind the gate's service binding.
-              workers: [issuerAuxiliaryWorker(inject("issuerBindings"))],
+              // Its database address is one the tests can take away, to show the gate does not need Postgres.
+              workers: [issuerAuxiliaryWorker({ ...inject("issuerBindings"), NEON_FETCH_ENDPOINT: inject("switchableNeonFetchEndpoint") })],
             },
           })),
         ],
