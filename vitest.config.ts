@@ -18,6 +18,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: "build",
+          environment: "node",
+          include: ["test/build/**/*.test.ts"],
+          ...WORKERD_TIMEOUTS,
+        },
+      },
+      {
+        test: {
           name: "unit",
           environment: "node",
           include: ["test/unit/**/*.test.ts"],
@@ -36,6 +44,7 @@ export default defineConfig({
           // One database and one set of signing keys serve every file; some files rotate or reset the keys.
           fileParallelism: false,
           globalSetup: ["./test/support/global-stack.ts"],
+          setupFiles: ["./test/support/production-limits.ts"],
           ...WORKERD_TIMEOUTS,
         },
       },
@@ -57,6 +66,7 @@ export default defineConfig({
           // Some files stop the shared Upstash endpoint or rotate the issuer's keys.
           fileParallelism: false,
           globalSetup: ["./test/support/build-issuer.ts", "./test/support/global-stack.ts"],
+          setupFiles: ["./test/support/production-limits.ts"],
           ...WORKERD_TIMEOUTS,
         },
       },

@@ -16,8 +16,7 @@ export function buildOutputDir(worker: WorkerName): string {
   return join(ROOT, ".portcullis", "build", worker);
 }
 
-export function buildWorker(worker: WorkerName): string {
-  const outdir = buildOutputDir(worker);
+export function buildWorker(worker: WorkerName, outdir = buildOutputDir(worker)): string {
   execFileSync(
     process.execPath,
     [join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"), "deploy", "--dry-run", "-c", WORKER_CONFIGS[worker], "--outdir", outdir, "--minify"],
