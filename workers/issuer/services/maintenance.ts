@@ -1,7 +1,7 @@
 import type { IssuerDeps } from "../deps";
 import { drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, and replay revocations Upstash has not seen yet. */
+/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, and forget expired idempotency keys. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -11,6 +11,10 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
       }
     })(),
     drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
+    (async () => {
+      const purged = await deps.idempotency.purgeExpired();
+      if (purged > 0) deps.logger.info("idempotency_keys_purged", { count: purged });
+    })(),
   ]);
   for (const result of results) {
     if (result.status === "rejected") deps.logger.error("maintenance_failed", { error: result.reason instanceof Error ? result.reason.name : "unknown" });
