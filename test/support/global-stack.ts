@@ -10,6 +10,7 @@ import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
 import { startUpstashServer } from "../../dev/upstash/server";
 import { startCanary } from "./canary-server";
+import { startNeonFaultProxy } from "./neon-fault-proxy";
 import { switchable } from "./switchable-server";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
 
@@ -35,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A run starts from an empty Redis database, whatever an earlier run left behind.
   if (redisUrl) await standIns.redisStore.execute(["FLUSHDB"]);
   const canary = await startCanary();
+  const neonFaultProxy = await startNeonFaultProxy(standIns.neon.url);
   // A second Upstash endpoint on the same store, which degradation tests stop and start.
   const switchableUpstash = await switchable((port) => startUpstashServer({ port, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: standIns.redisStore }));
   const urls = { issuer: ISSUER_URL, gate: GATE_URL };
@@ -45,10 +47,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("canaryUrl", canary.url);
   project.provide("switchableUpstashUrl", switchableUpstash.url);
   project.provide("upstashControlUrl", switchableUpstash.controlUrl);
+  project.provide("neonFaultProxyUrl", neonFaultProxy.url);
   project.provide("turnstileSiteverifyUrl", standIns.turnstileSiteverifyUrl);
   project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
   return async () => {
-    await Promise.all([switchableUpstash.close(), canary.close()]);
+    await Promise.all([switchableUpstash.close(), canary.close(), neonFaultProxy.close()]);
     await standIns.close();
     await database?.drop();
   };

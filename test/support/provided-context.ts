@@ -11,6 +11,8 @@ declare module "vitest" {
     /** An Upstash endpoint on the stack's store that `upstashControlUrl` can stop (`POST /down`) and start (`POST /up`). */
     switchableUpstashUrl: string;
     upstashControlUrl: string;
+    /** The Neon stand-in behind a hop that a test can arm to fail matching statements with 503 (`PUT /__faults`). */
+    neonFaultProxyUrl: string;
     /** The SMS sandbox's Turnstile siteverify, and the secret it accepts besides Cloudflare's dummy ones. */
     turnstileSiteverifyUrl: string;
     turnstileSecretKey: string;
