@@ -187,3 +187,30 @@ export const revocationOutbox = pgTable(
   },
   (table) => [index("revocation_outbox_created_idx").on(table.createdAt)],
 );
+
+export type IdempotencyState = "in_progress" | "completed";
+
+/**
+ * Admin writes sent with an `Idempotency-Key`: one row per key, keyed by an HMAC of
+ * the key (never the key itself). The stored response is sealed, since it can hold
+ * keys that are shown once. Rows are ignored once `expires_at` passes and deleted by the cron.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    keyHash: text("key_hash").primaryKey(),
+    /** SHA-256 over the method, the path with query and the canonical body. */
+    fingerprint: text("fingerprint").notNull(),
+    state: text("state").$type<IdempotencyState>().notNull(),
+    /** Random per claim: only the request holding the claim may complete or release it. */
+    claimId: text("claim_id").notNull(),
+    /** An `in_progress` row past this instant was abandoned (its request crashed) and may be taken over. */
+    lockedUntil: moment("locked_until").notNull(),
+    responseStatus: integer("response_status"),
+    /** `v1.<iv>.<ciphertext>`: AES-256-GCM under KEY_ENCRYPTION_SECRET, the key hash bound as additional data. */
+    sealedResponse: text("sealed_response"),
+    createdAt: createdAt(),
+    expiresAt: moment("expires_at").notNull(),
+  },
+  (table) => [index("idempotency_keys_expires_idx").on(table.expiresAt)],
+);

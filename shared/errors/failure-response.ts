@@ -1,7 +1,7 @@
 import type { Failure } from "./failure";
 
 export interface ErrorResponse {
-  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 502 | 503;
+  readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 502 | 503;
   readonly code: string;
   readonly message: string;
   readonly extra: Readonly<Record<string, unknown>>;
@@ -74,6 +74,10 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(403, failure.reason, "The request signature is missing or does not match.");
     case "ambiguous_path":
       return response(400, "invalid_request", "The path has encoded slashes, backslashes or NUL, which the gate refuses.", { field: "path" });
+    case "idempotency_key_in_use":
+      return response(409, failure.reason, "A request with this Idempotency-Key is still in progress; retry shortly.", {}, retryAfter(failure.retryAfterSeconds));
+    case "idempotency_key_reused":
+      return response(422, failure.reason, "This Idempotency-Key was used with a different request; use a new key for a new request.");
   }
 }
 

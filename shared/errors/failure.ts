@@ -27,7 +27,9 @@ export type Failure =
   | { readonly reason: "bad_gateway" }
   | { readonly reason: "authentication_required" }
   | { readonly reason: "invalid_signature" }
-  | { readonly reason: "ambiguous_path" };
+  | { readonly reason: "ambiguous_path" }
+  | { readonly reason: "idempotency_key_in_use"; readonly retryAfterSeconds: number }
+  | { readonly reason: "idempotency_key_reused" };
 
 export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk" | "challenge_required" | "challenge_failed";
 

@@ -14,6 +14,8 @@ declare module "vitest" {
     /** The same for Neon: a `NEON_FETCH_ENDPOINT` on the stack's database, stopped and started through `neonControlUrl`. */
     switchableNeonFetchEndpoint: string;
     neonControlUrl: string;
+    /** The Neon stand-in behind a hop that a test can arm to fail matching statements with 503 (`PUT /__faults`). */
+    neonFaultProxyUrl: string;
     /** The SMS sandbox's Turnstile siteverify, and the secret it accepts besides Cloudflare's dummy ones. */
     turnstileSiteverifyUrl: string;
     turnstileSecretKey: string;

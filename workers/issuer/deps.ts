@@ -9,6 +9,7 @@ import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
 import { createDatabase, type Database } from "../../shared/adapters/neon/database";
 import { databaseProbe } from "../../shared/adapters/neon/database-probe";
+import { neonIdempotencyStore } from "../../shared/adapters/neon/idempotency-store";
 import { neonOtpRequestLog } from "../../shared/adapters/neon/otp-request-log";
 import { neonSmsStatsReader } from "../../shared/adapters/neon/sms-stats-reader";
 import { neonRevocationStore } from "../../shared/adapters/neon/revocation-store";
@@ -21,11 +22,13 @@ import { twilioSender } from "../../shared/adapters/sms/twilio-sender";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { redisProbe } from "../../shared/adapters/upstash/redis-probe";
 import { upstashRevocationList } from "../../shared/adapters/upstash/revocation-list";
+import { IDEMPOTENCY_CLAIM_SECONDS, IDEMPOTENCY_RECORD_SECONDS } from "../../shared/domain/idempotency";
 import { parseIssuerConfig, type IssuerConfig } from "../../shared/config/issuer-config";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { AuditLog } from "../../shared/ports/audit-log";
 import type { AuditSpool } from "../../shared/ports/audit-spool";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
+import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
 import type { OtpGuard } from "../../shared/ports/otp-guard";
 import type { OtpRequestLog } from "../../shared/ports/otp-request-log";
 import type { RateLimiter } from "../../shared/ports/rate-limiter";
@@ -52,6 +55,8 @@ export interface IssuerDeps {
   readonly revocationList: RevocationList;
   readonly auditLog: AuditLog;
   readonly auditSpool: AuditSpool;
+  /** Admin writes sent with an Idempotency-Key, and their sealed answers. */
+  readonly idempotency: IdempotencyStore;
   readonly otpRequests: OtpRequestLog;
   readonly otpGuard: OtpGuard;
   readonly rateLimiter: RateLimiter;
@@ -94,6 +99,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     revocationList: upstashRevocationList(redis),
     auditLog: neonAuditLog(db),
     auditSpool: new AuditSpoolClient(env.AUDIT_SPOOL),
+    idempotency: neonIdempotencyStore(db, { recordSeconds: IDEMPOTENCY_RECORD_SECONDS, claimSeconds: IDEMPOTENCY_CLAIM_SECONDS }),
     otpRequests: neonOtpRequestLog(db),
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
     rateLimiter: new RateLimiterClient(env.RATE_LIMITER),

@@ -11,6 +11,8 @@ describe("failureResponse", () => {
     expect(failureResponse({ reason: "slug_taken" }).status).toBe(409);
     expect(failureResponse({ reason: "sms_unavailable" }).status).toBe(502);
     expect(failureResponse({ reason: "service_unavailable", retryAfterSeconds: 5 })).toMatchObject({ status: 503, headers: { "Retry-After": "5" } });
+    expect(failureResponse({ reason: "idempotency_key_in_use", retryAfterSeconds: 1 })).toMatchObject({ status: 409, code: "idempotency_key_in_use", headers: { "Retry-After": "1" } });
+    expect(failureResponse({ reason: "idempotency_key_reused" })).toMatchObject({ status: 422, code: "idempotency_key_reused" });
   });
 
   it("puts contract extras beside code and message", () => {

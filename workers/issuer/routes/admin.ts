@@ -16,6 +16,7 @@ import type { IssuerBindings } from "../app";
 import { addTenantKeyPair, createTenant, deleteTenantKeyPair, getTenant, updateTenant, type TenantAdminDeps } from "../services/tenant-admin";
 import type { IssuerDeps } from "../deps";
 import { deleteUser, getUser, listAudit, listUsers, revokeUserSessions, updateUser } from "../services/user-admin";
+import { idempotentWrites } from "./idempotency";
 import { SMS_STATS_DEFAULT_DAYS, SMS_STATS_MAX_DAYS, tenantSmsStats } from "../services/sms-stats";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -47,6 +48,10 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     await next();
     return undefined;
   });
+  app.use(
+    "/api/admin/*",
+    idempotentWrites((deps) => ({ store: deps.idempotency, scopeCredential: deps.config.adminToken, keyEncryptionSecret: deps.config.keyEncryptionSecret, logger: deps.logger })),
+  );
 
   resource(app, "/api/admin/tenants", {
     POST: async (c) => {

@@ -2,7 +2,7 @@ import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, and move spooled audit events into the audit log. */
+/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -13,6 +13,10 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
     })(),
     drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
     drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),
+    (async () => {
+      const purged = await deps.idempotency.purgeExpired();
+      if (purged > 0) deps.logger.info("idempotency_keys_purged", { count: purged });
+    })(),
   ]);
   for (const result of results) {
     if (result.status === "rejected") deps.logger.error("maintenance_failed", { error: result.reason instanceof Error ? result.reason.name : "unknown" });
