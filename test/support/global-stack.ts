@@ -9,7 +9,6 @@ import type { TestProject } from "vitest/node";
 import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
 import { startCanary } from "./canary-server";
-import { startNeonFaultProxy } from "./neon-fault-proxy";
 import { switchable } from "./switchable-server";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
 
@@ -38,7 +37,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Second addresses for Upstash and Neon, which degradation tests stop and start.
   const switchableUpstash = await switchable(standIns.upstash.url);
   const switchableNeon = await switchable(standIns.neon.url);
-  const neonFaultProxy = await startNeonFaultProxy(standIns.neon.url);
   const urls = { issuer: ISSUER_URL, gate: GATE_URL };
   project.provide("issuerBindings", issuerVars(standIns, secrets, urls));
   project.provide("gateBindings", gateVars(standIns, secrets, urls));
@@ -49,11 +47,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("upstashControlUrl", switchableUpstash.controlUrl);
   project.provide("switchableNeonFetchEndpoint", new URL("/sql", switchableNeon.url).toString());
   project.provide("neonControlUrl", switchableNeon.controlUrl);
-  project.provide("neonFaultProxyUrl", neonFaultProxy.url);
   project.provide("turnstileSiteverifyUrl", standIns.turnstileSiteverifyUrl);
   project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
   return async () => {
-    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close(), neonFaultProxy.close()]);
+    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close()]);
     await standIns.close();
     await database?.drop();
   };

@@ -11,11 +11,9 @@ declare module "vitest" {
     /** An Upstash endpoint on the stack's store that `upstashControlUrl` can stop (`POST /down`, or `POST /down-after/N` requests) and start (`POST /up`). */
     switchableUpstashUrl: string;
     upstashControlUrl: string;
-    /** The same for Neon: a `NEON_FETCH_ENDPOINT` on the stack's database, stopped and started through `neonControlUrl`. */
+    /** The same for Neon: a `NEON_FETCH_ENDPOINT` on the stack's database, stopped, started and faulted through `neonControlUrl`. */
     switchableNeonFetchEndpoint: string;
     neonControlUrl: string;
-    /** The Neon stand-in behind a hop that a test can arm to fail matching statements with 503 (`PUT /__faults`). */
-    neonFaultProxyUrl: string;
     /** The SMS sandbox's Turnstile siteverify, and the secret it accepts besides Cloudflare's dummy ones. */
     turnstileSiteverifyUrl: string;
     turnstileSecretKey: string;

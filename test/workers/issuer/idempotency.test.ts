@@ -340,12 +340,14 @@ describe("key validation", () => {
 describe("Postgres failing during the request", () => {
   // The same database behind a hop that answers 503 to the statements a test names,
   // as Neon does when its compute is unreachable. Everything else passes through.
-  const proxyUrl = inject("neonFaultProxyUrl");
-  const faultyEnv = { ...env, NEON_FETCH_ENDPOINT: `${proxyUrl}/sql` };
+  const faultyEnv = { ...env, NEON_FETCH_ENDPOINT: inject("switchableNeonFetchEndpoint") };
   const app = createIssuerApp(issuerDeps);
 
+  /** The SQL as it appears inside Neon's JSON payload (quotes escaped). */
+  const asInJson = (text: string) => JSON.stringify(text).slice(1, -1);
+
   async function failNext(sqlContains: string): Promise<void> {
-    const response = await fetch(`${proxyUrl}/__faults`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sql_contains: sqlContains, times: 1 }) });
+    const response = await fetch(`${inject("neonControlUrl")}/faults`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ body_contains: asInJson(sqlContains), times: 1 }) });
     expect(response.status).toBe(200);
   }
 
