@@ -12,7 +12,7 @@ import { resolveSecrets } from "../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../dev/stack";
 import { waitForHealth } from "../dev/wait-for-health";
 import { startWranglerDev, type WorkerProcess } from "../dev/wrangler-dev";
-import { freePort } from "./free-port";
+import { freePort } from "../dev/support/free-port";
 import { runLoad, type LoadResult } from "./load";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
