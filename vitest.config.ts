@@ -67,6 +67,8 @@ export default defineConfig({
           include: ["test/soak/**/*.test.ts"],
           // The setup hook starts the stack and runs the whole soak (SOAK_SECONDS); see test/soak/soak-settings.ts.
           ...soakTimeouts(soakSettings()),
+          // After the other projects, alone: its load would otherwise slow their tests on a 2-core machine.
+          sequence: { groupOrder: 1 },
         },
       },
     ],
