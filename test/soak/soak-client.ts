@@ -223,6 +223,11 @@ export class SoakClient {
     return true;
   }
 
+  /** Something went wrong that no single answer explains. */
+  report(message: string): void {
+    this.#record.surprise(message);
+  }
+
   #refreshCall(tenant: SoakTenant, refreshToken: string, ip: string): Promise<HttpAnswer | null> {
     return this.#post("POST /api/auth/refresh", "/api/auth/refresh", { refresh_token: refreshToken }, { "x-api-key": tenant.apiKey, "CF-Connecting-IP": ip });
   }

@@ -37,7 +37,12 @@ export async function runVirtualUser(options: VirtualUserOptions): Promise<void>
     const phone = phoneOf(options.index, Math.floor(sends / SENDS_PER_PHONE));
     const logoutEverywhere = options.random() < SCENARIO_ODDS.logoutAll;
     sends += logoutEverywhere ? 2 : 1;
-    await cycle(options, phone, logoutEverywhere);
+    try {
+      await cycle(options, phone, logoutEverywhere);
+    } catch (error) {
+      // An answer the client could not even read (not JSON, say): reported, and the user carries on.
+      options.client.report(`virtual user ${options.index}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    }
   }
 }
 
