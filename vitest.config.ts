@@ -2,6 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { buildOutputDir } from "./dev/build";
+import { soakSettings, soakTimeouts } from "./test/soak/soak-settings";
 
 const WORKERD_TIMEOUTS = { testTimeout: 30_000, hookTimeout: 60_000 };
 
@@ -68,6 +69,17 @@ export default defineConfig({
           globalSetup: ["./test/support/build-issuer.ts", "./test/support/global-stack.ts"],
           setupFiles: ["./test/support/production-limits.ts"],
           ...WORKERD_TIMEOUTS,
+        },
+      },
+      {
+        test: {
+          name: "soak",
+          environment: "node",
+          include: ["test/soak/**/*.test.ts"],
+          // The setup hook starts the stack and runs the whole soak (SOAK_SECONDS); see test/soak/soak-settings.ts.
+          ...soakTimeouts(soakSettings()),
+          // After the other projects, alone: its load would otherwise slow their tests on a 2-core machine.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -12,7 +12,7 @@ import { resolveSecrets } from "../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../dev/stack";
 import { waitForHealth } from "../dev/wait-for-health";
 import { startWranglerDev, type WorkerProcess } from "../dev/wrangler-dev";
-import { freePort } from "./free-port";
+import { freePort } from "../dev/support/free-port";
 import { runLoad, type LoadResult } from "./load";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,12 +30,14 @@ async function main(): Promise<void> {
   const persistTo = join(dataDir, "wrangler");
   const workers: WorkerProcess[] = [
     startWranglerDev({ name: "issuer", root, config: "wrangler.toml", port: issuerPort, persistTo, vars: issuerVars(standIns, secrets, urls) }),
-    startWranglerDev({ name: "gate", root, config: "workers/gate/wrangler.toml", port: gatePort, persistTo, vars: gateVars(standIns, secrets, urls) }),
     // Its own state folder: workers starting together on one folder contend for its SQLite lock.
     startWranglerDev({ name: "passthrough", root, config: "bench/passthrough/wrangler.toml", port: passthroughPort, persistTo: join(dataDir, "passthrough"), vars: { ORIGIN_URL: standIns.origin.url } }),
   ];
   try {
-    await Promise.all([waitForHealth(`${urls.issuer}/health`), waitForHealth(`${urls.gate}/__gate/health`)]);
+    // The gate shares the issuer's folder (KV, the dev registry), so it starts once the issuer is up.
+    await waitForHealth(`${urls.issuer}/health`);
+    workers.push(startWranglerDev({ name: "gate", root, config: "workers/gate/wrangler.toml", port: gatePort, persistTo, vars: gateVars(standIns, secrets, urls) }));
+    await waitForHealth(`${urls.gate}/__gate/health`);
     const token = await signIn(urls.issuer, secrets.ADMIN_TOKEN, standIns.sms.url);
     const passthrough = `http://127.0.0.1:${passthroughPort}`;
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { formatVarsFile, localPorts, readVarsFile, resolveSecrets } from "./local-settings";
 import { gateVars, issuerVars, startStandIns } from "./stack";
 import { printBanner } from "./banner";
-import { startWranglerDev, type WorkerProcess } from "./wrangler-dev";
+import { startWranglerDev, type WorkerProcess, type WranglerDevOptions } from "./wrangler-dev";
 import { waitForHealth } from "./wait-for-health";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,11 +49,17 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
-  workers.push(startWranglerDev({ name: "issuer", root, config: "wrangler.toml", port: ports.issuer, persistTo, vars: { ISSUER_URL: urls.issuer } }));
-  workers.push(startWranglerDev({ name: "gate", root, config: "workers/gate/wrangler.toml", port: ports.gate, persistTo, vars: { ISSUER_URL: urls.issuer, ORIGIN_URL: standIns.origin.url } }));
-  for (const worker of workers) worker.onExit((code) => { if (!stopping) { console.error(`[dev] ${worker.name} exited (${code}); stopping`); void stop(1); } });
-
-  const [issuerHealth, gateHealth] = await Promise.all([waitForHealth(`${urls.issuer}/health`), waitForHealth(`${urls.gate}/__gate/health`)]);
+  const start = (options: Omit<WranglerDevOptions, "root" | "persistTo">) => {
+    const worker = startWranglerDev({ ...options, root, persistTo });
+    worker.onExit((code) => { if (!stopping) { console.error(`[dev] ${worker.name} exited (${code}); stopping`); void stop(1); } });
+    workers.push(worker);
+  };
+  // One after the other: two workerd processes opening one persistence folder at the same moment
+  // can meet its SQLite lock (SQLITE_BUSY), and one of them dies at start.
+  start({ name: "issuer", config: "wrangler.toml", port: ports.issuer, vars: { ISSUER_URL: urls.issuer } });
+  const issuerHealth = await waitForHealth(`${urls.issuer}/health`);
+  start({ name: "gate", config: "workers/gate/wrangler.toml", port: ports.gate, vars: { ISSUER_URL: urls.issuer, ORIGIN_URL: standIns.origin.url } });
+  const gateHealth = await waitForHealth(`${urls.gate}/__gate/health`);
   printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL) });
 }
 

@@ -90,9 +90,13 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
     retried as (
       -- A retry within the interval replaces the unspent successor's hash, so the
       -- session still has exactly one live refresh token: the one this answer carries.
+      -- With no interval there are no retries, even for a racing request whose clock
+      -- read came before the winner's spent_at (requests take their clocks from
+      -- different isolates and machines).
       update refresh_tokens rt set token_hash = ${request.successorHash}
       from live
-      where live.spent_at is not null
+      where ${request.reuseIntervalSeconds}::int > 0
+        and live.spent_at is not null
         and live.spent_at > ${now}::timestamptz - make_interval(secs => ${request.reuseIntervalSeconds}::int)
         and rt.session_id = live.session_id and rt.generation = live.generation + 1 and rt.spent_at is null
       returning rt.session_id

@@ -1,4 +1,10 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createDatabase } from "../../../shared/adapters/neon/database";
+import { neonSessionStore } from "../../../shared/adapters/neon/session-store";
+import { sha256Hex } from "../../../shared/crypto/hashing";
+import type { RotationRequest } from "../../../shared/ports/session-store";
+import { newRefreshTokenWithHash } from "../../../workers/issuer/services/session-tokens";
 import { createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, refresh, signIn, withBearer, type TokenPairBody } from "./support/issuer-client";
 
 async function pairOf(response: Response): Promise<TokenPairBody> {
@@ -45,6 +51,27 @@ describe("POST /api/auth/refresh", () => {
     const winners = responses.filter((response) => response.status === 200);
     expect(winners).toHaveLength(1);
     for (const loser of responses.filter((response) => response.status !== 200)) await expectError(loser, 401, "invalid_grant");
+  });
+
+  it("treats a racing refresh whose clock read came before the winner's as reuse, not a retry, when there is no reuse interval", async () => {
+    // Racing requests read their clocks in different isolates (or machines): the loser's `now` can precede the winner's spent_at.
+    const tenant = await createTenant();
+    const session = await signIn(tenant);
+    const sessions = neonSessionStore(createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT }));
+    const presentedHash = await sha256Hex(session.refresh_token);
+    const rotation = async (now: Date): Promise<RotationRequest> => ({
+      presentedHash,
+      successorHash: (await newRefreshTokenWithHash()).hash,
+      tenantId: tenant.tenant_id,
+      reuseIntervalSeconds: 0,
+      now,
+      sessionExpiresAt: new Date(now.getTime() + 3_600_000),
+      listExpiresAt: new Date(now.getTime() + 3_600_000),
+    });
+    const winnerNow = new Date();
+    expect((await sessions.rotate(await rotation(winnerNow))).kind).toBe("rotated");
+    expect((await sessions.rotate(await rotation(new Date(winnerNow.getTime() - 5)))).kind).toBe("reused");
+    await expectError(await issuerFetch("/api/auth/me", withBearer(session.token)), 401, "invalid_token");
   });
 
   it("never leaves two live successors when 6 refreshes race inside the reuse interval", async () => {

@@ -35,7 +35,9 @@ export interface JwksCacheSources {
 /**
  * The gate's view of the issuer's public keys, per isolate: memory first, then
  * KV (written by the issuer), then the issuer itself over the service binding,
- * each fallback rate-limited.
+ * each fallback rate-limited. Rate limits go by the time a read started, never
+ * by sharing its promise: a request must not wait on I/O another request
+ * started (workerd cancels it as hung, or refuses the other request's I/O).
  */
 export class JwksCache {
   readonly #sources: JwksCacheSources;
@@ -43,8 +45,6 @@ export class JwksCache {
   #loadedAt = Number.NEGATIVE_INFINITY;
   #lastKvRead = Number.NEGATIVE_INFINITY;
   #lastIssuerFetch = Number.NEGATIVE_INFINITY;
-  #kvRead: Promise<void> | null = null;
-  #issuerFetch: Promise<void> | null = null;
   /** Subrequests made, for tests and metrics. */
   readonly counters = { kvReads: 0, issuerFetches: 0 };
 
@@ -62,7 +62,7 @@ export class JwksCache {
    */
   async keyFor(kid: string, alg: SupportedAlgorithm, now: number, background: (work: Promise<unknown>) => void): Promise<CryptoKey | null> {
     if (this.#keys.size === 0) await this.#readKv(now);
-    else if (now - this.#loadedAt > JWKS_REFRESH_MS) background(this.#readKv(now));
+    else if (now - this.#loadedAt > JWKS_REFRESH_MS && now - this.#lastKvRead >= UNKNOWN_KID_KV_COOLDOWN_MS) background(this.#readKv(now));
 
     let cached = this.#keys.get(kid);
     if (!cached && now - this.#lastKvRead >= UNKNOWN_KID_KV_COOLDOWN_MS) {
@@ -86,15 +86,13 @@ export class JwksCache {
   }
 
   #readKv(now: number): Promise<void> {
-    this.#lastKvRead = now;
-    this.#kvRead ??= this.#load(this.#sources.kv, "kvReads", now).finally(() => (this.#kvRead = null));
-    return this.#kvRead;
+    this.#lastKvRead = Math.max(this.#lastKvRead, now);
+    return this.#load(this.#sources.kv, "kvReads", now);
   }
 
   #fetchIssuer(now: number): Promise<void> {
-    this.#lastIssuerFetch = now;
-    this.#issuerFetch ??= this.#load(this.#sources.issuer, "issuerFetches", now).finally(() => (this.#issuerFetch = null));
-    return this.#issuerFetch;
+    this.#lastIssuerFetch = Math.max(this.#lastIssuerFetch, now);
+    return this.#load(this.#sources.issuer, "issuerFetches", now);
   }
 
   /** One read of a source; a source that fails leaves the keys we have, and the other fallback still applies. */

@@ -17,9 +17,14 @@ export interface RevocationVerdict {
 /**
  * Each isolate's copy of live revocations: revoked session ids and per-user
  * "issued before T" marks, each kept until no token it matches can be valid.
- * Refreshed from the log with one request at most every `syncMs`; a request
+ * Refreshed from the log in the background at most every `syncMs`; a request
  * waits for a sync only when the copy is older than twice that (an idle
- * isolate), otherwise the sync runs in the background.
+ * isolate, or syncs slower than the interval), and then runs its own: a request
+ * never waits on I/O another request started, because workerd cancels a request
+ * whose only pending work belongs to another ("Promise will never complete")
+ * and refuses I/O objects across requests. For one interval after a failed
+ * sync, requests use the copy they have (as during an Upstash outage) instead
+ * of each trying Upstash again.
  */
 export class RevocationSnapshot {
   readonly #reader: RevocationReader;
@@ -30,7 +35,10 @@ export class RevocationSnapshot {
   readonly #users = new Map<string, { before: number; expires: number }>();
   #syncedAt = Number.NEGATIVE_INFINITY;
   #highWater = Number.NEGATIVE_INFINITY;
-  #syncing: Promise<boolean> | null = null;
+  /** When the latest sync started: background syncs start at most once per interval. */
+  #syncStartedAt = Number.NEGATIVE_INFINITY;
+  /** When a sync last failed: for one interval after, requests use the copy they have rather than each retrying Upstash. */
+  #failedAt = Number.NEGATIVE_INFINITY;
   #lastSyncFailed = false;
   readonly counters = { syncs: 0, failures: 0 };
 
@@ -56,8 +64,8 @@ export class RevocationSnapshot {
 
   async check(claims: { sid: string; sub: string; iat: number }, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
     const age = now - this.#syncedAt;
-    if (age > this.#maxAgeMs) await this.sync(now);
-    else if (age > this.#syncMs) background(this.sync(now));
+    if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.sync(now);
+    else if (age > this.#syncMs && now - this.#syncStartedAt > this.#syncMs) background(this.sync(now));
     const fresh = now - this.#syncedAt <= this.#maxAgeMs;
     return { revoked: this.isRevoked(claims, now), fresh };
   }
@@ -70,28 +78,27 @@ export class RevocationSnapshot {
     return mark !== undefined && mark.expires > nowSeconds && claims.iat < mark.before;
   }
 
-  /** One request to Upstash; concurrent callers share it. Resolves false when Upstash could not be read. */
-  sync(now: number): Promise<boolean> {
-    this.#syncing ??= (async () => {
-      this.counters.syncs += 1;
-      try {
-        const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS;
-        const members = await this.#reader.logSince(since);
-        for (const member of members) this.#apply(member);
-        this.#highWater = now;
-        this.#syncedAt = now;
-        this.#lastSyncFailed = false;
-        this.#prune(now);
-        return true;
-      } catch {
-        this.counters.failures += 1;
-        this.#lastSyncFailed = true;
-        return false;
-      } finally {
-        this.#syncing = null;
-      }
-    })();
-    return this.#syncing;
+  /** One read of the log, for this caller alone (see the class comment). Resolves false when Upstash could not be read. */
+  async sync(now: number): Promise<boolean> {
+    this.#syncStartedAt = Math.max(this.#syncStartedAt, now);
+    this.counters.syncs += 1;
+    try {
+      const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS;
+      const members = await this.#reader.logSince(since);
+      for (const member of members) this.#apply(member);
+      // Syncs of several requests may overlap and finish out of order: time only moves forward.
+      this.#highWater = Math.max(this.#highWater, now);
+      this.#syncedAt = Math.max(this.#syncedAt, now);
+      this.#lastSyncFailed = false;
+      this.#prune(now);
+      return true;
+    } catch {
+      this.counters.failures += 1;
+      this.#failedAt = Math.max(this.#failedAt, now);
+      // A failure says nothing new when a sync that started later has succeeded.
+      if (now >= this.#syncedAt) this.#lastSyncFailed = true;
+      return false;
+    }
   }
 
   #apply(member: string): void {

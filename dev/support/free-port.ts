@@ -1,5 +1,6 @@
 import { createServer } from "node:net";
 
+/** A loopback port that is free right now (the OS picks it), for servers that must be told their port up front. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
