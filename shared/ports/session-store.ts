@@ -6,16 +6,6 @@ export interface SessionRecord {
   readonly revokedAt: Date | null;
 }
 
-export interface NewSession {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly userId: string;
-  readonly refreshTokenHash: string;
-  readonly expiresAt: Date;
-  readonly ip: string | null;
-  readonly userAgent: string | null;
-}
-
 export interface RotationRequest {
   readonly presentedHash: string;
   readonly successorHash: string;
@@ -36,8 +26,6 @@ export type RefreshOutcome =
   | { readonly kind: "invalid" };
 
 export interface SessionStore {
-  /** The session and its first refresh token, in one transaction. */
-  create(session: NewSession): Promise<void>;
   find(id: string): Promise<SessionRecord | null>;
   /**
    * Spends the presented token and installs the successor as the session's only

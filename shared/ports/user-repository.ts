@@ -24,9 +24,28 @@ export interface UserChanges {
   readonly email?: string | null;
 }
 
+/** The session a phone sign-in opens, with its first refresh token (stored only as a hash). */
+export interface PhoneSession {
+  readonly id: string;
+  readonly refreshTokenHash: string;
+  readonly expiresAt: Date;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface PhoneSignIn {
+  readonly user: UserRecord;
+  readonly created: boolean;
+  /** False exactly when the user is disabled: then no session exists. */
+  readonly sessionOpened: boolean;
+}
+
 export interface UserRepository {
-  /** The live user with this phone in this tenant, creating it when there is none; race-safe. */
-  findOrCreateByPhone(tenantId: string, phone: string, create: { id: string; roles: readonly string[] }): Promise<{ user: UserRecord; created: boolean }>;
+  /**
+   * The live user with this phone in this tenant, created when there is none (race-safe), and
+   * the session opened for it unless it is disabled: one transaction, usually one round trip.
+   */
+  signInByPhone(tenantId: string, phone: string, create: { id: string; roles: readonly string[] }, session: PhoneSession): Promise<PhoneSignIn>;
   find(id: string): Promise<UserRecord | null>;
   list(filter: { tenantId?: string; phone?: string; limit: number; cursor: string | null }): Promise<UserPage>;
   /** Changes profile fields, roles or re-enables; disabling and erasing go through the revocation store. */

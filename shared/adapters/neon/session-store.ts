@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { refreshTokens, sessions } from "../../../drizzle/schema";
+import { sessions } from "../../../drizzle/schema";
 import type { RefreshOutcome, SessionRecord, SessionStore } from "../../ports/session-store";
 import type { Database } from "./database";
 
@@ -17,20 +17,6 @@ interface RotationRow extends Record<string, unknown> {
 
 export function neonSessionStore(db: Database): SessionStore {
   return {
-    async create(session) {
-      await db.batch([
-        db.insert(sessions).values({
-          id: session.id,
-          tenantId: session.tenantId,
-          userId: session.userId,
-          expiresAt: session.expiresAt,
-          ip: session.ip,
-          userAgent: session.userAgent,
-        }),
-        db.insert(refreshTokens).values({ tokenHash: session.refreshTokenHash, sessionId: session.id, generation: 1 }),
-      ]);
-    },
-
     async find(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
       return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt } : null;

@@ -12,7 +12,6 @@ import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { OtpGuard } from "../../../shared/ports/otp-guard";
 import type { OtpRequestLog } from "../../../shared/ports/otp-request-log";
-import type { SessionStore } from "../../../shared/ports/session-store";
 import type { SmsSender } from "../../../shared/ports/sms-sender";
 import type { TenantRecord } from "../../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../../shared/ports/user-repository";
@@ -25,7 +24,6 @@ export interface SignInDeps extends SendGuardDeps {
   readonly otpRequests: OtpRequestLog;
   readonly smsSenders: readonly SmsSender[];
   readonly users: UserRepository;
-  readonly sessions: SessionStore;
   readonly signingKeys: SigningKeyService;
   readonly otpHashSecret: string;
   readonly issuer: string;
@@ -126,23 +124,19 @@ export async function verifyCode(
       break;
   }
 
-  const { user, created } = await deps.users.findOrCreateByPhone(tenant.id, phone.value.e164, { id: newId("usr"), roles: settings.default_roles });
-  if (user.disabled) {
-    audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, userId: user.id, details: { reason: "user_disabled" } });
-    return err({ reason: "user_disabled" });
-  }
   const now = new Date();
   const sessionId = newId("ses");
   const refresh = await newRefreshTokenWithHash();
-  await deps.sessions.create({
-    id: sessionId,
-    tenantId: tenant.id,
-    userId: user.id,
-    refreshTokenHash: refresh.hash,
-    expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000),
-    ip: context.ip,
-    userAgent: context.userAgent,
-  });
+  const { user, created, sessionOpened } = await deps.users.signInByPhone(
+    tenant.id,
+    phone.value.e164,
+    { id: newId("usr"), roles: settings.default_roles },
+    { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent },
+  );
+  if (!sessionOpened) {
+    audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, userId: user.id, details: { reason: "user_disabled" } });
+    return err({ reason: "user_disabled" });
+  }
   const pair = await mintTokenPair({ signingKeys: deps.signingKeys, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
   audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: sessionId, new_user: created, otp_request_id: outcome.requestId } });
   return ok({ verified: true, ...pair, user_id: user.id, is_new_user: created });
