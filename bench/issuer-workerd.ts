@@ -50,18 +50,22 @@ export interface IssuerWorkerdOptions {
   readonly vars: Readonly<Record<string, string>>;
   /** Where the config, the KV worker and the Durable Objects' SQLite files go. */
   readonly dir: string;
+  /** `host:port` for the V8 inspector (CPU profiles); off when undefined. */
+  readonly inspectorAddress?: string | undefined;
+  /** An already built bundle's folder (e.g. unminified, for profiles); the deploy build when undefined. */
+  readonly bundleDir?: string | undefined;
 }
 
-export async function startIssuerInWorkerd(options: IssuerWorkerdOptions): Promise<WorkerProcess & { readonly url: string }> {
+export async function startIssuerInWorkerd(options: IssuerWorkerdOptions): Promise<WorkerProcess & { readonly url: string; readonly pid: number | undefined }> {
   // capnp resolves an absolute embed path against its import path, so everything sits beside the config.
-  copyFileSync(join(buildWorker("issuer"), "index.js"), join(options.dir, "issuer.js"));
+  copyFileSync(join(options.bundleDir ?? buildWorker("issuer"), "index.js"), join(options.dir, "issuer.js"));
   const storageDir = join(options.dir, "durable-objects");
   mkdirSync(storageDir, { recursive: true });
   writeFileSync(join(options.dir, "kv.js"), KV_WORKER_SOURCE);
   const configFile = join(options.dir, "issuer.capnp");
   writeFileSync(configFile, workerdConfig({ ...options, storageDir }));
 
-  const child = spawn(join(ROOT, "node_modules", "workerd", "bin", "workerd"), ["serve", configFile], { detached: true, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(join(ROOT, "node_modules", "workerd", "bin", "workerd"), ["serve", configFile, ...(options.inspectorAddress ? [`--inspector-addr=${options.inspectorAddress}`] : [])], { detached: true, stdio: ["ignore", "inherit", "inherit"] });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const stop = async () => {
     if (child.exitCode !== null || child.pid === undefined) return;
@@ -76,7 +80,7 @@ export async function startIssuerInWorkerd(options: IssuerWorkerdOptions): Promi
     await stop();
     throw error;
   }
-  return { name: "issuer", url, onExit: (listener) => void exited.then(listener), stop };
+  return { name: "issuer", url, pid: child.pid, onExit: (listener) => void exited.then(listener), stop };
 }
 
 function workerdConfig(options: IssuerWorkerdOptions & { storageDir: string }): string {

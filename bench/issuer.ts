@@ -6,7 +6,7 @@
  * POSTGRES_URL or the local default). Prints ratios, never asserts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ import { codeInSms } from "../test/support/test-identities";
 import type { BetterAuthServerConfig } from "./better-auth-server";
 import { freePort } from "./free-port";
 import { startIssuerInWorkerd } from "./issuer-workerd";
+import { ownCpuSeconds, processCpuSeconds } from "./process-cpu";
 import { median, percentile, runSignInLoad, timed, type SignInFlow, type SignInRun } from "./sign-in-load";
 
 export interface IssuerBenchOptions {
@@ -35,6 +36,7 @@ export interface IssuerBenchResult {
 }
 
 const ROUNDS = 3;
+const TMPFS = "/dev/shm";
 const WARM_UP_MS = 2_000;
 const DEFAULT_CONCURRENCY = 16;
 /** The Neon stand-in keeps this many PostgreSQL sessions (Neon's proxy default); better-auth's pool gets as many. */
@@ -65,7 +67,7 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
     const standIns = await startStandIns({ ports: { origin: 0, sms: 0, neon: 0, upstash: 0 }, secrets, dataDir: undefined, postgresUrl: issuerDatabase.url, redisUrl: undefined });
     cleanup.push(() => standIns.close());
 
-    const workDir = mkdtempSync(join(tmpdir(), "portcullis-issuer-bench-"));
+    const workDir = mkdtempSync(join(durableObjectParent(), "portcullis-issuer-bench-"));
     cleanup.push(() => Promise.resolve(rmSync(workDir, { recursive: true, force: true })));
     const issuerPort = await freePort();
     const issuerUrl = `http://127.0.0.1:${issuerPort}`;
@@ -83,12 +85,25 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
       "better-auth": betterAuthSignIn(betterAuth.url, standIns, callers),
     };
 
-    const runs: Record<Side, SignInRun[]> = { ours: [], "better-auth": [] };
-    for (const flow of Object.values(flows)) await runSignInLoad(flow, { concurrency, durationMs: WARM_UP_MS });
+    const serverPids: Record<Side, number | undefined> = { ours: issuer.pid, "better-auth": betterAuth.pid };
+    const measure = async (side: Side, durationMs: number): Promise<MeasuredRun> => {
+      const [serverBefore, benchBefore] = [processCpuSeconds(serverPids[side]), ownCpuSeconds()];
+      const run = await runSignInLoad(flows[side], { concurrency, durationMs });
+      const serverAfter = processCpuSeconds(serverPids[side]);
+      const perSignIn = (seconds: number) => (run.completed > 0 ? (seconds * 1000) / run.completed : 0);
+      return {
+        ...run,
+        serverCpuMs: serverBefore === null || serverAfter === null ? null : perSignIn(serverAfter - serverBefore),
+        benchCpuMs: perSignIn(ownCpuSeconds() - benchBefore),
+      };
+    };
+
+    const runs: Record<Side, MeasuredRun[]> = { ours: [], "better-auth": [] };
+    for (const side of Object.keys(flows) as Side[]) await measure(side, WARM_UP_MS);
     for (let round = 0; round < ROUNDS; round += 1) {
       // Alternate which side goes first, so drift over the run affects both alike.
       const order: Side[] = round % 2 === 0 ? ["ours", "better-auth"] : ["better-auth", "ours"];
-      for (const side of order) runs[side].push(await runSignInLoad(flows[side], { concurrency, durationMs: roundMs }));
+      for (const side of order) runs[side].push(await measure(side, roundMs));
     }
 
     const ours = median(runs.ours.map((run) => run.perSecond));
@@ -107,6 +122,13 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
 }
 
 type Side = "ours" | "better-auth";
+
+/** A round with the CPU its server process and the benchmark's own process spent per completed sign-in. */
+interface MeasuredRun extends SignInRun {
+  /** Null where /proc is not there to read. */
+  readonly serverCpuMs: number | null;
+  readonly benchCpuMs: number;
+}
 
 /** A phone and a client IP no other sign-in of the run uses. */
 interface Caller {
@@ -193,6 +215,15 @@ async function createBenchTenant(issuerUrl: string, adminToken: string): Promise
   return created.json.api_key;
 }
 
+/**
+ * Durable Object storage stands in for Cloudflare's replicated storage, so it goes on tmpfs where
+ * there is one: on a local disk every new object (each new phone and client IP makes some) costs
+ * a SQLite file's creation and fsyncs that swing with whatever else uses the disk.
+ */
+function durableObjectParent(): string {
+  return existsSync(TMPFS) ? TMPFS : tmpdir();
+}
+
 /** wrangler.toml's [vars] (flat `NAME = "value"` lines), which `wrangler dev` would have bound. */
 function wranglerVars(): Record<string, string> {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
@@ -200,13 +231,15 @@ function wranglerVars(): Record<string, string> {
   return Object.fromEntries([...section.matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)].map((match) => [match[1] ?? "", match[2] ?? ""]));
 }
 
-async function startBetterAuth(database: Throwaway, standIns: StandIns, secrets: LocalSecrets): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startBetterAuth(database: Throwaway, standIns: StandIns, secrets: LocalSecrets): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const config: BetterAuthServerConfig = {
     postgresUrl: database.url,
     poolSize: POOL_SIZE,
     twilio: { apiBase: standIns.sms.url, accountSid: secrets.TWILIO_ACCOUNT_SID, authToken: secrets.TWILIO_AUTH_TOKEN, messagingServiceSid: secrets.TWILIO_MESSAGING_SERVICE_SID },
   };
-  const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "bench", "better-auth-server.ts"), JSON.stringify(config)], {
+  // `node --import tsx`, not the tsx CLI (which runs the script in a grandchild), so that the CPU read from the child's pid is the server's.
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench", "better-auth-server.ts"), JSON.stringify(config)], {
+    cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", BETTER_AUTH_TELEMETRY: "0" },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -216,7 +249,7 @@ async function startBetterAuth(database: Throwaway, standIns: StandIns, secrets:
     await exited;
   };
   try {
-    return { url: `http://127.0.0.1:${await listeningPort(child)}`, stop };
+    return { url: `http://127.0.0.1:${await listeningPort(child)}`, pid: child.pid, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -235,27 +268,31 @@ function listeningPort(child: ChildProcess): Promise<number> {
   });
 }
 
-function report(runs: Record<Side, SignInRun[]>, run: { concurrency: number; roundMs: number; ratio: number }): string {
+function report(runs: Record<Side, MeasuredRun[]>, run: { concurrency: number; roundMs: number; ratio: number }): string {
   const ms = (value: number) => value.toFixed(1);
   const spread = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.9))} / ${ms(percentile(sorted, 0.99))}`;
   };
-  const rows = (Object.entries(runs) as [Side, SignInRun[]][]).map(([side, sideRuns]) => {
+  const cpu = (values: (number | null)[]) => {
+    const known = values.filter((value): value is number => value !== null);
+    return known.length === values.length ? ms(median(known)) : "n/a";
+  };
+  const rows = (Object.entries(runs) as [Side, MeasuredRun[]][]).map(([side, sideRuns]) => {
     const samples = sideRuns.flatMap((sideRun) => sideRun.samples);
     const errors = new Map<string, number>();
     for (const sideRun of sideRuns) for (const [label, count] of sideRun.errors) errors.set(label, (errors.get(label) ?? 0) + count);
     const errorText = errors.size === 0 ? "0" : [...errors].map(([label, count]) => `${count} × ${label}`).join("; ");
     const rounds = sideRuns.map((sideRun) => sideRun.perSecond.toFixed(1)).join(", ");
     const name = side === "ours" ? "Portcullis issuer (workerd)" : "better-auth phoneNumber (Node)";
-    return `| ${name} | **${median(sideRuns.map((sideRun) => sideRun.perSecond)).toFixed(1)}** (${rounds}) | ${spread(samples.map((s) => s.total))} | ${spread(samples.map((s) => s.request))} | ${spread(samples.map((s) => s.code))} | ${spread(samples.map((s) => s.verify))} | ${errorText} |`;
+    return `| ${name} | **${median(sideRuns.map((sideRun) => sideRun.perSecond)).toFixed(1)}** (${rounds}) | ${spread(samples.map((s) => s.total))} | ${spread(samples.map((s) => s.request))} | ${spread(samples.map((s) => s.code))} | ${spread(samples.map((s) => s.verify))} | ${cpu(sideRuns.map((sideRun) => sideRun.serverCpuMs))} | ${cpu(sideRuns.map((sideRun) => sideRun.benchCpuMs))} | ${errorText} |`;
   });
   return `## Issuer: phone sign-ins per second against better-auth
 
 **Issuer / better-auth: ${run.ratio.toFixed(2)}×** (target ≥ 2×)
 
-| server | sign-ins/s, median (rounds) | full sign-in p50 / p90 / p99 ms | request p50 / p90 / p99 | read code p50 / p90 / p99 | verify p50 / p90 / p99 | errors |
-|---|---|---|---|---|---|---|
+| server | sign-ins/s, median (rounds) | full sign-in p50 / p90 / p99 ms | request p50 / p90 / p99 | read code p50 / p90 / p99 | verify p50 / p90 / p99 | server CPU ms / sign-in | bench process CPU ms / sign-in | errors |
+|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 **Method.** A sign-in is: ask for a code, read it from the SMS sandbox's inbox, verify it and receive the
@@ -266,7 +303,7 @@ percentiles over every sign-in of the measured rounds. Every sign-in is a new us
 client IP no other sign-in used.
 
 - **Portcullis**: the issuer's deploy bundle (\`wrangler deploy --dry-run\`) in raw \`workerd serve\`,
-  Durable Objects on SQLite on local disk, KV from an in-memory KV service; Neon through the
+  Durable Objects on SQLite files${durableObjectParent() === TMPFS ? " on tmpfs (see notes)" : " on local disk"}, KV from an in-memory KV service; Neon through the
   Neon stand-in on the real PostgreSQL (its own throwaway database, ${POOL_SIZE} sessions), Upstash
   embedded. \`POST /api/auth/request\` → \`POST /api/auth/verify\` (\`202\` then \`200\` with an ES256
   access token and a refresh token). \`LOG_LEVEL=warn\`.
