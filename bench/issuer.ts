@@ -337,8 +337,9 @@ normalisation, number-type and VOIP rules and a risk score; eight Durable Object
 limit on both calls; the per-prefix, per-IP and daily-budget counters and the prefix's failure
 count; the per-phone guard's reserve and verify), three of them on objects that did not exist
 before (this phone's guard, this IP's two counters), each a SQLite write; keyed hashes of phone
-and code; six Neon round trips over HTTP through the stand-in (request: tenant, OTP request log,
-audit; verify: tenant, user + session + refresh token in one statement, audit); an ES256 JWT and
+and code; five Neon round trips over HTTP through the stand-in (request: tenant, then the OTP
+request log with its audit events in one transaction; verify: tenant, user + session + refresh
+token in one statement, audit); an ES256 JWT and
 a hashed refresh token; and it takes the sandbox's two delivery reports per SMS on its webhook
 (Twilio signature check, three more Neon round trips). better-auth stores the code in plain text
 in a verification row, then reads it back, creates the user and the session, over a warm pg pool
@@ -354,9 +355,9 @@ ${run.ratio >= 2 ? "" : `
 workerd: it does several times the work per sign-in (above) and, locally, pays for parts that run
 elsewhere in production: the Neon stand-in (an HTTP server, a PostgreSQL session reset after every
 query) and every Durable Object share this machine's cores with the worker. Changes that would
-narrow the gap without weakening a guarantee: write the request's audit events in the same
-Neon transaction as its own write (the OTP request log on request, the sign-in statement on
-verify, the status update on a delivery report), 3 round trips fewer per sign-in; prepared
+narrow the gap without weakening a guarantee: write the audit events in the same statement as
+the write they describe on verify and on a delivery report too (as the code request now does),
+two round trips fewer per sign-in; prepared
 statements for the hot queries (drizzle builds each query's SQL anew, about a tenth of the
 worker's CPU in a profile); one Durable Object per client IP holding both the /api/auth limit and
 the tenant's SMS counter (a new IP then creates one object, not two, at the price of serialising
