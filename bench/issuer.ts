@@ -58,9 +58,9 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
   const roundMs = Math.max(1_000, Math.floor(options.durationMs / ROUNDS));
   const cleanup: (() => Promise<void>)[] = [];
   try {
-    const issuerDatabase = await throwawayDatabase(options.postgresUrl);
+    const issuerDatabase = await throwawayDatabase(options.postgresUrl, "portcullis_bench_issuer");
     cleanup.push(() => issuerDatabase.drop());
-    const betterAuthDatabase = await throwawayDatabase(options.postgresUrl);
+    const betterAuthDatabase = await throwawayDatabase(options.postgresUrl, "portcullis_bench_better_auth");
     cleanup.push(() => betterAuthDatabase.drop());
 
     const secrets = resolveSecrets({}, {});
