@@ -1,4 +1,5 @@
 import type { DeliveryStatus } from "../domain/sms-delivery-status";
+import type { AuditEvent } from "./audit-log";
 import type { SmsAttemptResult } from "./sms-sender";
 
 export interface NewOtpRequest {
@@ -12,8 +13,8 @@ export interface NewOtpRequest {
 
 /** The delivery record of each code request (never the code). */
 export interface OtpRequestLog {
-  /** Records the request and what every provider attempt did, in one write. */
-  record(request: NewOtpRequest, attempts: readonly SmsAttemptResult[]): Promise<void>;
+  /** Records the request, what every provider attempt did and the audit events that go with it, in one transaction. */
+  record(request: NewOtpRequest, attempts: readonly SmsAttemptResult[], auditEvents: readonly AuditEvent[]): Promise<void>;
   /**
    * Records a provider's delivery report on the request whose send it accepted
    * under `providerMessageId`. A status only moves forward (`statusesReplaceableBy`),

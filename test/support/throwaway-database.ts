@@ -6,9 +6,9 @@ export interface Throwaway {
   drop(): Promise<void>;
 }
 
-/** A fresh database on a real PostgreSQL for one test run, dropped afterwards. */
-export async function throwawayDatabase(serverUrl: string): Promise<Throwaway> {
-  const name = `portcullis_test_${randomBytes(6).toString("hex")}`;
+/** A fresh database on a real PostgreSQL for one test run, dropped afterwards; `prefix` says whose it is. */
+export async function throwawayDatabase(serverUrl: string, prefix = "portcullis_test"): Promise<Throwaway> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {

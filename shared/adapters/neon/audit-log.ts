@@ -8,24 +8,7 @@ export function neonAuditLog(db: Database): AuditLog {
   return {
     async append(events) {
       if (events.length === 0) return;
-      // One multi-row insert: the cheap write path the audit volume needs. Ids make it idempotent on retry.
-      await db
-        .insert(auditEvents)
-        .values(
-          events.map((event) => ({
-            id: event.id,
-            type: event.type,
-            outcome: event.outcome,
-            tenantId: event.tenantId,
-            userId: event.userId,
-            ip: event.ip,
-            userAgent: event.userAgent,
-            country: event.country,
-            details: { ...event.details },
-            createdAt: event.createdAt,
-          })),
-        )
-        .onConflictDoNothing({ target: auditEvents.id });
+      await insertAuditEvents(db, events);
     },
 
     async list(filter) {
@@ -62,4 +45,28 @@ export function neonAuditLog(db: Database): AuditLog {
       return { events: page, nextCursor: rows.length > filter.limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
     },
   };
+}
+
+/**
+ * One multi-row insert: the cheap write path the audit volume needs. Ids make it idempotent on
+ * retry. Not awaited here, so other adapters can put it in a batch with their own write.
+ */
+export function insertAuditEvents(db: Database, events: readonly AuditEvent[]) {
+  return db
+    .insert(auditEvents)
+    .values(
+      events.map((event) => ({
+        id: event.id,
+        type: event.type,
+        outcome: event.outcome,
+        tenantId: event.tenantId,
+        userId: event.userId,
+        ip: event.ip,
+        userAgent: event.userAgent,
+        country: event.country,
+        details: { ...event.details },
+        createdAt: event.createdAt,
+      })),
+    )
+    .onConflictDoNothing({ target: auditEvents.id });
 }

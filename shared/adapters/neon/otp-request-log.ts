@@ -2,11 +2,12 @@ import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { otpRequests, type DeliveryAttempt } from "../../../drizzle/schema";
 import { statusesReplaceableBy } from "../../domain/sms-delivery-status";
 import type { OtpRequestLog } from "../../ports/otp-request-log";
+import { insertAuditEvents } from "./audit-log";
 import type { Database } from "./database";
 
 export function neonOtpRequestLog(db: Database): OtpRequestLog {
   return {
-    async record(request, attempts) {
+    async record(request, attempts, auditEvents) {
       const at = new Date().toISOString();
       const accepted = attempts.find((attempt) => attempt.outcome === "accepted");
       const stored: DeliveryAttempt[] = attempts.map((attempt) => ({
@@ -16,7 +17,7 @@ export function neonOtpRequestLog(db: Database): OtpRequestLog {
         error: attempt.outcome === "accepted" ? null : attempt.error,
         at,
       }));
-      await db.insert(otpRequests).values({
+      const insertRequest = db.insert(otpRequests).values({
         id: request.id,
         tenantId: request.tenantId,
         phoneHash: request.phoneHash,
@@ -29,6 +30,8 @@ export function neonOtpRequestLog(db: Database): OtpRequestLog {
         ip: request.ip,
         country: request.country,
       });
+      if (auditEvents.length === 0) await insertRequest;
+      else await db.batch([insertRequest, insertAuditEvents(db, auditEvents)]);
     },
 
     async recordDeliveryStatus(report) {

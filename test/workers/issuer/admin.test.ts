@@ -197,6 +197,18 @@ describe("users", () => {
     await expectError(await verifyCode(tenant.api_key, user.phone, await latestCode(user.phone)), 403, "user_disabled");
   });
 
+  it("a disabled user's refused sign-in opens no session", async () => {
+    const tenant = await createTenant();
+    const user = await signIn(tenant);
+    expect((await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { disabled: true }))).status).toBe(200);
+    await requestCode(tenant.api_key, user.phone);
+    await expectError(await verifyCode(tenant.api_key, user.phone, await latestCode(user.phone)), 403, "user_disabled");
+    expect((await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { disabled: false }))).status).toBe(200);
+    // Disabling revoked the first session; a session opened by the refused sign-in would still be live.
+    const response = await adminFetch(`/api/admin/users/${user.user_id}/revoke-sessions`, { method: "POST" });
+    expect(await response.json()).toEqual({ revoked: 0 });
+  });
+
   it("revoke-sessions ends every session and says how many", async () => {
     const tenant = await createTenant();
     const first = await signIn(tenant);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { otpRequests } from "../../../drizzle/schema";
+import { auditEvents, otpRequests } from "../../../drizzle/schema";
 import { createDatabase } from "../../../shared/adapters/neon/database";
 import { createTenant, expectError, freshPhone, inbox, requestCode, setSandboxFault } from "./support/issuer-client";
 
@@ -12,6 +12,11 @@ async function attemptsOf(requestId: string): Promise<{ status: string; provider
   const [row] = await db.select().from(otpRequests).where(eq(otpRequests.id, requestId));
   if (!row) throw new Error(`no otp_requests row for ${requestId}`);
   return row;
+}
+
+async function auditTypesOf(requestId: string): Promise<string[]> {
+  const rows = await db.select().from(auditEvents).where(sql`${auditEvents.details} ->> 'otp_request_id' = ${requestId}`);
+  return rows.map((row) => row.type).sort();
 }
 
 describe("SMS delivery with failover", () => {
@@ -25,6 +30,30 @@ describe("SMS delivery with failover", () => {
     const row = await attemptsOf(request_id);
     expect(row).toMatchObject({ status: "sent", provider: "twilio", providerMessageId: expect.stringMatching(/^SM/) });
     expect(row.attempts).toEqual([expect.objectContaining({ provider: "twilio", outcome: "accepted" })]);
+  });
+
+  it("records a sent code's request and its audit events", async () => {
+    const tenant = await createTenant();
+    const response = await requestCode(tenant.api_key, freshPhone());
+    const { request_id } = await response.json<{ request_id: string }>();
+    expect((await attemptsOf(request_id)).status).toBe("sent");
+    expect(await auditTypesOf(request_id)).toEqual(["auth.code_requested", "auth.code_sent"]);
+  });
+
+  it("records a failed send's request and its audit events", async () => {
+    const tenant = await createTenant();
+    const phone = freshPhone();
+    await setSandboxFault("twilio", "error_5xx", [phone]);
+    await setSandboxFault("sns", "error_5xx", [phone]);
+    try {
+      await expectError(await requestCode(tenant.api_key, phone), 502, "sms_unavailable");
+    } finally {
+      await setSandboxFault("twilio", "none", [phone]);
+      await setSandboxFault("sns", "none", [phone]);
+    }
+    const [row] = await db.select().from(otpRequests).where(eq(otpRequests.tenantId, tenant.tenant_id));
+    expect(row?.status).toBe("failed");
+    expect(await auditTypesOf(row?.id ?? "")).toEqual(["auth.code_requested", "auth.code_send_failed"]);
   });
 
   it("fails over to SNS when Twilio answers 5xx", async () => {

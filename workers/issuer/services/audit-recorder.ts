@@ -51,6 +51,22 @@ export class AuditRecorder {
     });
   }
 
+  /**
+   * Hands the events recorded so far to `write`, which stores them in the same transaction as
+   * its own change (one round trip instead of two). If it fails they stay pending, so the
+   * request's flush still tries to write them on their own.
+   */
+  async writeWith(write: (events: readonly AuditEvent[]) => Promise<void>): Promise<void> {
+    const events = this.#pending;
+    this.#pending = [];
+    try {
+      await write(events);
+    } catch (error) {
+      this.#pending = [...events, ...this.#pending];
+      throw error;
+    }
+  }
+
   async flush(): Promise<boolean> {
     const events = this.#pending;
     this.#pending = [];

@@ -75,19 +75,21 @@ export async function requestCode(
   audit.record("auth.code_requested", "success", { tenantId: tenant.id, details: { otp_request_id: requestId, phone_country: phone.value.country } });
 
   const delivery = await sendWithFailover(deps.smsSenders, { to: phone.value.e164, body: verificationSmsText(settings.sms_branding, code, settings.otp_expiry_minutes) });
-  await deps.otpRequests.record(
-    { id: requestId, tenantId: tenant.id, phoneHash: phoneKey, phoneCountry: phone.value.country, ip: context.ip, country: context.country },
-    delivery.attempts,
-  );
   const attempts = delivery.attempts.map((attempt) => ({ provider: attempt.provider, outcome: attempt.outcome, ...(attempt.outcome === "accepted" ? {} : { error: attempt.error }) }));
-  if (delivery.final?.outcome === "accepted") {
-    audit.record("auth.code_sent", "success", { tenantId: tenant.id, details: { otp_request_id: requestId, provider: delivery.final.provider, attempts } });
-    return ok({ request_id: requestId, expires_in: ttlSeconds });
-  }
+  const sent = delivery.final?.outcome === "accepted" ? delivery.final : null;
+  if (sent) audit.record("auth.code_sent", "success", { tenantId: tenant.id, details: { otp_request_id: requestId, provider: sent.provider, attempts } });
+  else audit.record("auth.code_send_failed", "failure", { tenantId: tenant.id, details: { otp_request_id: requestId, attempts } });
+  await audit.writeWith((events) =>
+    deps.otpRequests.record(
+      { id: requestId, tenantId: tenant.id, phoneHash: phoneKey, phoneCountry: phone.value.country, ip: context.ip, country: context.country },
+      delivery.attempts,
+      events,
+    ),
+  );
+  if (sent) return ok({ request_id: requestId, expires_in: ttlSeconds });
 
   // Nothing was sent: the code dies, and the send counts neither against the phone nor the tenant's budget.
   await Promise.all([deps.otpGuard.cancel(tenant.id, phoneKey, requestId), releaseBudget(deps.rateLimiter, guarded.value)]);
-  audit.record("auth.code_send_failed", "failure", { tenantId: tenant.id, details: { otp_request_id: requestId, attempts } });
   if (delivery.final?.outcome === "permanent_failure") return err({ reason: "invalid_phone" });
   return err({ reason: "sms_unavailable" });
 }
