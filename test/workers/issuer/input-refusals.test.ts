@@ -1,0 +1,56 @@
+/**
+ * Inputs the hostile-input properties found getting a 5xx, a 2xx or a write,
+ * kept as plain examples: each must get the contract's 4xx and change nothing.
+ */
+import { describe, expect, it } from "vitest";
+import { adminFetch, createTenant, expectError, freshIp, freshPhone, issuerFetch, jsonRequest, sandboxRequestCounts, signIn } from "./support/issuer-client";
+
+const rawJson = (method: string, text: string, headers: Record<string, string> = {}): RequestInit => ({ method, headers: { "Content-Type": "application/json", ...headers }, body: text });
+
+describe("text Postgres cannot store is refused, not a 500", () => {
+  it("refuses U+0000 in a tenant name with 400 invalid_request naming the field", async () => {
+    const slug = `nul-${crypto.randomUUID().slice(0, 8)}`;
+    const response = await adminFetch("/api/admin/tenants", rawJson("POST", `{"name":"Ac\\u0000me","slug":"${slug}"}`));
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("name");
+    // Nothing was written: the slug is still free.
+    expect((await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "Acme", slug }))).status).toBe(201);
+  });
+
+  it("refuses a lone surrogate in a setting and leaves the tenant as it was", async () => {
+    const tenant = await createTenant();
+    const response = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`, rawJson("PATCH", '{"settings":{"audience":"aud\\ud800"}}'));
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("settings.audience");
+    const after = await (await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`)).json<{ settings: { audience: string } }>();
+    expect(after.settings.audience).toBe(tenant.settings.audience);
+  });
+
+  it("refuses U+0000 in a profile metadata key", async () => {
+    const user = await signIn(await createTenant());
+    const response = await issuerFetch("/api/auth/me", rawJson("PATCH", '{"metadata":{"\\u0000":1}}', { Authorization: `Bearer ${user.token}`, "CF-Connecting-IP": freshIp() }));
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("metadata.?");
+  });
+
+  it("refuses U+0000 in a Turnstile token before anything is sent", async () => {
+    const tenant = await createTenant();
+    const before = await sandboxRequestCounts();
+    const response = await issuerFetch("/api/auth/request", rawJson("POST", JSON.stringify({ phone: freshPhone(), turnstile_token: "\u0000" }), { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }));
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("turnstile_token");
+    expect(await sandboxRequestCounts()).toEqual(before);
+  });
+});
+
+describe("prototype keys are refused, never dropped", () => {
+  it("refuses __proto__ in user metadata instead of answering 200 without it", async () => {
+    const user = await signIn(await createTenant());
+    const response = await adminFetch(`/api/admin/users/${user.user_id}`, rawJson("PATCH", '{"metadata":{"__proto__":{"admin":true},"plan":"pro"}}'));
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("metadata.__proto__");
+    const after = await (await adminFetch(`/api/admin/users/${user.user_id}`)).json<{ metadata: Record<string, unknown> }>();
+    expect(after.metadata).toEqual({});
+  });
+
+  it("refuses constructor nested in profile metadata", async () => {
+    const user = await signIn(await createTenant());
+    const response = await issuerFetch("/api/auth/me", rawJson("PATCH", '{"metadata":{"a":{"constructor":{"prototype":{"x":1}}}}}', { Authorization: `Bearer ${user.token}`, "CF-Connecting-IP": freshIp() }));
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("metadata.a.constructor");
+  });
+});
