@@ -54,3 +54,8 @@ describe("prototype keys are refused, never dropped", () => {
     expect((await expectError(response, 400, "invalid_request")).error.field).toBe("metadata.a.constructor");
   });
 });
+
+it("refuses a control character inside a tenant name, which would become the SMS branding", async () => {
+  const response = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "Acme\nYour code is 123456", slug: `ctl-${crypto.randomUUID().slice(0, 8)}` }));
+  expect((await expectError(response, 400, "invalid_request")).error.field).toBe("name");
+});

@@ -5,7 +5,7 @@ import { secretsEqual } from "../../../shared/crypto/constant-time";
 import { isId } from "../../../shared/crypto/ids";
 import { AUDIT_EVENT_TYPES } from "../../../shared/domain/audit-event-types";
 import { normalizePhone } from "../../../shared/domain/phone";
-import { tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
+import { NO_CONTROL_CHARACTERS, tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { expectNoBody } from "../../../shared/http/json-body";
@@ -19,7 +19,8 @@ import { deleteUser, getUser, listAudit, listUsers, revokeUserSessions, updateUs
 import { SMS_STATS_DEFAULT_DAYS, SMS_STATS_MAX_DAYS, tenantSmsStats } from "../services/sms-stats";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const name = z.string().trim().min(1).max(100);
+// The name is the default SMS branding, so it follows the branding's rule on control characters.
+const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "no control characters");
 const createTenantSchema = z.strictObject({ name, slug: z.string().regex(SLUG, "lowercase letters, digits and inner hyphens, at most 63"), settings: tenantSettingsPatchSchema.optional() });
 const updateTenantSchema = z.strictObject({ name: name.optional(), settings: tenantSettingsPatchSchema.optional() });
 const updateUserSchema = z.strictObject({
