@@ -59,3 +59,20 @@ it("refuses a control character inside a tenant name, which would become the SMS
   const response = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "Acme\nYour code is 123456", slug: `ctl-${crypto.randomUUID().slice(0, 8)}` }));
   expect((await expectError(response, 400, "invalid_request")).error.field).toBe("name");
 });
+
+describe("DELETE routes take no body", () => {
+  it("refuses a body on DELETE /api/admin/users/{id}, and the user stays", async () => {
+    const user = await signIn(await createTenant());
+    await expectError(await adminFetch(`/api/admin/users/${user.user_id}`, rawJson("DELETE", '{"a":1,"a":2}')), 400, "invalid_request");
+    expect((await adminFetch(`/api/admin/users/${user.user_id}`)).status).toBe(200);
+    expect((await adminFetch(`/api/admin/users/${user.user_id}`, { method: "DELETE", body: "{}" })).status).toBe(204);
+  });
+
+  it("refuses a body on DELETE /api/admin/tenants/{id}/keys/{key_id}, and the key keeps working", async () => {
+    const tenant = await createTenant();
+    const created = await (await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/keys`, { method: "POST" })).json<{ key_id: string; api_key: string }>();
+    await expectError(await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/keys/${created.key_id}`, rawJson("DELETE", "x".repeat(17_000))), 413, "payload_too_large");
+    const refresh = await issuerFetch("/api/auth/refresh", jsonRequest("POST", { refresh_token: "rt_unknown" }, { "x-api-key": created.api_key, "CF-Connecting-IP": freshIp() }));
+    await expectError(refresh, 401, "invalid_grant");
+  });
+});

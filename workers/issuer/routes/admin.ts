@@ -92,6 +92,8 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const keyId = idParam("key", c.req.param("keyId"));
       if (!id.ok) return respond(id);
       if (!keyId.ok) return respond(keyId);
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
       const deps = c.get("deps");
       return noContent(await deleteTenantKeyPair(tenantAdminDeps(deps), c.get("audit"), id.value, keyId.value));
     },
@@ -138,6 +140,8 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     DELETE: async (c) => {
       const id = idParam("usr", c.req.param("id"));
       if (!id.ok) return respond(id);
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
       return noContent(await deleteUser(c.get("deps"), c.get("audit"), id.value));
     },
   });
