@@ -76,3 +76,23 @@ describe("DELETE routes take no body", () => {
     await expectError(refresh, 401, "invalid_grant");
   });
 });
+
+describe("query strings of list endpoints", () => {
+  it("refuses a parameter given twice", async () => {
+    const tenant = await createTenant();
+    const response = await adminFetch(`/api/admin/users?tenant_id=${tenant.tenant_id}&tenant_id=${tenant.tenant_id}`);
+    expect((await expectError(response, 400, "invalid_request")).error.field).toBe("query.tenant_id");
+    await expectError(await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/sms-stats?days=1&days=2`), 400, "invalid_request");
+  });
+
+  it("refuses an id filter that is not an id of its kind, U+0000 included", async () => {
+    for (const query of ["tenant_id=tn_", "tenant_id=%00", "user_id=usr_x", "tenant_id=%ED%A0%80"]) {
+      expect((await expectError(await adminFetch(`/api/admin/audit?${query}`), 400, "invalid_request")).error.field).toMatch(/^query\.(tenant|user)_id$/);
+    }
+  });
+
+  it("reads integers only in plain decimal", async () => {
+    for (const limit of ["0x10", "1e1", "%2B5", "5.0"]) await expectError(await adminFetch(`/api/admin/users?limit=${limit}`), 400, "invalid_request");
+    expect((await adminFetch("/api/admin/users?limit=10")).status).toBe(200);
+  });
+});

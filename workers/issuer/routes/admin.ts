@@ -10,7 +10,7 @@ import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { expectNoBody } from "../../../shared/http/json-body";
 import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
-import { validate } from "../../../shared/http/validate";
+import { queryInput, queryInteger } from "../../../shared/http/query-input";
 import { err, ok } from "../../../shared/errors/result";
 import type { IssuerBindings } from "../app";
 import { addTenantKeyPair, createTenant, deleteTenantKeyPair, getTenant, updateTenant, type TenantAdminDeps } from "../services/tenant-admin";
@@ -29,12 +29,14 @@ const updateUserSchema = z.strictObject({
   metadata: z.record(z.string().max(100), z.unknown()).optional(),
 });
 const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: queryInteger(1, 100).default(50),
   cursor: z.string().max(200).optional(),
 };
-const usersQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), phone: z.string().max(40).optional(), ...pageQuery });
-const smsStatsQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
-const auditQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), user_id: z.string().max(64).optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
+/** A filter by id takes only an id of its kind: anything else is a mistake worth telling, not an empty page. */
+const idFilter = (prefix: "tn" | "usr") => z.string().refine((value) => isId(prefix, value), `a ${prefix}_ id`);
+const usersQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), phone: z.string().max(40).optional(), ...pageQuery });
+const smsStatsQuery = z.strictObject({ days: queryInteger(1, SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
+const auditQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), user_id: idFilter("usr").optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
 
 /** Path ids are checked for shape before any query: a malformed id is simply not found. */
 function idParam(prefix: "tn" | "usr" | "key", value: string | undefined) {
@@ -103,7 +105,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     GET: async (c) => {
       const id = idParam("tn", c.req.param("id"));
       if (!id.ok) return respond(id);
-      const query = validate(smsStatsQuery, c.req.query(), "query");
+      const query = queryInput(c, smsStatsQuery);
       if (!query.ok) return respond(query);
       const deps = c.get("deps");
       return respond(await tenantSmsStats({ tenants: deps.tenants, smsStats: deps.smsStats, now: () => new Date() }, id.value, query.value.days));
@@ -112,7 +114,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
   resource(app, "/api/admin/users", {
     GET: async (c) => {
-      const query = validate(usersQuery, c.req.query(), "query");
+      const query = queryInput(c, usersQuery);
       if (!query.ok) return respond(query);
       let phone: string | undefined;
       if (query.value.phone !== undefined) {
@@ -158,7 +160,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
   resource(app, "/api/admin/audit", {
     GET: async (c) => {
-      const query = validate(auditQuery, c.req.query(), "query");
+      const query = queryInput(c, auditQuery);
       if (!query.ok) return respond(query);
       return respond(await listAudit(c.get("deps"), { tenantId: query.value.tenant_id, userId: query.value.user_id, type: query.value.type, limit: query.value.limit, cursor: query.value.cursor ?? null }));
     },
