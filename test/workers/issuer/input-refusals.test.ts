@@ -2,8 +2,10 @@
  * Inputs the hostile-input properties found getting a 5xx, a 2xx or a write,
  * kept as plain examples: each must get the contract's 4xx and change nothing.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminFetch, createTenant, expectError, freshIp, freshPhone, issuerFetch, jsonRequest, sandboxRequestCounts, signIn } from "./support/issuer-client";
+import { twilioSignature, type TwilioParam } from "../../../shared/crypto/twilio-signature";
+import { adminFetch, createTenant, expectError, freshIp, freshPhone, ISSUER, issuerFetch, jsonRequest, sandboxRequestCounts, signIn } from "./support/issuer-client";
 
 const rawJson = (method: string, text: string, headers: Record<string, string> = {}): RequestInit => ({ method, headers: { "Content-Type": "application/json", ...headers }, body: text });
 
@@ -95,4 +97,16 @@ describe("query strings of list endpoints", () => {
     for (const limit of ["0x10", "1e1", "%2B5", "5.0"]) await expectError(await adminFetch(`/api/admin/users?limit=${limit}`), 400, "invalid_request");
     expect((await adminFetch("/api/admin/users?limit=10")).status).toBe(200);
   });
+});
+
+it("refuses a signed Twilio report that gives MessageSid twice", async () => {
+  const sid = `SM${"0".repeat(32)}`;
+  const params: TwilioParam[] = [["MessageSid", sid], ["MessageStatus", "delivered"], ["MessageSid", `SM${"1".repeat(32)}`]];
+  const path = "/api/webhooks/twilio/status";
+  const response = await issuerFetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": await twilioSignature(env.TWILIO_AUTH_TOKEN, `${ISSUER}${path}`, params) },
+    body: new URLSearchParams(params.map(([name, value]) => [name, value])).toString(),
+  });
+  expect((await expectError(response, 400, "invalid_request")).error.field).toBe("MessageSid");
 });
