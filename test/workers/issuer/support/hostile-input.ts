@@ -179,11 +179,18 @@ function duplicateKey(spec: BodySpec): fc.Arbitrary<HostileBody> {
     const withFirst = entries.some(([key]) => key === name) ? entries : [...entries, first];
     return body(`duplicate ${name}`, objectText(insertAt(withFirst, at, [name, JSON.stringify(second)])), INVALID_JSON);
   });
+  // The same key spelled with an escape: keys are compared decoded, as every parser reads them.
+  const escaped = fc.tuple(validObject(spec), fc.constantFrom(...Object.keys(spec)), fc.jsonValue({ maxDepth: 1 })).map(([valid, name, second]) => {
+    const entries = entriesOf(valid).filter(([key]) => key !== name);
+    const spelled = `"\\u${(name.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}${name.slice(1)}"`;
+    const text = `${objectText([...entries, [name, JSON.stringify(second)]]).slice(0, -1)},${spelled}:${JSON.stringify(second)}}`;
+    return body(`duplicate ${name} spelled ${spelled}`, text, INVALID_JSON);
+  });
   const nested = fc.tuple(validObject(spec), fc.constantFrom(...Object.keys(spec)), fc.string({ maxLength: 8 })).map(([valid, name, key]) => {
     const others = entriesOf(valid).filter(([k]) => k !== name);
     return body(`duplicate ${name}.${key}`, objectText([...others, [name, objectText([[key, "1"], [key, "2"]])]]), INVALID_JSON);
   });
-  return fc.oneof(topLevel, nested);
+  return fc.oneof(topLevel, escaped, nested);
 }
 
 /** Nesting past the parser's depth limit, inside a field or as the whole body; deep enough to pass the cap as well. */
