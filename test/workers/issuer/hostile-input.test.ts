@@ -3,7 +3,7 @@
  * a query string or a path id: wrong types, huge and unicode strings, deep nesting,
  * prototype keys, duplicate keys, wrong media types, broken encodings. Each request
  * must get exactly the contract's 4xx error, in the contract's shape, with nothing
- * internal in it, and nothing may be written anywhere (database, Upstash, SMS).
+ * internal in it, and nothing may be written anywhere (database, revocation list, SMS).
  *
  * Runs are random; a failure prints the seed and path. Reproduce with
  * `FC_SEED=<seed> FC_PATH=<path>`; `FC_RUNS_SCALE=2` doubles every run count.
@@ -16,7 +16,7 @@ import { AUDIT_EVENT_TYPES } from "../../../shared/domain/audit-event-types";
 import { newId } from "../../../shared/crypto/ids";
 import { twilioSignature, type TwilioParam } from "../../../shared/crypto/twilio-signature";
 import { createIssuerApp } from "../../../workers/issuer/app";
-import { adminFetch, createTenant, freshIp, freshPhone, ISSUER, issuerFetch, signIn, type TenantCredentials } from "./support/issuer-client";
+import { adminFetch, createTenant, decodeJwtPart, freshIp, freshPhone, ISSUER, issuerFetch, signIn, type TenantCredentials } from "./support/issuer-client";
 import {
   hostileBodyForBodyless,
   hostileForm,
@@ -97,6 +97,8 @@ interface Fixture {
   readonly user: { readonly id: string; readonly phone: string; readonly token: string; readonly refreshToken: string };
   /** A second user, the target of the destructive routes. */
   readonly victimId: string;
+  /** Both users' sessions, whose revocation entries must not appear. */
+  readonly sessionIds: readonly string[];
 }
 
 let fixture: Fixture;
@@ -112,6 +114,7 @@ beforeAll(async () => {
     spareKeyId: (await keys.json<{ key_id: string }>()).key_id,
     user: { id: user.user_id, phone: user.phone, token: user.token, refreshToken: user.refresh_token },
     victimId: victim.user_id,
+    sessionIds: [user.token, victim.token].map((token) => String(decodeJwtPart(token, 1).sid)),
   };
 });
 
@@ -180,9 +183,10 @@ async function expectContractError(response: Response, expected: ExpectedError, 
 
 /** Runs a property and proves it wrote nothing: the state before equals the state after. */
 async function assertNothingWritten(property: () => Promise<void>): Promise<void> {
-  const before = await snapshotState();
+  const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId] };
+  const before = await snapshotState(watched);
   await property();
-  expect(await snapshotState()).toEqual(before);
+  expect(await snapshotState(watched)).toEqual(before);
 }
 
 // ---------------------------------------------------------------------------
@@ -503,5 +507,15 @@ describe("hostile input", () => {
     expect(me.status).toBe(200);
     const victim = await adminFetch(`/api/admin/users/${fixture.victimId}`);
     expect(victim.status).toBe(200);
+  });
+
+  it("notices a write, so an unchanged snapshot means something", async () => {
+    const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId] };
+    const before = await snapshotState(watched);
+    expect((await adminFetch(`/api/admin/users/${fixture.victimId}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: '{"metadata":{"seen":1}}' })).status).toBe(200);
+    const afterUpdate = await snapshotState(watched);
+    expect(afterUpdate.users).not.toEqual(before.users);
+    expect((await adminFetch(`/api/admin/users/${fixture.victimId}/revoke-sessions`, { method: "POST" })).status).toBe(200);
+    expect((await snapshotState(watched)).revocations).not.toEqual(afterUpdate.revocations);
   });
 });
