@@ -5,6 +5,9 @@ import { MAX_ACCESS_TOKEN_TTL_SECONDS, ROLE_PATTERN } from "./access-token-claim
 const COUNTRIES = new Set<string>(getCountries());
 const ROLE = ROLE_PATTERN;
 
+/** Names and labels that end up in an SMS or a UI: no C0 control characters, no DEL. */
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
 /** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({
   otp_length: z.number().int().min(4).max(10),
@@ -12,7 +15,7 @@ export const tenantSettingsPatchSchema = z.strictObject({
   max_otp_attempts: z.number().int().min(1).max(10),
   rate_limit_per_hour: z.number().int().min(1).max(100),
   voip_blocking: z.boolean(),
-  sms_branding: z.string().trim().min(1).max(30).regex(/^[^\u0000-\u001f\u007f]*$/, "no control characters"),
+  sms_branding: z.string().trim().min(1).max(30).regex(NO_CONTROL_CHARACTERS, "no control characters"),
   allowed_countries: z
     .array(z.string().refine((code) => COUNTRIES.has(code), "not an ISO 3166 alpha-2 code of a country with phone numbers"))
     .min(1)

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Failure } from "../errors/failure";
 import { err, ok, type Result } from "../errors/result";
 import { parseStrictJson, type JsonValue } from "./strict-json";
+import { findUnsafeJson } from "./unsafe-json";
 
 /** The contract's body cap. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -9,7 +10,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /**
  * Reads a JSON request body: `application/json` only, at most MAX_BODY_BYTES
  * (counted while streaming, so a lying or absent Content-Length does not help),
- * strictly parsed.
+ * strictly parsed, with no prototype keys and no text Postgres cannot store.
  */
 export async function readJsonBody(c: Context): Promise<Result<JsonValue, Failure>> {
   if (!isJsonContentType(c.req.header("Content-Type"))) return err({ reason: "unsupported_media_type" });
@@ -17,8 +18,15 @@ export async function readJsonBody(c: Context): Promise<Result<JsonValue, Failur
   if (!text.ok) return err(text.error === "payload_too_large" ? { reason: "payload_too_large", limitBytes: MAX_BODY_BYTES } : { reason: "invalid_json", message: "The body is not valid UTF-8." });
   const parsed = parseStrictJson(text.value);
   if (!parsed.ok) return err({ reason: "invalid_json", message: `The body is not valid JSON: ${parsed.error}.` });
+  const unsafe = findUnsafeJson(parsed.value);
+  if (unsafe) return err({ reason: "invalid_request", field: unsafe.field, message: UNSAFE_MESSAGES[unsafe.problem] });
   return ok(parsed.value);
 }
+
+const UNSAFE_MESSAGES = {
+  prototype_key: "The keys __proto__, constructor and prototype are not accepted.",
+  unstorable_text: "Text may not contain U+0000 or unpaired surrogates.",
+} as const;
 
 /**
  * For routes that take no body: nothing, or an empty JSON object, is accepted;

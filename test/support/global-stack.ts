@@ -49,11 +49,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("neonControlUrl", switchableNeon.controlUrl);
   project.provide("turnstileSiteverifyUrl", standIns.turnstileSiteverifyUrl);
   project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
+  project.provide("propertyRuns", propertyRuns());
   return async () => {
     await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close()]);
     await standIns.close();
     await database?.drop();
   };
+}
+
+function propertyRuns(): { seed: number | null; path: string | null; scale: number } {
+  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : null;
+  const scale = process.env.FC_RUNS_SCALE ? Number(process.env.FC_RUNS_SCALE) : 1;
+  return { seed: Number.isInteger(seed) ? seed : null, path: process.env.FC_PATH || null, scale: Number.isFinite(scale) && scale > 0 ? scale : 1 };
 }
 
 /** Each project gets its own Redis database number, so parallel projects never see each other's keys. */

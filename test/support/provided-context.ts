@@ -17,5 +17,7 @@ declare module "vitest" {
     /** The SMS sandbox's Turnstile siteverify, and the secret it accepts besides Cloudflare's dummy ones. */
     turnstileSiteverifyUrl: string;
     turnstileSecretKey: string;
+    /** Property-based tests: `FC_SEED` and `FC_PATH` replay a reported failure, `FC_RUNS_SCALE` scales the run counts. */
+    propertyRuns: { seed: number | null; path: string | null; scale: number };
   }
 }

@@ -5,12 +5,12 @@ import { secretsEqual } from "../../../shared/crypto/constant-time";
 import { isId } from "../../../shared/crypto/ids";
 import { AUDIT_EVENT_TYPES } from "../../../shared/domain/audit-event-types";
 import { normalizePhone } from "../../../shared/domain/phone";
-import { tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
+import { NO_CONTROL_CHARACTERS, tenantSettingsPatchSchema } from "../../../shared/domain/tenant-settings";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { expectNoBody } from "../../../shared/http/json-body";
 import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
-import { validate } from "../../../shared/http/validate";
+import { queryInput, queryInteger } from "../../../shared/http/query-input";
 import { err, ok } from "../../../shared/errors/result";
 import type { IssuerBindings } from "../app";
 import { addTenantKeyPair, createTenant, deleteTenantKeyPair, getTenant, updateTenant, type TenantAdminDeps } from "../services/tenant-admin";
@@ -20,7 +20,8 @@ import { idempotentWrites } from "./idempotency";
 import { SMS_STATS_DEFAULT_DAYS, SMS_STATS_MAX_DAYS, tenantSmsStats } from "../services/sms-stats";
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const name = z.string().trim().min(1).max(100);
+// The name is the default SMS branding, so it follows the branding's rule on control characters.
+const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "no control characters");
 const createTenantSchema = z.strictObject({ name, slug: z.string().regex(SLUG, "lowercase letters, digits and inner hyphens, at most 63"), settings: tenantSettingsPatchSchema.optional() });
 const updateTenantSchema = z.strictObject({ name: name.optional(), settings: tenantSettingsPatchSchema.optional() });
 const updateUserSchema = z.strictObject({
@@ -29,12 +30,14 @@ const updateUserSchema = z.strictObject({
   metadata: z.record(z.string().max(100), z.unknown()).optional(),
 });
 const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: queryInteger(1, 100).default(50),
   cursor: z.string().max(200).optional(),
 };
-const usersQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), phone: z.string().max(40).optional(), ...pageQuery });
-const smsStatsQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
-const auditQuery = z.strictObject({ tenant_id: z.string().max(64).optional(), user_id: z.string().max(64).optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
+/** A filter by id takes only an id of its kind: anything else is a mistake worth telling, not an empty page. */
+const idFilter = (prefix: "tn" | "usr") => z.string().refine((value) => isId(prefix, value), `a ${prefix}_ id`);
+const usersQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), phone: z.string().max(40).optional(), ...pageQuery });
+const smsStatsQuery = z.strictObject({ days: queryInteger(1, SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
+const auditQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), user_id: idFilter("usr").optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
 
 /** Path ids are checked for shape before any query: a malformed id is simply not found. */
 function idParam(prefix: "tn" | "usr" | "key", value: string | undefined) {
@@ -96,6 +99,8 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const keyId = idParam("key", c.req.param("keyId"));
       if (!id.ok) return respond(id);
       if (!keyId.ok) return respond(keyId);
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
       const deps = c.get("deps");
       return noContent(await deleteTenantKeyPair(tenantAdminDeps(deps), c.get("audit"), id.value, keyId.value));
     },
@@ -105,7 +110,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     GET: async (c) => {
       const id = idParam("tn", c.req.param("id"));
       if (!id.ok) return respond(id);
-      const query = validate(smsStatsQuery, c.req.query(), "query");
+      const query = queryInput(c, smsStatsQuery);
       if (!query.ok) return respond(query);
       const deps = c.get("deps");
       return respond(await tenantSmsStats({ tenants: deps.tenants, smsStats: deps.smsStats, now: () => new Date() }, id.value, query.value.days));
@@ -114,7 +119,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
   resource(app, "/api/admin/users", {
     GET: async (c) => {
-      const query = validate(usersQuery, c.req.query(), "query");
+      const query = queryInput(c, usersQuery);
       if (!query.ok) return respond(query);
       let phone: string | undefined;
       if (query.value.phone !== undefined) {
@@ -142,6 +147,8 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     DELETE: async (c) => {
       const id = idParam("usr", c.req.param("id"));
       if (!id.ok) return respond(id);
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
       return noContent(await deleteUser(c.get("deps"), c.get("audit"), id.value));
     },
   });
@@ -158,7 +165,7 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
   resource(app, "/api/admin/audit", {
     GET: async (c) => {
-      const query = validate(auditQuery, c.req.query(), "query");
+      const query = queryInput(c, auditQuery);
       if (!query.ok) return respond(query);
       return respond(await listAudit(c.get("deps"), { tenantId: query.value.tenant_id, userId: query.value.user_id, type: query.value.type, limit: query.value.limit, cursor: query.value.cursor ?? null }));
     },

@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { DELIVERY_STATUSES, UNRECORDED_TWILIO_STATUSES, type DeliveryStatus } from "../../../shared/domain/sms-delivery-status";
-import { ok } from "../../../shared/errors/result";
+import { err, ok } from "../../../shared/errors/result";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { readFormBody } from "../../../shared/http/form-body";
 import { noContent, respond } from "../../../shared/http/respond";
@@ -32,7 +32,9 @@ export function webhookRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const signed = await authenticateTwilioWebhook(keys, c.req.header("X-Twilio-Signature") ?? null, form.value);
       if (!signed.ok) return respond(signed);
 
-      const report = validate(twilioReportSchema, firstValues(form.value, REPORT_FIELDS));
+      const repeated = REPORT_FIELDS.find((name) => form.value.getAll(name).length > 1);
+      if (repeated !== undefined) return respond(err({ reason: "invalid_request", field: repeated, message: "Given more than once." }));
+      const report = validate(twilioReportSchema, onlyValues(form.value, REPORT_FIELDS));
       if (!report.ok) return respond(report);
       const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = report.value;
       // Statuses such as `accepted` or `read` say nothing new about reaching the handset: acknowledged, not recorded.
@@ -52,8 +54,8 @@ function isRecorded(status: string): status is DeliveryStatus {
   return (DELIVERY_STATUSES as readonly string[]).includes(status);
 }
 
-/** The first value of each named parameter that is present; nothing else in the form is looked at. */
-function firstValues(form: URLSearchParams, names: readonly string[]): Record<string, string> {
+/** The value of each named parameter that is present (each appears once); nothing else in the form is looked at. */
+function onlyValues(form: URLSearchParams, names: readonly string[]): Record<string, string> {
   const picked: Record<string, string> = {};
   for (const name of names) {
     const value = form.get(name);

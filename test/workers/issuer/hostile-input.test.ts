@@ -1,0 +1,521 @@
+/**
+ * Property-based hostile input against every route of the issuer that reads a body,
+ * a query string or a path id: wrong types, huge and unicode strings, deep nesting,
+ * prototype keys, duplicate keys, wrong media types, broken encodings. Each request
+ * must get exactly the contract's 4xx error, in the contract's shape, with nothing
+ * internal in it, and nothing may be written anywhere (database, revocation list, SMS).
+ *
+ * Runs are random; a failure prints the seed and path. Reproduce with
+ * `FC_SEED=<seed> FC_PATH=<path>`; `FC_RUNS_SCALE=2` doubles every run count.
+ */
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { encodeCursor } from "../../../shared/domain/page-cursor";
+import { AUDIT_EVENT_TYPES } from "../../../shared/domain/audit-event-types";
+import { newId } from "../../../shared/crypto/ids";
+import { twilioSignature, type TwilioParam } from "../../../shared/crypto/twilio-signature";
+import { createIssuerApp } from "../../../workers/issuer/app";
+import { adminFetch, createTenant, decodeJwtPart, freshIp, freshPhone, ISSUER, issuerFetch, signIn, type TenantCredentials } from "./support/issuer-client";
+import {
+  hostileBodyForBodyless,
+  hostileForm,
+  hostileJsonBody,
+  hostileQuery,
+  poisonText,
+  rawQueryJunk,
+  tooLong,
+  unicodeText,
+  wrongType,
+  type BodySpec,
+  type ExpectedError,
+  type HostileBody,
+  type HostileForm,
+  type HostileQuery,
+  type Json,
+  type QuerySpec,
+} from "./support/hostile-input";
+import { snapshotState } from "./support/state-snapshot";
+
+// ---------------------------------------------------------------------------
+// The routes, each with what it reads. A route the app registers that is not
+// listed here fails the first test, so new input is never left untested.
+
+type RouteInput = "json" | "bodyless" | "query" | "form" | "path id" | "none";
+
+const ROUTES: Readonly<Record<string, RouteInput>> = {
+  "GET /health": "none",
+  "GET /.well-known/jwks.json": "none",
+  "GET /.well-known/openid-configuration": "none",
+  "POST /api/admin/tenants": "json",
+  "GET /api/admin/tenants/:id": "path id",
+  "PATCH /api/admin/tenants/:id": "json",
+  "POST /api/admin/tenants/:id/keys": "bodyless",
+  "DELETE /api/admin/tenants/:id/keys/:keyId": "bodyless",
+  "GET /api/admin/tenants/:id/sms-stats": "query",
+  "GET /api/admin/users": "query",
+  "GET /api/admin/users/:id": "path id",
+  "PATCH /api/admin/users/:id": "json",
+  "DELETE /api/admin/users/:id": "bodyless",
+  "POST /api/admin/users/:id/revoke-sessions": "bodyless",
+  "GET /api/admin/audit": "query",
+  "POST /api/admin/keys/rotate": "bodyless",
+  "POST /api/auth/request": "json",
+  "POST /api/auth/verify": "json",
+  "POST /api/auth/refresh": "json",
+  "POST /api/auth/logout": "bodyless",
+  "POST /api/auth/logout-all": "bodyless",
+  "GET /api/auth/me": "none",
+  "PATCH /api/auth/me": "json",
+  "POST /api/auth/introspect": "json",
+  "POST /api/webhooks/twilio/status": "form",
+};
+
+// ---------------------------------------------------------------------------
+// Run settings
+
+/** Each property sends a few hundred requests, and shrinking a failure sends more. */
+const PROPERTY_TIMEOUT_MS = 180_000;
+
+const settings = inject("propertyRuns");
+
+function runs(numRuns: number): fc.Parameters<unknown> {
+  return {
+    numRuns: Math.max(1, Math.round(numRuns * settings.scale)),
+    ...(settings.seed === null ? {} : { seed: settings.seed }),
+    ...(settings.path === null ? {} : { path: settings.path }),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The state every property starts from
+
+interface Fixture {
+  readonly tenant: TenantCredentials;
+  readonly spareKeyId: string;
+  /** Signed in; its token serves /me and the logouts, its id the user routes. */
+  readonly user: { readonly id: string; readonly phone: string; readonly token: string; readonly refreshToken: string };
+  /** A second user, the target of the destructive routes. */
+  readonly victimId: string;
+  /** Both users' sessions, whose revocation entries must not appear. */
+  readonly sessionIds: readonly string[];
+}
+
+let fixture: Fixture;
+
+beforeAll(async () => {
+  const tenant = await createTenant();
+  const user = await signIn(tenant);
+  const victim = await signIn(tenant);
+  const keys = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/keys`, { method: "POST" });
+  expect(keys.status).toBe(201);
+  fixture = {
+    tenant,
+    spareKeyId: (await keys.json<{ key_id: string }>()).key_id,
+    user: { id: user.user_id, phone: user.phone, token: user.token, refreshToken: user.refresh_token },
+    victimId: victim.user_id,
+    sessionIds: [user.token, victim.token].map((token) => String(decodeJwtPart(token, 1).sid)),
+  };
+});
+
+// ---------------------------------------------------------------------------
+// Sending and checking
+
+/**
+ * A client address for the next request under /api/auth/*: a new one every 50
+ * requests, well inside RATE_LIMIT_MAX, so the per-IP limit never answers instead
+ * of validation (and each address's limiter object is reused, not created per request).
+ */
+let ipUses = 0;
+let currentIp = freshIp();
+function clientIp(): string {
+  if (++ipUses % 50 === 0) currentIp = freshIp();
+  return currentIp;
+}
+
+const NOT_FOUND: ExpectedError = { status: 404, codes: ["not_found"] };
+
+const CONTRACT_CODES = new Set(["unsupported_media_type", "invalid_json", "payload_too_large", "invalid_request", "invalid_phone", "invalid_signature", "not_found"]);
+const ERROR_EXTRAS = new Set(["field"]);
+/** What must never reach a client: stack frames, SQL, driver or host names, source paths. */
+const INTERNALS = /\bat \S+ \(|\n\s+at |stack|Error:|syntax error|select |insert |update |delete from|postgres|neon|drizzle|zod|127\.0\.0\.1|localhost|node_modules|\.ts:\d+|\.js:\d+/i;
+
+function bytesOf(body: string | Uint8Array): Uint8Array {
+  return typeof body === "string" ? new TextEncoder().encode(body) : body;
+}
+
+function requestBody(body: string | Uint8Array, streamed: boolean): BodyInit {
+  const bytes = bytesOf(body);
+  if (!streamed) return bytes;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // Several chunks, so the cap has to be counted across reads.
+      for (let offset = 0; offset < bytes.length; offset += 8192) controller.enqueue(bytes.slice(offset, offset + 8192));
+      controller.close();
+    },
+  });
+}
+
+function sendBody(method: string, path: string, hostile: Pick<HostileBody, "body" | "contentType" | "streamed">, headers: Record<string, string>): Promise<Response> {
+  const all = new Headers(headers);
+  if (hostile.contentType !== null) all.set("Content-Type", hostile.contentType);
+  return issuerFetch(path, { method, headers: all, body: requestBody(hostile.body, hostile.streamed) });
+}
+
+async function expectContractError(response: Response, expected: ExpectedError, kind: string): Promise<void> {
+  const text = await response.text();
+  const context = `${kind} → ${response.status} ${text.slice(0, 300)}`;
+  expect(response.status, context).toBe(expected.status);
+  expect(response.headers.get("Content-Type"), context).toMatch(/^application\/json/);
+  expect(response.headers.get("X-Request-Id"), context).toMatch(/^req_/);
+  const body = JSON.parse(text) as { error?: Record<string, unknown> };
+  expect(Object.keys(body), context).toEqual(["error"]);
+  const error = body.error ?? {};
+  expect(expected.codes, context).toContain(error.code);
+  expect(CONTRACT_CODES.has(String(error.code)), context).toBe(true);
+  expect(error.message, context).toEqual(expect.any(String));
+  for (const key of Object.keys(error)) if (key !== "code" && key !== "message") expect(ERROR_EXTRAS.has(key), context).toBe(true);
+  if (error.code === "invalid_request") expect(error.field, context).toEqual(expect.any(String));
+  // The answer never echoes a huge input back, and never shows internals.
+  expect(text.length, context).toBeLessThan(1024);
+  expect(text, context).not.toMatch(INTERNALS);
+}
+
+/** Runs a property and proves it wrote nothing: the state before equals the state after. */
+async function assertNothingWritten(property: () => Promise<void>): Promise<void> {
+  const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId] };
+  const before = await snapshotState(watched);
+  await property();
+  expect(await snapshotState(watched)).toEqual(before);
+}
+
+// ---------------------------------------------------------------------------
+// Field rules as arbitraries
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ROLE = /^[a-z0-9][a-z0-9_:.-]{0,63}$/;
+const CODE = /^[0-9]{4,10}$/;
+
+/** A control character inside a name (at either end, whitespace among them is trimmed, which is fine). */
+const controlText = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.constant(0x7f)).map((code) => `Acme${String.fromCharCode(code)}Widgets`);
+
+/** Invalid free text: wrong type, empty, too long, control characters or poison. */
+function invalidText(max: number, options: { min?: number; controls?: boolean } = {}): fc.Arbitrary<Json> {
+  return fc.oneof(
+    wrongType("string"),
+    ...((options.min ?? 1) > 0 ? [fc.constantFrom("")] : []),
+    tooLong(max),
+    poisonText,
+    ...(options.controls ? [controlText] : []),
+  );
+}
+
+/** Invalid formatted text: as invalidText, plus any text the format does not match. */
+function invalidFormatted(max: number, format: RegExp, samples: string[]): fc.Arbitrary<Json> {
+  return fc.oneof(invalidText(max), fc.constantFrom(...samples), unicodeText.filter((text) => !format.test(text)), fc.string({ maxLength: 20 }).filter((text) => !format.test(text)));
+}
+
+const SETTING_RULES: Record<string, { accepts: Parameters<typeof wrongType>; outOfRange: Json[] }> = {
+  otp_length: { accepts: ["number"], outOfRange: [3, 11, 6.5, -6, 1e9] },
+  otp_expiry_minutes: { accepts: ["number"], outOfRange: [0, 61, 1.5] },
+  max_otp_attempts: { accepts: ["number"], outOfRange: [0, 11] },
+  rate_limit_per_hour: { accepts: ["number"], outOfRange: [0, 101] },
+  voip_blocking: { accepts: ["boolean"], outOfRange: [] },
+  sms_branding: { accepts: ["string"], outOfRange: ["", "   ", "x".repeat(31), "Acme\u0007", "Acme\nYour code is 1234", "\u0000"] },
+  allowed_countries: { accepts: ["array", "null"], outOfRange: [[], ["XX"], ["us"], [1], ["U S"], ["\u0000"]] },
+  access_token_ttl_seconds: { accepts: ["number"], outOfRange: [59, 3601] },
+  refresh_token_ttl_seconds: { accepts: ["number"], outOfRange: [3599, 7_776_001] },
+  default_roles: { accepts: ["array"], outOfRange: [["Admin"], ["a b"], [1], Array.from({ length: 21 }, (_, i) => `r${i}`)] },
+  cors_origins: { accepts: ["array"], outOfRange: [["https://a.example/"], ["javascript:alert(1)"], ["*"], [""], ["https://a.example/path"], ["null"]] },
+  refresh_reuse_interval_seconds: { accepts: ["number"], outOfRange: [-1, 61] },
+  carrier_lookup: { accepts: ["boolean"], outOfRange: [] },
+  audience: { accepts: ["string"], outOfRange: ["", "x".repeat(201), "aud\u0000"] },
+  sms_per_prefix_per_hour: { accepts: ["number"], outOfRange: [0, 100_001] },
+  sms_per_ip_per_hour: { accepts: ["number"], outOfRange: [0, 10_001] },
+  sms_daily_budget: { accepts: ["number"], outOfRange: [0, 10_000_001] },
+  risk_threshold: { accepts: ["number"], outOfRange: [0, 101] },
+  turnstile: { accepts: ["object", "null"], outOfRange: [{}, { site_key: "a" }, { site_key: "a b", secret_key: "x" }, { site_key: "a", secret_key: "b", extra: 1 }, { site_key: "é", secret_key: "b" }] },
+};
+
+const invalidSettings: fc.Arbitrary<Json> = fc.oneof(
+  wrongType("object"),
+  fc.constantFrom(...Object.keys(SETTING_RULES)).chain((key) => {
+    const rule = SETTING_RULES[key] ?? { accepts: [], outOfRange: [] };
+    const values = rule.outOfRange.length > 0 ? fc.oneof(wrongType(...rule.accepts), fc.constantFrom(...rule.outOfRange)) : wrongType(...rule.accepts);
+    return values.map((value) => ({ [key]: value }));
+  }),
+  fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !Object.hasOwn(SETTING_RULES, key)).map((key) => ({ [key]: 1 })),
+);
+
+/** Free-form metadata that must be refused: not an object, an over-long or poisoned key, poison anywhere. */
+const invalidMetadata: fc.Arbitrary<Json> = fc.oneof(
+  wrongType("object"),
+  tooLong(100).map((key) => ({ [key]: 1 })),
+  poisonText.map((key) => ({ [key]: 1 })),
+  poisonText.map((value) => ({ note: { deeper: [value] } })),
+);
+
+const validName = fc.string({ unit: fc.constantFrom("A", "c", "m", "e", " ", "W", "0", "1", "é", "ü"), minLength: 1, maxLength: 40 }).filter((name) => name.trim().length > 0);
+const validSlug = fc.integer({ min: 0, max: 2 ** 31 }).map((n) => `hostile-${n.toString(36)}`);
+const validSettings = fc.option(fc.record({ otp_length: fc.integer({ min: 4, max: 10 }), voip_blocking: fc.boolean() }, { requiredKeys: [] }), { nil: undefined });
+const validMetadata = fc.option(fc.dictionary(fc.constantFrom("plan", "tier", "locale"), fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.boolean())), { nil: undefined });
+const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+
+const invalidPhone = fc.oneof(
+  invalidText(64),
+  fc.constantFrom("+", "+1", "+1415555", "14155550100", "+1 415 555 0100 ext 5", "tel:+14155550100", "+１４１５５５５０１００", "+٤١٥٥٥٥٠١٠٠", "+1\u202e4155550100", "+44 7911 123456;x", "+0000000000"),
+  unicodeText.filter((text) => text.length <= 64),
+);
+
+const BODIES: Record<string, BodySpec> = {
+  "POST /api/admin/tenants": {
+    name: { valid: validName, invalid: invalidText(100, { controls: true }) },
+    slug: { valid: validSlug, invalid: invalidFormatted(63, SLUG, ["-a", "a-", "A", "a_b", "a".repeat(64), "a b", "ä"]) },
+    settings: { valid: validSettings, invalid: invalidSettings },
+  },
+  "PATCH /api/admin/tenants/:id": {
+    name: { valid: optional(validName), invalid: invalidText(100, { controls: true }) },
+    settings: { valid: validSettings, invalid: invalidSettings },
+  },
+  "PATCH /api/admin/users/:id": {
+    roles: { valid: optional(fc.array(fc.constantFrom("user", "admin", "support:read"), { maxLength: 3 })), invalid: fc.oneof(wrongType("array"), fc.constantFrom(["Admin"], ["a b"], [1], [null], Array.from({ length: 21 }, (_, i) => `r${i}`)), invalidFormatted(64, ROLE, ["Admin", "a b", "-x"]).map((role) => [role])) },
+    disabled: { valid: optional(fc.constant(false)), invalid: wrongType("boolean") },
+    metadata: { valid: validMetadata, invalid: invalidMetadata },
+  },
+  "POST /api/auth/request": {
+    phone: { valid: fc.constant(null).map(() => freshPhone()), invalid: invalidPhone, alsoCodes: ["invalid_phone"] },
+    turnstile_token: { valid: optional(fc.constantFrom("XXXX.DUMMY.TOKEN.XXXX")), invalid: fc.oneof(wrongType("string"), fc.constant(""), tooLong(2048), poisonText) },
+  },
+  "POST /api/auth/verify": {
+    phone: { valid: fc.constant(null).map(() => freshPhone()), invalid: invalidPhone, alsoCodes: ["invalid_phone"] },
+    code: { valid: fc.stringMatching(/^[0-9]{6}$/), invalid: invalidFormatted(10, CODE, ["123", "12345678901", "１２３４５６", "١٢٣٤٥٦", "123456 ", " 123456", "12a456", "-12345", "1e10", "123456\u0000"]) },
+  },
+  "POST /api/auth/refresh": {
+    refresh_token: { valid: fc.constant(null).map(() => `rt_${newId("ses")}`), invalid: invalidText(512) },
+  },
+  "PATCH /api/auth/me": {
+    email: { valid: optional(fc.constantFrom("a@example.com", null)), invalid: fc.oneof(wrongType("string", "null"), fc.constantFrom("", "a@", "@b", "a@b@c", `${"x".repeat(250)}@example.com`), unicodeText.filter((text) => !text.includes("@")), poisonText) },
+    metadata: { valid: validMetadata, invalid: invalidMetadata },
+  },
+  "POST /api/auth/introspect": {
+    token: { valid: fc.constant("header.payload.signature"), invalid: invalidText(8192) },
+    token_type_hint: { valid: optional(fc.constantFrom("access_token")), invalid: fc.oneof(wrongType("string"), tooLong(64), poisonText) },
+  },
+};
+
+/** Where each JSON route is sent, with the credentials that get a request past authentication to validation. */
+function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => Record<string, string> } {
+  const admin = () => ({ Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+  const publishable = () => ({ "x-api-key": fx.tenant.api_key, "CF-Connecting-IP": clientIp() });
+  switch (route) {
+    case "POST /api/admin/tenants":
+      return { path: "/api/admin/tenants", headers: admin };
+    case "PATCH /api/admin/tenants/:id":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}`, headers: admin };
+    case "PATCH /api/admin/users/:id":
+      return { path: `/api/admin/users/${fx.user.id}`, headers: admin };
+    case "POST /api/auth/request":
+      return { path: "/api/auth/request", headers: publishable };
+    case "POST /api/auth/verify":
+      return { path: "/api/auth/verify", headers: publishable };
+    case "POST /api/auth/refresh":
+      return { path: "/api/auth/refresh", headers: publishable };
+    case "PATCH /api/auth/me":
+      return { path: "/api/auth/me", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
+    case "POST /api/auth/introspect":
+      return { path: "/api/auth/introspect", headers: () => ({ Authorization: `Bearer ${fx.tenant.secret_key}` }) };
+    default:
+      throw new Error(`no target for ${route}`);
+  }
+}
+
+function bodylessTarget(route: string, fx: Fixture): { path: string; headers: () => Record<string, string> } {
+  const admin = () => ({ Authorization: `Bearer ${env.ADMIN_TOKEN}` });
+  const bearer = () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() });
+  switch (route) {
+    case "POST /api/admin/tenants/:id/keys":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/keys`, headers: admin };
+    case "DELETE /api/admin/tenants/:id/keys/:keyId":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/keys/${fx.spareKeyId}`, headers: admin };
+    case "DELETE /api/admin/users/:id":
+      return { path: `/api/admin/users/${fx.victimId}`, headers: admin };
+    case "POST /api/admin/users/:id/revoke-sessions":
+      return { path: `/api/admin/users/${fx.victimId}/revoke-sessions`, headers: admin };
+    case "POST /api/admin/keys/rotate":
+      return { path: "/api/admin/keys/rotate", headers: admin };
+    case "POST /api/auth/logout":
+      return { path: "/api/auth/logout", headers: bearer };
+    case "POST /api/auth/logout-all":
+      return { path: "/api/auth/logout-all", headers: bearer };
+    default:
+      throw new Error(`no target for ${route}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Query strings
+
+const invalidInteger = (min: number, max: number) =>
+  fc.oneof(
+    fc.constantFrom("", "0x10", "1e1", "+5", "%205", "5%20", "%2B5", "5.0", "1.5", "-1", "NaN", "Infinity", "abc", "9".repeat(400), "%35%00", "٥", "５", String(min - 1), String(max + 1)),
+    rawQueryJunk,
+  );
+const validLimit = fc.integer({ min: 1, max: 100 }).map(String);
+const validCursor = fc.constant(null).map(() => encodeCursor({ createdAt: new Date(), id: newId("usr") }));
+const invalidCursor = fc.oneof(tooLong(200), rawQueryJunk, fc.constantFrom("AAAA", "x", "eyJhIjoxfQ", encodeURIComponent(btoa("2020-01-01T00:00:00.000Z|usr_x"))));
+const invalidId = (prefix: string) => fc.oneof(tooLong(64), rawQueryJunk, fc.constantFrom(`${prefix}_`, `${prefix}_${"0".repeat(25)}`, `${prefix.toUpperCase()}_${"0".repeat(26)}`, "%2A", "'%20or%201=1--"));
+
+function querySpecs(fx: Fixture): Record<string, { path: string; spec: QuerySpec }> {
+  return {
+    "GET /api/admin/users": {
+      path: "/api/admin/users",
+      spec: {
+        tenant_id: { valid: fc.constant(fx.tenant.tenant_id), invalid: invalidId("tn") },
+        phone: { valid: fc.constant(encodeURIComponent(fx.user.phone)), invalid: fc.oneof(tooLong(40), rawQueryJunk, fc.constantFrom("%2B1", "1415", "%2B1%20415%20555%20ext%205")), alsoCodes: ["invalid_phone"] },
+        limit: { valid: validLimit, invalid: invalidInteger(1, 100) },
+        cursor: { valid: validCursor, invalid: invalidCursor },
+      },
+    },
+    "GET /api/admin/audit": {
+      path: "/api/admin/audit",
+      spec: {
+        tenant_id: { valid: fc.constant(fx.tenant.tenant_id), invalid: invalidId("tn") },
+        user_id: { valid: fc.constant(fx.user.id), invalid: invalidId("usr") },
+        type: { valid: fc.constantFrom(...AUDIT_EVENT_TYPES), invalid: fc.oneof(rawQueryJunk, fc.constantFrom("AUTH.CODE_SENT", "auth.*", "auth.code_sent%00", "")) },
+        limit: { valid: validLimit, invalid: invalidInteger(1, 100) },
+        cursor: { valid: validCursor, invalid: invalidCursor },
+      },
+    },
+    "GET /api/admin/tenants/:id/sms-stats": {
+      path: `/api/admin/tenants/${fx.tenant.tenant_id}/sms-stats`,
+      spec: { days: { valid: fc.integer({ min: 1, max: 90 }).map(String), invalid: invalidInteger(1, 90) } },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The webhook's form
+
+const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
+const twilioForm = hostileForm({
+  fields: {
+    MessageSid: { valid: hex(32).map((h) => `SM${h}`), invalid: fc.oneof(fc.constantFrom("", "SM", "SM123", `XX${"0".repeat(32)}`, `SM${"0".repeat(33)}`, `SM${"g".repeat(32)}`, `SM${"0".repeat(32)}\u0000`), unicodeText, tooLong(64)), required: true },
+    MessageStatus: { valid: fc.constantFrom("delivered", "undelivered", "failed", "sent", "queued"), invalid: fc.oneof(fc.constantFrom("", "DELIVERED", "delivered ", "deliver", "__proto__", "constructor"), unicodeText), required: true },
+    ErrorCode: { valid: fc.constantFrom("30003", "30005"), invalid: fc.oneof(fc.constantFrom("", "-1", "1234567", "3e4", "0x10", "30003 ", "٣٠٠٠٣"), unicodeText), required: false },
+  },
+  passthrough: fc.array(fc.tuple(fc.constantFrom("AccountSid", "To", "From", "ApiVersion", "SmsSid", "__proto__", "constructor"), fc.string({ maxLength: 20 })), { maxLength: 4 }),
+});
+
+const WEBHOOK_PATH = "/api/webhooks/twilio/status";
+
+async function sendForm(hostile: HostileForm): Promise<Response> {
+  const headers: Record<string, string> = { "CF-Connecting-IP": freshIp() };
+  if (hostile.contentType !== null) headers["Content-Type"] = hostile.contentType;
+  if (hostile.sign) {
+    const params = [...new URLSearchParams(new TextDecoder().decode(bytesOf(hostile.body)))] as TwilioParam[];
+    headers["X-Twilio-Signature"] = await twilioSignature(env.TWILIO_AUTH_TOKEN, `${ISSUER}${WEBHOOK_PATH}`, params);
+  }
+  return issuerFetch(WEBHOOK_PATH, { method: "POST", headers, body: requestBody(hostile.body, hostile.streamed) });
+}
+
+// ---------------------------------------------------------------------------
+
+describe("hostile input", () => {
+  it("covers every route the issuer registers", () => {
+    const app = createIssuerApp(() => {
+      throw new Error("routes are only listed, never called");
+    });
+    const registered = new Set(app.routes.filter((route) => route.method !== "ALL").map((route) => `${route.method} ${route.path}`));
+    expect([...registered].sort()).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  describe.each(Object.keys(BODIES))("%s", (route) => {
+    it("answers every hostile JSON body with the contract's 4xx and writes nothing", async () => {
+      expect(ROUTES[route]).toBe("json");
+      const spec = BODIES[route] ?? {};
+      const [method = "POST"] = route.split(" ");
+      await assertNothingWritten(async () => {
+        const target = jsonTarget(route, fixture);
+        await fc.assert(
+          fc.asyncProperty(hostileJsonBody(spec), async (hostile) => {
+            await expectContractError(await sendBody(method, target.path, hostile, target.headers()), hostile.expected, hostile.kind);
+          }),
+          runs(120),
+        );
+      });
+    }, PROPERTY_TIMEOUT_MS);
+  });
+
+  describe.each(Object.entries(ROUTES).filter(([, input]) => input === "bodyless").map(([route]) => route))("%s", (route) => {
+    it("refuses any body with the contract's 4xx and does nothing", async () => {
+      const [method = "POST"] = route.split(" ");
+      await assertNothingWritten(async () => {
+        const target = bodylessTarget(route, fixture);
+        await fc.assert(
+          fc.asyncProperty(hostileBodyForBodyless, async (hostile) => {
+            await expectContractError(await sendBody(method, target.path, hostile, target.headers()), hostile.expected, hostile.kind);
+          }),
+          runs(30),
+        );
+      });
+    }, PROPERTY_TIMEOUT_MS);
+  });
+
+  describe.each(Object.entries(ROUTES).filter(([, input]) => input === "query").map(([route]) => route))("%s", (route) => {
+    it("answers every hostile query string with the contract's 4xx and writes nothing", async () => {
+      const { path, spec } = querySpecs(fixture)[route] ?? { path: "", spec: {} };
+      await assertNothingWritten(async () => {
+        await fc.assert(
+          fc.asyncProperty(hostileQuery(spec), async (hostile: HostileQuery) => {
+            await expectContractError(await adminFetch(`${path}?${hostile.query}`), hostile.expected, hostile.kind);
+          }),
+          runs(100),
+        );
+      });
+    }, PROPERTY_TIMEOUT_MS);
+  });
+
+  describe.each(Object.entries(ROUTES).filter(([, input]) => input === "path id").map(([route]) => route))("%s", (route) => {
+    it("answers a hostile id with 404 not_found", async () => {
+      const prefix = route.includes("/tenants/") ? "/api/admin/tenants/" : "/api/admin/users/";
+      const id = fc.oneof(invalidId(prefix.includes("tenants") ? "tn" : "usr"), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor"));
+      await assertNothingWritten(async () => {
+        await fc.assert(
+          fc.asyncProperty(id, async (raw) => {
+            await expectContractError(await adminFetch(`${prefix}${raw}`), NOT_FOUND, `id ${raw.slice(0, 60)}`);
+          }),
+          runs(40),
+        );
+      });
+    }, PROPERTY_TIMEOUT_MS);
+  });
+
+  it("POST /api/webhooks/twilio/status answers every hostile form with the contract's 4xx and writes nothing", async () => {
+    expect(ROUTES[`POST ${WEBHOOK_PATH}`]).toBe("form");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(twilioForm, async (hostile) => {
+          await expectContractError(await sendForm(hostile), hostile.expected, hostile.kind);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("leaves the fixture's user signed in (no hostile request revoked or deleted anything)", async () => {
+    const me = await issuerFetch("/api/auth/me", { headers: { Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": freshIp() } });
+    expect(me.status).toBe(200);
+    const victim = await adminFetch(`/api/admin/users/${fixture.victimId}`);
+    expect(victim.status).toBe(200);
+  });
+
+  it("notices a write, so an unchanged snapshot means something", async () => {
+    const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId] };
+    const before = await snapshotState(watched);
+    expect((await adminFetch(`/api/admin/users/${fixture.victimId}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: '{"metadata":{"seen":1}}' })).status).toBe(200);
+    const afterUpdate = await snapshotState(watched);
+    expect(afterUpdate.users).not.toEqual(before.users);
+    expect((await adminFetch(`/api/admin/users/${fixture.victimId}/revoke-sessions`, { method: "POST" })).status).toBe(200);
+    expect((await snapshotState(watched)).revocations).not.toEqual(afterUpdate.revocations);
+  });
+});
