@@ -1,0 +1,62 @@
+import type { LoadClient, LoadResult } from "./load";
+
+export interface Scenario {
+  readonly name: string;
+  readonly url: string;
+  readonly tokenFile: string;
+}
+
+export interface ScenarioSummary {
+  readonly name: string;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly rounds: readonly LoadResult[];
+}
+
+export interface ThroughputOptions {
+  readonly connections: number;
+  readonly roundMs: number;
+  readonly rounds: number;
+  readonly warmupMs: number;
+}
+
+/**
+ * Every scenario once to warm up, then `rounds` rounds in which each runs for
+ * `roundMs`; the order rotates each round so drift (other load on the
+ * machine, a warming JIT) hits every scenario alike. Medians over rounds.
+ */
+export async function measureThroughput(load: LoadClient, scenarios: readonly Scenario[], options: ThroughputOptions, onRound?: (line: string) => void): Promise<ScenarioSummary[]> {
+  const job = (scenario: Scenario, durationMs: number) => load.run({ url: scenario.url, connections: options.connections, durationMs, tokenFile: scenario.tokenFile });
+  for (const scenario of scenarios) await job(scenario, options.warmupMs);
+  const results = new Map<string, LoadResult[]>(scenarios.map((scenario) => [scenario.name, []]));
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = scenarios.map((_, index) => scenarios[(index + round) % scenarios.length]).filter((scenario): scenario is Scenario => scenario !== undefined);
+    for (const scenario of order) {
+      const result = await job(scenario, options.roundMs);
+      results.get(scenario.name)?.push(result);
+      onRound?.(`round ${round + 1}/${options.rounds}  ${scenario.name.padEnd(34)} ${result.perSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  errors ${result.errors}`);
+    }
+  }
+  return scenarios.map((scenario) => {
+    const rounds = results.get(scenario.name) ?? [];
+    return {
+      name: scenario.name,
+      perSecond: median(rounds.map((run) => run.perSecond)),
+      p50Ms: median(rounds.map((run) => run.p50Ms)),
+      p90Ms: median(rounds.map((run) => run.p90Ms)),
+      p99Ms: median(rounds.map((run) => run.p99Ms)),
+      errors: rounds.reduce((sum, run) => sum + run.errors, 0),
+      rounds,
+    };
+  });
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return 0;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}

@@ -1,0 +1,66 @@
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import type { Binding, WorkerSpec } from "./workerd/config";
+
+/** The `[vars]` and compatibility date of a wrangler config, so the bench runs each worker as configured. */
+function wranglerConfig(root: string, config: string): { vars: Record<string, string>; compatibilityDate: string } {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(`${root}/${config}`);
+  const vars = Object.fromEntries(Object.entries((workerOptions.bindings ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  return { vars, compatibilityDate: workerOptions.compatibilityDate ?? "2026-08-01" };
+}
+
+function texts(vars: Readonly<Record<string, string>>): Record<string, Binding> {
+  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { kind: "text", value } as const]));
+}
+
+export interface IssuerWiring {
+  readonly vars: Readonly<Record<string, string>>;
+  readonly jwksKv: string;
+  readonly lookupKv: string;
+  readonly outbound?: string;
+}
+
+export function issuerWorker(root: string, bundle: string, wiring: IssuerWiring): WorkerSpec {
+  const { vars, compatibilityDate } = wranglerConfig(root, "wrangler.toml");
+  return {
+    name: "issuer",
+    bundle,
+    compatibilityDate,
+    bindings: {
+      ...texts({ ...vars, ...wiring.vars }),
+      JWKS_KV: { kind: "kv", service: wiring.jwksKv },
+      LOOKUP_CACHE: { kind: "kv", service: wiring.lookupKv },
+      PHONE_CODES: { kind: "durableObject", className: "PhoneCodeGuard" },
+      RATE_LIMITER: { kind: "durableObject", className: "RateLimiter" },
+    },
+    durableObjects: ["PhoneCodeGuard", "RateLimiter"],
+    ...(wiring.outbound ? { globalOutbound: wiring.outbound } : {}),
+  };
+}
+
+export interface GateWiring {
+  readonly name: string;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly jwksKv: string;
+  /** The service (an external address) the gate's ISSUER binding reaches. */
+  readonly issuer: string;
+  /** The Cache API service (bench/cache-server.ts). */
+  readonly cache: string;
+  readonly outbound?: string;
+}
+
+export function gateWorker(root: string, bundle: string, wiring: GateWiring): WorkerSpec {
+  const { vars, compatibilityDate } = wranglerConfig(root, "workers/gate/wrangler.toml");
+  return {
+    name: wiring.name,
+    bundle,
+    compatibilityDate,
+    bindings: { ...texts({ ...vars, ...wiring.vars }), JWKS_KV: { kind: "kv", service: wiring.jwksKv }, ISSUER: { kind: "service", service: wiring.issuer } },
+    cacheApiOutbound: wiring.cache,
+    ...(wiring.outbound ? { globalOutbound: wiring.outbound } : {}),
+  };
+}
+
+/** A benchmark-only worker with text bindings. */
+export function benchWorker(name: string, bundle: string, vars: Readonly<Record<string, string>>): WorkerSpec {
+  return { name, bundle, compatibilityDate: "2026-08-01", bindings: texts(vars) };
+}
