@@ -11,7 +11,7 @@ import type { Bundles } from "./bundles";
 import { startCacheServer } from "./cache-server";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy";
 import { freePort } from "./free-port";
-import { issuerBenchVars, type BenchStack } from "./stack";
+import { issuerBenchVars, storageDir, type BenchStack } from "./stack";
 import { median } from "./throughput";
 import { startWorkerd } from "./workerd/process";
 import { gateWorker, issuerWorker } from "./workers";
@@ -144,7 +144,7 @@ async function walkIssuer(root: string, dir: string, stack: BenchStack, bundles:
   // The counted issuer serves at its own address but signs as the running issuer, so the stack stays one system.
   const vars = { ...issuerBenchVars(stack.standIns, stack.secrets, stack.issuerUrl) };
   const issuer = await startWorkerd(root, "issuer-counted", dir, {
-    workers: [issuerWorker(root, bundles.issuer, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", outbound: "counter" })],
+    workers: [issuerWorker(root, bundles.issuer, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer-counted"), outbound: "counter" })],
     externals: { "kv-jwks": `127.0.0.1:${stack.jwksKv.port}`, "kv-lookup": `127.0.0.1:${stack.lookupKv.port}`, counter: `127.0.0.1:${proxy.port}` },
     sockets: [{ port, worker: "issuer" }],
   });
@@ -245,7 +245,7 @@ export async function measureColdStart(root: string, dir: string, stack: BenchSt
 
     const issuerPort = await freePort();
     const issuer = await startWorkerd(root, "issuer-cold", dir, {
-      workers: [issuerWorker(root, bundles.issuer, { vars: issuerBenchVars(stack.standIns, stack.secrets, stack.issuerUrl), jwksKv: "kv-jwks", lookupKv: "kv-lookup" })],
+      workers: [issuerWorker(root, bundles.issuer, { vars: issuerBenchVars(stack.standIns, stack.secrets, stack.issuerUrl), jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, `issuer-cold-${attempt}`) })],
       externals: { "kv-jwks": `127.0.0.1:${stack.jwksKv.port}`, "kv-lookup": `127.0.0.1:${stack.lookupKv.port}` },
       sockets: [{ port: issuerPort, worker: "issuer" }],
     });

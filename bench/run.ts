@@ -171,6 +171,8 @@ export interface SyncCost {
   /** Loading the whole live list into a fresh snapshot: inside workerd, and as the client saw it minus a no-op round trip. */
   readonly fullMs: number;
   readonly fullRoundTripMs: number;
+  /** The Upstash read of the whole list alone (request, transfer, the client's decoding), inside workerd. */
+  readonly readMs: number;
   /** A catch-up sync right after, which reads only the last seconds of the log. */
   readonly incrementalMs: number;
   readonly incrementalRoundTripMs: number;
@@ -185,9 +187,11 @@ async function timeSyncs(probe: string, list: string): Promise<SyncCost> {
   };
   const full: { roundTrip: number; ms: number; entries: number }[] = [];
   const incremental: { roundTrip: number; ms: number }[] = [];
+  const reads: number[] = [];
   const noop: number[] = [];
   for (let index = 0; index < 5; index += 1) {
     noop.push((await timed("/noop")).roundTrip);
+    reads.push((await timed(`/read/${list}`)).ms);
     full.push(await timed(`/full/${list}`));
     incremental.push(await timed(`/incremental/${list}`));
   }
@@ -196,6 +200,7 @@ async function timeSyncs(probe: string, list: string): Promise<SyncCost> {
     entries: full[0]?.entries ?? 0,
     fullMs: median(full.map((run) => run.ms)),
     fullRoundTripMs: median(full.map((run) => run.roundTrip)) - base,
+    readMs: median(reads),
     incrementalMs: median(incremental.map((run) => run.ms)),
     incrementalRoundTripMs: median(incremental.map((run) => run.roundTrip)) - base,
   };

@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { resolveSecrets, type LocalSecrets } from "../dev/local-settings";
 import { issuerVars, startStandIns, type StandIns } from "../dev/stack";
 import type { RunningServer } from "../dev/support/http-server";
@@ -40,7 +42,7 @@ export async function startBenchStack(root: string, dir: string, bundles: Bundle
   const issuerUrl = `http://127.0.0.1:${issuerPort}`;
   const vars = issuerBenchVars(standIns, secrets, issuerUrl);
   const issuer = await startWorkerd(root, "issuer", dir, {
-    workers: [issuerWorker(root, bundles.issuer, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup" })],
+    workers: [issuerWorker(root, bundles.issuer, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer") })],
     externals: { "kv-jwks": `127.0.0.1:${jwksKv.port}`, "kv-lookup": `127.0.0.1:${lookupKv.port}` },
     sockets: [{ port: issuerPort, worker: "issuer" }],
   });
@@ -63,4 +65,11 @@ export async function startBenchStack(root: string, dir: string, bundles: Bundle
 /** The issuer's variables for the local stack, served at `issuerUrl`. */
 export function issuerBenchVars(standIns: StandIns, secrets: LocalSecrets, issuerUrl: string): Record<string, string> {
   return issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:0" });
+}
+
+/** A new, empty folder for one workerd's Durable Object storage. */
+export function storageDir(dir: string, name: string): string {
+  const path = join(dir, "storage", name);
+  mkdirSync(path, { recursive: true });
+  return path;
 }

@@ -16,6 +16,8 @@ export interface IssuerWiring {
   readonly vars: Readonly<Record<string, string>>;
   readonly jwksKv: string;
   readonly lookupKv: string;
+  /** An empty folder for the Durable Objects' SQLite files. */
+  readonly storageDir: string;
   readonly outbound?: string;
 }
 
@@ -33,6 +35,7 @@ export function issuerWorker(root: string, bundle: string, wiring: IssuerWiring)
       RATE_LIMITER: { kind: "durableObject", className: "RateLimiter" },
     },
     durableObjects: ["PhoneCodeGuard", "RateLimiter"],
+    durableObjectDir: wiring.storageDir,
     ...(wiring.outbound ? { globalOutbound: wiring.outbound } : {}),
   };
 }

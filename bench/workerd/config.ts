@@ -18,8 +18,9 @@ export interface WorkerSpec {
   readonly bundle: string;
   readonly compatibilityDate: string;
   readonly bindings: Readonly<Record<string, Binding>>;
-  /** Durable Object classes the bundle exports, kept in memory. */
+  /** Durable Object classes the bundle exports, SQLite-backed, stored under `durableObjectDir`. */
   readonly durableObjects?: readonly string[];
+  readonly durableObjectDir?: string;
   /** The service that plain `fetch()` goes through; "loopback" unless a counting proxy stands in. */
   readonly globalOutbound?: string;
   /** The service behind `caches.default`; without one, workerd's Cache API stores nothing. */
@@ -38,6 +39,7 @@ export interface WorkerdConfig {
 export function renderWorkerdConfig(config: WorkerdConfig, configDir: string): string {
   const services = [
     ...config.workers.map((worker) => `    (name = ${text(worker.name)}, worker = ${renderWorker(worker, configDir)}),`),
+    ...config.workers.filter((worker) => worker.durableObjectDir).map((worker) => `    (name = ${text(`${worker.name}-storage`)}, disk = (path = ${text(worker.durableObjectDir ?? "")}, writable = true)),`),
     ...Object.entries(config.externals).map(([name, address]) => `    (name = ${text(name)}, external = (address = ${text(address)}, http = ())),`),
     `    (name = "loopback", network = (allow = ["local", "private"])),`,
   ];
@@ -73,7 +75,7 @@ function renderWorker(worker: WorkerSpec, configDir: string): string {
   if (durableObjects.length > 0) {
     lines.push(
       `    durableObjectNamespaces = [${durableObjects.map((className) => `(className = ${text(className)}, uniqueKey = ${text(`${worker.name}-${className}`)}, enableSql = true)`).join(", ")}],`,
-      `    durableObjectStorage = (inMemory = void),`,
+      `    durableObjectStorage = (localDisk = ${text(`${worker.name}-storage`)}),`,
     );
   }
   lines.push(`  )`);
