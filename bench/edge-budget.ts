@@ -174,7 +174,7 @@ async function walkIssuer(root: string, dir: string, stack: BenchStack, bundles:
     const signIn = async (phone: string, label: string) => {
       await count(`POST /api/auth/request${label}`, call("POST", "/api/auth/request", app, { phone }));
       const inbox = (await (await fetch(`${stack.standIns.sms.url}/messages?to=${encodeURIComponent(phone)}`)).json()) as { messages: { body: string }[] };
-      const code = /code is: (\d+)\./.exec(inbox.messages.at(-1)?.body ?? "")?.[1] ?? "";
+      const code = /code is: (\d+)\./.exec(inbox.messages[0]?.body ?? "")?.[1] ?? "";
       return read<{ token: string; refresh_token: string; user_id: string }>(await count(`POST /api/auth/verify${label}`, call("POST", "/api/auth/verify", app, { phone, code })));
     };
     const phone = "+14155550199";

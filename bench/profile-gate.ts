@@ -118,7 +118,27 @@ function summarize(profile: Profile): void {
     self.set(key, (self.get(key) ?? 0) + delta);
   });
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  console.log("self time:");
   for (const [key, micros] of rows) console.log(`${((micros / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+
+  // Inclusive time: each sample counts once for every distinct function on its stack.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const inclusive = new Map<string, number>();
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0;
+    const seen = new Set<string>();
+    for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+      const frame = byId.get(current)?.callFrame;
+      if (!frame) break;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop() ?? ""}:${frame.lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
+    }
+  });
+  console.log("inclusive time:");
+  for (const [key, micros] of [...inclusive.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((micros / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import type { LoadClient, LoadResult } from "./load";
+import { processCpuMs } from "./process-cpu";
 
 export interface Scenario {
   readonly name: string;
@@ -13,7 +14,13 @@ export interface ScenarioSummary {
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
-  readonly rounds: readonly LoadResult[];
+  /** CPU time the workerd serving the scenario used per request (µs), median over rounds; null without /proc. */
+  readonly workerdCpuMicros: number | null;
+  readonly rounds: readonly MeasuredRound[];
+}
+
+export interface MeasuredRound extends LoadResult {
+  readonly workerdCpuMicros: number | null;
 }
 
 export interface ThroughputOptions {
@@ -21,6 +28,8 @@ export interface ThroughputOptions {
   readonly roundMs: number;
   readonly rounds: number;
   readonly warmupMs: number;
+  /** The workerd process serving every scenario: its CPU time per request is reported. */
+  readonly workerdPid: number;
 }
 
 /**
@@ -29,15 +38,21 @@ export interface ThroughputOptions {
  * machine, a warming JIT) hits every scenario alike. Medians over rounds.
  */
 export async function measureThroughput(load: LoadClient, scenarios: readonly Scenario[], options: ThroughputOptions, onRound?: (line: string) => void): Promise<ScenarioSummary[]> {
-  const job = (scenario: Scenario, durationMs: number) => load.run({ url: scenario.url, connections: options.connections, durationMs, tokenFile: scenario.tokenFile });
+  const job = async (scenario: Scenario, durationMs: number): Promise<MeasuredRound> => {
+    const cpuBefore = processCpuMs(options.workerdPid);
+    const result = await load.run({ url: scenario.url, connections: options.connections, durationMs, tokenFile: scenario.tokenFile });
+    const cpuAfter = processCpuMs(options.workerdPid);
+    const workerdCpuMicros = cpuBefore === null || cpuAfter === null || result.requests === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+    return { ...result, workerdCpuMicros };
+  };
   for (const scenario of scenarios) await job(scenario, options.warmupMs);
-  const results = new Map<string, LoadResult[]>(scenarios.map((scenario) => [scenario.name, []]));
+  const results = new Map<string, MeasuredRound[]>(scenarios.map((scenario) => [scenario.name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     const order = scenarios.map((_, index) => scenarios[(index + round) % scenarios.length]).filter((scenario): scenario is Scenario => scenario !== undefined);
     for (const scenario of order) {
       const result = await job(scenario, options.roundMs);
       results.get(scenario.name)?.push(result);
-      onRound?.(`round ${round + 1}/${options.rounds}  ${scenario.name.padEnd(34)} ${result.perSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  errors ${result.errors}`);
+      onRound?.(`round ${round + 1}/${options.rounds}  ${scenario.name.padEnd(34)} ${result.perSecond.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms} ms  workerd ${result.workerdCpuMicros?.toFixed(0) ?? "?"} µs/request  errors ${result.errors}`);
     }
   }
   return scenarios.map((scenario) => {
@@ -49,6 +64,7 @@ export async function measureThroughput(load: LoadClient, scenarios: readonly Sc
       p90Ms: median(rounds.map((run) => run.p90Ms)),
       p99Ms: median(rounds.map((run) => run.p99Ms)),
       errors: rounds.reduce((sum, run) => sum + run.errors, 0),
+      workerdCpuMicros: rounds.every((run) => run.workerdCpuMicros !== null) ? median(rounds.map((run) => run.workerdCpuMicros ?? 0)) : null,
       rounds,
     };
   });

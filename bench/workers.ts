@@ -5,7 +5,9 @@ import type { Binding, WorkerSpec } from "./workerd/config";
 function wranglerConfig(root: string, config: string): { vars: Record<string, string>; compatibilityDate: string } {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(`${root}/${config}`);
   const vars = Object.fromEntries(Object.entries((workerOptions.bindings ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
-  return { vars, compatibilityDate: String(workerOptions.compatibilityDate ?? "2026-08-01") };
+  const date: unknown = workerOptions.compatibilityDate;
+  if (typeof date !== "string") throw new Error(`${config} has no compatibility_date`);
+  return { vars, compatibilityDate: date };
 }
 
 function texts(vars: Readonly<Record<string, string>>): Record<string, Binding> {
