@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     await loadRevokedSessions(standIns.redisStore, SETTINGS.smallList);
     await loadRevokedSessions(stack.largeList.store, SETTINGS.largeList);
 
-    const names = ["passthrough", "jose", "jose-upstash", "gate", "gate-strict", "gate-large", "sync-probe"] as const;
+    const names = ["passthrough", "jose", "jose-upstash", "gate", "gate-strict", "gate-large", "sync-probe", "gate-compare"] as const;
+    // BENCH_COMPARE_GATE=<bundle> adds that gate bundle as one more scenario, measured in the same rounds: an A/B test for optimisations.
+    const compareBundle = process.env.BENCH_COMPARE_GATE;
     const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const))) as Record<(typeof names)[number], number>;
     const urls = { issuer: stack.issuerUrl, gate: `http://127.0.0.1:${ports.gate}` };
     const gate = gateVars(standIns, secrets, urls);
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
         gateWorker(root, bundles.gate, { ...gateWiring, name: "gate", vars: gate }),
         gateWorker(root, bundles.gate, { ...gateWiring, name: "gate-strict", vars: { ...gate, GATE_REVOCATION_MODE: "strict" } }),
         gateWorker(root, bundles.gate, { ...gateWiring, name: "gate-large", vars: { ...gate, UPSTASH_REDIS_REST_URL: stack.largeList.server.url } }),
+        gateWorker(root, compareBundle ?? bundles.gate, { ...gateWiring, name: "gate-compare", vars: gate }),
         benchWorker("sync-probe", bundles.bench["sync-probe"], {
           UPSTASH_TOKEN: secrets.UPSTASH_REDIS_REST_TOKEN,
           LISTS: JSON.stringify({ small: standIns.upstash.url, large: stack.largeList.server.url }),
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
       { name: "gate (snapshot), new tokens", url: at("gate"), tokenFile: newFile },
       { name: `gate (snapshot), ${SETTINGS.largeList.toLocaleString("en")} revoked`, url: at("gate-large"), tokenFile: reusedFile },
     ];
+    if (compareBundle) scenarios.push({ name: "gate (comparison bundle)", url: at("gate-compare"), tokenFile: reusedFile });
     // BENCH_SCENARIOS="pass-through,gate (snapshot)" measures only those (for quick comparisons while optimising).
     const only = process.env.BENCH_SCENARIOS?.split(",").map((name) => name.trim());
     if (only) scenarios.splice(0, scenarios.length, ...scenarios.filter((scenario) => only.includes(scenario.name)));
