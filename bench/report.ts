@@ -87,7 +87,7 @@ export function renderReport(report: BenchReport): string {
   lines.push(
     "### Subrequests per request, counted",
     "",
-    "Each worker runs in a fresh workerd whose `globalOutbound` (every `fetch()`) and the gate's `ISSUER` service binding point at a counting proxy (bench/counting-proxy.ts); it names the dependency by the address the worker meant to reach and forwards the request. KV and Cache API operations are counted by the servers behind those bindings. Requests are sent one at a time; what a route hands to `waitUntil` within 150 ms of its answer is counted with it. Durable Object calls (the issuer's per-phone guard and rate limiter) stay inside workerd and are **not** in these counts.",
+    "Each worker runs in a fresh workerd whose `globalOutbound` (every `fetch()`) and the gate's `ISSUER` service binding point at a counting proxy (bench/counting-proxy.ts); it names the dependency by the address the worker meant to reach and forwards the request. KV and Cache API operations are counted by the servers behind those bindings. Requests are sent one at a time; what a route hands to `waitUntil` within 150 ms of its answer is counted with it. Durable Object calls (the issuer's per-phone guard and rate limiter) stay inside workerd and are **not** in these counts. On the gate, Upstash and Cache API requests on a warm route are the snapshot's background sync that fell due during that request (at most one per \`REVOCATION_SYNC_MS\` per isolate, see the background line below); \`/__gate/health\` always syncs.",
     "",
     "| worker | route | status | subrequests | total |",
     "|---|---|---:|---|---:|",
