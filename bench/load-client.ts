@@ -39,13 +39,18 @@ async function run(job: LoadJob): Promise<LoadResult> {
     ],
   });
   const total = result.requests.total;
+  const errorKinds: Record<string, number> = {};
+  if (result.timeouts > 0) errorKinds.timeout = result.timeouts;
+  if (result.errors > result.timeouts) errorKinds["connection error"] = result.errors - result.timeouts;
+  for (const [status, stats] of Object.entries(result.statusCodeStats ?? {})) if (!status.startsWith("2") && stats.count) errorKinds[`HTTP ${status}`] = stats.count;
   return {
     requests: total,
     perSecond: total / result.duration,
     p50Ms: result.latency.p50,
     p90Ms: result.latency.p90,
     p99Ms: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
+    errors: result.errors + result.non2xx,
+    errorKinds,
   };
 }
 

@@ -17,6 +17,8 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** Connection errors, timeouts and any answer that is not 2xx. */
   readonly errors: number;
+  /** What the errors were: "timeout", "connection error", or a status code, with counts. */
+  readonly errorKinds: Readonly<Record<string, number>>;
 }
 
 type Reply = { ok: true; result: LoadResult } | { ok: false; error: string };

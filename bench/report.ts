@@ -51,7 +51,7 @@ export function renderReport(report: BenchReport): string {
   for (const row of report.throughput) {
     const cpu = row.workerdCpuMicros;
     lines.push(
-      `| ${row.name} | ${fixed(row.perSecond, 0)} | ${row.p50Ms} | ${row.p90Ms} | ${row.p99Ms} | ${row.errors} | ${fixed(row.perSecond / base)}× | ${cpu === null ? "n/a" : `${fixed(cpu, 0)} µs`} | ${cpu === null || baseCpu === null ? "n/a" : `${fixed(cpu / baseCpu)}×`} |`,
+      `| ${row.name} | ${fixed(row.perSecond, 0)} | ${row.p50Ms} | ${row.p90Ms} | ${row.p99Ms} | ${row.errors}${row.errors > 0 ? ` (${Object.entries(row.errorKinds).map(([kind, count]) => `${kind}: ${count}`).join(", ")})` : ""} | ${fixed(row.perSecond / base)}× | ${cpu === null ? "n/a" : `${fixed(cpu, 0)} µs`} | ${cpu === null || baseCpu === null ? "n/a" : `${fixed(cpu / baseCpu)}×`} |`,
     );
   }
   lines.push(

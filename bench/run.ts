@@ -104,8 +104,8 @@ async function main(): Promise<void> {
       { name: `gate (snapshot), ${SETTINGS.largeList.toLocaleString("en")} revoked`, url: at("gate-large"), tokenFile: reusedFile },
     ];
     if (compareBundle) scenarios.push({ name: "gate (comparison bundle)", url: at("gate-compare"), tokenFile: reusedFile });
-    // BENCH_SCENARIOS="pass-through,gate (snapshot)" measures only those (for quick comparisons while optimising).
-    const only = process.env.BENCH_SCENARIOS?.split(",").map((name) => name.trim());
+    // BENCH_SCENARIOS="pass-through;gate (snapshot)" measures only those (for quick comparisons while optimising).
+    const only = process.env.BENCH_SCENARIOS?.split(";").map((name) => name.trim());
     if (only) scenarios.splice(0, scenarios.length, ...scenarios.filter((scenario) => only.includes(scenario.name)));
     await expectAllServe(scenarios, reusedFile);
 

@@ -14,6 +14,7 @@ export interface ScenarioSummary {
   readonly p90Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  readonly errorKinds: Readonly<Record<string, number>>;
   /** CPU time the workerd serving the scenario used per request (µs), median over rounds; null without /proc. */
   readonly workerdCpuMicros: number | null;
   readonly rounds: readonly MeasuredRound[];
@@ -64,6 +65,10 @@ export async function measureThroughput(load: LoadClient, scenarios: readonly Sc
       p90Ms: median(rounds.map((run) => run.p90Ms)),
       p99Ms: median(rounds.map((run) => run.p99Ms)),
       errors: rounds.reduce((sum, run) => sum + run.errors, 0),
+      errorKinds: rounds.reduce<Record<string, number>>((kinds, run) => {
+        for (const [kind, count] of Object.entries(run.errorKinds)) kinds[kind] = (kinds[kind] ?? 0) + count;
+        return kinds;
+      }, {}),
       workerdCpuMicros: rounds.every((run) => run.workerdCpuMicros !== null) ? median(rounds.map((run) => run.workerdCpuMicros ?? 0)) : null,
       rounds,
     };
