@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   const stack = await startBenchStack(root, dir, bundles);
   const load = new LoadClient(benchDir);
   let gateSide: Awaited<ReturnType<typeof startWorkerd>> | undefined;
+  let summary: string | undefined;
   try {
     const { standIns, secrets } = stack;
     const tenantId = newId("tn");
@@ -147,23 +148,23 @@ async function main(): Promise<void> {
     log(`results written to ${file}`);
     const rate = (name: string) => throughput.find((row) => row.name === name)?.perSecond ?? Number.NaN;
     const ratio = (ours: number, theirs: number) => Number((ours / theirs).toFixed(3));
-    console.log(
-      JSON.stringify({
-        gate_vs_passthrough: ratio(rate("gate (snapshot)"), rate("pass-through")),
-        gate_new_tokens_vs_passthrough: ratio(rate("gate (snapshot), new tokens"), rate("pass-through")),
-        gate_vs_jose_upstash: ratio(rate("gate (snapshot)"), rate("jose + Upstash GET")),
-        gate_vs_jose: ratio(rate("gate (snapshot)"), rate("jose")),
-        gate_strict_vs_passthrough: ratio(rate("gate (strict)"), rate("pass-through")),
-        gate_large_list_vs_small: ratio(throughput.find((row) => row.name.includes("revoked"))?.perSecond ?? Number.NaN, rate("gate (snapshot)")),
-        issuer_vs_better_auth: issuerResult ? ratio(issuerResult.ours_per_second, issuerResult.better_auth_per_second) : null,
-      }),
-    );
+    summary = JSON.stringify({
+      gate_vs_passthrough: ratio(rate("gate (snapshot)"), rate("pass-through")),
+      gate_new_tokens_vs_passthrough: ratio(rate("gate (snapshot), new tokens"), rate("pass-through")),
+      gate_vs_jose_upstash: ratio(rate("gate (snapshot)"), rate("jose + Upstash GET")),
+      gate_vs_jose: ratio(rate("gate (snapshot)"), rate("jose")),
+      gate_strict_vs_passthrough: ratio(rate("gate (strict)"), rate("pass-through")),
+      gate_large_list_vs_small: ratio(throughput.find((row) => row.name.includes("revoked"))?.perSecond ?? Number.NaN, rate("gate (snapshot)")),
+      issuer_vs_better_auth: issuerResult ? ratio(issuerResult.ours_per_second, issuerResult.better_auth_per_second) : null,
+    });
   } finally {
     load.close();
     await gateSide?.stop();
     await stack.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  // Last, after every server has stopped, so nothing they log can follow it.
+  if (summary) console.log(summary);
 }
 
 /** Every scenario must answer 200 with a bench token before anything is measured. */
