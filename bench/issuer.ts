@@ -10,15 +10,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ROOT } from "../dev/build";
+import { buildWorker, ROOT } from "../dev/build";
+import { waitForHealth } from "../dev/wait-for-health";
 import { resolveSecrets, type LocalSecrets } from "../dev/local-settings";
 import { issuerVars, startStandIns, type StandIns } from "../dev/stack";
 import { throwawayDatabase, type Throwaway } from "../test/support/throwaway-database";
 import { codeInSms } from "../test/support/test-identities";
 import type { BetterAuthServerConfig } from "./better-auth-server";
 import { freePort } from "../dev/support/free-port";
-import { startIssuerInWorkerd } from "./issuer-workerd";
-import { ownCpuSeconds, processCpuSeconds } from "./process-cpu";
+import { startKvServer } from "./kv-server";
+import { storageDir } from "./stack";
+import { issuerWorker } from "./workers";
+import { startWorkerd } from "./workerd/process";
+import { ownCpuMs, processCpuMs } from "./process-cpu";
 import { median, percentile, runSignInLoad, timed, type SignInFlow, type SignInRun } from "./sign-in-load";
 
 export interface IssuerBenchOptions {
@@ -73,8 +77,8 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
     cleanup.push(() => Promise.resolve(rmSync(workDir, { recursive: true, force: true })));
     const issuerPort = await freePort();
     const issuerUrl = `http://127.0.0.1:${issuerPort}`;
-    const vars = { ...wranglerVars(), LOG_LEVEL: "warn", ...issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:1" }) };
-    const issuer = await startIssuerInWorkerd({ port: issuerPort, vars, dir: workDir });
+    const vars = { LOG_LEVEL: "warn", ...issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:1" }) };
+    const issuer = await startIssuer(workDir, issuerPort, vars);
     // The SMS sandbox closes first, so that no delivery report is still on its way to a stopped issuer.
     cleanup.push(async () => {
       await closeStandIns();
@@ -93,14 +97,16 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
 
     const serverPids: Record<Side, number | undefined> = { ours: issuer.pid, "better-auth": betterAuth.pid };
     const measure = async (side: Side, durationMs: number): Promise<MeasuredRun> => {
-      const [serverBefore, benchBefore] = [processCpuSeconds(serverPids[side]), ownCpuSeconds()];
+      const pid = serverPids[side];
+      const cpuOfServer = () => (pid === undefined ? null : processCpuMs(pid));
+      const [serverBefore, benchBefore] = [cpuOfServer(), ownCpuMs()];
       const run = await runSignInLoad(flows[side], { concurrency, durationMs });
-      const serverAfter = processCpuSeconds(serverPids[side]);
-      const perSignIn = (seconds: number) => (run.completed > 0 ? (seconds * 1000) / run.completed : 0);
+      const serverAfter = cpuOfServer();
+      const perSignIn = (ms: number) => (run.completed > 0 ? ms / run.completed : 0);
       return {
         ...run,
         serverCpuMs: serverBefore === null || serverAfter === null ? null : perSignIn(serverAfter - serverBefore),
-        benchCpuMs: perSignIn(ownCpuSeconds() - benchBefore),
+        benchCpuMs: perSignIn(ownCpuMs() - benchBefore),
       };
     };
 
@@ -230,11 +236,31 @@ function durableObjectParent(): string {
   return existsSync(TMPFS) ? TMPFS : tmpdir();
 }
 
-/** wrangler.toml's [vars] (flat `NAME = "value"` lines), which `wrangler dev` would have bound. */
-function wranglerVars(): Record<string, string> {
-  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
-  const section = /^\[vars\]\n([\s\S]*?)(?=^\[)/m.exec(toml)?.[1] ?? "";
-  return Object.fromEntries([...section.matchAll(/^(\w+)\s*=\s*"([^"]*)"/gm)].map((match) => [match[1] ?? "", match[2] ?? ""]));
+/** The issuer's deploy bundle in raw workerd, with its KV namespaces served in memory; healthy when this returns. */
+async function startIssuer(dir: string, port: number, vars: Record<string, string>): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const [jwksKv, lookupKv] = await Promise.all([startKvServer(), startKvServer()]);
+  const closeKv = async (): Promise<void> => {
+    await Promise.allSettled([jwksKv.close(), lookupKv.close()]);
+  };
+  try {
+    const workerd = await startWorkerd(ROOT, "issuer", dir, {
+      workers: [issuerWorker(ROOT, join(buildWorker("issuer"), "index.js"), { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer") })],
+      externals: { "kv-jwks": `127.0.0.1:${jwksKv.port}`, "kv-lookup": `127.0.0.1:${lookupKv.port}` },
+      sockets: [{ port, worker: "issuer" }],
+    });
+    const stop = async () => {
+      await workerd.stop();
+      await closeKv();
+    };
+    await waitForHealth(`http://127.0.0.1:${port}/health`).catch(async (error: unknown) => {
+      await stop();
+      throw error;
+    });
+    return { pid: workerd.pid, stop };
+  } catch (error) {
+    await closeKv();
+    throw error;
+  }
 }
 
 async function startBetterAuth(database: Throwaway, standIns: StandIns, secrets: LocalSecrets): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {

@@ -1,34 +1,50 @@
-/** A closed-loop load generator: `concurrency` clients, each sending its next request when the last one answered. */
-export interface LoadResult {
-  readonly requests: number;
-  readonly errors: number;
-  readonly seconds: number;
-  readonly perSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+import { fork, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+
+export interface LoadJob {
+  readonly url: string;
+  readonly connections: number;
+  readonly durationMs: number;
+  /** A JSON array of access tokens, sent round-robin as `Authorization: Bearer …`; none when absent. */
+  readonly tokenFile?: string;
 }
 
-export async function runLoad(makeRequest: () => Request, options: { concurrency: number; durationMs: number; expectStatus: number }): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  const client = async () => {
-    while (performance.now() < deadline) {
-      const sent = performance.now();
-      try {
-        const response = await fetch(makeRequest());
-        await response.arrayBuffer();
-        if (response.status !== options.expectStatus) errors += 1;
-      } catch {
-        errors += 1;
-      }
-      latencies.push(performance.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency }, client));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (fraction: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * fraction))] ?? 0;
-  return { requests: latencies.length, errors, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+export interface LoadResult {
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  /** Connection errors, timeouts and any answer that is not 2xx. */
+  readonly errors: number;
+  /** What the errors were: "timeout", "connection error", or a status code, with counts. */
+  readonly errorKinds: Readonly<Record<string, number>>;
+}
+
+type Reply = { ok: true; result: LoadResult } | { ok: false; error: string };
+
+/** A load-generator process (autocannon), fed one job at a time. */
+export class LoadClient {
+  readonly #child: ChildProcess;
+
+  constructor(benchDir: string) {
+    this.#child = fork(join(benchDir, "load-client.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  }
+
+  run(job: LoadJob): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error("the load generator exited"));
+      this.#child.once("exit", onExit);
+      this.#child.once("message", (reply: Reply) => {
+        this.#child.off("exit", onExit);
+        if (reply.ok) resolve(reply.result);
+        else reject(new Error(reply.error));
+      });
+      this.#child.send(job);
+    });
+  }
+
+  close(): void {
+    this.#child.kill();
+  }
 }

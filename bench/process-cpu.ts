@@ -1,26 +1,27 @@
 import { readFileSync } from "node:fs";
 
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime on Linux. */
+/** Clock ticks per second of /proc/<pid>/stat on Linux. */
 const TICKS_PER_SECOND = 100;
 
 /**
- * CPU seconds (user + system) a process has used so far, from /proc; null where there is no
- * /proc or the process is gone. Counts the process itself, not its children.
+ * CPU time (user + system, every thread) a process has used so far, in
+ * milliseconds, from /proc/<pid>/stat. Its resolution is 10 ms, fine for
+ * rounds of seconds. Null where /proc is not available.
  */
-export function processCpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
+export function processCpuMs(pid: number): number | null {
   try {
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name may hold spaces; the fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks / TICKS_PER_SECOND : null;
+    return Number.isFinite(ticks) ? (ticks * 1000) / TICKS_PER_SECOND : null;
   } catch {
     return null;
   }
 }
 
-/** CPU seconds this Node process has used so far. */
-export function ownCpuSeconds(): number {
+/** CPU time this Node process has used so far, in milliseconds. */
+export function ownCpuMs(): number {
   const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
+  return (usage.user + usage.system) / 1000;
 }

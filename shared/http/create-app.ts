@@ -21,20 +21,22 @@ export function createJsonApp<E extends Env>(logger: AppLogger): Hono<AppEnv<E>>
   const app = new Hono<AppEnv<E>>();
   app.use(requestId);
   app.notFound(() => failureToResponse({ reason: "not_found" }));
-  app.onError((error, c) => {
-    if (isDependencyOutage(error)) {
-      logger.error("dependency_unavailable", { request_id: c.get("requestId"), route: routePath(c), ...describeError(error) });
-      return failureToResponse({ reason: "service_unavailable", retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
-    }
-    logger.error("unhandled_error", {
-      request_id: c.get("requestId"),
-      method: c.req.method,
-      route: routePath(c),
-      ...describeError(error),
-    });
-    return internalErrorResponse();
-  });
+  app.onError((error, c) => unexpectedErrorResponse(logger, error, { requestId: c.get("requestId"), method: c.req.method, route: routePath(c) }));
   return app;
+}
+
+/**
+ * The answer to an error no handler caught: 503 when a dependency is
+ * unreachable, otherwise an opaque 500. Either way the log gets what may be
+ * logged about it (describeError), never the request's content.
+ */
+export function unexpectedErrorResponse(logger: AppLogger, error: unknown, request: { requestId: string; method: string; route: string }): Response {
+  if (isDependencyOutage(error)) {
+    logger.error("dependency_unavailable", { request_id: request.requestId, route: request.route, ...describeError(error) });
+    return failureToResponse({ reason: "service_unavailable", retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
+  }
+  logger.error("unhandled_error", { request_id: request.requestId, method: request.method, route: request.route, ...describeError(error) });
+  return internalErrorResponse();
 }
 
 /**

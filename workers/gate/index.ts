@@ -1,8 +1,6 @@
-import { createGateApp } from "./app";
+import { createGateHandler } from "./app";
 import { gateDeps } from "./deps";
 
-const app = createGateApp(gateDeps);
-
 export default {
-  fetch: app.fetch,
+  fetch: createGateHandler(gateDeps),
 } satisfies ExportedHandler<Env>;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeBase64Url, encodeBase64Url } from "../../../shared/crypto/base64url";
 
@@ -76,5 +77,20 @@ describe("decodeBase64Url", () => {
     for (const [, canonical] of spellings) expect(decodeBase64Url(canonical)).not.toBeNull();
     const accepted = spellings.filter(([nonCanonical]) => decodeBase64Url(nonCanonical) !== null).map(([nonCanonical]) => nonCanonical);
     expect(accepted).toEqual([]);
+  });
+
+  it("accepts exactly the strings that are the encoding of what they decode to", () => {
+    const base64urlText = fc.string({ unit: fc.constantFrom(...Array.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")), maxLength: 12 });
+    const nearlyBase64urlText = fc.string({ unit: fc.oneof(fc.constantFrom(...Array.from("AZaz09-_+/=. \n")), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.oneof(base64urlText, nearlyBase64urlText), (candidate) => {
+        const canonical =
+          /^[A-Za-z0-9_-]*$/.test(candidate) && candidate.length % 4 !== 1 && Buffer.from(candidate, "base64url").toString("base64url") === candidate;
+        const decoded = decodeBase64Url(candidate);
+        expect(decoded !== null).toBe(canonical);
+        if (decoded) expect(Buffer.from(decoded).toString("base64url")).toBe(candidate);
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

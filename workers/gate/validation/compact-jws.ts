@@ -20,6 +20,10 @@ const ACCEPTED_TYP = new Set(["at+jwt", "application/at+jwt"]);
 const KID_SHAPE = /^key_[0-9a-z]{26}$/;
 const COMPACT_SHAPE = /^([A-Za-z0-9_-]{2,2048})\.([A-Za-z0-9_-]{2,8192})\.([A-Za-z0-9_-]{2,512})$/;
 const BEARER = /^Bearer +([^ ]+) *$/i;
+/** Refuses invalid UTF-8 and keeps a BOM as data; one decoder serves every token (a non-streaming decode keeps no state). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** The signing input is base64url text, so its UTF-8 bytes are its ASCII bytes. */
+const ASCII = new TextEncoder();
 
 export interface ParsedToken {
   readonly alg: SupportedAlgorithm;
@@ -63,7 +67,7 @@ export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<st
   const claims = payload === null ? null : accessTokenClaimsSchema.safeParse(payload);
   if (!claims?.success) return err("bad_payload");
 
-  return ok({ alg, kid, claims: claims.data, signingInput: new Uint8Array(new TextEncoder().encode(`${encodedHeader}.${encodedPayload}`)), signature });
+  return ok({ alg, kid, claims: claims.data, signingInput: new Uint8Array(ASCII.encode(`${encodedHeader}.${encodedPayload}`)), signature });
 }
 
 function isSupported(alg: string): alg is SupportedAlgorithm {
@@ -75,7 +79,7 @@ function decodeJsonObject(encoded: string): Record<string, unknown> | null {
   if (bytes === null) return null;
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     return null;
   }

@@ -1,0 +1,75 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { resolveSecrets, type LocalSecrets } from "../dev/local-settings";
+import { issuerVars, startStandIns, type StandIns } from "../dev/stack";
+import type { RunningServer } from "../dev/support/http-server";
+import { createRedisStore } from "../dev/upstash/redis-store-factory";
+import type { RedisStore } from "../dev/upstash/redis-store";
+import { startUpstashServer } from "../dev/upstash/server";
+import type { Bundles } from "./bundles";
+import { freePort } from "../dev/support/free-port";
+import { startCacheServer, type CacheServer } from "./cache-server";
+import { startKvServer, type KvServer } from "./kv-server";
+import { startWorkerd, type WorkerdProcess } from "./workerd/process";
+import { issuerWorker } from "./workers";
+
+export interface BenchStack {
+  readonly secrets: LocalSecrets;
+  readonly standIns: StandIns;
+  /** A second Upstash stand-in with its own store: the large revocation list. */
+  readonly largeList: { readonly server: RunningServer; readonly store: RedisStore };
+  readonly jwksKv: KvServer;
+  readonly lookupKv: KvServer;
+  /** The location's Cache API, shared by the gate's isolates. */
+  readonly cache: CacheServer;
+  readonly issuerUrl: string;
+  readonly issuer: WorkerdProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * The stand-ins (in memory), two KV namespaces, a second Upstash for the large
+ * revocation list, and the issuer in raw workerd. The first JWKS request makes
+ * the issuer install its keys and publish them to KV, as in production.
+ */
+export async function startBenchStack(root: string, dir: string, bundles: Bundles): Promise<BenchStack> {
+  const secrets = resolveSecrets({}, {});
+  const standIns = await startStandIns({ ports: { origin: 0, sms: 0, neon: 0, upstash: 0 }, secrets, dataDir: undefined, postgresUrl: undefined, redisUrl: undefined });
+  const largeStore = await createRedisStore({ redisUrl: undefined, file: undefined });
+  const largeServer = await startUpstashServer({ port: 0, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: largeStore });
+  const [jwksKv, lookupKv, cache] = await Promise.all([startKvServer(), startKvServer(), startCacheServer()]);
+  const issuerPort = await freePort();
+  const issuerUrl = `http://127.0.0.1:${issuerPort}`;
+  const vars = issuerBenchVars(standIns, secrets, issuerUrl);
+  const issuer = await startWorkerd(root, "issuer", dir, {
+    workers: [issuerWorker(root, bundles.issuer, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer") })],
+    externals: { "kv-jwks": `127.0.0.1:${jwksKv.port}`, "kv-lookup": `127.0.0.1:${lookupKv.port}` },
+    sockets: [{ port: issuerPort, worker: "issuer" }],
+  });
+  const close = async () => {
+    await issuer.stop();
+    await Promise.allSettled([jwksKv.close(), lookupKv.close(), cache.close(), largeServer.close()]);
+    await largeStore.close();
+    await standIns.close();
+  };
+  try {
+    const jwks = await fetch(`${issuerUrl}/.well-known/jwks.json`);
+    if (!jwks.ok) throw new Error(`the issuer's JWKS answered ${jwks.status}`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { secrets, standIns, largeList: { server: largeServer, store: largeStore }, jwksKv, lookupKv, cache, issuerUrl, issuer, close };
+}
+
+/** The issuer's variables for the local stack, served at `issuerUrl`. */
+export function issuerBenchVars(standIns: StandIns, secrets: LocalSecrets, issuerUrl: string): Record<string, string> {
+  return issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:0" });
+}
+
+/** A new, empty folder for one workerd's Durable Object storage. */
+export function storageDir(dir: string, name: string): string {
+  const path = join(dir, "storage", name);
+  mkdirSync(path, { recursive: true });
+  return path;
+}
