@@ -1,10 +1,11 @@
 /**
- * A gate request never waits on I/O that another request started. In workerd,
+ * A gate request never depends on I/O that another request started. In workerd,
  * a request whose only pending work belongs to another request is cancelled
  * as hung ("Promise will never complete"), and I/O objects cannot cross
  * requests; when the request that started the work ends or is cancelled first,
- * the waiter fails with a 500. Here the first reader call never answers, as
+ * the waiter would fail with a 500. Here the first reader call never answers, as
  * the I/O of a cancelled request never does: a later caller must not hang on it.
+ * It may join another request's revocation sync, for a bounded time.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -35,6 +36,27 @@ describe("no request waits on another request's I/O", () => {
 
     void snapshot.check(claims, Date.now(), background);
     expect(await snapshot.check(claims, Date.now(), background)).toEqual({ revoked: true, fresh: true });
+  });
+
+  it("a burst on a stale snapshot reads the log once: the requests join the sync that is running", async () => {
+    const session = await signIn(await createTenant());
+    await logout(session.token);
+    const claims = decodePayload(session.token) as { sid: string; sub: string; iat: number };
+    const upstash = upstashRevocationReader(createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }));
+    let reads = 0;
+    const reader: RevocationReader = {
+      logSince: (since) => {
+        reads += 1;
+        return upstash.logSince(since);
+      },
+      lookup: (sid, uid) => upstash.lookup(sid, uid),
+    };
+    const snapshot = new RevocationSnapshot(reader, 500);
+
+    const now = Date.now();
+    const verdicts = await Promise.all(Array.from({ length: 16 }, () => snapshot.check(claims, now, background)));
+    expect(verdicts).toEqual(Array.from({ length: 16 }, () => ({ revoked: true, fresh: true })));
+    expect(reads).toBe(1);
   });
 
   it("a request on an empty key cache reads the keys itself, even while another request's read is pending", async () => {

@@ -19,12 +19,13 @@ export interface RevocationVerdict {
  * "issued before T" marks, each kept until no token it matches can be valid.
  * Refreshed from the log in the background at most every `syncMs`; a request
  * waits for a sync only when the copy is older than twice that (an idle
- * isolate, or syncs slower than the interval), and then runs its own: a request
- * never waits on I/O another request started, because workerd cancels a request
- * whose only pending work belongs to another ("Promise will never complete")
- * and refuses I/O objects across requests. For one interval after a failed
- * sync, requests use the copy they have (as during an Upstash outage) instead
- * of each trying Upstash again.
+ * isolate, or syncs slower than the interval). It then joins the sync already
+ * running, so a burst on an idle isolate reads the log once, but only for as
+ * long as a sync should take: a sync whose request was cancelled never
+ * finishes (workerd cancels a request whose only pending work belongs to
+ * another, "Promise will never complete"), and then the request runs its own.
+ * For one interval after a failed sync, requests use the copy they have (as
+ * during an Upstash outage) instead of each trying Upstash again.
  */
 export class RevocationSnapshot {
   readonly #reader: RevocationReader;
@@ -40,6 +41,10 @@ export class RevocationSnapshot {
   /** When a sync last failed: for one interval after, requests use the copy they have rather than each retrying Upstash. */
   #failedAt = Number.NEGATIVE_INFINITY;
   #lastSyncFailed = false;
+  /** The latest sync still running, which a request on a stale copy may join. */
+  #running: Promise<boolean> | null = null;
+  /** How long a request waits for a sync it joined before it runs its own. */
+  readonly #joinWaitMs: number;
   readonly counters = { syncs: 0, failures: 0 };
 
   /**
@@ -51,6 +56,7 @@ export class RevocationSnapshot {
     this.#reader = reader;
     this.#syncMs = syncMs;
     this.#maxAgeMs = Math.max(syncMs, 2 * syncMs - sharedStalenessMs);
+    this.#joinWaitMs = Math.min(5_000, Math.max(1_000, 2 * syncMs));
   }
 
   get size(): number {
@@ -64,7 +70,7 @@ export class RevocationSnapshot {
 
   async check(claims: { sid: string; sub: string; iat: number }, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
     const age = now - this.#syncedAt;
-    if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.sync(now);
+    if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.#joinOrSync(now);
     else if (age > this.#syncMs && now - this.#syncStartedAt > this.#syncMs) background(this.sync(now));
     const fresh = now - this.#syncedAt <= this.#maxAgeMs;
     return { revoked: this.isRevoked(claims, now), fresh };
@@ -78,8 +84,23 @@ export class RevocationSnapshot {
     return mark !== undefined && mark.expires > nowSeconds && claims.iat < mark.before;
   }
 
-  /** One read of the log, for this caller alone (see the class comment). Resolves false when Upstash could not be read. */
-  async sync(now: number): Promise<boolean> {
+  async #joinOrSync(now: number): Promise<void> {
+    const running = this.#running;
+    if (running && (await settlesWithin(running, this.#joinWaitMs))) return;
+    await this.sync(now);
+  }
+
+  /** One read of the log. Resolves false when Upstash could not be read; never rejects. */
+  sync(now: number): Promise<boolean> {
+    const run = this.#read(now);
+    this.#running = run;
+    void run.then(() => {
+      if (this.#running === run) this.#running = null;
+    });
+    return run;
+  }
+
+  async #read(now: number): Promise<boolean> {
     this.#syncStartedAt = Math.max(this.#syncStartedAt, now);
     this.counters.syncs += 1;
     try {
@@ -118,6 +139,19 @@ export class RevocationSnapshot {
     const nowSeconds = Math.floor(now / 1000);
     for (const [sid, expires] of this.#sessions) if (expires <= nowSeconds) this.#sessions.delete(sid);
     for (const [uid, mark] of this.#users) if (mark.expires <= nowSeconds) this.#users.delete(uid);
+  }
+}
+
+/** True when `work` settles within `ms`; false when it has not by then (it may never). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    if (timer !== null) clearTimeout(timer);
   }
 }
 
