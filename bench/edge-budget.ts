@@ -12,7 +12,7 @@ import { startCacheServer } from "./cache-server";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy";
 import { freePort } from "../dev/support/free-port";
 import { issuerBenchVars, storageDir, type BenchStack } from "./stack";
-import { median } from "./throughput";
+import { median } from "./statistics";
 import { startWorkerd } from "./workerd/process";
 import { gateWorker, issuerWorker } from "./workers";
 

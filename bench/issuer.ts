@@ -23,7 +23,8 @@ import { storageDir } from "./stack";
 import { issuerWorker } from "./workers";
 import { startWorkerd } from "./workerd/process";
 import { ownCpuMs, processCpuMs } from "./process-cpu";
-import { median, percentile, runSignInLoad, timed, type SignInFlow, type SignInRun } from "./sign-in-load";
+import { runSignInLoad, timed, type SignInFlow, type SignInRun } from "./sign-in-load";
+import { median, percentile } from "./statistics";
 
 export interface IssuerBenchOptions {
   readonly postgresUrl: string;

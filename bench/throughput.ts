@@ -1,4 +1,5 @@
 import type { LoadClient, LoadResult } from "./load";
+import { median } from "./statistics";
 import { processCpuMs } from "./process-cpu";
 
 export interface Scenario {
@@ -73,11 +74,4 @@ export async function measureThroughput(load: LoadClient, scenarios: readonly Sc
       rounds,
     };
   });
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
