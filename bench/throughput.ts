@@ -8,14 +8,9 @@ export interface Scenario {
   readonly tokenFile: string;
 }
 
-export interface ScenarioSummary {
+/** A scenario's rounds, summarised: medians of each figure, errors summed. */
+export interface ScenarioSummary extends Omit<LoadResult, "requests"> {
   readonly name: string;
-  readonly perSecond: number;
-  readonly p50Ms: number;
-  readonly p90Ms: number;
-  readonly p99Ms: number;
-  readonly errors: number;
-  readonly errorKinds: Readonly<Record<string, number>>;
   /** CPU time the workerd serving the scenario used per request (µs), median over rounds; null without /proc. */
   readonly workerdCpuMicros: number | null;
   readonly rounds: readonly MeasuredRound[];
