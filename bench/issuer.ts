@@ -11,17 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildWorker, ROOT } from "../dev/build";
-import { waitForHealth } from "../dev/wait-for-health";
 import { resolveSecrets, type LocalSecrets } from "../dev/local-settings";
 import { issuerVars, startStandIns, type StandIns } from "../dev/stack";
 import { throwawayDatabase, type Throwaway } from "../test/support/throwaway-database";
 import { codeInSms } from "../test/support/test-identities";
 import type { BetterAuthServerConfig } from "./better-auth-server";
 import { freePort } from "../dev/support/free-port";
-import { startKvServer } from "./kv-server";
-import { storageDir } from "./stack";
-import { issuerWorker } from "./workers";
-import { startWorkerd } from "./workerd/process";
+import { startIssuerWorkerd } from "./stack";
 import { ownCpuMs, processCpuMs } from "./process-cpu";
 import { runSignInLoad, timed, type SignInFlow, type SignInRun } from "./sign-in-load";
 import { median, percentile } from "./statistics";
@@ -79,7 +75,7 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
     const issuerPort = await freePort();
     const issuerUrl = `http://127.0.0.1:${issuerPort}`;
     const vars = { LOG_LEVEL: "warn", ...issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:1" }) };
-    const issuer = await startIssuer(workDir, issuerPort, vars);
+    const issuer = await startIssuerWorkerd(ROOT, workDir, join(buildWorker("issuer"), "index.js"), issuerPort, vars);
     // The SMS sandbox closes first, so that no delivery report is still on its way to a stopped issuer.
     cleanup.push(async () => {
       await closeStandIns();
@@ -235,33 +231,6 @@ async function createBenchTenant(issuerUrl: string, adminToken: string): Promise
  */
 function durableObjectParent(): string {
   return existsSync(TMPFS) ? TMPFS : tmpdir();
-}
-
-/** The issuer's deploy bundle in raw workerd, with its KV namespaces served in memory; healthy when this returns. */
-async function startIssuer(dir: string, port: number, vars: Record<string, string>): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const [jwksKv, lookupKv] = await Promise.all([startKvServer(), startKvServer()]);
-  const closeKv = async (): Promise<void> => {
-    await Promise.allSettled([jwksKv.close(), lookupKv.close()]);
-  };
-  try {
-    const workerd = await startWorkerd(ROOT, "issuer", dir, {
-      workers: [issuerWorker(ROOT, join(buildWorker("issuer"), "index.js"), { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer") })],
-      externals: { "kv-jwks": `127.0.0.1:${jwksKv.port}`, "kv-lookup": `127.0.0.1:${lookupKv.port}` },
-      sockets: [{ port, worker: "issuer" }],
-    });
-    const stop = async () => {
-      await workerd.stop();
-      await closeKv();
-    };
-    await waitForHealth(`http://127.0.0.1:${port}/health`).catch(async (error: unknown) => {
-      await stop();
-      throw error;
-    });
-    return { pid: workerd.pid, stop };
-  } catch (error) {
-    await closeKv();
-    throw error;
-  }
 }
 
 async function startBetterAuth(database: Throwaway, standIns: StandIns, secrets: LocalSecrets): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {

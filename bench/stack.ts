@@ -12,6 +12,7 @@ import { startCacheServer, type CacheServer } from "./cache-server";
 import { startKvServer, type KvServer } from "./kv-server";
 import { startWorkerd, type WorkerdProcess } from "./workerd/process";
 import { issuerWorker } from "./workers";
+import { waitForHealth } from "../dev/wait-for-health";
 
 export interface BenchStack {
   readonly secrets: LocalSecrets;
@@ -23,8 +24,43 @@ export interface BenchStack {
   /** The location's Cache API, shared by the gate's isolates. */
   readonly cache: CacheServer;
   readonly issuerUrl: string;
-  readonly issuer: WorkerdProcess;
+  readonly issuer: IssuerWorkerd;
   close(): Promise<void>;
+}
+
+export interface IssuerWorkerd extends WorkerdProcess {
+  readonly jwksKv: KvServer;
+  readonly lookupKv: KvServer;
+}
+
+/** The issuer's deploy bundle in raw workerd, its two KV namespaces served in memory; healthy when this returns. `stop` ends both. */
+export async function startIssuerWorkerd(root: string, dir: string, bundle: string, port: number, vars: Readonly<Record<string, string>>): Promise<IssuerWorkerd> {
+  const [jwksKv, lookupKv] = await Promise.all([startKvServer(), startKvServer()]);
+  const closeKv = async (): Promise<void> => {
+    await Promise.allSettled([jwksKv.close(), lookupKv.close()]);
+  };
+  let workerd: WorkerdProcess;
+  try {
+    workerd = await startWorkerd(root, "issuer", dir, {
+      workers: [issuerWorker(root, bundle, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer") })],
+      externals: { "kv-jwks": `127.0.0.1:${jwksKv.port}`, "kv-lookup": `127.0.0.1:${lookupKv.port}` },
+      sockets: [{ port, worker: "issuer" }],
+    });
+  } catch (error) {
+    await closeKv();
+    throw error;
+  }
+  const stop = async () => {
+    await workerd.stop();
+    await closeKv();
+  };
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}/health`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { startupMs: workerd.startupMs, pid: workerd.pid, jwksKv, lookupKv, stop };
 }
 
 /**
@@ -37,18 +73,14 @@ export async function startBenchStack(root: string, dir: string, bundles: Bundle
   const standIns = await startStandIns({ ports: { origin: 0, sms: 0, neon: 0, upstash: 0 }, secrets, dataDir: undefined, postgresUrl: undefined, redisUrl: undefined });
   const largeStore = await createRedisStore({ redisUrl: undefined, file: undefined });
   const largeServer = await startUpstashServer({ port: 0, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: largeStore });
-  const [jwksKv, lookupKv, cache] = await Promise.all([startKvServer(), startKvServer(), startCacheServer()]);
+  const cache = await startCacheServer();
   const issuerPort = await freePort();
   const issuerUrl = `http://127.0.0.1:${issuerPort}`;
-  const vars = issuerBenchVars(standIns, secrets, issuerUrl);
-  const issuer = await startWorkerd(root, "issuer", dir, {
-    workers: [issuerWorker(root, bundles.issuer, { vars, jwksKv: "kv-jwks", lookupKv: "kv-lookup", storageDir: storageDir(dir, "issuer") })],
-    externals: { "kv-jwks": `127.0.0.1:${jwksKv.port}`, "kv-lookup": `127.0.0.1:${lookupKv.port}` },
-    sockets: [{ port: issuerPort, worker: "issuer" }],
-  });
+  const issuer = await startIssuerWorkerd(root, dir, bundles.issuer, issuerPort, issuerBenchVars(standIns, secrets, issuerUrl));
+  const { jwksKv, lookupKv } = issuer;
   const close = async () => {
     await issuer.stop();
-    await Promise.allSettled([jwksKv.close(), lookupKv.close(), cache.close(), largeServer.close()]);
+    await Promise.allSettled([cache.close(), largeServer.close()]);
     await largeStore.close();
     await standIns.close();
   };
