@@ -4,16 +4,16 @@
  */
 import { Redis } from "@upstash/redis/cloudflare";
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../../../shared/adapters/neon/database";
 import { sessionKey } from "../../../shared/domain/revocation-entries";
 import { createIssuerApp } from "../../../workers/issuer/app";
 import { issuerDeps } from "../../../workers/issuer/deps";
-import worker from "../../../workers/issuer/index";
 import { switchDependency } from "../../support/dependency-switch";
 import { createTenant, decodeJwtPart, freshIp, freshPhone, jsonRequest, signIn } from "./support/issuer-client";
+import { runCron } from "./support/cron";
 
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
 const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
@@ -46,9 +46,7 @@ describe("Upstash stopped", () => {
       await upstash("up");
     }
     // The cron trigger drains the outbox.
-    const ctx = createExecutionContext();
-    worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), switchableEnv, ctx);
-    await waitOnExecutionContext(ctx);
+    await runCron(switchableEnv);
     expect(await redis.get(sessionKey(sid))).not.toBeNull();
     const left = await db.execute<{ n: number }>(sql`select count(*)::int as n from revocation_outbox where subject_id = ${sid}`);
     expect(left.rows[0]?.n).toBe(0);

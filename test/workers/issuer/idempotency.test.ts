@@ -4,15 +4,14 @@
  * racing it is refused, and a failed attempt frees the key.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../../../shared/adapters/neon/database";
 import { createIssuerApp } from "../../../workers/issuer/app";
 import { issuerDeps } from "../../../workers/issuer/deps";
-import worker from "../../../workers/issuer/index";
 import { idempotencyKeyHash } from "../../../workers/issuer/services/idempotency";
 import { adminFetch, createTenant, expectError, freshPhone, issuerFetch, requestCode, type TenantCredentials } from "./support/issuer-client";
+import { runCron } from "./support/cron";
 
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
 
@@ -280,9 +279,7 @@ describe("records that are no longer live", () => {
       insert into idempotency_keys (key_hash, fingerprint, state, claim_id, locked_until, created_at, expires_at)
       values (${await idempotencyKeyHash(env.ADMIN_TOKEN, stale)}, 'expired', 'completed', 'old', now() - interval '25 hours', now() - interval '25 hours', now() - interval '1 second')
     `);
-    const ctx = createExecutionContext();
-    worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await runCron();
     expect(await storedRecord(stale)).toBeUndefined();
     expect(await count(sql`select count(*)::int as n from idempotency_keys where expires_at <= now()`)).toBe(0);
     expect((await storedRecord(key))?.state).toBe("completed");

@@ -4,15 +4,15 @@
  * connection is cut in the middle of a sign-in.
  */
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../../../shared/adapters/neon/database";
 import { createIssuerApp } from "../../../workers/issuer/app";
 import { issuerDeps } from "../../../workers/issuer/deps";
-import worker from "../../../workers/issuer/index";
 import { whileDown } from "../../support/dependency-switch";
 import { adminFetch, createTenant, expectError, freshIp, freshPhone, jsonRequest, latestCode, requestCode, signIn, verifyCode, withBearer } from "./support/issuer-client";
+import { runCron } from "./support/cron";
 
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
 const app = createIssuerApp(issuerDeps);
@@ -26,13 +26,6 @@ async function call(path: string, init: RequestInit = {}): Promise<Response> {
   const response = await app.request(path, init, switchableEnv, ctx);
   await waitOnExecutionContext(ctx);
   return response;
-}
-
-/** The cron trigger, as the runtime fires it. */
-async function runCron(): Promise<void> {
-  const ctx = createExecutionContext();
-  worker.scheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 async function expectUnavailable(response: Response): Promise<void> {
