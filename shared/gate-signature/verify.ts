@@ -1,6 +1,6 @@
 import { contentDigestMatches, type Body } from "./content-digest";
 import { importHmacKey, utf8 } from "./hmac";
-import { IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, type GateIdentity } from "./identity-headers";
+import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, type GateIdentity } from "./identity-headers";
 import { signatureBase, type SignatureParam } from "./signature-base";
 import { CLIENT_ADDRESS_COMPONENTS, GATE_KEY_ID, REQUEST_COMPONENTS, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, USER_COMPONENTS } from "./signature-policy";
 import { parseDictionary, type BareItem } from "./structured-fields";
@@ -122,9 +122,10 @@ export async function verifyGateRequest(input: VerifyInput): Promise<VerifyResul
 
   return {
     ok: true,
-    identity: covered.has(USER_COMPONENTS[0] ?? "") ? userIdentity(headers) : { kind: "anonymous" },
+    // parseGateSignature let through all of each group or none of it.
+    identity: USER_COMPONENTS.every((name) => covered.has(name)) ? userIdentity(headers) : { kind: "anonymous" },
     requestId: headers.get(REQUEST_ID_HEADER) ?? "",
-    clientAddress: covered.has(CLIENT_ADDRESS_COMPONENTS[0] ?? "") ? headers.get(CLIENT_ADDRESS_COMPONENTS[0] ?? "") : null,
+    clientAddress: covered.has(CLIENT_ADDRESS_HEADERS.forwardedFor.toLowerCase()) ? headers.get(CLIENT_ADDRESS_HEADERS.forwardedFor) : null,
     created: parsed.created,
     expires: parsed.expires,
     nonce: parsed.nonce,

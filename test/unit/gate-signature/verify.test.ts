@@ -166,6 +166,13 @@ describe("signature shape", () => {
     expect(await verify(request)).toEqual({ ok: false, reason: "missing" });
   });
 
+  it("finds the gate's member beside another signer's in the same headers", async () => {
+    const request = await signedRequest();
+    request.headers.set("Signature-Input", `other=("@method");created=1;keyid="x",  ${request.headers.get("Signature-Input") ?? ""}`);
+    request.headers.set("Signature", `other=:AAAA:, ${request.headers.get("Signature") ?? ""}`);
+    expect((await verify(request)).ok).toBe(true);
+  });
+
   type Change = (input: string, signature: string) => [string, string];
   it.each<[string, Change]>([
     ["an unparsable Signature", (input: string, signature: string) => [input, signature.replace(/:$/, "")]],
