@@ -1,8 +1,38 @@
-import { canonicalString, SIGNATURE_VERSION } from "./canonical-string";
-import { importHmacKey, toHex, utf8 } from "./hmac";
-import type { GateIdentity } from "./identity-headers";
+import { contentDigest } from "./content-digest";
+import { importHmacKey, utf8 } from "./hmac";
+import { SIGNATURE_HEADERS } from "./identity-headers";
+import { signatureBase, signatureParams, type SignatureParam } from "./signature-base";
+import {
+  CLIENT_ADDRESS_COMPONENTS,
+  GATE_KEY_ID,
+  REQUEST_COMPONENTS,
+  SIGNATURE_ALGORITHM,
+  SIGNATURE_LABEL,
+  SIGNATURE_LIFETIME_SECONDS,
+  USER_COMPONENTS,
+} from "./signature-policy";
+import { encodeBase64 } from "./structured-fields";
 
-/** Signs identity headers for one request; the key is imported once per secret. */
+export interface SignInput {
+  readonly method: string;
+  /** The URL the request is sent to; gives `@authority`, `@path` and `@query`. */
+  readonly url: URL;
+  /** The outgoing headers, identity and address headers already set; the signature headers are added to them. */
+  readonly headers: Headers;
+  /** The exact bytes sent as the body (empty for none). */
+  readonly body: Uint8Array;
+  readonly signedIn: boolean;
+  readonly clientAddressSet: boolean;
+  /** Unix seconds. */
+  readonly created: number;
+}
+
+/**
+ * Signs a request to the origin with an RFC 9421 HTTP Message Signature
+ * (`hmac-sha256`): method, authority, path and query, the body's
+ * `Content-Digest` (RFC 9530), the request id, the identity and client
+ * address headers when present, and `created`, `expires` and a fresh nonce.
+ */
 export class GateSigner {
   readonly #key: Promise<CryptoKey>;
 
@@ -10,9 +40,33 @@ export class GateSigner {
     this.#key = importHmacKey(secret, "sign");
   }
 
-  /** The value of `X-Portcullis-Signature`: `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
-  async sign(input: { timestamp: number; method: string; target: string; identity: GateIdentity }): Promise<string> {
-    const mac = await crypto.subtle.sign("HMAC", await this.#key, utf8(canonicalString(input)));
-    return `t=${input.timestamp},${SIGNATURE_VERSION}=${toHex(mac)}`;
+  async sign(input: SignInput): Promise<void> {
+    const { headers } = input;
+    headers.set(SIGNATURE_HEADERS.contentDigest, await contentDigest(input.body));
+    const components = [...REQUEST_COMPONENTS, ...(input.signedIn ? USER_COMPONENTS : []), ...(input.clientAddressSet ? CLIENT_ADDRESS_COMPONENTS : [])];
+    const params: SignatureParam[] = [
+      ["created", input.created],
+      ["expires", input.created + SIGNATURE_LIFETIME_SECONDS],
+      ["nonce", nonce()],
+      ["keyid", GATE_KEY_ID],
+      ["alg", SIGNATURE_ALGORITHM],
+    ];
+    const base = signatureBase(components, params, {
+      method: input.method,
+      authority: input.url.host.toLowerCase(),
+      target: `${input.url.pathname}${input.url.search}`,
+      header: (name) => headers.get(name),
+    });
+    // Every covered field was just set by the caller; a missing one is a bug, not a client's doing.
+    if (base === null) throw new Error("a covered field is missing from the forwarded request");
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#key, utf8(base)));
+    headers.set(SIGNATURE_HEADERS.signatureInput, `${SIGNATURE_LABEL}=${signatureParams(components, params)}`);
+    headers.set(SIGNATURE_HEADERS.signature, `${SIGNATURE_LABEL}=:${encodeBase64(mac)}:`);
   }
+}
+
+/** 128 random bits, base64url: unique per request, so an origin can refuse one seen before. */
+function nonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return encodeBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

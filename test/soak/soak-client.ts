@@ -100,8 +100,11 @@ export class SoakClient {
     if (headers.get("x-session-id") !== session.sessionId) wrong.push("X-Session-Id is not the session");
     if (headers.get("x-user-roles") !== "user") wrong.push(`X-User-Roles ${JSON.stringify(headers.get("x-user-roles"))}`);
     if (headers.has("authorization")) wrong.push("Authorization was forwarded");
-    const verified = await verifyGateRequest({ headers, method: echo.method, url: `${echo.path}?${echo.query}`, secret: this.#endpoints.gateSigningSecret });
+    // The authority the demo origin was reached as; replay to another origin is the unit tests' concern.
+    const authority = headers.get("host") ?? "";
+    const verified = await verifyGateRequest({ headers, method: echo.method, url: `${echo.path}?${echo.query}`, body: null, authority, secret: this.#endpoints.gateSigningSecret });
     if (!verified.ok) wrong.push(`signature ${verified.reason}`);
+    else if (verified.identity.kind !== "user") wrong.push("the signature vouches for no user");
     if (wrong.length > 0) {
       this.#record.surprise(`gate forwarded a request of tenant ${session.tenant.label} with wrong identity: ${wrong.join("; ")}`);
       return false;

@@ -1,41 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { GateSigner, verifyGateRequest, type GateIdentity } from "../../../shared/gate-signature";
+import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature";
+import { headerRecord, NOW, ORIGIN, SECRET, signedRequest, USER, type SignedRequest } from "./signed-request";
 
-const SECRET = "a-gate-signing-secret-of-at-least-32-chars";
-const identity: GateIdentity = { userId: "usr_a", tenantId: "tn_b", sessionId: "ses_c", roles: ["user", "admin"], requestId: "req_d" };
-const NOW = 1_800_000_000;
-
-async function signedHeaders(overrides: { method?: string; target?: string; timestamp?: number; secret?: string } = {}): Promise<Headers> {
-  const signature = await new GateSigner(overrides.secret ?? SECRET).sign({
-    timestamp: overrides.timestamp ?? NOW,
-    method: overrides.method ?? "GET",
-    target: overrides.target ?? "/orders?page=2",
-    identity,
-  });
-  return new Headers({
-    "X-User-Id": identity.userId,
-    "X-Tenant-Id": identity.tenantId,
-    "X-Session-Id": identity.sessionId,
-    "X-User-Roles": identity.roles.join(","),
-    "X-Request-Id": identity.requestId,
-    "X-Portcullis-Signature": signature,
-  });
-}
-
-const verify = (headers: Headers, extra: Partial<{ method: string; url: string; now: number; secret: string }> = {}) =>
-  verifyGateRequest({ headers, method: extra.method ?? "GET", url: extra.url ?? "https://origin.example/orders?page=2", secret: extra.secret ?? SECRET, now: extra.now ?? NOW });
+const verify = (request: SignedRequest, extra: Partial<VerifyInput> = {}) =>
+  verifyGateRequest({ method: request.method, url: request.url, headers: request.headers, body: request.body, secret: SECRET, authority: "origin.example", now: NOW, ...extra });
 
 describe("verifyGateRequest (runs in Node with WebCrypto only)", () => {
-  it("accepts what the gate signed and returns the identity", async () => {
-    expect(await verify(await signedHeaders())).toEqual({ ok: true, identity, signedAt: NOW });
+  it("accepts what the gate signed and says who the user is", async () => {
+    const request = await signedRequest();
+    expect(await verify(request)).toEqual({
+      ok: true,
+      identity: { kind: "user", ...USER },
+      requestId: "req_d",
+      clientAddress: "203.0.113.7",
+      created: NOW,
+      expires: NOW + 60,
+      nonce: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) as unknown,
+    });
   });
 
-  it("accepts a path-only URL", async () => {
-    expect((await verify(await signedHeaders(), { url: "/orders?page=2" })).ok).toBe(true);
+  it("accepts the path-only URL a Node server sees, and a Node-style header record", async () => {
+    const request = await signedRequest();
+    const record = headerRecord(request.headers);
+    expect((await verify(request, { url: "/orders?page=2", headers: record })).ok).toBe(true);
+  });
+
+  it("signs a fresh nonce into every request", async () => {
+    const [first, second] = await Promise.all([signedRequest(), signedRequest()]);
+    const nonces = [await verify(first), await verify(second)].map((result) => (result.ok ? result.nonce : ""));
+    expect(nonces[0]).not.toBe(nonces[1]);
   });
 
   it("refuses a forged signature made with another secret", async () => {
-    expect(await verify(await signedHeaders({ secret: "another-secret-another-secret-another" }))).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verify(await signedRequest({ secret: "another-secret-another-secret-another" }))).toEqual({ ok: false, reason: "bad_signature" });
   });
 
   it.each([
@@ -44,32 +41,155 @@ describe("verifyGateRequest (runs in Node with WebCrypto only)", () => {
     ["X-Session-Id", "ses_other"],
     ["X-User-Roles", "user,admin,root"],
     ["X-Request-Id", "req_other"],
+    ["X-Forwarded-For", "198.51.100.1"],
+    ["X-Real-IP", "198.51.100.1"],
+    ["True-Client-IP", "198.51.100.1"],
+    ["Forwarded", "for=198.51.100.1"],
   ])("refuses an altered %s", async (name, value) => {
-    const headers = await signedHeaders();
-    headers.set(name, value);
-    expect(await verify(headers)).toEqual({ ok: false, reason: "bad_signature" });
+    const request = await signedRequest();
+    request.headers.set(name, value);
+    expect(await verify(request)).toEqual({ ok: false, reason: "bad_signature" });
   });
 
-  it("refuses the headers replayed on another method or URL", async () => {
-    const headers = await signedHeaders();
-    expect(await verify(headers, { method: "DELETE" })).toEqual({ ok: false, reason: "bad_signature" });
-    expect(await verify(headers, { url: "/orders?page=3" })).toEqual({ ok: false, reason: "bad_signature" });
+  it("refuses the headers replayed on another method, path or query", async () => {
+    const request = await signedRequest();
+    expect(await verify(request, { method: "DELETE" })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verify(request, { url: `${ORIGIN}/orders/7?page=2` })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verify(request, { url: `${ORIGIN}/orders?page=3` })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verify(request, { url: `${ORIGIN}/orders` })).toEqual({ ok: false, reason: "bad_signature" });
   });
 
-  it("refuses a stale or future signature beyond the window", async () => {
-    const headers = await signedHeaders();
-    expect(await verify(headers, { now: NOW + 61 })).toEqual({ ok: false, reason: "stale" });
-    expect(await verify(headers, { now: NOW - 61 })).toEqual({ ok: false, reason: "stale" });
-    expect((await verify(headers, { now: NOW + 60 })).ok).toBe(true);
+  it("replay with another body: refused, whether or not the attacker rewrites Content-Digest", async () => {
+    const request = await signedRequest({ body: '{"amount":10}' });
+    const otherBody = new TextEncoder().encode('{"amount":10000}');
+    expect(await verify(request, { body: otherBody })).toEqual({ ok: false, reason: "digest_mismatch" });
+    expect(await verify(request, { body: null })).toEqual({ ok: false, reason: "digest_mismatch" });
+
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", otherBody));
+    request.headers.set("Content-Digest", `sha-256=:${btoa(String.fromCharCode(...digest))}:`);
+    expect(await verify(request, { body: otherBody })).toEqual({ ok: false, reason: "bad_signature" });
   });
 
-  it("refuses a missing or malformed signature header", async () => {
-    const headers = await signedHeaders();
-    headers.delete("X-Portcullis-Signature");
-    expect(await verify(headers)).toEqual({ ok: false, reason: "missing" });
-    for (const value of ["v1=abc", "t=1,v1=zz", `t=${NOW},v2=${"0".repeat(64)}`, `t=${NOW},v1=${"0".repeat(63)}`]) {
-      headers.set("X-Portcullis-Signature", value);
-      expect(await verify(headers)).toEqual({ ok: false, reason: "malformed" });
-    }
+  it("accepts a body given as text or an ArrayBuffer, and a bodyless request with null", async () => {
+    const request = await signedRequest({ body: "héllo" });
+    expect((await verify(request, { body: "héllo" })).ok).toBe(true);
+    expect((await verify(request, { body: request.body.slice().buffer })).ok).toBe(true);
+    const bodyless = await signedRequest({ method: "GET", body: "" });
+    expect((await verify(bodyless, { body: null })).ok).toBe(true);
+  });
+
+  it("replay to another host sharing the secret: refused", async () => {
+    const request = await signedRequest({ url: "https://billing.example/orders?page=2" });
+    expect(await verify(request, { authority: "origin.example" })).toEqual({ ok: false, reason: "bad_signature" });
+    // Even when the replayed request claims the right host, the origin checks the authority it is configured with.
+    request.headers.set("Host", "origin.example");
+    expect(await verify(request, { authority: ["origin.example", "origin.example:8443"] })).toEqual({ ok: false, reason: "bad_signature" });
+    expect((await verify(request, { authority: ["origin.example", "Billing.Example"] })).ok).toBe(true);
+    expect((await verify(request, { authority: "https://billing.example" })).ok).toBe(true);
+  });
+
+  it("refuses a signature that has expired, is older than the origin allows, or comes from the future", async () => {
+    const request = await signedRequest();
+    expect(await verify(request, { now: NOW + 60 + 6 })).toEqual({ ok: false, reason: "stale" });
+    expect((await verify(request, { now: NOW + 60 + 5 })).ok).toBe(true);
+    expect(await verify(request, { now: NOW + 20, maxAgeSeconds: 10, clockSkewSeconds: 0 })).toEqual({ ok: false, reason: "stale" });
+    expect(await verify(request, { now: NOW - 6 })).toEqual({ ok: false, reason: "stale" });
+    expect((await verify(request, { now: NOW - 5 })).ok).toBe(true);
+  });
+
+  it("replayed nonce: refused once the origin's store has seen it, and kept until the signature expires", async () => {
+    const seen = new Map<string, number>();
+    const seenNonce = (nonce: string, expiresAt: number) => {
+      if (seen.has(nonce)) return true;
+      seen.set(nonce, expiresAt);
+      return false;
+    };
+    const request = await signedRequest();
+    expect((await verify(request, { seenNonce })).ok).toBe(true);
+    expect(await verify(request, { seenNonce })).toEqual({ ok: false, reason: "replayed" });
+    expect([...seen.values()]).toEqual([NOW + 60 + 5]);
+  });
+
+  it("a forged request is refused before its nonce is recorded", async () => {
+    const recorded: string[] = [];
+    const request = await signedRequest({ secret: "another-secret-another-secret-another" });
+    expect(await verify(request, { seenNonce: (nonce) => (recorded.push(nonce), false) })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(recorded).toEqual([]);
+  });
+});
+
+describe("anonymous requests", () => {
+  it("anonymous treated as user: a public-route request verifies as anonymous, with no user to read", async () => {
+    const request = await signedRequest({ signedIn: false });
+    const result = await verify(request);
+    expect(result).toMatchObject({ ok: true, identity: { kind: "anonymous" }, requestId: "req_d" });
+    expect(result.ok && "userId" in result.identity).toBe(false);
+  });
+
+  it.each(["X-User-Id", "X-Tenant-Id", "X-Session-Id", "X-User-Roles", "X-User-Email", "X-Portcullis-User"])(
+    "identity header %s added to an anonymous request is refused, not passed on as unsigned",
+    async (name) => {
+      const request = await signedRequest({ signedIn: false });
+      request.headers.set(name, "usr_attacker");
+      expect(await verify(request)).toEqual({ ok: false, reason: "unsigned_header" });
+    },
+  );
+
+  it("client address headers added to a request the platform gave no address for are refused", async () => {
+    const request = await signedRequest({ clientAddress: null });
+    expect(await verify(request)).toMatchObject({ ok: true, clientAddress: null });
+    request.headers.set("X-Forwarded-For", "10.0.0.1");
+    expect(await verify(request)).toEqual({ ok: false, reason: "unsigned_header" });
+  });
+});
+
+describe("look-alike headers", () => {
+  it.each(["X_User_Id", "X-User_Roles", "x_tenant_id", "X_Request_Id", "X_Forwarded_For", "Content_Digest", "Signature_Input"])(
+    "look-alike %s beside a valid signature is refused",
+    async (name) => {
+      const request = await signedRequest();
+      const record: Record<string, string> = { ...headerRecord(request.headers), [name]: "usr_attacker" };
+      expect(await verify(request, { headers: record })).toEqual({ ok: false, reason: "unsigned_header" });
+    },
+  );
+});
+
+describe("signature shape", () => {
+  it("refuses a request without the gate's signature, or with only another signer's", async () => {
+    const request = await signedRequest();
+    const input = request.headers.get("Signature-Input") ?? "";
+    const signature = request.headers.get("Signature") ?? "";
+    request.headers.delete("Signature");
+    expect(await verify(request)).toEqual({ ok: false, reason: "missing" });
+    request.headers.set("Signature-Input", input.replace("portcullis=", "other="));
+    request.headers.set("Signature", signature.replace("portcullis=", "other="));
+    expect(await verify(request)).toEqual({ ok: false, reason: "missing" });
+  });
+
+  it("finds the gate's member beside another signer's in the same headers", async () => {
+    const request = await signedRequest();
+    request.headers.set("Signature-Input", `other=("@method");created=1;keyid="x",  ${request.headers.get("Signature-Input") ?? ""}`);
+    request.headers.set("Signature", `other=:AAAA:, ${request.headers.get("Signature") ?? ""}`);
+    expect((await verify(request)).ok).toBe(true);
+  });
+
+  type Change = (input: string, signature: string) => [string, string];
+  it.each<[string, Change]>([
+    ["an unparsable Signature", (input: string, signature: string) => [input, signature.replace(/:$/, "")]],
+    ["a signature of the wrong length", (input: string) => [input, "portcullis=:AAAA:"]],
+    ["a component list without content-digest", (input: string, signature: string) => [input.replace(' "content-digest"', ""), signature]],
+    ["only some of the identity headers", (input: string, signature: string) => [input.replace(' "x-user-roles"', ""), signature]],
+    ["a component the gate never signs", (input: string, signature: string) => [input.replace('"@method"', '"@method" "@target-uri"'), signature]],
+    ["a component with parameters", (input: string, signature: string) => [input.replace('"x-user-id"', '"x-user-id";bs'), signature]],
+    ["another algorithm", (input: string, signature: string) => [input.replace('alg="hmac-sha256"', 'alg="ed25519"'), signature]],
+    ["another key id", (input: string, signature: string) => [input.replace('keyid="portcullis-gate"', 'keyid="other"'), signature]],
+    ["no nonce", (input: string, signature: string) => [input.replace(/;nonce="[^"]*"/, ""), signature]],
+    ["no expires", (input: string, signature: string) => [input.replace(/;expires=\d+/, ""), signature]],
+  ])("refuses %s as malformed", async (_, change) => {
+    const request = await signedRequest();
+    const [input, signature] = change(request.headers.get("Signature-Input") ?? "", request.headers.get("Signature") ?? "");
+    request.headers.set("Signature-Input", input);
+    request.headers.set("Signature", signature);
+    expect(await verify(request)).toEqual({ ok: false, reason: "malformed" });
   });
 });

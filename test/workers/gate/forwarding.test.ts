@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { verifyGateRequest } from "../../../shared/gate-signature/verify";
+import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature/verify";
+import { MAX_FORWARDED_BODY_BYTES } from "../../../workers/gate/services/forward";
 import { createTenant, isolatedGate, setRoles, signIn, type OriginEcho, type Session } from "./support/gate-stack";
 
 let session: Session;
@@ -28,13 +29,30 @@ const SPOOFED = {
   "X-User-Roles": "admin",
   "X-User-Email": "root@example.com",
   "X-Portcullis-Signature": "t=1,v1=00",
+  Signature: "portcullis=:AAAA:",
+  "Signature-Input": 'portcullis=("@method");created=1;expires=2;nonce="n";keyid="portcullis-gate";alg="hmac-sha256"',
+  "Content-Digest": "sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:",
 };
+
+/** What an origin behind this gate checks: the authority it is reached as is the host of ORIGIN_URL. */
+function verifyAtOrigin(forwarded: OriginEcho, body: string | Uint8Array | null, extra: Partial<VerifyInput> = {}) {
+  const query = forwarded.query === "" ? "" : `?${forwarded.query}`;
+  return verifyGateRequest({
+    headers: forwarded.headers,
+    method: forwarded.method,
+    url: `${forwarded.path}${query}`,
+    body,
+    secret: env.GATE_SIGNING_SECRET,
+    authority: env.ORIGIN_URL,
+    ...extra,
+  });
+}
 
 describe("policy", () => {
   it("forwards public routes without a token", async () => {
     const forwarded = await echo(await gateFetch("/public/hello?x=1"));
     expect(forwarded).toMatchObject({ method: "GET", path: "/public/hello", query: "x=1" });
-    expect(forwarded.headers["x-user-id"]).toBe("");
+    expect(forwarded.headers["x-user-id"]).toBeUndefined();
   });
 
   it("answers a protected route without a token with 401 and a bare Bearer challenge", async () => {
@@ -90,14 +108,47 @@ describe("forwarding", () => {
     expect(protectedEcho.headers["x-user-email"]).toBeUndefined();
     expect(protectedEcho.headers.authorization).toBeUndefined();
 
+    expect(protectedEcho.headers["x-portcullis-signature"]).toBeUndefined();
+    expect(protectedEcho.headers.signature).not.toBe(SPOOFED.Signature);
+    expect(protectedEcho.headers["signature-input"]).toMatch(/^portcullis=\("@method" "@authority" "@path" "@query" "content-digest" "x-request-id" "x-user-id"/);
+
     const publicEcho = await echo(await gateFetch("/public/page", { headers: SPOOFED }));
-    expect(publicEcho.headers["x-user-id"]).toBe("");
-    expect(publicEcho.headers["x-user-roles"]).toBe("");
-    expect(publicEcho.headers["x-user-email"]).toBeUndefined();
-    expect(publicEcho.headers["x-portcullis-signature"]).not.toBe(SPOOFED["X-Portcullis-Signature"]);
+    for (const name of ["x-user-id", "x-tenant-id", "x-session-id", "x-user-roles", "x-user-email", "x-portcullis-signature"]) {
+      expect(publicEcho.headers[name], name).toBeUndefined();
+    }
+    expect(publicEcho.headers.signature).not.toBe(SPOOFED.Signature);
+    expect(publicEcho.headers["content-digest"]).toBe("sha-256=:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=:");
+    expect((await verifyAtOrigin(publicEcho, null)).ok).toBe(true);
   });
 
-  it("preserves method, path, query and a streamed body", async () => {
+  it.each([
+    ["X_User_Id", "X-User_Roles", "X_Tenant_Id", "x_session_id", "X_Portcullis_Anything", "X_Request_Id"],
+    ["Signature_Input", "Content_Digest", "X_Forwarded_For", "X_Real_IP", "True_Client_IP", "CF_Connecting_IP"],
+  ])("look-alike headers (%s, …) that CGI servers read as the real names never reach the origin", async (...names) => {
+    const headers = Object.fromEntries(names.map((name) => [name, "usr_spoofedspoofedspoofedspoofe"]));
+    for (const init of [{ headers }, { headers: { ...headers, Authorization: `Bearer ${session.token}` } }]) {
+      const forwarded = await echo(await gateFetch(init.headers.Authorization ? "/api/things" : "/public/page", init));
+      const leaked = Object.keys(forwarded.headers).filter((name) => name.includes("_"));
+      expect(leaked).toEqual([]);
+    }
+  });
+
+  it("replaces client-sent X-Forwarded-For, X-Real-IP, True-Client-IP and Forwarded with the platform's address, under the signature", async () => {
+    const spoofedAddresses = { "X-Forwarded-For": "10.0.0.1", "X-Real-IP": "10.0.0.2", "True-Client-IP": "10.0.0.3", Forwarded: "for=10.0.0.4" };
+    const forwarded = await echo(await gateFetch("/api/things", { headers: { ...spoofedAddresses, "CF-Connecting-IP": "203.0.113.9", Authorization: `Bearer ${session.token}` } }));
+    expect(forwarded.headers).toMatchObject({ "x-forwarded-for": "203.0.113.9", "x-real-ip": "203.0.113.9", "true-client-ip": "203.0.113.9", forwarded: "for=203.0.113.9" });
+    expect(await verifyAtOrigin(forwarded, null)).toMatchObject({ ok: true, clientAddress: "203.0.113.9" });
+    expect(await verifyAtOrigin({ ...forwarded, headers: { ...forwarded.headers, "x-forwarded-for": "10.0.0.1" } }, null)).toEqual({ ok: false, reason: "bad_signature" });
+
+    const v6 = await echo(await gateFetch("/public/page", { headers: { "CF-Connecting-IP": "2001:DB8::1" } }));
+    expect(v6.headers).toMatchObject({ "x-forwarded-for": "2001:db8::1", forwarded: 'for="[2001:db8::1]"' });
+
+    const noPlatformAddress = await echo(await gateFetch("/public/page", { headers: spoofedAddresses }));
+    for (const name of ["x-forwarded-for", "x-real-ip", "true-client-ip", "forwarded"]) expect(noPlatformAddress.headers[name], name).toBeUndefined();
+    expect(await verifyAtOrigin(noPlatformAddress, null)).toMatchObject({ ok: true, clientAddress: null });
+  });
+
+  it("preserves method, path, query and body", async () => {
     const body = new Uint8Array(256 * 1024).fill(7);
     const forwarded = await echo(
       await gateFetch("/api/upload/a%20b?x=1&y=%2F", { method: "PUT", body, headers: { Authorization: `Bearer ${session.token}`, "Content-Type": "application/octet-stream" } }),
@@ -120,11 +171,49 @@ describe("forwarding", () => {
 
   it("signs what it forwards so the origin can verify it, and the signature binds the request", async () => {
     const forwarded = await echo(await gateFetch("/api/things?z=9", { headers: { Authorization: `Bearer ${session.token}` } }));
-    const headers = new Headers(forwarded.headers);
-    const verified = await verifyGateRequest({ headers, method: "GET", url: "/api/things?z=9", secret: env.GATE_SIGNING_SECRET });
-    expect(verified).toMatchObject({ ok: true, identity: { userId: session.user_id, tenantId, roles: ["user"] } });
-    expect(await verifyGateRequest({ headers, method: "POST", url: "/api/things?z=9", secret: env.GATE_SIGNING_SECRET })).toEqual({ ok: false, reason: "bad_signature" });
-    expect(await verifyGateRequest({ headers, method: "GET", url: "/api/other", secret: env.GATE_SIGNING_SECRET })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verifyAtOrigin(forwarded, null)).toMatchObject({ ok: true, identity: { kind: "user", userId: session.user_id, tenantId, roles: ["user"] } });
+    expect(await verifyAtOrigin(forwarded, null, { method: "POST" })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(await verifyAtOrigin(forwarded, null, { url: "/api/other" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("anonymous treated as user: a public route's request verifies as anonymous", async () => {
+    const forwarded = await echo(await gateFetch("/public/page", { headers: { "X-User-Id": session.user_id } }));
+    expect(await verifyAtOrigin(forwarded, null)).toMatchObject({ ok: true, identity: { kind: "anonymous" } });
+  });
+
+  it("replay with another body: the signature covers the body's Content-Digest", async () => {
+    const body = JSON.stringify({ amount: 10 });
+    const forwarded = await echo(await gateFetch("/api/transfers", { method: "POST", body, headers: { Authorization: `Bearer ${session.token}`, "Content-Type": "application/json" } }));
+    expect(await verifyAtOrigin(forwarded, body)).toMatchObject({ ok: true });
+    expect(await verifyAtOrigin(forwarded, JSON.stringify({ amount: 10_000 }))).toEqual({ ok: false, reason: "digest_mismatch" });
+  });
+
+  it("replay to another host: an origin reached under another authority refuses the signature", async () => {
+    const forwarded = await echo(await gateFetch("/api/things", { headers: { Authorization: `Bearer ${session.token}` } }));
+    expect(await verifyAtOrigin(forwarded, null, { authority: "billing.example" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("answers 413 payload_too_large for a body over the limit, declared or streamed, and forwards one at the limit", async () => {
+    const headers = { Authorization: `Bearer ${session.token}`, "Content-Type": "application/octet-stream" };
+    const declared = await gateFetch("/api/upload", { method: "PUT", body: new Uint8Array(MAX_FORWARDED_BODY_BYTES + 1), headers });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { code: "payload_too_large" } });
+
+    const chunk = new Uint8Array(1024 * 1024);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > MAX_FORWARDED_BODY_BYTES) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const streamed = await gateFetch("/api/upload", { method: "PUT", body: stream, headers });
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ error: { code: "payload_too_large" } });
+
+    const atLimit = await echo(await gateFetch("/api/upload", { method: "PUT", body: new Uint8Array(MAX_FORWARDED_BODY_BYTES), headers }));
+    expect(atLimit.body_bytes).toBe(MAX_FORWARDED_BODY_BYTES);
   });
 
   it("answers 502 when the origin cannot be reached", async () => {

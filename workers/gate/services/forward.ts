@@ -1,9 +1,22 @@
-import { requestTarget } from "../../../shared/gate-signature/canonical-string";
-import { IDENTITY_HEADERS, isIdentityHeader, type GateIdentity } from "../../../shared/gate-signature/identity-headers";
+import ipaddr from "ipaddr.js";
+import { failureToResponse } from "../../../shared/http/error-body";
+import { readCapped } from "../../../shared/http/json-body";
+import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, type GateIdentity } from "../../../shared/gate-signature/identity-headers";
 import type { GateSigner } from "../../../shared/gate-signature/sign";
 
 /** Headers that describe one connection, not the request; never forwarded. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+
+/** Where the platform reports the client's address; a client cannot set it at Cloudflare's edge. */
+const PLATFORM_ADDRESS_HEADER = "cf-connecting-ip";
+
+/**
+ * The largest body the gate forwards. The signature covers the body's digest,
+ * which goes in a header, so the whole body is read before anything is sent;
+ * the cap bounds what one request can hold in an isolate's 128 MB. Larger
+ * uploads belong in object storage (a presigned URL handed out by a gated route).
+ */
+export const MAX_FORWARDED_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface ForwardTarget {
   /** The origin's base URL (`ORIGIN_URL`, no trailing slash), used for the URL even when a service binding carries the request. */
@@ -12,40 +25,86 @@ export interface ForwardTarget {
   readonly binding: Fetcher | undefined;
 }
 
+/** Who is calling, and the request id the origin sees with it. */
+export type ForwardedIdentity = GateIdentity & { readonly requestId: string };
+
 export interface ForwardInput {
   readonly request: Request;
   /** The request's URL, already parsed by the caller. */
   readonly url: URL;
-  readonly identity: GateIdentity;
+  readonly identity: ForwardedIdentity;
   readonly forwardAuthorization: boolean;
   readonly now: number;
 }
 
 /**
  * Sends the request on to the origin: method, path, query and body as they
- * came (the body streamed), every identity header a client sent removed, the
- * gate's identity headers and their signature added.
+ * came, every header only the gate may set removed (under any spelling a
+ * server could read as it), the gate's identity, request id and client
+ * address headers added, and the whole signed (RFC 9421). A body over
+ * MAX_FORWARDED_BODY_BYTES is answered 413 without reaching the origin.
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
+  const { request, identity } = input;
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (hasBody && declared > MAX_FORWARDED_BODY_BYTES) return tooLarge();
+  const body = hasBody ? await readCapped(request.body, MAX_FORWARDED_BODY_BYTES) : new Uint8Array(0);
+  if (body === null) return tooLarge();
+
   const upstreamUrl = new URL(`${target.originUrl}${input.url.pathname}${input.url.search}`);
   // A native copy, then the few headers that must not pass removed: cheaper than re-adding each one.
   // Header names come back lower-cased from a Headers object.
-  const headers = new Headers(input.request.headers);
+  const headers = new Headers(request.headers);
   for (const name of [...headers.keys()]) {
-    if (HOP_BY_HOP.has(name) || isIdentityHeader(name) || name === "x-request-id" || name === "host" || (name === "authorization" && !input.forwardAuthorization)) headers.delete(name);
+    if (
+      HOP_BY_HOP.has(name) ||
+      isGateOwnedHeader(name) ||
+      name === "host" ||
+      name === "content-length" ||
+      (name !== PLATFORM_ADDRESS_HEADER && normalizedHeaderName(name) === PLATFORM_ADDRESS_HEADER) ||
+      (name === "authorization" && !input.forwardAuthorization)
+    ) {
+      headers.delete(name);
+    }
   }
-  const { identity } = input;
-  headers.set(IDENTITY_HEADERS.userId, identity.userId);
-  headers.set(IDENTITY_HEADERS.tenantId, identity.tenantId);
-  headers.set(IDENTITY_HEADERS.sessionId, identity.sessionId);
-  headers.set(IDENTITY_HEADERS.roles, identity.roles.join(","));
-  headers.set(IDENTITY_HEADERS.requestId, identity.requestId);
-  const timestamp = Math.floor(input.now / 1000);
-  headers.set(IDENTITY_HEADERS.signature, await signer.sign({ timestamp, method: input.request.method, target: requestTarget(upstreamUrl), identity }));
+  if (identity.kind === "user") {
+    headers.set(IDENTITY_HEADERS.userId, identity.userId);
+    headers.set(IDENTITY_HEADERS.tenantId, identity.tenantId);
+    headers.set(IDENTITY_HEADERS.sessionId, identity.sessionId);
+    headers.set(IDENTITY_HEADERS.roles, identity.roles.join(","));
+  }
+  headers.set(REQUEST_ID_HEADER, identity.requestId);
+  const address = platformAddress(request.headers.get(PLATFORM_ADDRESS_HEADER));
+  if (address !== null) setClientAddress(headers, address);
 
-  const hasBody = input.request.method !== "GET" && input.request.method !== "HEAD";
-  const upstream = new Request(upstreamUrl, { method: input.request.method, headers, body: hasBody ? input.request.body : null, redirect: "manual" });
+  const signed = { method: request.method, url: upstreamUrl, headers, body, signedIn: identity.kind === "user", clientAddressSet: address !== null };
+  await signer.sign({ ...signed, created: Math.floor(input.now / 1000) });
+
+  const upstream = new Request(upstreamUrl, { method: request.method, headers, body: hasBody ? body : null, redirect: "manual" });
   const response = await (target.binding ? target.binding.fetch(upstream) : fetch(upstream));
   // A fetched response's headers are immutable; the gate adds X-Request-Id on the way out.
   return new Response(response.body, response);
+}
+
+function tooLarge(): Response {
+  return failureToResponse({ reason: "payload_too_large", limitBytes: MAX_FORWARDED_BODY_BYTES });
+}
+
+/** The platform's address in canonical form, or null when there is none usable. */
+function platformAddress(value: string | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed) && !ipaddr.IPv6.isValid(trimmed)) return null;
+  return ipaddr.process(trimmed);
+}
+
+/** The client's own values are gone by now; each header now carries only what the platform reported. */
+function setClientAddress(headers: Headers, address: ipaddr.IPv4 | ipaddr.IPv6): void {
+  const text = address.toString();
+  headers.set(CLIENT_ADDRESS_HEADERS.forwardedFor, text);
+  headers.set(CLIENT_ADDRESS_HEADERS.realIp, text);
+  headers.set(CLIENT_ADDRESS_HEADERS.trueClientIp, text);
+  // RFC 7239 §6: an IPv6 address is bracketed and the value quoted.
+  headers.set(CLIENT_ADDRESS_HEADERS.forwarded, address.kind() === "ipv6" ? `for="[${text}]"` : `for=${text}`);
 }

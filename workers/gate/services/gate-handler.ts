@@ -2,11 +2,10 @@ import { hasRoles, isAmbiguousPath, matchRoute } from "../../../shared/domain/ga
 import type { Failure } from "../../../shared/errors/failure";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { OUTAGE_RETRY_AFTER_SECONDS } from "../../../shared/http/dependency-outage";
-import type { GateIdentity } from "../../../shared/gate-signature/identity-headers";
 import type { GateDeps } from "../deps";
 import { strictlyRevoked } from "../validation/revocation-snapshot";
 import { publicDescription, type TokenRejection } from "../validation/token-rejection";
-import { forwardToOrigin } from "./forward";
+import { forwardToOrigin, type ForwardedIdentity } from "./forward";
 
 export interface GateRequest {
   readonly request: Request;
@@ -14,7 +13,7 @@ export interface GateRequest {
   readonly waitUntil: (work: Promise<unknown>) => void;
 }
 
-const ANONYMOUS = { userId: "", tenantId: "", sessionId: "", roles: [] } as const;
+const ANONYMOUS = { kind: "anonymous" } as const;
 
 /** Everything that is not `/__gate/*`: policy, token, revocation, roles, then the origin. */
 export async function handleGatedRequest(deps: GateDeps, { request, requestId, waitUntil }: GateRequest): Promise<Response> {
@@ -41,7 +40,7 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   if (rule.access.kind === "authenticated" && !hasRoles(claims.roles, rule.access.roles)) {
     return failureToResponse({ reason: "insufficient_scope", description: "A required role is missing." });
   }
-  const identity: GateIdentity = { userId: claims.sub, tenantId: claims.tid, sessionId: claims.sid, roles: claims.roles, requestId };
+  const identity: ForwardedIdentity = { kind: "user", userId: claims.sub, tenantId: claims.tid, sessionId: claims.sid, roles: claims.roles, requestId };
   return forward(deps, request, url, identity, rule.forwardAuthorization, now);
 }
 
@@ -70,7 +69,7 @@ function reject(deps: GateDeps, rejection: TokenRejection, requestId: string): R
   return failureToResponse(failure);
 }
 
-async function forward(deps: GateDeps, request: Request, url: URL, identity: GateIdentity, forwardAuthorization: boolean, now: number): Promise<Response> {
+async function forward(deps: GateDeps, request: Request, url: URL, identity: ForwardedIdentity, forwardAuthorization: boolean, now: number): Promise<Response> {
   try {
     return await forwardToOrigin(deps.origin, deps.signer, { request, url, identity, forwardAuthorization, now });
   } catch (error) {

@@ -1,0 +1,78 @@
+import { serializeInnerList, serializeString } from "./structured-fields";
+
+/** A signature parameter as RFC 9421 §2.3 uses it: `created`, `expires`, `nonce`, `keyid`, `alg`, `tag`. */
+export type SignatureParam = readonly [name: string, value: string | number];
+
+/** What the derived components of RFC 9421 §2.2 and the covered fields are read from. */
+export interface SignedMessage {
+  readonly method: string;
+  /** `host[:port]`, lower-case, without the scheme's default port. */
+  readonly authority: string;
+  /** The request URL as sent, or its `/path?query`. */
+  readonly target: string;
+  /** A field's value, its lines already joined with ", " as `Headers.get` does; null when absent. */
+  header(name: string): string | null;
+}
+
+/** The `Signature-Input` member value (and the `@signature-params` line) for these components and parameters. */
+export function signatureParams(components: readonly string[], params: readonly SignatureParam[]): string {
+  return serializeInnerList(components, params);
+}
+
+/**
+ * The signature base of RFC 9421 §2.5, or null when a covered field is
+ * absent from the message (§2.5 step 2.4: the signer or verifier must fail).
+ * Only the components the gate and its origins use are derived; any other
+ * derived component is refused the same way.
+ */
+export function signatureBase(components: readonly string[], params: readonly SignatureParam[], message: SignedMessage): string | null {
+  const lines: string[] = [];
+  for (const component of components) {
+    const value = componentValue(component, message);
+    if (value === null) return null;
+    lines.push(`${serializeString(component)}: ${value}`);
+  }
+  lines.push(`"@signature-params": ${signatureParams(components, params)}`);
+  return lines.join("\n");
+}
+
+function componentValue(component: string, message: SignedMessage): string | null {
+  switch (component) {
+    case "@method":
+      return message.method.toUpperCase();
+    case "@authority":
+      return message.authority;
+    case "@path":
+      return splitTarget(message.target).path;
+    case "@query":
+      return splitTarget(message.target).query;
+    default: {
+      if (component.startsWith("@") || component !== component.toLowerCase()) return null;
+      const value = message.header(component);
+      // §2.1: leading and trailing whitespace removed, obsolete line folding replaced.
+      return value === null ? null : value.trim().replace(/\r?\n[ \t]*/g, " ");
+    }
+  }
+}
+
+/** §2.2.6 and §2.2.7: an empty path is `/`; the query keeps its `?`, and is `?` alone when there is none. */
+function splitTarget(target: string): { path: string; query: string } {
+  let path: string;
+  let search: string;
+  if (target.startsWith("/")) {
+    const withoutFragment = target.split("#", 1)[0] ?? "";
+    const mark = withoutFragment.indexOf("?");
+    path = mark === -1 ? withoutFragment : withoutFragment.slice(0, mark);
+    search = mark === -1 ? "" : withoutFragment.slice(mark);
+  } else {
+    const url = new URL(target);
+    path = url.pathname;
+    search = url.search;
+  }
+  return { path: path === "" ? "/" : path, query: search === "" ? "?" : search };
+}
+
+/** `host[:port]` as RFC 9421 §2.2.3 wants it: lower-case, no default port. */
+export function authorityOf(url: string | URL): string {
+  return (typeof url === "string" ? new URL(url) : url).host.toLowerCase();
+}

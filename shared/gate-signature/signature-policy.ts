@@ -1,0 +1,26 @@
+import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGNATURE_HEADERS } from "./identity-headers";
+
+/** The `Signature-Input` / `Signature` label of the gate's signature. */
+export const SIGNATURE_LABEL = "portcullis";
+
+/** RFC 9421 §3.3.3; the key is the UTF-8 bytes of `GATE_SIGNING_SECRET`. */
+export const SIGNATURE_ALGORITHM = "hmac-sha256";
+
+/** The `keyid` the gate signs with, so an origin can tell the gate's signature from any other. */
+export const GATE_KEY_ID = "portcullis-gate";
+
+/** How long after `created` the gate's signature `expires`. */
+export const SIGNATURE_LIFETIME_SECONDS = 60;
+
+/** Covered on every forwarded request: what was asked, of whom, with which body, under which request id. */
+export const REQUEST_COMPONENTS = ["@method", "@authority", "@path", "@query", SIGNATURE_HEADERS.contentDigest, REQUEST_ID_HEADER].map(lower);
+
+/** Covered when the caller is signed in; on a public route these headers are absent and not covered. */
+export const USER_COMPONENTS = Object.values(IDENTITY_HEADERS).map(lower);
+
+/** Covered when the platform reported the client's address. */
+export const CLIENT_ADDRESS_COMPONENTS = Object.values(CLIENT_ADDRESS_HEADERS).map(lower);
+
+function lower(name: string): string {
+  return name.toLowerCase();
+}
