@@ -54,7 +54,7 @@ describe("tenants", () => {
       refresh_token_ttl_seconds: 604800,
       default_roles: ["user"],
       cors_origins: [],
-      refresh_reuse_interval_seconds: 0,
+      refresh_reuse_interval_seconds: 10,
       carrier_lookup: false,
     });
     const fetched = await adminFetch(`/api/admin/tenants/${body.tenant_id}`);
