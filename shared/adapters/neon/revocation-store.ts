@@ -3,11 +3,13 @@ import { revocationOutbox } from "../../../drizzle/schema";
 import type { RevocationStore, UserRevocation } from "../../ports/revocation-store";
 import type { Database } from "./database";
 
-const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typeof sql> }> = {
+const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typeof sql>; keepsSessions?: true }> = {
   logout_all: { reason: "logout_all", set: sql`` },
   revoke_sessions: { reason: "admin_revoke", set: sql`` },
   disable: { reason: "user_disabled", set: sql`, disabled = true` },
   erase: { reason: "user_deleted", set: sql`, disabled = true, phone = null, email = null, metadata = '{}'::jsonb, roles = '[]'::jsonb` },
+  // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining roles.
+  roles_reduced: { reason: "roles_reduced", set: sql``, keepsSessions: true },
 };
 
 export function neonRevocationStore(db: Database): RevocationStore {
@@ -27,7 +29,7 @@ export function neonRevocationStore(db: Database): RevocationStore {
     },
 
     async revokeUser(userId, change, at, listExpiresAt) {
-      const { reason, set } = USER_CHANGES[change];
+      const { reason, set, keepsSessions } = USER_CHANGES[change];
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
@@ -39,7 +41,7 @@ export function neonRevocationStore(db: Database): RevocationStore {
         ),
         revoked as (
           update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = ${reason}
-          where user_id in (select id from target) and revoked_at is null
+          where user_id in (select id from target) and revoked_at is null ${keepsSessions ? sql`and false` : sql``}
           returning id
         ),
         queued as (
