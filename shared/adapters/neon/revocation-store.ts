@@ -33,7 +33,12 @@ export function neonRevocationStore(db: Database): RevocationStore {
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
-      const result = await db.execute<{ found: number; revoked: number }>(sql`
+      // The user's row is locked before the sessions are read, as a sign-in locks it before
+      // writing its session: a sign-in that committed first is seen (and revoked) by the next
+      // statement's snapshot, and one still waiting reads the change once this commits.
+      const [, result] = await db.batch([
+        db.execute(sql`select id from users where id = ${userId} for update`),
+        db.execute<{ found: number; revoked: number }>(sql`
         with target as (
           update users set tokens_valid_after = ${atText}::timestamptz, updated_at = ${atText}::timestamptz ${set} ${deletedAt}
           where id = ${userId} and deleted_at is null
@@ -52,7 +57,8 @@ export function neonRevocationStore(db: Database): RevocationStore {
           returning id
         )
         select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked, (select count(*) from queued)::int as queued
-      `);
+      `),
+      ]);
       const row = result.rows[0];
       return row && row.found > 0 ? { sessionsRevoked: row.revoked } : null;
     },

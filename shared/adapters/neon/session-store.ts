@@ -26,14 +26,17 @@ export function neonSessionStore(db: Database): SessionStore {
     async openForPhone({ tenantId, phone, newUser, session }) {
       const livePhoneUser = and(eq(users.tenantId, tenantId), eq(users.phone, phone), isNull(users.deletedAt));
       // One transaction of read-committed statements: the partial unique index on live
-      // (tenant_id, phone) decides a race between first sign-ins, and the statements after
-      // the insert see whichever user won.
-      const [inserted, , firstToken, [user]] = await db.batch([
+      // (tenant_id, phone) decides a race between first sign-ins. The user row is then locked
+      // before the session is written, as every user-wide revocation locks it first, so the
+      // two serialise: a revocation either sees this session and revokes it, or commits first
+      // and this sign-in reads its outcome (a disabled user gets no session).
+      const [inserted, [user], , firstToken] = await db.batch([
         db
           .insert(users)
           .values({ id: newUser.id, tenantId, phone, roles: [...newUser.roles], metadata: {}, createdAt: new Date() })
           .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
           .returning({ id: users.id }),
+        db.select().from(users).where(livePhoneUser).limit(1).for("update"),
         db.execute(sql`
           insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent)
           select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}
@@ -44,12 +47,11 @@ export function neonSessionStore(db: Database): SessionStore {
           select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
           returning session_id
         `),
-        db.select().from(users).where(livePhoneUser).limit(1),
       ]);
       if (!user) throw new Error("the phone's user vanished inside its sign-in transaction");
       const record = toUserRecord(user);
-      // What was written decides the answer: a session exists exactly when the user was not disabled.
-      if (firstToken.rows.length === 0) return { kind: "user_disabled", user: record };
+      if (record.disabled !== (firstToken.rows.length === 0)) throw new Error("a sign-in saw its user's row change under the row lock");
+      if (record.disabled) return { kind: "user_disabled", user: record };
       return { kind: "opened", user: record, created: inserted.length > 0 };
     },
 
