@@ -85,8 +85,17 @@ export const refreshTokens = pgTable(
     generation: integer("generation").notNull(),
     createdAt: createdAt(),
     spentAt: moment("spent_at"),
+    /**
+     * The token itself, sealed, so that a retry of its predecessor within the tenant's
+     * reuse interval is answered with this same token. Cleared when this token is spent
+     * and by the cron once the longest interval has passed; null with no interval.
+     */
+    sealedToken: text("sealed_token"),
   },
-  (table) => [uniqueIndex("refresh_tokens_session_generation_idx").on(table.sessionId, table.generation)],
+  (table) => [
+    uniqueIndex("refresh_tokens_session_generation_idx").on(table.sessionId, table.generation),
+    index("refresh_tokens_sealed_created_idx").on(table.createdAt).where(sql`${table.sealedToken} is not null`),
+  ],
 );
 
 export type SigningKeyState = "next" | "current" | "retired";

@@ -8,6 +8,9 @@ const ROLE = ROLE_PATTERN;
 /** Names and labels that end up in an SMS or a UI: no C0 control characters, no DEL. */
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
+/** The longest a spent refresh token may be retried for; its successor's sealed copy is kept no longer. */
+export const MAX_REFRESH_REUSE_INTERVAL_SECONDS = 60;
+
 /** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({
   otp_length: z.number().int().min(4).max(10),
@@ -25,7 +28,7 @@ export const tenantSettingsPatchSchema = z.strictObject({
   refresh_token_ttl_seconds: z.number().int().min(3600).max(7_776_000),
   default_roles: z.array(z.string().regex(ROLE, "roles are lowercase letters, digits and _ : . -")).max(20),
   cors_origins: z.array(z.string().refine(isOrigin, "an origin is scheme://host[:port] with no path")).max(20),
-  refresh_reuse_interval_seconds: z.number().int().min(0).max(60),
+  refresh_reuse_interval_seconds: z.number().int().min(0).max(MAX_REFRESH_REUSE_INTERVAL_SECONDS),
   carrier_lookup: z.boolean(),
   audience: z.string().min(1).max(200),
   sms_per_prefix_per_hour: z.number().int().min(1).max(100_000),
@@ -80,7 +83,8 @@ export const FIXED_SETTING_DEFAULTS = {
   refresh_token_ttl_seconds: 604_800,
   default_roles: ["user"],
   cors_origins: [],
-  refresh_reuse_interval_seconds: 0,
+  // Two tabs refreshing at once must not sign the user out: the later one is a retry.
+  refresh_reuse_interval_seconds: 10,
   carrier_lookup: false,
   sms_per_prefix_per_hour: 30,
   sms_per_ip_per_hour: 10,

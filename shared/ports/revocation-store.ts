@@ -1,4 +1,4 @@
-export type UserRevocation = "logout_all" | "revoke_sessions" | "disable" | "erase";
+export type UserRevocation = "logout_all" | "revoke_sessions" | "disable" | "erase" | "roles_reduced";
 
 export interface OutboxEntry {
   readonly id: string;
@@ -18,7 +18,8 @@ export interface RevocationStore {
   /**
    * Revokes every live session of the user and marks its access tokens issued
    * before `at` (whole seconds); queues one list entry per session plus the user
-   * mark. Null when there is no such live user.
+   * mark. `roles_reduced` only marks the access tokens and leaves the sessions live.
+   * Null when there is no such live user.
    */
   revokeUser(userId: string, change: UserRevocation, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number } | null>;
   pending(limit: number): Promise<OutboxEntry[]>;

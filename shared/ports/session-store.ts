@@ -32,6 +32,12 @@ export type PhoneSignInOutcome =
 export interface RotationRequest {
   readonly presentedHash: string;
   readonly successorHash: string;
+  /**
+   * The successor itself, sealed (see `refresh-retry-copy`), kept so that a retry of the
+   * presented token within the reuse interval gets this same successor. Null when the
+   * tenant has no interval: nothing recoverable is stored then.
+   */
+  readonly successorSealed: string | null;
   readonly tenantId: string;
   readonly reuseIntervalSeconds: number;
   readonly now: Date;
@@ -49,7 +55,8 @@ export interface SessionUser extends Pick<UserRecord, "id" | "tenantId" | "roles
 /** What happened to a presented refresh token, decided atomically in Postgres. */
 export type RefreshOutcome =
   | { readonly kind: "rotated"; readonly session: SessionRecord; readonly user: SessionUser }
-  | { readonly kind: "retried"; readonly session: SessionRecord; readonly user: SessionUser }
+  /** A retry within the interval: the answer carries the successor already installed, unsealed from `sealedSuccessor`. */
+  | { readonly kind: "retried"; readonly session: SessionRecord; readonly user: SessionUser; readonly sealedSuccessor: string }
   | { readonly kind: "reused"; readonly session: SessionRecord }
   | { readonly kind: "invalid" };
 
@@ -62,9 +69,12 @@ export interface SessionStore {
   find(id: string): Promise<SessionRecord | null>;
   /**
    * Spends the presented token and installs the successor as the session's only
-   * live refresh token. A token spent less than `reuseIntervalSeconds` ago is a
-   * retry (the earlier successor is spent, never doubled); spent earlier, a
-   * reuse, which revokes the session and queues its revocation.
+   * live refresh token. A token spent less than `reuseIntervalSeconds` ago whose
+   * successor is still unspent is a retry: nothing is written, and the answer is
+   * that same successor, so the chain never forks. Spent earlier (or its successor
+   * already spent), a reuse, which revokes the session and queues its revocation.
    */
   rotate(request: RotationRequest): Promise<RefreshOutcome>;
+  /** Clears the sealed copies of tokens created before `createdBefore`; returns how many. */
+  forgetRetryCopies(createdBefore: Date): Promise<number>;
 }

@@ -125,8 +125,8 @@ export class SoakClient {
 
   /**
    * Two refreshes of one token at once. With no reuse interval exactly one wins and the
-   * other is reuse, which ends the session (API.md); within an interval the second is a
-   * retry, both get a pair, and only the later pair's refresh token stays live.
+   * other is reuse, which ends the session; within an interval the second is a retry,
+   * both get a pair with the same successor refresh token, and that token rotates on.
    * Returns the session to carry on with, or null when it ended.
    */
   async refreshRace(session: LiveSession, ip: string): Promise<LiveSession | null> {
@@ -166,21 +166,23 @@ export class SoakClient {
       this.#record.surprise(`refresh race on tenant ${tenant.label} (reuse interval ${tenant.reuseIntervalSeconds} s) answered ${outcome}; two 200s expected (the later one a retry)`);
       return null;
     }
-    // Exactly one of the two refresh tokens handed out is live; present both to find out which.
-    const tries: (HttpAnswer | null)[] = [];
-    for (const pair of [first, second]) tries.push(await this.#refreshCall(tenant, (JSON.parse(pair.text) as TokenPairBody).refresh_token, ip));
-    this.#record.action("refresh_race_successors", tries.map((answer) => answer?.status ?? "none").sort().join("+"));
-    const live = tries.filter((answer): answer is HttpAnswer => answer?.status === 200);
-    const dead = tries.filter((answer) => answer?.status === 401 && errorCode(answer) === "invalid_grant");
-    this.#record.expectAudit(tenant.id, "auth.refreshed", "success", live.length);
-    this.#record.expectAudit(tenant.id, "auth.refresh_failed", "failure", dead.length);
-    if (live.length > 0) this.#ledger.rotated(session.sessionId);
-    const [survivor] = live;
-    if (!survivor || live.length !== 1 || dead.length !== 1) {
-      this.#record.surprise(`after a refresh race on tenant ${tenant.label}, its two successors answered ${tries.map((answer) => answer?.status ?? "nothing").join(" and ")}; exactly one live successor expected`);
+    // A retry gets the same successor as the rotation it repeats: the chain never forks.
+    const [firstToken, secondToken] = [first, second].map((pair) => (JSON.parse(pair.text) as TokenPairBody).refresh_token);
+    if (firstToken !== secondToken) {
+      this.#record.surprise(`refresh race on tenant ${tenant.label} (reuse interval ${tenant.reuseIntervalSeconds} s) handed out two different successors`);
       return null;
     }
-    return this.#withPair(session, survivor);
+    const survivor = this.#withPair(session, first);
+    const next = await this.#refreshCall(tenant, survivor.refreshToken, ip);
+    if (!next) return null;
+    this.#record.action("refresh_race_successor", next.status);
+    if (next.status !== 200) {
+      this.#unexpected("refresh of the successor both racers received", next, tenant);
+      return null;
+    }
+    this.#record.expectAudit(tenant.id, "auth.refreshed", "success");
+    this.#ledger.rotated(session.sessionId);
+    return this.#withPair(survivor, next);
   }
 
   async logout(session: LiveSession, ip: string): Promise<boolean> {

@@ -8,6 +8,7 @@
  * Nothing here asserts a duration or a rate; the summary only prints them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXED_SETTING_DEFAULTS } from "../../shared/domain/tenant-settings";
 import { freshIp } from "../support/test-identities";
 import { countAuditEvents, type AuditCount } from "./audit-reader";
 import { readSessionChains, type SessionChain } from "./refresh-chains";
@@ -41,7 +42,7 @@ const DELIVERY_REPORT_DEADLINE_MS = 120_000;
  */
 const SOAK_LIMITS = { rate_limit_per_hour: 100, sms_per_prefix_per_hour: 100_000, sms_daily_budget: 10_000_000, access_token_ttl_seconds: 3600 };
 const TENANT_PLANS = [
-  { label: "soak-a", settings: { ...SOAK_LIMITS } },
+  { label: "soak-a", settings: { ...SOAK_LIMITS, refresh_reuse_interval_seconds: 0 } },
   { label: "soak-b", settings: { ...SOAK_LIMITS, otp_length: 8 } },
   // Within a reuse interval a racing refresh is a retry, not reuse: the session lives on with one live token.
   { label: "soak-grace", settings: { ...SOAK_LIMITS, refresh_reuse_interval_seconds: 30 } },
@@ -180,7 +181,7 @@ async function createTenants(record: SoakRecord, running: SoakStack): Promise<So
     if (!answer || answer.status !== 201) throw new Error(`creating tenant ${slug} answered ${answer ? `${answer.status} ${answer.text}` : "nothing"}`);
     const body = JSON.parse(answer.text) as { tenant_id: string; api_key: string };
     record.expectAudit(body.tenant_id, "tenant.created", "success");
-    tenants.push({ id: body.tenant_id, label: plan.label, apiKey: body.api_key, reuseIntervalSeconds: "refresh_reuse_interval_seconds" in plan.settings ? plan.settings.refresh_reuse_interval_seconds : 0 });
+    tenants.push({ id: body.tenant_id, label: plan.label, apiKey: body.api_key, reuseIntervalSeconds: "refresh_reuse_interval_seconds" in plan.settings ? plan.settings.refresh_reuse_interval_seconds : FIXED_SETTING_DEFAULTS.refresh_reuse_interval_seconds });
   }
   return tenants;
 }

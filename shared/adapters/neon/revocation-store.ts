@@ -3,11 +3,13 @@ import { revocationOutbox } from "../../../drizzle/schema";
 import type { RevocationStore, UserRevocation } from "../../ports/revocation-store";
 import type { Database } from "./database";
 
-const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typeof sql> }> = {
+const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typeof sql>; keepsSessions?: true }> = {
   logout_all: { reason: "logout_all", set: sql`` },
   revoke_sessions: { reason: "admin_revoke", set: sql`` },
   disable: { reason: "user_disabled", set: sql`, disabled = true` },
   erase: { reason: "user_deleted", set: sql`, disabled = true, phone = null, email = null, metadata = '{}'::jsonb, roles = '[]'::jsonb` },
+  // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining roles.
+  roles_reduced: { reason: "roles_reduced", set: sql``, keepsSessions: true },
 };
 
 export function neonRevocationStore(db: Database): RevocationStore {
@@ -27,11 +29,16 @@ export function neonRevocationStore(db: Database): RevocationStore {
     },
 
     async revokeUser(userId, change, at, listExpiresAt) {
-      const { reason, set } = USER_CHANGES[change];
+      const { reason, set, keepsSessions } = USER_CHANGES[change];
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
-      const result = await db.execute<{ found: number; revoked: number }>(sql`
+      // The user's row is locked before the sessions are read, as a sign-in locks it before
+      // writing its session: a sign-in that committed first is seen (and revoked) by the next
+      // statement's snapshot, and one still waiting reads the change once this commits.
+      const [, result] = await db.batch([
+        db.execute(sql`select id from users where id = ${userId} for update`),
+        db.execute<{ found: number; revoked: number }>(sql`
         with target as (
           update users set tokens_valid_after = ${atText}::timestamptz, updated_at = ${atText}::timestamptz ${set} ${deletedAt}
           where id = ${userId} and deleted_at is null
@@ -39,7 +46,7 @@ export function neonRevocationStore(db: Database): RevocationStore {
         ),
         revoked as (
           update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = ${reason}
-          where user_id in (select id from target) and revoked_at is null
+          where user_id in (select id from target) and revoked_at is null ${keepsSessions ? sql`and false` : sql``}
           returning id
         ),
         queued as (
@@ -50,7 +57,8 @@ export function neonRevocationStore(db: Database): RevocationStore {
           returning id
         )
         select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked, (select count(*) from queued)::int as queued
-      `);
+      `),
+      ]);
       const row = result.rows[0];
       return row && row.found > 0 ? { sessionsRevoked: row.revoked } : null;
     },

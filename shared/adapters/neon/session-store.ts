@@ -1,5 +1,5 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
-import { sessions, users } from "../../../drizzle/schema";
+import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { refreshTokens, sessions, users } from "../../../drizzle/schema";
 import type { RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
 import { toUserRecord } from "./user-repository";
@@ -7,6 +7,7 @@ import { toUserRecord } from "./user-repository";
 interface RotationRow extends Record<string, unknown> {
   rotated: number;
   retried: number;
+  retry_sealed: string | null;
   reused: number;
   session_id: string | null;
   tenant_id: string | null;
@@ -25,14 +26,17 @@ export function neonSessionStore(db: Database): SessionStore {
     async openForPhone({ tenantId, phone, newUser, session }) {
       const livePhoneUser = and(eq(users.tenantId, tenantId), eq(users.phone, phone), isNull(users.deletedAt));
       // One transaction of read-committed statements: the partial unique index on live
-      // (tenant_id, phone) decides a race between first sign-ins, and the statements after
-      // the insert see whichever user won.
-      const [inserted, , firstToken, [user]] = await db.batch([
+      // (tenant_id, phone) decides a race between first sign-ins. The user row is then locked
+      // before the session is written, as every user-wide revocation locks it first, so the
+      // two serialise: a revocation either sees this session and revokes it, or commits first
+      // and this sign-in reads its outcome (a disabled user gets no session).
+      const [inserted, [user], , firstToken] = await db.batch([
         db
           .insert(users)
           .values({ id: newUser.id, tenantId, phone, roles: [...newUser.roles], metadata: {}, createdAt: new Date() })
           .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
           .returning({ id: users.id }),
+        db.select().from(users).where(livePhoneUser).limit(1).for("update"),
         db.execute(sql`
           insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent)
           select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}
@@ -43,12 +47,11 @@ export function neonSessionStore(db: Database): SessionStore {
           select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
           returning session_id
         `),
-        db.select().from(users).where(livePhoneUser).limit(1),
       ]);
       if (!user) throw new Error("the phone's user vanished inside its sign-in transaction");
       const record = toUserRecord(user);
-      // What was written decides the answer: a session exists exactly when the user was not disabled.
-      if (firstToken.rows.length === 0) return { kind: "user_disabled", user: record };
+      if (record.disabled !== (firstToken.rows.length === 0)) throw new Error("a sign-in saw its user's row change under the row lock");
+      if (record.disabled) return { kind: "user_disabled", user: record };
       return { kind: "opened", user: record, created: inserted.length > 0 };
     },
 
@@ -68,6 +71,15 @@ export function neonSessionStore(db: Database): SessionStore {
       }
       return toOutcome(row);
     },
+
+    async forgetRetryCopies(createdBefore) {
+      const cleared = await db
+        .update(refreshTokens)
+        .set({ sealedToken: null })
+        .where(and(isNotNull(refreshTokens.sealedToken), lt(refreshTokens.createdAt, createdBefore)))
+        .returning({ hash: refreshTokens.tokenHash });
+      return cleared.length;
+    },
   };
 }
 
@@ -83,32 +95,32 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       select * from presented where revoked_at is null and expires_at > ${now}::timestamptz
     ),
     spent as (
-      update refresh_tokens set spent_at = ${now}::timestamptz
+      -- A spent token's own retry copy is no longer needed: its predecessor's retries end here.
+      update refresh_tokens set spent_at = ${now}::timestamptz, sealed_token = null
       where token_hash = ${request.presentedHash} and spent_at is null and exists (select 1 from live)
       returning session_id, generation
     ),
     retried as (
-      -- A retry within the interval replaces the unspent successor's hash, so the
-      -- session still has exactly one live refresh token: the one this answer carries.
-      -- With no interval there are no retries, even for a racing request whose clock
-      -- read came before the winner's spent_at (requests take their clocks from
-      -- different isolates and machines).
-      update refresh_tokens rt set token_hash = ${request.successorHash}
-      from live
+      -- A retry within the interval writes nothing: it is answered with the successor
+      -- already installed (its sealed copy), so the session keeps one live refresh token
+      -- and its rightful holder is never cut off. With no interval there are no retries,
+      -- even for a racing request whose clock read came before the winner's spent_at
+      -- (requests take their clocks from different isolates and machines).
+      select rt.session_id, rt.sealed_token
+      from refresh_tokens rt join live on rt.session_id = live.session_id and rt.generation = live.generation + 1
       where ${request.reuseIntervalSeconds}::int > 0
         and live.spent_at is not null
         and live.spent_at > ${now}::timestamptz - make_interval(secs => ${request.reuseIntervalSeconds}::int)
-        and rt.session_id = live.session_id and rt.generation = live.generation + 1 and rt.spent_at is null
-      returning rt.session_id
+        and rt.spent_at is null and rt.sealed_token is not null
     ),
     successor as (
-      insert into refresh_tokens (token_hash, session_id, generation)
-      select ${request.successorHash}, session_id, generation + 1 from spent
+      insert into refresh_tokens (token_hash, session_id, generation, sealed_token)
+      select ${request.successorHash}, session_id, generation + 1, ${request.successorSealed}::text from spent
       returning session_id
     ),
     extended as (
       update sessions set expires_at = ${request.sessionExpiresAt.toISOString()}::timestamptz, last_used_at = ${now}::timestamptz
-      where id in (select session_id from successor union all select session_id from retried)
+      where id in (select session_id from successor)
       returning id
     ),
     reuse as (
@@ -123,10 +135,16 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       insert into revocation_outbox (id, kind, subject_id, at, expires_at)
       select gen_random_uuid()::text, 'session', id, ${now}::timestamptz, ${request.listExpiresAt.toISOString()}::timestamptz from reuse
       returning id
+    ),
+    forgotten as (
+      update refresh_tokens set sealed_token = null
+      where session_id in (select id from reuse) and sealed_token is not null
+      returning session_id
     )
     select
       (select count(*) from successor)::int as rotated,
       (select count(*) from retried)::int as retried,
+      (select sealed_token from retried limit 1) as retry_sealed,
       (select count(*) from reuse)::int as reused,
       p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, (p.spent_at is not null) as snapshot_spent,
       u.roles as user_roles, u.disabled as user_disabled, u.deleted_at as user_deleted_at, u.tokens_valid_after as user_tokens_valid_after
@@ -155,7 +173,7 @@ function toOutcome(row: RotationRow): RefreshOutcome {
     tokensValidAfter: row.user_tokens_valid_after === null ? null : new Date(row.user_tokens_valid_after),
   };
   if (row.rotated > 0) return { kind: "rotated", session, user };
-  if (row.retried > 0) return { kind: "retried", session, user };
+  if (row.retried > 0 && row.retry_sealed !== null) return { kind: "retried", session, user, sealedSuccessor: row.retry_sealed };
   if (row.reused > 0) return { kind: "reused", session };
   return { kind: "invalid" };
 }

@@ -190,7 +190,7 @@ describe("resolveTenantSettings", () => {
       refresh_token_ttl_seconds: 604_800,
       default_roles: ["user"],
       cors_origins: [],
-      refresh_reuse_interval_seconds: 0,
+      refresh_reuse_interval_seconds: 10,
       carrier_lookup: false,
       sms_per_prefix_per_hour: 30,
       sms_per_ip_per_hour: 10,

@@ -1,7 +1,11 @@
+import { Redis } from "@upstash/redis/cloudflare";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { userKey } from "../../../shared/domain/revocation-entries";
 import {
   adminFetch,
   createTenant,
+  decodeJwtPart,
   expectError,
   freshPhone,
   issuerFetch,
@@ -14,6 +18,12 @@ import {
   withBearer,
   type TenantCredentials,
 } from "./support/issuer-client";
+
+const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+
+function introspect(secretKey: string, token: string): Promise<Response> {
+  return issuerFetch("/api/auth/introspect", withBearer(secretKey, jsonRequest("POST", { token })));
+}
 
 interface UserBody {
   user_id: string;
@@ -54,7 +64,7 @@ describe("tenants", () => {
       refresh_token_ttl_seconds: 604800,
       default_roles: ["user"],
       cors_origins: [],
-      refresh_reuse_interval_seconds: 0,
+      refresh_reuse_interval_seconds: 10,
       carrier_lookup: false,
     });
     const fetched = await adminFetch(`/api/admin/tenants/${body.tenant_id}`);
@@ -185,6 +195,32 @@ describe("users", () => {
     const again = await signIn(tenant, user.phone);
     const claims = JSON.parse(atob((again.token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as { roles: string[] };
     expect(claims.roles).toEqual(["user", "admin"]);
+  });
+
+  it("taking a role away revokes the user's outstanding access tokens at once and publishes an issued-before mark; the session refreshes without the role", async () => {
+    const tenant = await createTenant({ default_roles: ["user", "admin"] });
+    const user = await signIn(tenant);
+    expect(decodeJwtPart(user.token, 1).roles).toEqual(["user", "admin"]);
+    const patched = await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { roles: ["user"] }));
+    expect(patched.status).toBe(200);
+    await expectError(await issuerFetch("/api/auth/me", withBearer(user.token)), 401, "invalid_token");
+    expect(await (await introspect(tenant.secret_key, user.token)).json()).toEqual({ active: false });
+    // The gate learns it through the revocation list: tokens issued before the mark are refused.
+    const mark = Number(await redis.get(userKey(user.user_id)));
+    expect(mark).toBeGreaterThan(decodeJwtPart(user.token, 1).iat as number);
+    const refreshed = await refresh(tenant.api_key, user.refresh_token);
+    expect(refreshed.status).toBe(200);
+    const next = await refreshed.json<{ token: string }>();
+    expect(decodeJwtPart(next.token, 1).roles).toEqual(["user"]);
+    expect((await issuerFetch("/api/auth/me", withBearer(next.token))).status).toBe(200);
+  });
+
+  it("granting a role revokes nothing: the user's tokens keep working", async () => {
+    const tenant = await createTenant();
+    const user = await signIn(tenant);
+    expect((await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { roles: ["user", "admin"] }))).status).toBe(200);
+    expect((await issuerFetch("/api/auth/me", withBearer(user.token))).status).toBe(200);
+    expect(await redis.get(userKey(user.user_id))).toBeNull();
   });
 
   it("disabling a user revokes every session and blocks sign-in with 403 user_disabled", async () => {

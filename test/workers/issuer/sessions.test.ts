@@ -2,7 +2,7 @@ import { Redis } from "@upstash/redis/cloudflare";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionKey, userKey } from "../../../shared/domain/revocation-entries";
-import { createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
+import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
 
 const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
 
@@ -139,6 +139,23 @@ describe("POST /api/auth/introspect (RFC 7662)", () => {
     expect(await (await introspect(tenant.secret_key, "eyJhbGciOiJub25lIn0.e30.")).json()).toEqual(inactive);
     await issuerFetch("/api/auth/logout", withBearer(session.token, { method: "POST" }));
     expect(await (await introspect(tenant.secret_key, session.token)).json()).toEqual(inactive);
+  });
+
+  it("answers with the user's roles as they are now, not the roles the token was minted with", async () => {
+    const tenant = await createTenant();
+    const session = await signIn(tenant);
+    const granted = await adminFetch(`/api/admin/users/${session.user_id}`, jsonRequest("PATCH", { roles: ["user", "support"] }));
+    expect(granted.status).toBe(200);
+    expect(decodeJwtPart(session.token, 1).roles).toEqual(["user"]);
+    expect(await (await introspect(tenant.secret_key, session.token)).json()).toMatchObject({ active: true, roles: ["user", "support"] });
+  });
+
+  it("is {active:false} for a disabled user's token", async () => {
+    const tenant = await createTenant();
+    const session = await signIn(tenant);
+    const disabled = await adminFetch(`/api/admin/users/${session.user_id}`, jsonRequest("PATCH", { disabled: true }));
+    expect(disabled.status).toBe(200);
+    expect(await (await introspect(tenant.secret_key, session.token)).json()).toEqual({ active: false });
   });
 
   it("needs the tenant's secret key: the publishable key or nothing is 401 invalid_api_key", async () => {

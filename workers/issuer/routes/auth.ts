@@ -74,7 +74,7 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         const input = await jsonInput(c, refreshSchema);
         if (!input.ok) return respond(input);
         const deps = c.get("deps");
-        return respond(await refreshSession({ ...deps, issuer: deps.config.issuerUrl }, c.get("audit"), tenant, input.value.refresh_token));
+        return respond(await refreshSession({ ...deps, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret }, c.get("audit"), tenant, input.value.refresh_token));
       }),
   });
 

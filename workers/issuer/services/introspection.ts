@@ -5,11 +5,13 @@ export type IntrospectionResponse = ({ active: true } & Omit<AccessTokenClaims, 
 
 /**
  * RFC 7662: anything not live for this tenant (malformed, expired, revoked, or
- * another tenant's) is just `{active: false}`, with no reason given.
+ * another tenant's, or a disabled user's) is just `{active: false}`, with no reason
+ * given. Roles are the user's as they are now, read with the revocation check, not
+ * the ones the token was minted with.
  */
 export async function introspect(deps: AccessTokenAuthDeps, tenantId: string, token: string): Promise<IntrospectionResponse> {
   const auth = await authenticateAccessToken(deps, token, new Date());
   if (!auth.ok || auth.value.claims.tid !== tenantId) return { active: false };
-  const { claims } = auth.value;
-  return { active: true, sub: claims.sub, tid: claims.tid, sid: claims.sid, roles: claims.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti };
+  const { claims, user } = auth.value;
+  return { active: true, sub: claims.sub, tid: claims.tid, sid: claims.sid, roles: user.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti };
 }

@@ -1,8 +1,9 @@
+import { MAX_REFRESH_REUSE_INTERVAL_SECONDS } from "../../../shared/domain/tenant-settings";
 import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys. */
+/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys and refresh-token retry copies. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -13,6 +14,11 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
     })(),
     drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
     drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),
+    (async () => {
+      // Twice the longest interval: the copy's age is on the database's clock, the interval on the workers'.
+      const forgotten = await deps.sessions.forgetRetryCopies(new Date(Date.now() - 2 * MAX_REFRESH_REUSE_INTERVAL_SECONDS * 1000));
+      if (forgotten > 0) deps.logger.info("refresh_retry_copies_forgotten", { count: forgotten });
+    })(),
     (async () => {
       const purged = await deps.idempotency.purgeExpired();
       if (purged > 0) deps.logger.info("idempotency_keys_purged", { count: purged });

@@ -1,4 +1,5 @@
 import { sha256Hex } from "../../../shared/crypto/hashing";
+import { openRetryCopy, sealRetryCopy } from "../../../shared/crypto/refresh-retry-copy";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { SessionStore } from "../../../shared/ports/session-store";
@@ -13,6 +14,8 @@ export interface RefreshDeps extends RevokeDeps {
   readonly sessions: SessionStore;
   readonly signingKeys: SigningKeyService;
   readonly issuer: string;
+  /** Seals each successor for the reuse interval, so a retry gets that same successor. */
+  readonly keyEncryptionSecret: string;
 }
 
 /** `POST /api/auth/refresh`: rotation with reuse detection, decided atomically by Postgres. */
@@ -21,11 +24,14 @@ export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { 
   const signer = await deps.signingKeys.currentSigner();
   const now = new Date();
   const successor = await newRefreshTokenWithHash();
+  const presentedHash = await sha256Hex(refreshToken);
+  const interval = settings.refresh_reuse_interval_seconds;
   const outcome = await deps.sessions.rotate({
-    presentedHash: await sha256Hex(refreshToken),
+    presentedHash,
     successorHash: successor.hash,
+    successorSealed: interval > 0 ? await sealRetryCopy(deps.keyEncryptionSecret, successor.token, presentedHash) : null,
     tenantId: tenant.id,
-    reuseIntervalSeconds: settings.refresh_reuse_interval_seconds,
+    reuseIntervalSeconds: interval,
     now,
     sessionExpiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000),
     listExpiresAt: revocationListExpiry(now),
@@ -48,7 +54,14 @@ export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { 
     audit.record("auth.refresh_failed", "blocked", { tenantId: tenant.id, userId: outcome.session.userId, details: { reason: "user_disabled" } });
     return err({ reason: "invalid_grant" });
   }
-  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, refreshToken: successor.token, now });
+  const refreshTokenOut = outcome.kind === "retried" ? await openRetryCopy(deps.keyEncryptionSecret, outcome.sealedSuccessor, presentedHash) : successor.token;
+  if (refreshTokenOut === null) {
+    // Sealed under another KEY_ENCRYPTION_SECRET (rotated within the interval) or altered: no successor to hand back.
+    deps.logger.warn("refresh_retry_copy_unreadable", { session_id: outcome.session.id });
+    audit.record("auth.refresh_failed", "failure", { tenantId: tenant.id, userId: user.id, details: { reason: "invalid_grant" } });
+    return err({ reason: "invalid_grant" });
+  }
+  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, refreshToken: refreshTokenOut, now });
   audit.record("auth.refreshed", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: outcome.session.id, retry: outcome.kind === "retried" } });
   return ok(pair);
 }

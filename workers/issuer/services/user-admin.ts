@@ -54,7 +54,11 @@ export async function getUser(deps: UserAdminDeps, id: string): Promise<Result<U
   return user && user.deletedAt === null ? ok(userView(user)) : err(NO_SUCH_USER);
 }
 
-/** Roles and metadata change in place; `disabled: true` also revokes every session and outstanding access token. */
+/**
+ * Roles and metadata change in place; taking a role away revokes the user's outstanding
+ * access tokens (their sessions refresh into tokens without it); `disabled: true` also
+ * revokes every session and outstanding access token.
+ */
 export async function updateUser(
   deps: UserAdminDeps,
   audit: AuditRecorder,
@@ -75,6 +79,11 @@ export async function updateUser(
       userId: id,
       details: { fields: Object.keys(profile) },
     });
+  }
+  if (changes.roles !== undefined && existing.roles.some((role) => !changes.roles?.includes(role)) && changes.disabled !== true) {
+    // Marked after the change, so a token minted from the old roles is issued before the mark.
+    const marked = await revokeUser(deps, id, "roles_reduced", new Date());
+    if (!marked) return err(NO_SUCH_USER);
   }
   if (changes.disabled === true && !existing.disabled) {
     const revoked = await revokeUser(deps, id, "disable", new Date());

@@ -1,0 +1,2 @@
+ALTER TABLE "refresh_tokens" ADD COLUMN "sealed_token" text;--> statement-breakpoint
+CREATE INDEX "refresh_tokens_sealed_created_idx" ON "refresh_tokens" USING btree ("created_at") WHERE "refresh_tokens"."sealed_token" is not null;
