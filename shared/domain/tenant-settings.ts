@@ -8,7 +8,7 @@ const ROLE = ROLE_PATTERN;
 /** Names and labels that end up in an SMS or a UI: no C0 control characters, no DEL. */
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
-/** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
+/** Each setting with the range docs/api.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({
   otp_length: z.number().int().min(4).max(10),
   otp_expiry_minutes: z.number().int().min(1).max(60),

@@ -122,7 +122,7 @@ export class SoakClient {
 
   /**
    * Two refreshes of one token at once. With no reuse interval exactly one wins and the
-   * other is reuse, which ends the session (API.md); within an interval the second is a
+   * other is reuse, which ends the session (docs/api.md); within an interval the second is a
    * retry, both get a pair, and only the later pair's refresh token stays live.
    * Returns the session to carry on with, or null when it ended.
    */
