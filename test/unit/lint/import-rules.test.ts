@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const eslint = new ESLint({
@@ -13,6 +13,11 @@ const eslint = new ESLint({
   overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
   ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
 });
+
+// The first lint loads the config and the TypeScript parser; on a busy machine that alone can outlast a test's default timeout.
+beforeAll(async () => {
+  await eslint.lintText("export const warm = 1;\n", { filePath: "workers/issuer/services/warm-up.ts" });
+}, 120_000);
 
 /** The messages no-restricted-imports gives `specifier` imported from `file`. */
 async function importReports(file: string, specifier: string): Promise<string[]> {

@@ -56,7 +56,7 @@ export async function snapshotState(watched: WatchedSubjects): Promise<StateSnap
 }
 
 /** Each object of the namespace (but `skipped`) with a digest of its stored entries and its alarm. */
-async function durableObjectStates(namespace: DurableObjectNamespace, skipped: ReadonlySet<string>): Promise<Record<string, string>> {
+async function durableObjectStates<T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, skipped: ReadonlySet<string>): Promise<Record<string, string>> {
   const ids = (await listDurableObjectIds(namespace)).filter((id) => !skipped.has(id.toString()));
   const states = await Promise.all(
     ids.map(async (id) => {
