@@ -7,6 +7,27 @@ const VENDOR_SDKS = ["@neondatabase/serverless", "@upstash/redis", "@upstash/red
 /** @param {string[]} groups @param {string} message */
 const forbid = (groups, message) => ({ group: groups, message });
 
+/**
+ * A worker's import rules. The other worker is matched by its folder name at any depth, so
+ * `../../issuer/services/x` from a gate service is caught as well as `../issuer/x` from its root.
+ * Services get the same list plus routes: ESLint replaces a rule's options per file, it never merges them.
+ * @param {string} worker @param {string} other @param {string[]} compositionRoot
+ */
+const workerImportRules = (worker, other, compositionRoot) => {
+  const common = [
+    forbid([`**/${other}`, `**/${other}/**`], "Workers never import each other."),
+    forbid(["**/shared/adapters/**"], "Only deps.ts wires adapters."),
+    forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
+  ];
+  return [
+    { files: [`workers/${worker}/**/*.ts`], ignores: compositionRoot, rules: { "no-restricted-imports": ["error", { patterns: common }] } },
+    {
+      files: [`workers/${worker}/services/**/*.ts`],
+      rules: { "no-restricted-imports": ["error", { patterns: [...common, forbid(["**/routes", "**/routes/**"], "Services never import routes: routes → services → ports.")] }] },
+    },
+  ];
+};
+
 export default defineConfig(
   { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
   ...tseslint.configs.strictTypeChecked,
@@ -30,7 +51,7 @@ export default defineConfig(
     rules: { "no-restricted-syntax": "off" },
   },
   {
-    // Import direction (STYLE.md): routes → services → ports ← adapters; only deps.ts knows both sides.
+    // Import direction (CONTRIBUTING.md, "How the code is laid out"): routes → services → ports ← adapters; only deps.ts knows both sides.
     files: ["shared/**/*.ts"],
     ignores: ["shared/adapters/**"],
     rules: {
@@ -47,28 +68,8 @@ export default defineConfig(
       "no-restricted-imports": ["error", { patterns: [forbid(["**/workers/**", "**/dev/**", "**/test/**"], "Adapters never import a worker, the dev stack or tests.")] }],
     },
   },
-  {
-    files: ["workers/issuer/**/*.ts"],
-    ignores: ["workers/issuer/deps.ts", "workers/issuer/index.ts"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        forbid(["**/workers/gate/**", "../gate/**"], "Workers never import each other."),
-        forbid(["**/shared/adapters/**"], "Only deps.ts wires adapters."),
-        forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
-      ] }],
-    },
-  },
-  {
-    files: ["workers/gate/**/*.ts"],
-    ignores: ["workers/gate/deps.ts"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [
-        forbid(["**/workers/issuer/**", "../issuer/**"], "Workers never import each other."),
-        forbid(["**/shared/adapters/**"], "Only deps.ts wires adapters."),
-        forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
-      ] }],
-    },
-  },
+  ...workerImportRules("issuer", "gate", ["workers/issuer/deps.ts", "workers/issuer/index.ts"]),
+  ...workerImportRules("gate", "issuer", ["workers/gate/deps.ts"]),
   {
     files: ["test/**/*.ts", "dev/**/*.ts", "bench/**/*.ts"],
     rules: {

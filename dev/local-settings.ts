@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 
-/** Loopback ports of the local stack (API.md), each movable by an environment variable. */
+/** Loopback ports of the local stack (README, Quick start), each movable by an environment variable. */
 export interface LocalPorts {
   readonly issuer: number;
   readonly gate: number;

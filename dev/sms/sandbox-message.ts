@@ -1,4 +1,4 @@
-/** What the inbox shows for every message a provider accepted (API.md, "Local development stack"). */
+/** What the inbox shows for every message a provider accepted (dev/sms/README.md, the inbox). */
 export interface SandboxMessage {
   readonly id: string;
   readonly to: string;

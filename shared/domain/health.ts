@@ -1,7 +1,7 @@
 export type CheckState = "up" | "down";
 export type HealthStatus = "healthy" | "degraded" | "unhealthy";
 
-/** `healthy` 200, `degraded` 207, `unhealthy` 503, as the contract says. */
+/** `healthy` 200, `degraded` 207, `unhealthy` 503, as docs/api.md says. */
 export function healthHttpStatus(status: HealthStatus): 200 | 207 | 503 {
   switch (status) {
     case "healthy":

@@ -11,7 +11,7 @@ export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 /** The longest a spent refresh token may be retried for; its successor's sealed copy is kept no longer. */
 export const MAX_REFRESH_REUSE_INTERVAL_SECONDS = 60;
 
-/** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
+/** Each setting with the range docs/api.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({
   otp_length: z.number().int().min(4).max(10),
   otp_expiry_minutes: z.number().int().min(1).max(60),

@@ -2,7 +2,7 @@ import { err, ok, type Result } from "../errors/result";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Deeper than any body the contract defines; stops stack-exhaustion payloads early. */
+/** Deeper than any body the API defines (docs/api.md); stops stack-exhaustion payloads early. */
 export const MAX_JSON_DEPTH = 32;
 
 /**

@@ -2,7 +2,7 @@ import type { JsonValue } from "./strict-json";
 
 /**
  * Keys that mean an object's prototype to JavaScript. Refused anywhere in a body:
- * no field of the contract has these names, and free-form objects (metadata) would
+ * no field of the API (docs/api.md) has these names, and free-form objects (metadata) would
  * otherwise lose them silently to a schema, or hand them to clients that merge them.
  */
 export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);

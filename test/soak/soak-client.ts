@@ -125,8 +125,8 @@ export class SoakClient {
 
   /**
    * Two refreshes of one token at once. With no reuse interval exactly one wins and the
-   * other is reuse, which ends the session; within an interval the second is a retry,
-   * both get a pair with the same successor refresh token, and that token rotates on.
+   * other is reuse, which ends the session (docs/api.md); within an interval the second is a
+   * retry, both get a pair with the same successor refresh token, and that token rotates on.
    * Returns the session to carry on with, or null when it ended.
    */
   async refreshRace(session: LiveSession, ip: string): Promise<LiveSession | null> {

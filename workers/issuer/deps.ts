@@ -7,7 +7,7 @@ import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
-import { createDatabase, type Database } from "../../shared/adapters/neon/database";
+import { createDatabase } from "../../shared/adapters/neon/database";
 import { databaseProbe } from "../../shared/adapters/neon/database-probe";
 import { neonIdempotencyStore } from "../../shared/adapters/neon/idempotency-store";
 import { neonOtpRequestLog } from "../../shared/adapters/neon/otp-request-log";
@@ -45,7 +45,6 @@ import { SigningKeyService } from "./services/signing-keys";
 export interface IssuerDeps {
   readonly config: IssuerConfig;
   readonly logger: Logger;
-  readonly db: Database;
   readonly probes: { readonly database: DependencyProbe; readonly redis: DependencyProbe };
   readonly signingKeys: SigningKeyService;
   readonly tenants: TenantRepository;
@@ -84,7 +83,6 @@ export function issuerDeps(env: Env): IssuerDeps {
   const deps: IssuerDeps = {
     config,
     logger: createLogger("issuer", config.logLevel),
-    db,
     probes: { database: databaseProbe(db), redis: redisProbe(redis) },
     signingKeys: new SigningKeyService({
       store: neonSigningKeyStore(db),

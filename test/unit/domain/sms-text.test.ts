@@ -11,7 +11,7 @@ describe("verificationSmsText", () => {
   });
 
   it("keeps the contract's fixed wording even for one minute", () => {
-    // API.md fixes "Expires in {n} minutes."; clients and tests match on it.
+    // docs/api.md fixes "Expires in {n} minutes."; clients and tests match on it.
     expect(verificationSmsText("Acme", "1234", 1)).toBe("Your Acme verification code is: 1234. Expires in 1 minutes.");
   });
 

@@ -4,7 +4,7 @@ import { resolveTenantSettings, tenantSettingsPatchSchema } from "../../../share
 
 const accepts = (patch: Record<string, unknown>) => tenantSettingsPatchSchema.safeParse(patch).success;
 
-/** Ranges from API.md, "Tenant settings and defaults". */
+/** Ranges from docs/api.md, "Tenants" (the settings table). */
 const INTEGER_RANGES = [
   ["otp_length", 4, 10],
   ["otp_expiry_minutes", 1, 60],

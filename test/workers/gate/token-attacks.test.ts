@@ -3,7 +3,8 @@
  * the attack. A forged token is signed with the issuer's real key where the
  * attack needs a valid signature, so only the rule under test can stop it.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
 import { encodeBase64Url } from "../../../shared/crypto/base64url";
 import { MAX_AUTHORIZATION_BYTES } from "../../../workers/gate/validation/compact-jws";
@@ -13,10 +14,11 @@ import { createTenant, decodePayload, encodeJson, isolatedGate, issuerSigningKey
 let key: Awaited<ReturnType<typeof issuerSigningKey>>;
 let claims: Record<string, unknown>;
 let validToken: string;
+let session: Awaited<ReturnType<typeof signIn>>;
 const header = () => ({ alg: "ES256", kid: key.kid, typ: "at+jwt" });
 
 beforeAll(async () => {
-  const session = await signIn(await createTenant());
+  session = await signIn(await createTenant());
   validToken = session.token;
   claims = decodePayload(session.token);
   key = await issuerSigningKey();
@@ -231,6 +233,15 @@ describe("not a compact JWS access token", () => {
   });
 });
 
+/**
+ * 16 characters from the end of a token's payload (where its own `jti`, `iat` and `exp` are; every
+ * payload starts alike) and from the start of its signature: a log holding any copy of the token holds them.
+ */
+function tokenFragments(name: string, token: string): Record<string, string> {
+  const [, payload = "", signature = ""] = token.split(".");
+  return { [`${name}'s payload`]: payload.slice(-16), [`${name}'s signature`]: signature.slice(0, 16) };
+}
+
 describe("what responses and logs never contain", () => {
   it("no token, claim or key value is echoed back", async () => {
     const forged = await signEs256(key.privateKey, header(), { ...claims, aud: "echo-me-if-you-dare" });
@@ -240,5 +251,51 @@ describe("what responses and logs never contain", () => {
     expect(text).not.toContain("echo-me-if-you-dare");
     expect(text).not.toContain(key.kid);
     expect(text).not.toContain(String(claims.sub));
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("the gate's log lines say why a token was refused or the origin failed, never a token, claim, phone number or secret", async () => {
+    const lines: string[] = [];
+    for (const method of ["debug", "info", "log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg))).join(" "));
+      });
+    }
+    const gate = isolatedGate({ LOG_LEVEL: "debug" });
+    const forged = await signEs256(key.privateKey, header(), { ...claims, aud: "echo-me-if-you-dare" });
+    const expired = await signEs256(key.privateKey, header(), { ...claims, exp: Math.floor(Date.now() / 1000) - 3600 });
+    const [head = "", payload = ""] = validToken.split(".");
+    const badSignature = `${head}.${payload}.${"A".repeat(86)}`;
+    for (const token of [forged, expired, badSignature]) await expectRefused(await callWith(token, gate));
+    expect((await callWith(validToken, gate)).status).toBe(200);
+    // An origin that refuses connections: the gate logs the failure and answers 502.
+    expect((await callWith(validToken, isolatedGate({ LOG_LEVEL: "debug", ORIGIN_URL: "http://127.0.0.1:9" }))).status).toBe(502);
+
+    // The capture works: each refusal and the origin failure were logged and read here.
+    const events = lines.map((line) => (JSON.parse(line) as { event?: string }).event);
+    expect(events.filter((event) => event === "token_rejected")).toHaveLength(3);
+    expect(events).toContain("origin_unreachable");
+
+    const log = lines.join("\n");
+    // A token's header only names the key; its payload and signature are what must not leak, even in part.
+    const secrets: Record<string, string> = {
+      ...tokenFragments("valid token", validToken),
+      ...tokenFragments("forged token", forged),
+      ...tokenFragments("expired token", expired),
+      "refresh token": session.refresh_token.slice(0, 16),
+      "forged audience": "echo-me-if-you-dare",
+      "user id": String(claims.sub),
+      "session id": String(claims.sid),
+      phone: session.phone,
+      GATE_SIGNING_SECRET: env.GATE_SIGNING_SECRET,
+      UPSTASH_REDIS_REST_TOKEN: env.UPSTASH_REDIS_REST_TOKEN,
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(value.length, `${name} is long enough to search for`).toBeGreaterThanOrEqual(8);
+      expect(log, `the gate's logs contain the ${name}`).not.toContain(value);
+    }
   });
 });

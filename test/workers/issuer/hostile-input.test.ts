@@ -128,8 +128,13 @@ beforeAll(async () => {
  */
 let ipUses = 0;
 let currentIp = freshIp();
+/** Every address clientIp() has handed out: their rate limiters count these requests, as they must. */
+const clientIps: string[] = [currentIp];
 function clientIp(): string {
-  if (++ipUses % 50 === 0) currentIp = freshIp();
+  if (++ipUses % 50 === 0) {
+    currentIp = freshIp();
+    clientIps.push(currentIp);
+  }
   return currentIp;
 }
 
@@ -183,7 +188,7 @@ async function expectContractError(response: Response, expected: ExpectedError, 
 
 /** Runs a property and proves it wrote nothing: the state before equals the state after. */
 async function assertNothingWritten(property: () => Promise<void>): Promise<void> {
-  const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId] };
+  const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId], countedClientIps: clientIps };
   const before = await snapshotState(watched);
   await property();
   expect(await snapshotState(watched)).toEqual(before);
@@ -510,12 +515,33 @@ describe("hostile input", () => {
   });
 
   it("notices a write, so an unchanged snapshot means something", async () => {
-    const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId] };
+    const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId], countedClientIps: clientIps };
     const before = await snapshotState(watched);
     expect((await adminFetch(`/api/admin/users/${fixture.victimId}`, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: '{"metadata":{"seen":1}}' })).status).toBe(200);
     const afterUpdate = await snapshotState(watched);
     expect(afterUpdate.users).not.toEqual(before.users);
     expect((await adminFetch(`/api/admin/users/${fixture.victimId}/revoke-sessions`, { method: "POST" })).status).toBe(200);
     expect((await snapshotState(watched)).revocations).not.toEqual(afterUpdate.revocations);
+  });
+
+  it("notices a Durable Object or KV write, beyond the counted client addresses", async () => {
+    const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId], countedClientIps: clientIps };
+    const lookups = await createTenant({ carrier_lookup: true });
+    const before = await snapshotState(watched);
+    // A code request writes the phone's guard, the tenant's velocity counters and (with carrier lookup) the KV cache.
+    const requested = await issuerFetch("/api/auth/request", { method: "POST", headers: { "Content-Type": "application/json", "x-api-key": lookups.api_key, "CF-Connecting-IP": clientIp() }, body: JSON.stringify({ phone: freshPhone() }) });
+    expect(requested.status).toBe(202);
+    const after = await snapshotState(watched);
+    const objects = (snapshot: typeof before) => snapshot.durable_objects as Record<string, Record<string, string>>;
+    expect(Object.keys(objects(after).PHONE_CODES ?? {}).length).toBe(Object.keys(objects(before).PHONE_CODES ?? {}).length + 1);
+    expect(objects(after).RATE_LIMITER).not.toEqual(objects(before).RATE_LIMITER);
+    expect(after.kv).not.toEqual(before.kv);
+    // A second code to the same phone changes only what the existing objects hold.
+    const phone = fixture.user.phone;
+    const again = await issuerFetch("/api/auth/request", { method: "POST", headers: { "Content-Type": "application/json", "x-api-key": fixture.tenant.api_key, "CF-Connecting-IP": clientIp() }, body: JSON.stringify({ phone }) });
+    expect(again.status).toBe(202);
+    const afterAgain = await snapshotState(watched);
+    expect(Object.keys(objects(afterAgain).PHONE_CODES ?? {})).toEqual(Object.keys(objects(after).PHONE_CODES ?? {}));
+    expect(objects(afterAgain).PHONE_CODES).not.toEqual(objects(after).PHONE_CODES);
   });
 });

@@ -11,7 +11,7 @@ import fc from "fast-check";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** The contract's body cap (API.md): larger bodies are `413 payload_too_large`. */
+/** The body cap (docs/api.md, "Conventions"): larger bodies are `413 payload_too_large`. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface ExpectedError {

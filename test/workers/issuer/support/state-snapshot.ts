@@ -1,12 +1,19 @@
 /**
  * A cheap fingerprint of everything a request could write: each table's row count
  * and a digest of its rows, the revocation entries (in Upstash) of the sessions and
- * users a test watches, and how many requests the SMS sandbox has served per
- * provider. Two equal snapshots mean nothing was written.
+ * users a test watches, every Durable Object's storage and alarm, every KV entry,
+ * and how many requests the SMS sandbox has served per provider. Two equal
+ * snapshots mean nothing was written.
  *
  * Upstash is read per watched subject, not counted whole: with REDIS_URL, other
  * runs on the same machine share the Redis database.
+ *
+ * One write is expected of every request under /api/auth/*, refused or not: the hit
+ * on its client address's rate limiter. The objects of the addresses a test names
+ * in `countedClientIps` are left out; every other rate limiter (per tenant, prefix,
+ * budget) is in.
  */
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { createDatabase } from "../../../../shared/adapters/neon/database";
@@ -19,6 +26,8 @@ export type StateSnapshot = Record<string, unknown>;
 export interface WatchedSubjects {
   readonly sessionIds: readonly string[];
   readonly userIds: readonly string[];
+  /** Client addresses whose per-IP rate limiter may count the test's requests. */
+  readonly countedClientIps?: readonly string[];
 }
 
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
@@ -32,7 +41,53 @@ export async function snapshotState(watched: WatchedSubjects): Promise<StateSnap
       return [table, result.rows[0]] as const;
     }),
   );
-  return { ...Object.fromEntries(tables), revocations: await revocationEntries(watched), sms_sandbox_requests: await sandboxRequestCounts() };
+  const counted = new Set((watched.countedClientIps ?? []).map((ip) => env.RATE_LIMITER.idFromName(`ip:${ip}`).toString()));
+  return {
+    ...Object.fromEntries(tables),
+    revocations: await revocationEntries(watched),
+    durable_objects: {
+      PHONE_CODES: await durableObjectStates(env.PHONE_CODES, new Set()),
+      RATE_LIMITER: await durableObjectStates(env.RATE_LIMITER, counted),
+      AUDIT_SPOOL: await durableObjectStates(env.AUDIT_SPOOL, new Set()),
+    },
+    kv: { JWKS_KV: await kvEntries(env.JWKS_KV), LOOKUP_CACHE: await kvEntries(env.LOOKUP_CACHE) },
+    sms_sandbox_requests: await sandboxRequestCounts(),
+  };
+}
+
+/** Each object of the namespace (but `skipped`) with a digest of its stored entries and its alarm. */
+async function durableObjectStates<T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, skipped: ReadonlySet<string>): Promise<Record<string, string>> {
+  const ids = (await listDurableObjectIds(namespace)).filter((id) => !skipped.has(id.toString()));
+  const states = await Promise.all(
+    ids.map(async (id) => {
+      const stored = await runInDurableObject(namespace.get(id), async (_instance, state) => ({
+        entries: [...(await state.storage.list())],
+        alarm: await state.storage.getAlarm(),
+      }));
+      return [id.toString(), await digest(JSON.stringify(stored))] as const;
+    }),
+  );
+  return Object.fromEntries(states.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Every key of the namespace with a digest of its value and metadata. */
+async function kvEntries(namespace: KVNamespace): Promise<Record<string, string>> {
+  const entries: [string, string][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await namespace.list(cursor === undefined ? {} : { cursor });
+    for (const key of page.keys) {
+      const { value, metadata } = await namespace.getWithMetadata(key.name);
+      entries.push([key.name, await digest(JSON.stringify({ value, metadata, expiration: key.expiration ?? null }))]);
+    }
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor !== undefined);
+  return Object.fromEntries(entries);
+}
+
+async function digest(text: string): Promise<string> {
+  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(hash)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 async function revocationEntries({ sessionIds, userIds }: WatchedSubjects): Promise<unknown> {
