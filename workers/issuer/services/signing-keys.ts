@@ -55,12 +55,21 @@ export class SigningKeyService {
       this.#kvChecked = true;
     }
     if (!this.#kvChecked) {
-      const inKv = await this.#deps.publisher.read();
-      if (!sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk))) await this.#deps.publisher.publish(toJwks(keys));
+      await this.#healKv(keys);
       this.#kvChecked = true;
     }
     this.#cached = { keys, at: nowMs };
     return keys;
+  }
+
+  /**
+   * Makes KV hold the database's key set; true when it had to be rewritten. The cron calls
+   * this, because an isolate checks KV only once: a JWKS write lost after a rotation would
+   * otherwise leave the next key missing from the gate's copy until it is promoted.
+   */
+  async healPublishedJwks(): Promise<boolean> {
+    const keys = await this.publishedKeys({ fresh: true });
+    return this.#healKv(keys);
   }
 
   async jwks(): Promise<JwksDocument> {
@@ -115,6 +124,13 @@ export class SigningKeyService {
     } catch {
       return false;
     }
+  }
+
+  async #healKv(keys: readonly StoredSigningKey[]): Promise<boolean> {
+    const inKv = await this.#deps.publisher.read();
+    if (sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk))) return false;
+    await this.#deps.publisher.publish(toJwks(keys));
+    return true;
   }
 
   async #newKey(): Promise<NewSigningKey> {
