@@ -59,11 +59,11 @@ describe("signing key installation", () => {
     await isolateLikeService().currentSigner();
     const rows = await db.execute<{ kid: string; encrypted_private_key: string }>(sql`select kid, encrypted_private_key from signing_keys where state = 'current'`);
     const row = rows.rows[0];
-    expect(row?.encrypted_private_key).toMatch(/^v1\./);
+    expect(row?.encrypted_private_key).toMatch(/^v2\./);
     if (!row) return;
-    const opened = await openSecret(env.KEY_ENCRYPTION_SECRET, row.encrypted_private_key, row.kid);
+    const opened = await openSecret(env.KEY_ENCRYPTION_SECRET, "signing-key", row.encrypted_private_key, row.kid);
     expect(JSON.parse(opened ?? "{}")).toMatchObject({ kty: "EC", crv: "P-256", d: expect.any(String) });
-    expect(await openSecret("another-secret-that-is-long-enough-0000", row.encrypted_private_key, row.kid)).toBeNull();
+    expect(await openSecret("another-secret-that-is-long-enough-0000", "signing-key", row.encrypted_private_key, row.kid)).toBeNull();
   });
 
   it("repairs a KV copy that does not match the database", async () => {

@@ -138,7 +138,7 @@ async function judgeSend(deps: SendGuardDeps, audit: AuditRecorder, context: Req
     blocked("challenge_required", riskDetails);
     return err({ reason: "phone_not_allowed", detail: "challenge_required", turnstileSiteKey: settings.turnstile.site_key });
   }
-  const secret = await openSecret(deps.keyEncryptionSecret, settings.turnstile.secret_key, turnstileSecretContext(tenantId));
+  const secret = await openSecret(deps.keyEncryptionSecret, "turnstile-secret", settings.turnstile.secret_key, turnstileSecretContext(tenantId));
   if (secret === null) {
     blocked("challenge_unverifiable", riskDetails);
     return err({ reason: "service_unavailable", retryAfterSeconds: 30 });

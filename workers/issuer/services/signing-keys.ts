@@ -81,7 +81,7 @@ export class SigningKeyService {
     const current = (await this.publishedKeys(options)).find((key) => key.state === "current");
     if (!current) throw new Error("no current signing key after installation");
     if (this.#signer?.kid === current.kid) return this.#signer;
-    const privateJwk = await openSecret(this.#deps.keyEncryptionSecret, current.encryptedPrivateKey, current.kid);
+    const privateJwk = await openSecret(this.#deps.keyEncryptionSecret, "signing-key", current.encryptedPrivateKey, current.kid);
     if (privateJwk === null) throw new Error("the current signing key does not open with KEY_ENCRYPTION_SECRET");
     this.#signer = { kid: current.kid, privateKey: await importPrivateSigningKey(privateJwk) };
     return this.#signer;
@@ -136,7 +136,7 @@ export class SigningKeyService {
   async #newKey(): Promise<NewSigningKey> {
     const kid = newId("key");
     const generated = await generateSigningKey(kid);
-    return { kid, publicJwk: generated.publicJwk, encryptedPrivateKey: await sealSecret(this.#deps.keyEncryptionSecret, generated.privateJwkJson, kid) };
+    return { kid, publicJwk: generated.publicJwk, encryptedPrivateKey: await sealSecret(this.#deps.keyEncryptionSecret, "signing-key", generated.privateJwkJson, kid) };
   }
 }
 

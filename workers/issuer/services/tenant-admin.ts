@@ -106,7 +106,7 @@ async function issueKeyPair(): Promise<{ pair: IssuedKeyPair; stored: NewKeyPair
 /** The Turnstile secret is stored sealed under KEY_ENCRYPTION_SECRET, bound to the tenant. */
 async function sealSettings(deps: TenantAdminDeps, tenantId: string, settings: TenantSettingsPatch): Promise<TenantSettingsPatch> {
   if (!settings.turnstile) return settings;
-  const sealed = await sealSecret(deps.keyEncryptionSecret, settings.turnstile.secret_key, turnstileSecretContext(tenantId));
+  const sealed = await sealSecret(deps.keyEncryptionSecret, "turnstile-secret", settings.turnstile.secret_key, turnstileSecretContext(tenantId));
   return { ...settings, turnstile: { site_key: settings.turnstile.site_key, secret_key: sealed } };
 }
 
