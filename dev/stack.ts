@@ -113,6 +113,8 @@ export interface WorkerUrls {
 /** The issuer's bindings for the local stack: every vendor URL points at a stand-in. */
 export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
   return {
+    // The stand-ins speak plain http on loopback; the workers refuse that without this flag.
+    LOCAL_STACK: "true",
     ISSUER_URL: urls.issuer,
     ADMIN_TOKEN: secrets.ADMIN_TOKEN,
     KEY_ENCRYPTION_SECRET: secrets.KEY_ENCRYPTION_SECRET,
@@ -136,6 +138,7 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
 
 export function gateVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
   return {
+    LOCAL_STACK: "true",
     ISSUER_URL: urls.issuer,
     ORIGIN_URL: standIns.origin.url,
     UPSTASH_REDIS_REST_URL: standIns.upstash.url,
