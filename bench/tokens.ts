@@ -21,7 +21,7 @@ export async function issuerSigner(database: { url: string; fetchEndpoint: strin
   const keys = await neonSigningKeyStore(createDatabase(database)).listPublished(new Date());
   const current = keys.find((key) => key.state === "current");
   if (!current) throw new Error("the issuer has no current signing key yet");
-  const privateJwk = await openSecret(keyEncryptionSecret, current.encryptedPrivateKey, current.kid);
+  const privateJwk = await openSecret(keyEncryptionSecret, "signing-key", current.encryptedPrivateKey, current.kid);
   if (privateJwk === null) throw new Error("the issuer's key does not open with its KEY_ENCRYPTION_SECRET");
   return { kid: current.kid, privateKey: await importPrivateSigningKey(privateJwk) };
 }

@@ -11,6 +11,8 @@ export interface BannerInput {
   readonly gateHealth: HealthSnapshot;
   readonly postgres: boolean;
   readonly redis: boolean;
+  /** Settings taken from the environment that differ from each worker's defaults. */
+  readonly changed: { readonly issuer: Readonly<Record<string, string>>; readonly gate: Readonly<Record<string, string>> };
 }
 
 /** Ofcom's drama range: a valid UK mobile number that belongs to nobody. */
@@ -33,6 +35,7 @@ export function printBanner(input: BannerInput): void {
     "",
     `  ADMIN_TOKEN   ${input.adminToken}`,
     "",
+    ...changedLines(input.changed),
     "Walkthrough (copy and paste into a shell):",
     "",
     `  ADMIN=${input.adminToken}`,
@@ -44,4 +47,12 @@ export function printBanner(input: BannerInput): void {
     "",
   ];
   console.log(lines.join("\n"));
+}
+
+function changedLines(changed: BannerInput["changed"]): string[] {
+  const lines = [
+    ...Object.entries(changed.issuer).map(([name, value]) => `  issuer  ${name}=${value}`),
+    ...Object.entries(changed.gate).map(([name, value]) => `  gate    ${name}=${value}`),
+  ];
+  return lines.length === 0 ? [] : ["Settings from your environment (not the defaults):", "", ...lines, ""];
 }

@@ -12,6 +12,7 @@ import { gateVars, issuerVars, startStandIns } from "./stack";
 import { printBanner } from "./banner";
 import { startWranglerDev, type WorkerProcess, type WranglerDevOptions } from "./wrangler-dev";
 import { waitForHealth } from "./wait-for-health";
+import { changedSettings, ignoredStackSettings, withEnvironmentSettings } from "./worker-settings";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, ".portcullis");
@@ -29,14 +30,19 @@ async function main(): Promise<void> {
     postgresUrl: process.env.POSTGRES_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,
     turnstileSecretKey: process.env.TURNSTILE_SECRET_KEY || undefined,
+    // The sandbox checks SNS signatures for the region the issuer signs for.
+    snsRegion: process.env.AWS_SNS_REGION || undefined,
   });
   const urls = { issuer: `http://127.0.0.1:${ports.issuer}`, gate: `http://127.0.0.1:${ports.gate}` };
-  const issuer = issuerVars(standIns, secrets, urls);
+  // The documented settings set in this shell (RATE_LIMIT_MAX=… npm run dev) win over the stack's and wrangler.toml's.
+  const { vars, settings } = withEnvironmentSettings({ issuer: issuerVars(standIns, secrets, urls), gate: gateVars(standIns, secrets, urls) }, process.env);
+  for (const name of ignoredStackSettings(process.env)) console.warn(`[dev] ${name} is set in this shell but ignored: the local stack points it at its own stand-ins (use POSTGRES_URL / REDIS_URL for real servers)`);
   // .dev.vars keeps the generated secrets (DATABASE_PASSWORD and friends too) for the next run.
-  writeFileSync(issuerVarsPath, formatVarsFile("Written by `npm run dev`; keeps local secrets across restarts. Never commit.", { ...issuer, DATABASE_PASSWORD: secrets.DATABASE_PASSWORD, GATE_SIGNING_SECRET: secrets.GATE_SIGNING_SECRET }), { mode: 0o600 });
-  writeFileSync(gateVarsPath, formatVarsFile("Written by `npm run dev`. Never commit.", gateVars(standIns, secrets, urls)), { mode: 0o600 });
+  writeFileSync(issuerVarsPath, formatVarsFile("Written by `npm run dev`; keeps local secrets across restarts. Never commit.", { ...vars.issuer, DATABASE_PASSWORD: secrets.DATABASE_PASSWORD, GATE_SIGNING_SECRET: secrets.GATE_SIGNING_SECRET }), { mode: 0o600 });
+  writeFileSync(gateVarsPath, formatVarsFile("Written by `npm run dev`. Never commit.", vars.gate), { mode: 0o600 });
 
   const persistTo = join(dataDir, "wrangler");
+  const registryPath = join(dataDir, "registry");
   const workers: WorkerProcess[] = [];
   let stopping = false;
   const stop = async (code: number) => {
@@ -49,18 +55,31 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
-  const start = (options: Omit<WranglerDevOptions, "root" | "persistTo">) => {
-    const worker = startWranglerDev({ ...options, root, persistTo });
+  const start = (options: Omit<WranglerDevOptions, "root" | "persistTo" | "registryPath">) => {
+    const worker = startWranglerDev({ ...options, root, persistTo, registryPath });
     worker.onExit((code) => { if (!stopping) { console.error(`[dev] ${worker.name} exited (${code}); stopping`); void stop(1); } });
     workers.push(worker);
   };
   // One after the other: two workerd processes opening one persistence folder at the same moment
   // can meet its SQLite lock (SQLITE_BUSY), and one of them dies at start.
-  start({ name: "issuer", config: "wrangler.toml", port: ports.issuer, vars: { ISSUER_URL: urls.issuer } });
+  // Also as --var, which wins over wrangler.toml's [vars] whatever wrangler's .dev.vars rules.
+  start({ name: "issuer", config: "wrangler.toml", port: ports.issuer, vars: { ...settings.issuer, ISSUER_URL: urls.issuer } });
   const issuerHealth = await waitForHealth(`${urls.issuer}/health`);
-  start({ name: "gate", config: "workers/gate/wrangler.toml", port: ports.gate, vars: { ISSUER_URL: urls.issuer, ORIGIN_URL: standIns.origin.url } });
+  start({ name: "gate", config: "workers/gate/wrangler.toml", port: ports.gate, vars: { ORIGIN_URL: standIns.origin.url, ...settings.gate, ISSUER_URL: urls.issuer } });
   const gateHealth = await waitForHealth(`${urls.gate}/__gate/health`);
-  printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL) });
+  printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL),
+    changed: {
+      issuer: changedSettings(settings.issuer, await workerDefaults("wrangler.toml")),
+      gate: changedSettings(settings.gate, await workerDefaults("workers/gate/wrangler.toml")),
+    },
+  });
+}
+
+/** A worker's own defaults: its wrangler.toml `[vars]`. */
+async function workerDefaults(config: string): Promise<Record<string, unknown>> {
+  // Loaded only here: wrangler's API is large, and the stack should not wait for it to start.
+  const { experimental_readRawConfig } = await import("wrangler");
+  return { ...experimental_readRawConfig({ config: join(root, config) }).rawConfig.vars };
 }
 
 main().catch((error: unknown) => {

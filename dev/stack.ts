@@ -30,6 +30,8 @@ export interface StandInOptions {
   readonly redisUrl: string | undefined;
   /** The secret the sandbox's Turnstile siteverify accepts; LOCAL_TURNSTILE_SECRET_KEY when undefined. */
   readonly turnstileSecretKey?: string | undefined;
+  /** The SNS region the sandbox expects in signatures; LOCAL_SNS_REGION when undefined. */
+  readonly snsRegion?: string | undefined;
 }
 
 export interface StandIns {
@@ -45,6 +47,7 @@ export interface StandIns {
   readonly turnstileSiteverifyUrl: string;
   /** The secret it accepts (besides Cloudflare's dummy test secrets). */
   readonly turnstileSecretKey: string;
+  readonly snsRegion: string;
   close(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export interface StandIns {
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const { secrets, dataDir } = options;
   const turnstileSecretKey = options.turnstileSecretKey ?? LOCAL_TURNSTILE_SECRET_KEY;
+  const snsRegion = options.snsRegion ?? LOCAL_SNS_REGION;
   const started: RunningServer[] = [];
   try {
     const sqlBackend = await createSqlBackend({ postgresUrl: options.postgresUrl, dataDir: dataDir && join(dataDir, "pglite") });
@@ -67,7 +71,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     const sms = await startSmsSandbox({
       port: options.ports.sms,
       twilio: { accountSid: secrets.TWILIO_ACCOUNT_SID, authToken: secrets.TWILIO_AUTH_TOKEN, messagingServiceSid: secrets.TWILIO_MESSAGING_SERVICE_SID },
-      sns: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY, region: LOCAL_SNS_REGION },
+      sns: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY, region: snsRegion },
       inboxFile: dataDir && join(dataDir, "sms-inbox.json"),
       turnstile: { secretKey: turnstileSecretKey },
     });
@@ -89,6 +93,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       neonFetchEndpoint,
       turnstileSiteverifyUrl: `${sms.url}${SITEVERIFY_PATH}`,
       turnstileSecretKey,
+      snsRegion,
       close: async () => {
         await Promise.allSettled(started.reverse().map((server) => server.close()));
         await Promise.allSettled([sqlBackend.close(), store.close()]);
@@ -108,6 +113,8 @@ export interface WorkerUrls {
 /** The issuer's bindings for the local stack: every vendor URL points at a stand-in. */
 export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
   return {
+    // The stand-ins speak plain http on loopback; the workers refuse that without this flag.
+    LOCAL_STACK: "true",
     ISSUER_URL: urls.issuer,
     ADMIN_TOKEN: secrets.ADMIN_TOKEN,
     KEY_ENCRYPTION_SECRET: secrets.KEY_ENCRYPTION_SECRET,
@@ -122,7 +129,7 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     TWILIO_API_BASE: standIns.sms.url,
     TWILIO_LOOKUP_BASE: standIns.sms.url,
     TURNSTILE_SITEVERIFY_URL: standIns.turnstileSiteverifyUrl,
-    AWS_SNS_REGION: LOCAL_SNS_REGION,
+    AWS_SNS_REGION: standIns.snsRegion,
     AWS_ACCESS_KEY_ID: secrets.AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: secrets.AWS_SECRET_ACCESS_KEY,
     AWS_SNS_ENDPOINT: standIns.sms.url,
@@ -131,6 +138,7 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
 
 export function gateVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
   return {
+    LOCAL_STACK: "true",
     ISSUER_URL: urls.issuer,
     ORIGIN_URL: standIns.origin.url,
     UPSTASH_REDIS_REST_URL: standIns.upstash.url,

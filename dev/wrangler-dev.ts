@@ -13,6 +13,8 @@ export interface WranglerDevOptions {
   readonly config: string;
   readonly port: number;
   readonly persistTo: string;
+  /** This stack's own dev registry (see `wranglerDevEnvironment`). */
+  readonly registryPath: string;
   readonly vars: Readonly<Record<string, string>>;
 }
 
@@ -20,10 +22,21 @@ export interface WranglerDevOptions {
 export const QUIET_WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_HIDE_BANNER: "true" } as const;
 
 /**
+ * The environment of a `wrangler dev` child. Workers find each other (the gate's service
+ * binding to the issuer) through wrangler's dev registry, by worker name; the default registry
+ * is one folder per user, so a second stack on other ports would bind its gate to the first
+ * stack's issuer. Each stack names its own: wrangler reads `WRANGLER_REGISTRY_PATH`, and
+ * Miniflare prefers `CLOUDFLARE_DEV_REGISTRY_PATH` over it when set, so both are given.
+ */
+export function wranglerDevEnvironment(base: NodeJS.ProcessEnv, registryPath: string): NodeJS.ProcessEnv {
+  return { ...base, ...QUIET_WRANGLER_ENV, WRANGLER_REGISTRY_PATH: registryPath, CLOUDFLARE_DEV_REGISTRY_PATH: registryPath };
+}
+
+/**
  * Runs `wrangler dev` in its own process group so that stopping it also stops
  * the workerd it spawns (signalling only the wrangler pid leaves workerd running).
  * Both workers share one persistence folder and find each other through
- * wrangler's dev registry, which carries the gate's service binding and the shared KV.
+ * the stack's dev registry, which carries the gate's service binding and the shared KV.
  */
 export function startWranglerDev(options: WranglerDevOptions): WorkerProcess {
   const args = [
@@ -41,7 +54,7 @@ export function startWranglerDev(options: WranglerDevOptions): WorkerProcess {
   const child = spawn(process.execPath, args, {
     cwd: options.root,
     detached: true,
-    env: { ...process.env, ...QUIET_WRANGLER_ENV },
+    env: wranglerDevEnvironment(process.env, options.registryPath),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const prefix = `[${options.name}] `;

@@ -10,6 +10,7 @@ import type { SandboxMessage } from "./sandbox-message";
 import { snsPublishHandler } from "./sns-publish";
 import { createStatusCallbacks, type CallbackAttempt } from "./status-callbacks";
 import { createTurnstileEmulator, ISSUE_PATH, SITEVERIFY_PATH, turnstileHandler } from "./turnstile";
+import { ACCOUNT_PATH, twilioAccountHandler } from "./twilio-account";
 import { twilioMessagesHandler } from "./twilio-messages";
 
 export type { Fault, FaultMode, Provider } from "./faults";
@@ -48,8 +49,8 @@ export interface SmsSandbox extends RunningServer {
 }
 
 /**
- * Starts the local stand-in for Twilio (Messages with status callbacks, Lookup v2), AWS SNS Publish and
- * Cloudflare Turnstile's siteverify, with an inbox and fault injection.
+ * Starts the local stand-in for Twilio (account fetch, Messages with status callbacks, Lookup v2), AWS SNS
+ * (Publish, GetSMSAttributes) and Cloudflare Turnstile's siteverify, with an inbox and fault injection.
  */
 export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSandbox> {
   const inbox = await openInbox(options.inboxFile);
@@ -57,6 +58,7 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
   const counter = createRequestCounter();
   const callbacks = createStatusCallbacks({ authToken: options.twilio.authToken, stepDelayMs: options.statusCallbackDelayMs ?? DEFAULT_STATUS_CALLBACK_DELAY_MS });
   const twilio = twilioMessagesHandler({ account: options.twilio, inbox, faults, counter, callbacks });
+  const twilioAccount = twilioAccountHandler({ credentials: options.twilio, faults, counter });
   const lookup = lookupHandler({ credentials: options.twilio, faults, counter });
   const sns = snsPublishHandler({ credentials: options.sns, inbox, faults, counter });
   const control = controlRoutesHandler({ inbox, faults, counter, callbacks });
@@ -64,6 +66,7 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
 
   const routeFor = (path: string): RouteHandler | undefined => {
     if (path === "/") return sns;
+    if (ACCOUNT_PATH.test(path)) return twilioAccount;
     if (path.startsWith("/2010-04-01/")) return twilio;
     if (path.startsWith("/v2/PhoneNumbers/")) return lookup;
     if (path === "/messages" || path.startsWith("/__sandbox/")) return control;

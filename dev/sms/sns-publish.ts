@@ -9,7 +9,7 @@ import { readBodyOrRefuse } from "./request-body";
 import type { RouteHandler } from "./route-handler";
 import { verifySigV4 } from "./sigv4-verify";
 import { parseMessageAttributes } from "./sns-message-attributes";
-import { sendPublishResponse, sendSnsError } from "./sns-xml";
+import { sendPublishResponse, sendSmsAttributesResponse, sendSnsError } from "./sns-xml";
 
 export interface SnsCredentials {
   readonly accessKeyId: string;
@@ -25,10 +25,18 @@ export interface SnsPublishDependencies {
 }
 
 const SNS_API_VERSION = "2010-03-31";
+/** The account's SMS settings as `GetSMSAttributes` reports them; the sandbox has only these. */
+const SMS_ATTRIBUTES: ReadonlyMap<string, string> = new Map([
+  ["DefaultSMSType", "Transactional"],
+  ["MonthlySpendLimit", "1"],
+]);
 /** SNS's limit for an SMS message, in characters. */
 const MAX_MESSAGE_CHARACTERS = 1_600;
 
-/** AWS SNS's query API at `POST /`: only `Action=Publish` to a `PhoneNumber`, SigV4-signed. */
+/**
+ * AWS SNS's query API at `POST /`, SigV4-signed: `Action=Publish` to a `PhoneNumber`, and
+ * `Action=GetSMSAttributes`, the cheap authenticated call a health check makes.
+ */
 export function snsPublishHandler(dependencies: SnsPublishDependencies): RouteHandler {
   const { credentials, inbox, faults, counter } = dependencies;
 
@@ -48,9 +56,10 @@ export function snsPublishHandler(dependencies: SnsPublishDependencies): RouteHa
   async function publish(form: URLSearchParams, response: ServerResponse): Promise<void> {
     const action = form.get("Action");
     if (action === null) return sendSnsError(response, 400, "MissingAction", "The request must contain the parameter Action.");
-    if (action !== "Publish") return sendSnsError(response, 400, "InvalidAction", `The action ${action} is not valid for this web service.`);
+    if (action !== "Publish" && action !== "GetSMSAttributes") return sendSnsError(response, 400, "InvalidAction", `The action ${action} is not valid for this web service.`);
     const version = form.get("Version");
     if (version !== null && version !== SNS_API_VERSION) return sendSnsError(response, 400, "NoSuchVersion", `Version ${version} is not supported.`);
+    if (action === "GetSMSAttributes") return smsAttributes(form, response, faults);
     const to = form.get("PhoneNumber");
     if (to === null) {
       return sendSnsError(response, 400, "InvalidParameter", "Invalid parameter: TopicArn or TargetArn Reason: the SMS sandbox publishes to a PhoneNumber only");
@@ -81,6 +90,23 @@ export function snsPublishHandler(dependencies: SnsPublishDependencies): RouteHa
     });
     sendPublishResponse(response, messageId);
   }
+}
+
+/** Only the attributes named by `attributes.member.N`, all of them when none is named; a provider-wide fault applies. */
+function smsAttributes(form: URLSearchParams, response: ServerResponse, faults: FaultBoard): void {
+  switch (faults.modeFor("sns", "")) {
+    case "error_5xx":
+      return sendSnsError(response, 503, "InternalError", "The request processing has failed because of an unknown error, exception or failure.");
+    case "timeout":
+      return;
+    case "none":
+    case "reject_number":
+    case "undelivered":
+      break;
+  }
+  const named = [...form.keys()].filter((key) => /^attributes\.member\.\d+$/.test(key)).map((key) => form.get(key) ?? "");
+  const chosen = named.length === 0 ? SMS_ATTRIBUTES : new Map([...SMS_ATTRIBUTES].filter(([key]) => named.includes(key)));
+  sendSmsAttributesResponse(response, chosen);
 }
 
 function rejectPhoneNumber(response: ServerResponse, to: string): void {

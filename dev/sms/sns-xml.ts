@@ -29,6 +29,20 @@ export function sendPublishResponse(response: ServerResponse, messageId: string)
   );
 }
 
+/** `GetSMSAttributes`: the account's SMS settings as key/value entries. */
+export function sendSmsAttributesResponse(response: ServerResponse, attributes: ReadonlyMap<string, string>): void {
+  const requestId = randomUUID();
+  const entries = [...attributes].map(([key, value]) => `      <entry>\n        <key>${escapeXml(key)}</key>\n        <value>${escapeXml(value)}</value>\n      </entry>\n`).join("");
+  sendXml(
+    response,
+    200,
+    requestId,
+    `<GetSMSAttributesResponse xmlns="${SNS_NAMESPACE}">\n` +
+      `  <GetSMSAttributesResult>\n    <attributes>\n${entries}    </attributes>\n  </GetSMSAttributesResult>\n` +
+      `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n</GetSMSAttributesResponse>\n`,
+  );
+}
+
 function sendXml(response: ServerResponse, status: number, requestId: string, xml: string): void {
   response.writeHead(status, { "content-type": "text/xml", "content-length": Buffer.byteLength(xml).toString(), "x-amzn-requestid": requestId });
   response.end(xml);

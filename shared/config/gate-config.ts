@@ -1,5 +1,5 @@
 import { parsePolicy, type GatePolicy } from "../domain/gate-policy";
-import { ConfigError, integerSetting, listSetting, optionalString, requiredString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
+import { ConfigError, credentialSetting, credentialUrl, integerSetting, listSetting, localStackSetting, optionalString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
 
 /** Algorithms a gate may be told to accept; asymmetric only. */
 const ALLOWED_ALGORITHM_SETTINGS = new Set(["ES256", "ES384", "ES512"]);
@@ -33,7 +33,10 @@ export function parseGateConfig(env: RawEnv): GateConfig {
     originUrl: urlSetting(env, "ORIGIN_URL"),
     // Staleness of the revocation snapshot is at most twice this; the contract allows 1 s by default.
     revocationSyncMs: integerSetting(env, "REVOCATION_SYNC_MS", 500, 50, 60_000),
-    redis: { url: urlSetting(env, "UPSTASH_REDIS_REST_URL"), token: requiredString(env, "UPSTASH_REDIS_REST_TOKEN") },
+    redis: {
+      url: credentialUrl("UPSTASH_REDIS_REST_URL", credentialSetting(env, "UPSTASH_REDIS_REST_URL"), localStackSetting(env)),
+      token: credentialSetting(env, "UPSTASH_REDIS_REST_TOKEN"),
+    },
     signingSecret: secretSetting(env, "GATE_SIGNING_SECRET"),
     logLevel: level === "debug" || level === "warn" || level === "error" ? level : "info",
     algorithms: algorithmsSetting(env),

@@ -1,4 +1,17 @@
-import { integerSetting, listSetting, optionalString, requiredString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
+import {
+  credentialSetting,
+  credentialUrl,
+  endpointOverride,
+  integerSetting,
+  listSetting,
+  localStackSetting,
+  optionalCredential,
+  optionalString,
+  requiredString,
+  secretSetting,
+  urlSetting,
+  type RawEnv,
+} from "./env-reader";
 
 export interface IssuerConfig {
   readonly version: string;
@@ -25,9 +38,11 @@ export const PORTCULLIS_VERSION = "0.1.0";
 
 /** Parses the issuer's bindings once; a missing or malformed setting stops the worker with its name. */
 export function parseIssuerConfig(env: RawEnv): IssuerConfig {
-  const twilioSid = optionalString(env, "TWILIO_ACCOUNT_SID");
-  const snsKey = optionalString(env, "AWS_ACCESS_KEY_ID");
+  const twilioSid = optionalCredential(env, "TWILIO_ACCOUNT_SID");
+  const snsKey = optionalCredential(env, "AWS_ACCESS_KEY_ID");
   const region = optionalString(env, "AWS_SNS_REGION") ?? "us-east-1";
+  const localStack = localStackSetting(env);
+  const neonEndpoint = optionalString(env, "NEON_FETCH_ENDPOINT");
   return Object.freeze({
     version: PORTCULLIS_VERSION,
     issuerUrl: urlSetting(env, "ISSUER_URL"),
@@ -35,26 +50,29 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
     adminToken: secretSetting(env, "ADMIN_TOKEN", 24),
     keyEncryptionSecret: secretSetting(env, "KEY_ENCRYPTION_SECRET"),
     otpHashSecret: secretSetting(env, "OTP_HASH_SECRET"),
-    database: { url: requiredString(env, "DATABASE_URL"), fetchEndpoint: optionalString(env, "NEON_FETCH_ENDPOINT") },
-    redis: { url: urlSetting(env, "UPSTASH_REDIS_REST_URL"), token: requiredString(env, "UPSTASH_REDIS_REST_TOKEN") },
+    database: {
+      url: credentialSetting(env, "DATABASE_URL"),
+      fetchEndpoint: neonEndpoint === undefined ? undefined : credentialUrl("NEON_FETCH_ENDPOINT", neonEndpoint, localStack),
+    },
+    redis: { url: credentialUrl("UPSTASH_REDIS_REST_URL", credentialSetting(env, "UPSTASH_REDIS_REST_URL"), localStack), token: credentialSetting(env, "UPSTASH_REDIS_REST_TOKEN") },
     sms: {
       providers: listSetting(env, "SMS_PROVIDERS", ["twilio", "sns"]),
       twilio: twilioSid
         ? {
             accountSid: twilioSid,
-            authToken: requiredString(env, "TWILIO_AUTH_TOKEN"),
-            messagingServiceSid: requiredString(env, "TWILIO_MESSAGING_SERVICE_SID"),
-            apiBase: optionalString(env, "TWILIO_API_BASE") ?? "https://api.twilio.com",
-            lookupBase: optionalString(env, "TWILIO_LOOKUP_BASE") ?? "https://lookups.twilio.com",
+            authToken: credentialSetting(env, "TWILIO_AUTH_TOKEN"),
+            messagingServiceSid: credentialSetting(env, "TWILIO_MESSAGING_SERVICE_SID"),
+            apiBase: endpointOverride(env, "TWILIO_API_BASE", "https://api.twilio.com", localStack),
+            lookupBase: endpointOverride(env, "TWILIO_LOOKUP_BASE", "https://lookups.twilio.com", localStack),
           }
         : null,
       sns: snsKey
         ? {
             region,
             accessKeyId: snsKey,
-            secretAccessKey: requiredString(env, "AWS_SECRET_ACCESS_KEY"),
+            secretAccessKey: credentialSetting(env, "AWS_SECRET_ACCESS_KEY"),
             originationNumber: optionalString(env, "SNS_ORIGINATION_NUMBER"),
-            endpoint: optionalString(env, "AWS_SNS_ENDPOINT") ?? `https://sns.${region}.amazonaws.com`,
+            endpoint: endpointOverride(env, "AWS_SNS_ENDPOINT", `https://sns.${region}.amazonaws.com`, localStack),
           }
         : null,
     },
@@ -63,7 +81,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
       max: integerSetting(env, "RATE_LIMIT_MAX", 100, 1, 1_000_000),
     },
     corsOrigins: listSetting(env, "CORS_ORIGINS", []),
-    turnstileSiteverifyUrl: optionalString(env, "TURNSTILE_SITEVERIFY_URL") ?? "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+    turnstileSiteverifyUrl: endpointOverride(env, "TURNSTILE_SITEVERIFY_URL", "https://challenges.cloudflare.com/turnstile/v0/siteverify", localStack),
     logLevel: logLevel(optionalString(env, "LOG_LEVEL")),
   });
 }

@@ -39,6 +39,9 @@ export const tenantSettingsPatchSchema = z.strictObject({
     .strictObject({
       site_key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
       secret_key: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
+      // Checked against siteverify's answer when set: where the widget ran and its data-action.
+      hostnames: z.array(z.string().toLowerCase().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "a hostname, no scheme or port")).min(1).max(10).optional(),
+      action: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "1 to 32 of A-Z a-z 0-9 _ -").optional(),
     })
     .nullable(),
 }).partial();
@@ -69,7 +72,7 @@ export interface TenantSettings {
   /** Risk scores at or above this are challenged (Turnstile) or refused. */
   readonly risk_threshold: number;
   /** Stored with the secret sealed; see tenant-admin. */
-  readonly turnstile: { readonly site_key: string; readonly secret_key: string } | null;
+  readonly turnstile: { readonly site_key: string; readonly secret_key: string; readonly hostnames?: readonly string[]; readonly action?: string } | null;
 }
 
 export const FIXED_SETTING_DEFAULTS = {

@@ -1,4 +1,6 @@
-export type TurnstileOutcome = { readonly kind: "passed" } | { readonly kind: "failed"; readonly errorCodes: readonly string[] } | { readonly kind: "unavailable" };
+import type { TurnstileAnswer } from "../domain/turnstile-answer";
+
+export type TurnstileOutcome = ({ readonly kind: "passed" } & TurnstileAnswer) | { readonly kind: "failed"; readonly errorCodes: readonly string[] } | { readonly kind: "unavailable" };
 
 /** Cloudflare Turnstile's siteverify, with the tenant's secret. */
 export interface TurnstileVerifier {

@@ -58,16 +58,18 @@ export async function startSoakStack(options: SoakStackOptions): Promise<SoakSta
     const [issuerPort, gatePort] = [await freePort(), await freePort()];
     const urls = { issuer: `http://127.0.0.1:${issuerPort}`, gate: `http://127.0.0.1:${gatePort}` };
     const persistTo = join(dataDir, "wrangler");
+    // Its own dev registry, so a soak never binds to the issuer of a stack already running here.
+    const registryPath = join(dataDir, "registry");
     const workers: WorkerProcess[] = [];
     cleanups.push(async () => {
       await Promise.allSettled(workers.map((worker) => worker.stop()));
     });
     // One after the other: two workerd processes opening one persistence folder at the same
     // moment can meet its SQLite lock (SQLITE_BUSY) and one of them dies at start.
-    const issuer = startWranglerDev({ name: "soak-issuer", root: ROOT, config: "wrangler.toml", port: issuerPort, persistTo, vars: issuerVars(standIns, secrets, urls) });
+    const issuer = startWranglerDev({ name: "soak-issuer", root: ROOT, config: "wrangler.toml", port: issuerPort, persistTo, registryPath, vars: issuerVars(standIns, secrets, urls) });
     workers.push(issuer);
     await healthy(issuer, `${urls.issuer}/health`);
-    const gate = startWranglerDev({ name: "soak-gate", root: ROOT, config: "workers/gate/wrangler.toml", port: gatePort, persistTo, vars: { ...gateVars(standIns, secrets, urls), ...options.gateVars } });
+    const gate = startWranglerDev({ name: "soak-gate", root: ROOT, config: "workers/gate/wrangler.toml", port: gatePort, persistTo, registryPath, vars: { ...gateVars(standIns, secrets, urls), ...options.gateVars } });
     workers.push(gate);
     await healthy(gate, `${urls.gate}/__gate/health`);
     return { urls, standIns, secrets, backends: { postgres: database !== undefined, redis: redisUrl !== undefined }, close };

@@ -17,7 +17,10 @@ import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
+import { cachedProbe } from "../../shared/adapters/cached-probe";
+import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
+import { twilioProbe } from "../../shared/adapters/sms/twilio-probe";
 import { twilioSender } from "../../shared/adapters/sms/twilio-sender";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { redisProbe } from "../../shared/adapters/upstash/redis-probe";
@@ -40,12 +43,14 @@ import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
+import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
 
 export interface IssuerDeps {
   readonly config: IssuerConfig;
   readonly logger: Logger;
-  readonly probes: { readonly database: DependencyProbe; readonly redis: DependencyProbe };
+  /** What /health asks; the SMS providers' answers are kept for SMS_PROBE_CACHE_MS. */
+  readonly probes: { readonly database: DependencyProbe; readonly redis: DependencyProbe; readonly sms: IssuerHealthDeps["smsProviders"] };
   readonly signingKeys: SigningKeyService;
   readonly tenants: TenantRepository;
   readonly users: UserRepository;
@@ -68,6 +73,9 @@ export interface IssuerDeps {
   readonly turnstile: TurnstileVerifier;
 }
 
+/** A provider's API is asked at most this often per isolate, however often /health is polled. */
+const SMS_PROBE_CACHE_MS = 30_000;
+
 /** Line types change rarely (a number ported to a VOIP carrier); a month is the usual cache life. */
 const CARRIER_CACHE_SECONDS = 30 * 24 * 3600;
 
@@ -83,7 +91,7 @@ export function issuerDeps(env: Env): IssuerDeps {
   const deps: IssuerDeps = {
     config,
     logger: createLogger("issuer", config.logLevel),
-    probes: { database: databaseProbe(db), redis: redisProbe(redis) },
+    probes: { database: databaseProbe(db), redis: redisProbe(redis), sms: smsProbes(config) },
     signingKeys: new SigningKeyService({
       store: neonSigningKeyStore(db),
       publisher: kvJwksPublisher(env.JWKS_KV),
@@ -108,6 +116,16 @@ export function issuerDeps(env: Env): IssuerDeps {
   };
   built.set(env, deps);
   return deps;
+}
+
+/** One probe per provider that sends (in `SMS_PROVIDERS` and configured). */
+function smsProbes(config: IssuerConfig): IssuerHealthDeps["smsProviders"] {
+  const probes: { name: "twilio" | "sns"; probe: DependencyProbe }[] = [];
+  for (const name of new Set(config.sms.providers)) {
+    if (name === "twilio" && config.sms.twilio) probes.push({ name, probe: cachedProbe(twilioProbe(config.sms.twilio), SMS_PROBE_CACHE_MS) });
+    if (name === "sns" && config.sms.sns) probes.push({ name, probe: cachedProbe(snsProbe(config.sms.sns), SMS_PROBE_CACHE_MS) });
+  }
+  return probes;
 }
 
 function smsSenders(config: IssuerConfig): SmsSender[] {

@@ -18,8 +18,8 @@ export function turnstileSiteverify(endpoint: string): TurnstileVerifier {
         return { kind: "unavailable" };
       }
       if (typeof payload !== "object" || payload === null) return { kind: "unavailable" };
-      const { success, "error-codes": errorCodes } = payload as { success?: unknown; "error-codes"?: unknown };
-      if (success === true) return { kind: "passed" };
+      const { success, "error-codes": errorCodes, hostname, action } = payload as { success?: unknown; "error-codes"?: unknown; hostname?: unknown; action?: unknown };
+      if (success === true) return { kind: "passed", hostname: typeof hostname === "string" ? hostname : null, action: typeof action === "string" ? action : null };
       const codes = Array.isArray(errorCodes) ? errorCodes.filter((code): code is string => typeof code === "string").slice(0, 5) : [];
       // A bad secret is our configuration problem, not the user's: say so instead of blaming the token.
       return codes.includes("invalid-input-secret") || codes.includes("missing-input-secret") ? { kind: "unavailable" } : { kind: "failed", errorCodes: codes };

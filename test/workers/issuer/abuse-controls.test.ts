@@ -185,12 +185,19 @@ describe("risk from wrong codes on a prefix", () => {
 });
 
 describe("tenant settings for abuse controls", () => {
-  it("validates the new settings and never shows the Turnstile secret", async () => {
+  it("validates the new settings, Turnstile's expected hostnames and action included, and never shows the Turnstile secret", async () => {
     await expectError(await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "x", slug: `x-${crypto.randomUUID().slice(0, 8)}`, settings: { risk_threshold: 0 } })), 400, "invalid_request");
     await expectError(await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "x", slug: `x-${crypto.randomUUID().slice(0, 8)}`, settings: { sms_daily_budget: -1 } })), 400, "invalid_request");
     const tenant = await createTenant({ turnstile: { site_key: "0x4AAAAAAA-site", secret_key: "0x4AAAAAAA-secret-value" } });
     expect(JSON.stringify(tenant)).not.toContain("secret-value");
     expect(tenant.settings.turnstile).toEqual({ site_key: "0x4AAAAAAA-site", secret_key_set: true });
+    const checked = await createTenant({ turnstile: { site_key: "0x4AAAAAAA-site", secret_key: "0x4AAAAAAA-secret-value", hostnames: ["App.Example.com"], action: "phone_sign_in" } });
+    expect(checked.settings.turnstile).toEqual({ site_key: "0x4AAAAAAA-site", hostnames: ["app.example.com"], action: "phone_sign_in", secret_key_set: true });
+    for (const turnstile of [{ hostnames: ["https://app.example.com"] }, { hostnames: [] }, { action: "has space" }]) {
+      const slug = `x-${crypto.randomUUID().slice(0, 8)}`;
+      const refused = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "x", slug, settings: { turnstile: { site_key: "s", secret_key: "k", ...turnstile } } }));
+      await expectError(refused, 400, "invalid_request");
+    }
     const fetched = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}`);
     expect(await fetched.text()).not.toContain("secret-value");
   });
@@ -209,14 +216,16 @@ describe("Turnstile challenge above the risk threshold", () => {
     );
   }
 
-  async function issueToken(): Promise<string> {
-    const response = await fetch(`${inject("smsSandboxUrl")}/turnstile/__issue`, { method: "POST" });
+  /** A token as the widget would hand the browser, solved on `claims.hostname` (default localhost) for `claims.action`. */
+  async function issueToken(claims?: { hostname?: string; action?: string }): Promise<string> {
+    const init = claims === undefined ? { method: "POST" } : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(claims) };
+    const response = await fetch(`${inject("smsSandboxUrl")}/turnstile/__issue`, init);
     expect(response.status).toBe(200);
     return (await response.json<{ token: string }>()).token;
   }
 
-  async function challengedTenant(secret = inject("turnstileSecretKey")): Promise<TenantCredentials> {
-    return createTenant({ risk_threshold: 25, turnstile: { site_key: siteKey, secret_key: secret } });
+  async function challengedTenant(secret = inject("turnstileSecretKey"), expected: { hostnames?: string[]; action?: string } = {}): Promise<TenantCredentials> {
+    return createTenant({ risk_threshold: 25, turnstile: { site_key: siteKey, secret_key: secret, ...expected } });
   }
 
   it("requires a challenge: 403 challenge_required with the tenant's site key, and nothing is sent", async () => {
@@ -241,6 +250,24 @@ describe("Turnstile challenge above the risk threshold", () => {
     const token = await issueToken();
     expect((await riskyRequest(tenant, { phone: freshPhone(), turnstile_token: token })).status).toBe(202);
     expect((await expectError(await riskyRequest(tenant, { phone: freshPhone(), turnstile_token: token }), 403, "phone_not_allowed")).error.reason).toBe("challenge_failed");
+  });
+
+  it("refuses a genuine token solved on another site than the tenant's hostnames", async () => {
+    const tenant = await challengedTenant(undefined, { hostnames: ["app.example.com"] });
+    const phone = freshPhone();
+    const body = await expectError(await riskyRequest(tenant, { phone, turnstile_token: await issueToken({ hostname: "attacker.example" }) }), 403, "phone_not_allowed");
+    expect(body.error.reason).toBe("challenge_failed");
+    expect(await inbox(phone)).toEqual([]);
+    expect((await riskyRequest(tenant, { phone, turnstile_token: await issueToken({ hostname: "APP.example.com" }) })).status).toBe(202);
+  });
+
+  it("refuses a genuine token solved for another action than the tenant's", async () => {
+    const tenant = await challengedTenant(undefined, { action: "phone_sign_in" });
+    const phone = freshPhone();
+    const body = await expectError(await riskyRequest(tenant, { phone, turnstile_token: await issueToken({ action: "newsletter" }) }), 403, "phone_not_allowed");
+    expect(body.error.reason).toBe("challenge_failed");
+    expect(await auditOf(tenant)).toContainEqual(expect.objectContaining({ details: expect.objectContaining({ turnstile_errors: ["action-mismatch"] }) }));
+    expect((await riskyRequest(tenant, { phone, turnstile_token: await issueToken({ action: "phone_sign_in" }) })).status).toBe(202);
   });
 
   it("answers 503 when the tenant's Turnstile secret is refused by siteverify, rather than blame the user", async () => {

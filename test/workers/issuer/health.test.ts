@@ -12,9 +12,38 @@ describe("GET /health", () => {
       status: "healthy",
       version: expect.any(String),
       checks: { database: "up", redis: "up", keys: "up", sms: "up" },
+      sms_providers: { twilio: "up", sns: "up" },
       latency_ms: { database: expect.any(Number), redis: expect.any(Number) },
     });
     expect(response.headers.get("Cache-Control")).toBe("no-store");
+  });
+});
+
+describe("GET /health asks each SMS provider, not only whether one is configured", () => {
+  it("reports sms down (degraded, 207) when both providers refuse our credentials, though both are configured", async () => {
+    const app = createIssuerApp(issuerDeps);
+    const response = await app.request("/health", {}, { ...env, TWILIO_AUTH_TOKEN: "0".repeat(32), AWS_SECRET_ACCESS_KEY: "not-the-secret-access-key-0000" });
+    expect(response.status).toBe(207);
+    const body = await response.json<{ status: string; checks: Record<string, string>; sms_providers: Record<string, string> }>();
+    expect(body.checks).toEqual({ database: "up", redis: "up", keys: "up", sms: "down" });
+    expect(body.sms_providers).toEqual({ twilio: "down", sns: "down" });
+  });
+
+  it("keeps sms up while the failover provider answers, and names the one that does not", async () => {
+    const app = createIssuerApp(issuerDeps);
+    const response = await app.request("/health", {}, { ...env, TWILIO_API_BASE: "http://127.0.0.1:9" });
+    expect(response.status).toBe(200);
+    const body = await response.json<{ checks: Record<string, string>; sms_providers: Record<string, string> }>();
+    expect(body.checks.sms).toBe("up");
+    expect(body.sms_providers).toEqual({ twilio: "down", sns: "up" });
+  });
+
+  it("checks only the providers in SMS_PROVIDERS, and says which were not checked", async () => {
+    const app = createIssuerApp(issuerDeps);
+    const response = await app.request("/health", {}, { ...env, SMS_PROVIDERS: "sns", TWILIO_AUTH_TOKEN: "0".repeat(32) });
+    const body = await response.json<{ checks: Record<string, string>; sms_providers: Record<string, string> }>();
+    expect(body.checks.sms).toBe("up");
+    expect(body.sms_providers).toEqual({ twilio: "not_configured", sns: "up" });
   });
 });
 

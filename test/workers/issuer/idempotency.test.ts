@@ -292,13 +292,27 @@ describe("what is stored", () => {
     const created = await (await keyed("POST", "/api/admin/tenants", key, { name: "Sealed", slug: newSlug() })).json<CreatedTenant>();
     const record = await storedRecord(key);
     expect(record).toMatchObject({ state: "completed", response_status: 201 });
-    expect(record?.sealed_response).toMatch(/^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(record?.sealed_response).toMatch(/^v2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     const everything = await db.execute<{ row: string }>(sql`select row_to_json(idempotency_keys)::text as row from idempotency_keys`);
     const dump = everything.rows.map((row) => row.row).join("\n");
     expect(dump).not.toContain(created.api_key);
     expect(dump).not.toContain(created.secret_key);
     expect(dump).not.toContain(key);
     expect(record?.key_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe("a stored answer altered in the database", () => {
+  it("is not replayed when its status was changed: a stored 409 refusal does not come back as a 201", async () => {
+    const taken = await createTenant();
+    const slug = ((await (await adminFetch(`/api/admin/tenants/${taken.tenant_id}`)).json<{ slug: string }>())).slug;
+    const key = newKey();
+    await expectError(await keyed("POST", "/api/admin/tenants", key, { name: "Forged", slug }), 409, "slug_taken");
+    const keyHash = await idempotencyKeyHash(env.ADMIN_TOKEN, key);
+    await db.execute(sql`update idempotency_keys set response_status = 201 where key_hash = ${keyHash}`);
+    const again = await keyed("POST", "/api/admin/tenants", key, { name: "Forged", slug });
+    expect(again.status).toBe(500);
+    expect(again.headers.get("Idempotent-Replayed")).toBeNull();
   });
 });
 

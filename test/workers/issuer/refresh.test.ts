@@ -116,7 +116,7 @@ describe("POST /api/auth/refresh", () => {
     expect(await openRetryCopy(env.KEY_ENCRYPTION_SECRET, sealed ?? "", predecessorHash)).toBe(first.refresh_token);
     // Moved to another chain, or opened under the key of another purpose, it does not open.
     expect(await openRetryCopy(env.KEY_ENCRYPTION_SECRET, sealed ?? "", successorHash)).toBeNull();
-    expect(await openSecret(env.KEY_ENCRYPTION_SECRET, sealed ?? "", `refresh-retry:${predecessorHash}`)).toBeNull();
+    expect(await openSecret(env.KEY_ENCRYPTION_SECRET, "signing-key", sealed ?? "", `refresh-retry:${predecessorHash}`)).toBeNull();
     await pairOf(await refresh(tenant.api_key, first.refresh_token));
     expect(await sealedCopyOf(successorHash)).toBeNull();
   });

@@ -5,7 +5,9 @@ import { JWKS_KV_KEY, kvJwksPublisher } from "../../../shared/adapters/kv/jwks-p
 import { createDatabase } from "../../../shared/adapters/neon/database";
 import { neonSigningKeyStore } from "../../../shared/adapters/neon/signing-key-store";
 import { openSecret } from "../../../shared/crypto/key-encryption";
+import { issuerDeps } from "../../../workers/issuer/deps";
 import { SigningKeyService } from "../../../workers/issuer/services/signing-keys";
+import { runCron } from "./support/cron";
 
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
 
@@ -57,11 +59,11 @@ describe("signing key installation", () => {
     await isolateLikeService().currentSigner();
     const rows = await db.execute<{ kid: string; encrypted_private_key: string }>(sql`select kid, encrypted_private_key from signing_keys where state = 'current'`);
     const row = rows.rows[0];
-    expect(row?.encrypted_private_key).toMatch(/^v1\./);
+    expect(row?.encrypted_private_key).toMatch(/^v2\./);
     if (!row) return;
-    const opened = await openSecret(env.KEY_ENCRYPTION_SECRET, row.encrypted_private_key, row.kid);
+    const opened = await openSecret(env.KEY_ENCRYPTION_SECRET, "signing-key", row.encrypted_private_key, row.kid);
     expect(JSON.parse(opened ?? "{}")).toMatchObject({ kty: "EC", crv: "P-256", d: expect.any(String) });
-    expect(await openSecret("another-secret-that-is-long-enough-0000", row.encrypted_private_key, row.kid)).toBeNull();
+    expect(await openSecret("another-secret-that-is-long-enough-0000", "signing-key", row.encrypted_private_key, row.kid)).toBeNull();
   });
 
   it("repairs a KV copy that does not match the database", async () => {
@@ -69,6 +71,16 @@ describe("signing key installation", () => {
     const keys = await isolateLikeService().publishedKeys();
     const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
     expect(inKv?.keys.map((key) => key.kid).sort()).toEqual(keys.map((key) => key.kid).sort());
+  });
+
+  it("heals a JWKS write lost after the isolate's first check on the next cron run", async () => {
+    // The isolate has already compared KV with the database once, so only the cron can notice.
+    await issuerDeps(env).signingKeys.publishedKeys({ fresh: true });
+    const expected = (await isolateLikeService().publishedKeys({ fresh: true })).map((key) => key.kid).sort();
+    await env.JWKS_KV.put(JWKS_KV_KEY, JSON.stringify({ keys: [{ kid: expected[0] }] }));
+    await runCron();
+    const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
+    expect(inKv?.keys.map((key) => key.kid).sort()).toEqual(expected);
   });
 
   it("reports keys down when the secret cannot open the current key", async () => {

@@ -13,7 +13,7 @@ export function healthRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         database: deps.probes.database,
         redis: deps.probes.redis,
         keysUsable: () => deps.signingKeys.keysUsable(),
-        smsProvidersConfigured: [deps.config.sms.twilio, deps.config.sms.sns].filter((provider) => provider !== null).length,
+        smsProviders: deps.probes.sms,
       });
       return c.json(report, healthHttpStatus(report.status), { "Cache-Control": "no-store" });
     },

@@ -1,5 +1,4 @@
 import type { Hono } from "hono";
-import { SIGNING_ALGORITHM } from "../../../shared/crypto/es256-keys";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import type { IssuerBindings } from "../app";
 
@@ -14,6 +13,9 @@ export function wellKnownRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     },
   });
 
+  // Only what exists: no revocation_endpoint (logout is not an RFC 7009 endpoint), no id_token
+  // fields (no id_token is issued) and no token endpoint auth methods (there is no token endpoint).
+  // The access tokens' algorithm is on each key in the JWKS.
   resource(app, "/.well-known/openid-configuration", {
     GET: (c) => {
       const issuer = c.get("deps").config.issuerUrl;
@@ -22,9 +24,6 @@ export function wellKnownRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
           issuer,
           jwks_uri: `${issuer}/.well-known/jwks.json`,
           introspection_endpoint: `${issuer}/api/auth/introspect`,
-          revocation_endpoint: `${issuer}/api/auth/logout`,
-          id_token_signing_alg_values_supported: [SIGNING_ALGORITHM],
-          token_endpoint_auth_methods_supported: ["none"],
           introspection_endpoint_auth_methods_supported: ["client_secret_bearer"],
           claims_supported: ["iss", "aud", "sub", "tid", "sid", "roles", "jti", "iat", "exp"],
         },

@@ -1,5 +1,5 @@
 import { hmacSha256Hex, sha256Hex, toHex } from "../../../shared/crypto/hashing";
-import { openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
+import { isLegacySeal, openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
 import { canonicalJson, IDEMPOTENCY_IN_USE_RETRY_SECONDS } from "../../../shared/domain/idempotency";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
@@ -120,19 +120,28 @@ async function bodyIdentity(body: Uint8Array): Promise<string> {
 }
 
 function sealResponse(secret: string, keyHash: string, response: RecordedResponse): Promise<string> {
-  return sealSecret(secret, JSON.stringify({ headers: response.headers, body: response.body }), sealContext(keyHash));
+  return sealSecret(secret, "idempotent-answer", JSON.stringify({ headers: response.headers, body: response.body }), sealContext(keyHash, response.status));
 }
 
-/** Sealed with AES-GCM by this service, so what opens is what `sealResponse` wrote. */
+/**
+ * Sealed with AES-GCM by this service, so what opens is what `sealResponse` wrote, status
+ * included: a status changed in the database makes the answer fail to open, not replay as a success.
+ */
 async function openResponse(secret: string, keyHash: string, stored: StoredResponse): Promise<RecordedResponse> {
-  const opened = await openSecret(secret, stored.sealed, sealContext(keyHash));
+  // Answers stored before the status was bound (at most IDEMPOTENCY_RECORD_SECONDS old) open with the old context.
+  const context = isLegacySeal(stored.sealed) ? legacySealContext(keyHash) : sealContext(keyHash, stored.status);
+  const opened = await openSecret(secret, "idempotent-answer", stored.sealed, context);
   if (opened === null) throw new Error("A stored idempotent response does not open under KEY_ENCRYPTION_SECRET");
   const { headers, body } = JSON.parse(opened) as Omit<RecordedResponse, "status">;
   return { status: stored.status, headers, body };
 }
 
-/** Binds a sealed response to its key, so one copied onto another row does not open. */
-function sealContext(keyHash: string): string {
+/** Binds a sealed response to its key and its status, so neither a copy onto another row nor another status opens. */
+function sealContext(keyHash: string, status: number): string {
+  return `idempotency:${keyHash}:status:${status}`;
+}
+
+function legacySealContext(keyHash: string): string {
   return `idempotency:${keyHash}`;
 }
 

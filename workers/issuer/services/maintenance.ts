@@ -3,7 +3,7 @@ import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys and refresh-token retry copies. */
+/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys and refresh-token retry copies. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -11,6 +11,7 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
         const rotated = await deps.signingKeys.rotate();
         deps.logger.info("signing_key_rotated", { ...rotated, by: "schedule" });
       }
+      if (await deps.signingKeys.healPublishedJwks()) deps.logger.warn("jwks_kv_healed");
     })(),
     drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
     drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),

@@ -3,6 +3,7 @@ import type { NormalizedPhone } from "../../../shared/domain/phone";
 import type { RequestContext } from "../../../shared/domain/request-context";
 import { assessRisk, lineKindFromLookup, lineKindFromNumberType, MIN_SENDS_FOR_FAILURE_RATIO, type LineKind } from "../../../shared/domain/risk-score";
 import type { TenantSettings } from "../../../shared/domain/tenant-settings";
+import { turnstileAnswerMismatch } from "../../../shared/domain/turnstile-answer";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { CarrierLookup } from "../../../shared/ports/carrier-lookup";
@@ -138,16 +139,22 @@ async function judgeSend(deps: SendGuardDeps, audit: AuditRecorder, context: Req
     blocked("challenge_required", riskDetails);
     return err({ reason: "phone_not_allowed", detail: "challenge_required", turnstileSiteKey: settings.turnstile.site_key });
   }
-  const secret = await openSecret(deps.keyEncryptionSecret, settings.turnstile.secret_key, turnstileSecretContext(tenantId));
+  const secret = await openSecret(deps.keyEncryptionSecret, "turnstile-secret", settings.turnstile.secret_key, turnstileSecretContext(tenantId));
   if (secret === null) {
     blocked("challenge_unverifiable", riskDetails);
     return err({ reason: "service_unavailable", retryAfterSeconds: 30 });
   }
   const outcome = await deps.turnstile.verify({ secret, token: candidate.turnstileToken, remoteIp: context.ip });
   switch (outcome.kind) {
-    case "passed":
+    case "passed": {
+      const mismatch = turnstileAnswerMismatch(settings.turnstile, outcome);
+      if (mismatch !== null) {
+        blocked("challenge_failed", { ...riskDetails, turnstile_errors: [mismatch] });
+        return err({ reason: "phone_not_allowed", detail: "challenge_failed", turnstileSiteKey: settings.turnstile.site_key });
+      }
       audit.record("auth.challenge_passed", "success", { tenantId, details: riskDetails });
       return ok(null);
+    }
     case "failed":
       blocked("challenge_failed", { ...riskDetails, turnstile_errors: outcome.errorCodes });
       return err({ reason: "phone_not_allowed", detail: "challenge_failed", turnstileSiteKey: settings.turnstile.site_key });

@@ -55,12 +55,21 @@ export class SigningKeyService {
       this.#kvChecked = true;
     }
     if (!this.#kvChecked) {
-      const inKv = await this.#deps.publisher.read();
-      if (!sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk))) await this.#deps.publisher.publish(toJwks(keys));
+      await this.#healKv(keys);
       this.#kvChecked = true;
     }
     this.#cached = { keys, at: nowMs };
     return keys;
+  }
+
+  /**
+   * Makes KV hold the database's key set; true when it had to be rewritten. The cron calls
+   * this, because an isolate checks KV only once: a JWKS write lost after a rotation would
+   * otherwise leave the next key missing from the gate's copy until it is promoted.
+   */
+  async healPublishedJwks(): Promise<boolean> {
+    const keys = await this.publishedKeys({ fresh: true });
+    return this.#healKv(keys);
   }
 
   async jwks(): Promise<JwksDocument> {
@@ -72,7 +81,7 @@ export class SigningKeyService {
     const current = (await this.publishedKeys(options)).find((key) => key.state === "current");
     if (!current) throw new Error("no current signing key after installation");
     if (this.#signer?.kid === current.kid) return this.#signer;
-    const privateJwk = await openSecret(this.#deps.keyEncryptionSecret, current.encryptedPrivateKey, current.kid);
+    const privateJwk = await openSecret(this.#deps.keyEncryptionSecret, "signing-key", current.encryptedPrivateKey, current.kid);
     if (privateJwk === null) throw new Error("the current signing key does not open with KEY_ENCRYPTION_SECRET");
     this.#signer = { kid: current.kid, privateKey: await importPrivateSigningKey(privateJwk) };
     return this.#signer;
@@ -117,10 +126,17 @@ export class SigningKeyService {
     }
   }
 
+  async #healKv(keys: readonly StoredSigningKey[]): Promise<boolean> {
+    const inKv = await this.#deps.publisher.read();
+    if (sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk))) return false;
+    await this.#deps.publisher.publish(toJwks(keys));
+    return true;
+  }
+
   async #newKey(): Promise<NewSigningKey> {
     const kid = newId("key");
     const generated = await generateSigningKey(kid);
-    return { kid, publicJwk: generated.publicJwk, encryptedPrivateKey: await sealSecret(this.#deps.keyEncryptionSecret, generated.privateJwkJson, kid) };
+    return { kid, publicJwk: generated.publicJwk, encryptedPrivateKey: await sealSecret(this.#deps.keyEncryptionSecret, "signing-key", generated.privateJwkJson, kid) };
   }
 }
 

@@ -88,7 +88,7 @@ export function view(tenant: TenantRecord, defaultAudience: string): TenantView 
     tenant_id: tenant.id,
     name: tenant.name,
     slug: tenant.slug,
-    settings: { ...settings, turnstile: settings.turnstile && { site_key: settings.turnstile.site_key, secret_key_set: true } },
+    settings: { ...settings, turnstile: settings.turnstile && withoutSecret(settings.turnstile) },
     created_at: tenant.createdAt.toISOString(),
     updated_at: tenant.updatedAt.toISOString(),
   };
@@ -106,8 +106,15 @@ async function issueKeyPair(): Promise<{ pair: IssuedKeyPair; stored: NewKeyPair
 /** The Turnstile secret is stored sealed under KEY_ENCRYPTION_SECRET, bound to the tenant. */
 async function sealSettings(deps: TenantAdminDeps, tenantId: string, settings: TenantSettingsPatch): Promise<TenantSettingsPatch> {
   if (!settings.turnstile) return settings;
-  const sealed = await sealSecret(deps.keyEncryptionSecret, settings.turnstile.secret_key, turnstileSecretContext(tenantId));
-  return { ...settings, turnstile: { site_key: settings.turnstile.site_key, secret_key: sealed } };
+  const sealed = await sealSecret(deps.keyEncryptionSecret, "turnstile-secret", settings.turnstile.secret_key, turnstileSecretContext(tenantId));
+  return { ...settings, turnstile: { ...settings.turnstile, secret_key: sealed } };
+}
+
+/** The Turnstile settings as shown: everything but the secret, which is write-only. */
+function withoutSecret<T extends { secret_key: string }>(turnstile: T): Omit<T, "secret_key"> & { secret_key_set: true } {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped on purpose
+  const { secret_key, ...shown } = turnstile;
+  return { ...shown, secret_key_set: true };
 }
 
 export function turnstileSecretContext(tenantId: string): string {

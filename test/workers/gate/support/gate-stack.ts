@@ -83,7 +83,7 @@ export async function issuerSigningKey(): Promise<{ kid: string; privateKey: Cry
   const db = createDatabase({ url: issuerBindings.DATABASE_URL ?? "", fetchEndpoint: issuerBindings.NEON_FETCH_ENDPOINT ?? "" });
   const [row] = await db.select().from(signingKeys).where(eq(signingKeys.state, "current"));
   if (!row) throw new Error("the issuer has no current signing key");
-  const opened = await openSecret(issuerBindings.KEY_ENCRYPTION_SECRET ?? "", row.encryptedPrivateKey, row.kid);
+  const opened = await openSecret(issuerBindings.KEY_ENCRYPTION_SECRET ?? "", "signing-key", row.encryptedPrivateKey, row.kid);
   if (opened === null) throw new Error("cannot open the issuer's signing key");
   const privateKey = await crypto.subtle.importKey("jwk", JSON.parse(opened) as JsonWebKey, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
   return { kid: row.kid, privateKey, publicJwk: row.publicJwk };
