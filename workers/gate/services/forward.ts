@@ -14,20 +14,22 @@ export interface ForwardTarget {
 
 export interface ForwardInput {
   readonly request: Request;
-  /** The request's URL, already parsed by the caller. */
+  /** The request's URL, already parsed by the caller; its query is forwarded. */
   readonly url: URL;
+  /** The canonical path the policy decided on (see canonical-path.ts); forwarded in place of the URL's own. */
+  readonly path: string;
   readonly identity: GateIdentity;
   readonly forwardAuthorization: boolean;
   readonly now: number;
 }
 
 /**
- * Sends the request on to the origin: method, path, query and body as they
- * came (the body streamed), every identity header a client sent removed, the
+ * Sends the request on to the origin: the canonical path, and method, query
+ * and body as they came (the body streamed), every identity header a client sent removed, the
  * gate's identity headers and their signature added.
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
-  const upstreamUrl = new URL(`${target.originUrl}${input.url.pathname}${input.url.search}`);
+  const upstreamUrl = new URL(`${target.originUrl}${input.path}${input.url.search}`);
   // A native copy, then the few headers that must not pass removed: cheaper than re-adding each one.
   // Header names come back lower-cased from a Headers object.
   const headers = new Headers(input.request.headers);

@@ -1,0 +1,150 @@
+import { err, ok, type Result } from "../errors/result";
+
+/**
+ * One spelling per path, so that the path the gate's policy decides on is,
+ * byte for byte, the path the origin receives, and means the same to the
+ * common origin stacks (Node, Go, Python, Java servlets, PHP, Rails).
+ *
+ * - Escapes of unreserved characters (RFC 3986 §2.3) are decoded: `%61dmin` is `admin`.
+ * - Other escapes stay escaped, with upper-case hex; characters that must not
+ *   appear literally (`|`, `[`, a space…) are escaped; sub-delimiters, `:` and `@`
+ *   stay as sent.
+ * - Empty segments are dropped (`//a//b` is `/a/b`), `.` and `..` are resolved; a
+ *   trailing slash is kept.
+ * - Refused, because origins read them differently: an escaped `/`, `\`, `.`, `%`
+ *   (double decoding), `?`, `#` or `;`; a `\` or `;` (servlet path parameters, `..;`);
+ *   NUL and other control characters; a malformed escape; escapes that are not
+ *   valid UTF-8 (overlong forms like `%C0%AF` included); `..` above the root; and
+ *   Unicode that an origin normalising or folding case (NFKC) would turn into one
+ *   of those delimiters.
+ */
+export interface CanonicalPath {
+  /** The path to forward: starts with `/`, no query. */
+  readonly path: string;
+  /**
+   * Each distinct way an origin may read the path's segments, lower-cased for
+   * matching: as sent, percent-decoded, decoded with `+` as a space (PHP's
+   * `urldecode`, form decoders) and decoded with Unicode normalised and
+   * case-folded. A policy must reach the same rule for every reading.
+   */
+  readonly readings: readonly (readonly string[])[];
+}
+
+export type PathRefusal = "not_absolute" | "query_in_path" | "malformed_escape" | "encoded_delimiter" | "backslash" | "path_parameter" | "control_character" | "invalid_utf8" | "above_root" | "unicode_delimiter";
+
+/** Characters that need no escape anywhere in a URI (RFC 3986 §2.3). */
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+/** Reserved characters a path segment may carry literally; `;` is refused instead. */
+const LITERAL_RESERVED = new Set(["!", "$", "&", "'", "(", ")", "*", "+", ",", "=", ":", "@"]);
+/** Escaped, these decode to a character that changes how a path splits or decodes: `/ \ . % ? # ;`. */
+const ESCAPED_DELIMITERS = new Set([0x2f, 0x5c, 0x2e, 0x25, 0x3f, 0x23, 0x3b]);
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const ENCODER = new TextEncoder();
+
+interface Segment {
+  readonly encoded: string;
+  readonly decoded: string;
+}
+
+export function canonicalPath(raw: string): Result<CanonicalPath, PathRefusal> {
+  if (!raw.startsWith("/")) return err("not_absolute");
+  const parts = raw.slice(1).split("/");
+  const kept: Segment[] = [];
+  let trailingSlash = false;
+  for (const [index, part] of parts.entries()) {
+    const segment = canonicalSegment(part);
+    if (!segment.ok) return segment;
+    const { encoded } = segment.value;
+    const last = index === parts.length - 1;
+    if (encoded === "" || encoded === ".") {
+      trailingSlash = last;
+    } else if (encoded === "..") {
+      if (kept.pop() === undefined) return err("above_root");
+      trailingSlash = last;
+    } else {
+      kept.push(segment.value);
+      trailingSlash = false;
+    }
+  }
+  const folded = foldedReading(kept);
+  if (!folded.ok) return folded;
+  const path = `/${kept.map((segment) => segment.encoded).join("/")}${trailingSlash && kept.length > 0 ? "/" : ""}`;
+  const candidates = [
+    kept.map((segment) => segment.encoded.toLowerCase()),
+    kept.map((segment) => segment.decoded.toLowerCase()),
+    kept.map((segment) => (segment.encoded.includes("+") ? decodeURIComponent(segment.encoded.replaceAll("+", "%20")) : segment.decoded).toLowerCase()),
+    folded.value,
+  ];
+  return ok({ path, readings: distinct(candidates) });
+}
+
+function canonicalSegment(part: string): Result<Segment, PathRefusal> {
+  const bytes: number[] = [];
+  let encoded = "";
+  let index = 0;
+  while (index < part.length) {
+    const char = part[index] ?? "";
+    if (char === "%") {
+      const hex = part.slice(index + 1, index + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return err("malformed_escape");
+      const byte = Number.parseInt(hex, 16);
+      if (byte < 0x20 || byte === 0x7f) return err("control_character");
+      if (ESCAPED_DELIMITERS.has(byte)) return err("encoded_delimiter");
+      const decodedChar = String.fromCharCode(byte);
+      encoded += UNRESERVED.test(decodedChar) ? decodedChar : `%${hex.toUpperCase()}`;
+      bytes.push(byte);
+      index += 3;
+      continue;
+    }
+    const code = part.codePointAt(index) ?? 0;
+    if (code < 0x20 || code === 0x7f) return err("control_character");
+    if (code >= 0xd800 && code <= 0xdfff) return err("invalid_utf8");
+    if (char === "\\") return err("backslash");
+    if (char === ";") return err("path_parameter");
+    if (char === "?" || char === "#") return err("query_in_path");
+    const literal = String.fromCodePoint(code);
+    const literalBytes = ENCODER.encode(literal);
+    encoded += UNRESERVED.test(literal) || LITERAL_RESERVED.has(literal) ? literal : [...literalBytes].map(escapeByte).join("");
+    bytes.push(...literalBytes);
+    index += literal.length;
+  }
+  let decoded: string;
+  try {
+    decoded = UTF8.decode(new Uint8Array(bytes));
+  } catch {
+    return err("invalid_utf8");
+  }
+  // C1 controls arrive as UTF-8 escapes; some stacks treat them as line breaks.
+  if (/[\u0080-\u009f]/.test(decoded)) return err("control_character");
+  return ok({ encoded, decoded });
+}
+
+function escapeByte(byte: number): string {
+  return `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+}
+
+/**
+ * The reading of an origin that normalises Unicode or compares case the way
+ * Java's `equalsIgnoreCase` does: `ſ`, `ı` and the Kelvin sign become `s`, `i`
+ * and `k`, fullwidth letters become ASCII. Where that turns a segment into a
+ * delimiter or a dot segment, the path is refused.
+ */
+function foldedReading(segments: readonly Segment[]): Result<string[], PathRefusal> {
+  const reading: string[] = [];
+  for (const { decoded } of segments) {
+    const folded = decoded.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
+    if (folded === "." || folded === ".." || /[/\\%;?#\u0000-\u001f\u007f]/.test(folded)) return err("unicode_delimiter");
+    reading.push(folded);
+  }
+  return ok(reading);
+}
+
+function distinct(readings: readonly string[][]): string[][] {
+  const seen = new Set<string>();
+  return readings.filter((reading) => {
+    const key = reading.join("/");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
