@@ -32,18 +32,25 @@ export interface CanonicalPath {
 
 export type PathRefusal = "not_absolute" | "query_in_path" | "malformed_escape" | "encoded_delimiter" | "backslash" | "path_parameter" | "control_character" | "invalid_utf8" | "above_root" | "unicode_delimiter";
 
-/** Characters that need no escape anywhere in a URI (RFC 3986 §2.3). */
-const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
-/** Reserved characters a path segment may carry literally; `;` is refused instead. */
-const LITERAL_RESERVED = new Set(["!", "$", "&", "'", "(", ")", "*", "+", ",", "=", ":", "@"]);
 /** Escaped, these decode to a character that changes how a path splits or decodes: `/ \ . % ? # ;`. */
 const ESCAPED_DELIMITERS = new Set([0x2f, 0x5c, 0x2e, 0x25, 0x3f, 0x23, 0x3b]);
+const UNRESERVED = 1;
+const LITERAL_RESERVED = 2;
+/**
+ * Per ASCII code: unreserved (RFC 3986 §2.3, never escaped), a reserved
+ * character a segment may carry as it is (`;` is refused instead), or 0 for
+ * anything that must be escaped.
+ */
+const ASCII_CLASS = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") ASCII_CLASS[char.charCodeAt(0)] = UNRESERVED;
+for (const char of "!$&'()*+,=:@") ASCII_CLASS[char.charCodeAt(0)] = LITERAL_RESERVED;
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ENCODER = new TextEncoder();
 
 interface Segment {
   readonly encoded: string;
   readonly decoded: string;
+  readonly ascii: boolean;
 }
 
 export function canonicalPath(raw: string): Result<CanonicalPath, PathRefusal> {
@@ -69,8 +76,11 @@ export function canonicalPath(raw: string): Result<CanonicalPath, PathRefusal> {
   const folded = foldedReading(kept);
   if (!folded.ok) return folded;
   const path = `/${kept.map((segment) => segment.encoded).join("/")}${trailingSlash && kept.length > 0 ? "/" : ""}`;
+  const asSent = kept.map((segment) => segment.encoded.toLowerCase());
+  // The usual case: nothing to decode, no `+`, ASCII only, so every reading is the one as sent.
+  if (kept.every((segment) => segment.ascii && segment.encoded === segment.decoded && !segment.encoded.includes("+"))) return ok({ path, readings: [asSent] });
   const candidates = [
-    kept.map((segment) => segment.encoded.toLowerCase()),
+    asSent,
     kept.map((segment) => segment.decoded.toLowerCase()),
     kept.map((segment) => (segment.encoded.includes("+") ? decodeURIComponent(segment.encoded.replaceAll("+", "%20")) : segment.decoded).toLowerCase()),
     folded.value,
@@ -79,35 +89,40 @@ export function canonicalPath(raw: string): Result<CanonicalPath, PathRefusal> {
 }
 
 function canonicalSegment(part: string): Result<Segment, PathRefusal> {
+  if (isPlainSegment(part)) return ok({ encoded: part, decoded: part, ascii: true });
   const bytes: number[] = [];
   let encoded = "";
   let index = 0;
   while (index < part.length) {
-    const char = part[index] ?? "";
-    if (char === "%") {
+    const code = part.codePointAt(index) ?? 0;
+    if (code === 0x25 /* % */) {
       const hex = part.slice(index + 1, index + 3);
       if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return err("malformed_escape");
       const byte = Number.parseInt(hex, 16);
       if (byte < 0x20 || byte === 0x7f) return err("control_character");
       if (ESCAPED_DELIMITERS.has(byte)) return err("encoded_delimiter");
-      const decodedChar = String.fromCharCode(byte);
-      encoded += UNRESERVED.test(decodedChar) ? decodedChar : `%${hex.toUpperCase()}`;
+      encoded += ASCII_CLASS[byte] === UNRESERVED ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`;
       bytes.push(byte);
       index += 3;
-      continue;
+    } else if (code < 0x80) {
+      if (code < 0x20 || code === 0x7f) return err("control_character");
+      if (code === 0x5c /* \ */) return err("backslash");
+      if (code === 0x3b /* ; */) return err("path_parameter");
+      if (code === 0x3f /* ? */ || code === 0x23 /* # */) return err("query_in_path");
+      encoded += ASCII_CLASS[code] === 0 ? escapeByte(code) : String.fromCharCode(code);
+      bytes.push(code);
+      index += 1;
+    } else {
+      if (code >= 0xd800 && code <= 0xdfff) return err("invalid_utf8");
+      const literal = String.fromCodePoint(code);
+      for (const byte of ENCODER.encode(literal)) {
+        encoded += escapeByte(byte);
+        bytes.push(byte);
+      }
+      index += literal.length;
     }
-    const code = part.codePointAt(index) ?? 0;
-    if (code < 0x20 || code === 0x7f) return err("control_character");
-    if (code >= 0xd800 && code <= 0xdfff) return err("invalid_utf8");
-    if (char === "\\") return err("backslash");
-    if (char === ";") return err("path_parameter");
-    if (char === "?" || char === "#") return err("query_in_path");
-    const literal = String.fromCodePoint(code);
-    const literalBytes = ENCODER.encode(literal);
-    encoded += UNRESERVED.test(literal) || LITERAL_RESERVED.has(literal) ? literal : [...literalBytes].map(escapeByte).join("");
-    bytes.push(...literalBytes);
-    index += literal.length;
   }
+  const ascii = bytes.every((byte) => byte < 0x80);
   let decoded: string;
   try {
     decoded = UTF8.decode(new Uint8Array(bytes));
@@ -116,7 +131,16 @@ function canonicalSegment(part: string): Result<Segment, PathRefusal> {
   }
   // C1 controls arrive as UTF-8 escapes; some stacks treat them as line breaks.
   if (/[\u0080-\u009f]/.test(decoded)) return err("control_character");
-  return ok({ encoded, decoded });
+  return ok({ encoded, decoded, ascii });
+}
+
+/** Most segments are plain text, which is its own canonical spelling: no need to decode anything. */
+function isPlainSegment(part: string): boolean {
+  for (let index = 0; index < part.length; index += 1) {
+    const code = part.charCodeAt(index);
+    if (code >= 0x80 || ASCII_CLASS[code] === 0) return false;
+  }
+  return true;
 }
 
 function escapeByte(byte: number): string {
@@ -131,8 +155,9 @@ function escapeByte(byte: number): string {
  */
 function foldedReading(segments: readonly Segment[]): Result<string[], PathRefusal> {
   const reading: string[] = [];
-  for (const { decoded } of segments) {
-    const folded = decoded.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
+  for (const { decoded, ascii } of segments) {
+    // ASCII is its own NFKC form, and folds to its lower case.
+    const folded = ascii ? decoded.toLowerCase() : decoded.normalize("NFKC").toUpperCase().toLowerCase().normalize("NFKC");
     if (folded === "." || folded === ".." || /[/\\%;?#\u0000-\u001f\u007f]/.test(folded)) return err("unicode_delimiter");
     reading.push(folded);
   }
