@@ -24,8 +24,9 @@ export interface CanonicalPath {
   /**
    * Each distinct way an origin may read the path's segments, lower-cased for
    * matching: as sent, percent-decoded, decoded with `+` as a space (PHP's
-   * `urldecode`, form decoders) and decoded with Unicode normalised and
-   * case-folded. A policy must reach the same rule for every reading.
+   * `urldecode`, form decoders), decoded with Unicode normalised and
+   * case-folded, and decoded without a format suffix on the last segment
+   * (Rails). A policy must reach the same rule for every reading.
    */
   readonly readings: readonly (readonly string[])[];
 }
@@ -77,15 +78,29 @@ export function canonicalPath(raw: string): Result<CanonicalPath, PathRefusal> {
   if (!folded.ok) return folded;
   const path = `/${kept.map((segment) => segment.encoded).join("/")}${trailingSlash && kept.length > 0 ? "/" : ""}`;
   const asSent = kept.map((segment) => segment.encoded.toLowerCase());
-  // The usual case: nothing to decode, no `+`, ASCII only, so every reading is the one as sent.
-  if (kept.every((segment) => segment.ascii && segment.encoded === segment.decoded && !segment.encoded.includes("+"))) return ok({ path, readings: [asSent] });
-  const candidates = [
-    asSent,
-    kept.map((segment) => segment.decoded.toLowerCase()),
-    kept.map((segment) => (segment.encoded.includes("+") ? decodeURIComponent(segment.encoded.replaceAll("+", "%20")) : segment.decoded).toLowerCase()),
-    folded.value,
-  ];
-  return ok({ path, readings: distinct(candidates) });
+  const readings = [asSent];
+  // Usually there is nothing to decode, no `+` and no Unicode, and these readings are the one as sent.
+  if (!kept.every((segment) => segment.ascii && segment.encoded === segment.decoded && !segment.encoded.includes("+"))) {
+    readings.push(
+      kept.map((segment) => segment.decoded.toLowerCase()),
+      kept.map((segment) => (segment.encoded.includes("+") ? decodeURIComponent(segment.encoded.replaceAll("+", "%20")) : segment.decoded).toLowerCase()),
+      folded.value,
+    );
+  }
+  const stem = withoutFormatSuffix(kept);
+  if (stem !== undefined) readings.push(stem);
+  return ok({ path, readings: distinct(readings) });
+}
+
+/**
+ * Rails routes `/admin.json` to `/admin` (an optional `.:format`), as Spring's
+ * suffix matching did: the reading with the last segment cut at its first dot.
+ */
+function withoutFormatSuffix(segments: readonly Segment[]): string[] | undefined {
+  const last = segments.at(-1)?.decoded.toLowerCase();
+  const dot = last?.indexOf(".") ?? -1;
+  if (last === undefined || dot < 1) return undefined;
+  return [...segments.slice(0, -1).map((segment) => segment.decoded.toLowerCase()), last.slice(0, dot)];
 }
 
 function canonicalSegment(part: string): Result<Segment, PathRefusal> {

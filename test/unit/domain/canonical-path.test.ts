@@ -87,6 +87,16 @@ describe("canonical path", () => {
     ]);
   });
 
+  it("adds the reading without a format suffix, as Rails routes /admin.json to /admin", () => {
+    const result = canonicalPath("/Reports/2026.Q1/Download.tar.gz");
+    expect(result.ok && result.value.readings).toEqual([
+      ["reports", "2026.q1", "download.tar.gz"],
+      ["reports", "2026.q1", "download"],
+    ]);
+    const dotfile = canonicalPath("/.env");
+    expect(dotfile.ok && dotfile.value.readings).toEqual([[".env"]]);
+  });
+
   it("gives a plain path one reading", () => {
     const result = canonicalPath("/Admin/x");
     expect(result.ok && result.value.readings).toEqual([["admin", "x"]]);

@@ -103,6 +103,15 @@ describe("gate policy", () => {
     expect(access(rules, "GET", "/files/caf%C3%A9")).toEqual(ADMIN);
   });
 
+  it("refuses a format suffix on a protected path, which Rails routes to the path itself", () => {
+    const rules = parsePolicy([...DEVELOPMENT_POLICY, { method: "GET", path: "/reports/*/download", roles: ["finance"] }]);
+    expect(access(rules, "GET", "/admin.json")).toBe("refused");
+    expect(access(rules, "GET", "/reports/2026/download.csv")).toBe("refused");
+    expect(access(rules, "GET", "/admin/users.json")).toEqual(ADMIN);
+    expect(access(rules, "GET", "/public/app.js")).toEqual({ kind: "public" });
+    expect(matchRoute(rules, "GET", "/favicon.ico")).toBe(DEFAULT_RULE);
+  });
+
   it("gives no spelling of an admin path a rule other than the admin rule", () => {
     const spellingsOf = (letter: string) =>
       fc.constantFrom(letter, letter.toUpperCase(), `%${letter.charCodeAt(0).toString(16)}`, `%${letter.toUpperCase().charCodeAt(0).toString(16).toUpperCase()}`);

@@ -56,8 +56,9 @@ describe("one canonical path, decided on and forwarded", () => {
     ["/public/x%0d%0aSet-Cookie:a=b", "CR LF"],
     ["/public/x%zz", "a malformed escape"],
     ["/public/a%2ejson", "an encoded dot"],
-  ])("refuses %s (%s) with 400 invalid_request, without a token", async (path) => {
-    const response = await gateFetch(path);
+    ["/admin.json", "a format suffix Rails routes to /admin"],
+  ])("refuses %s (%s) with 400 invalid_request", async (path) => {
+    const response = await asUser(path);
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: "invalid_request", field: "path" } });
   });
