@@ -32,6 +32,7 @@ const METHOD = z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS
 
 /** The methods a policy can name, and so the only ones the gate forwards; others get 405. */
 export const POLICY_METHODS: readonly string[] = METHOD.options;
+
 const PATTERN = z
   .string()
   .max(200)

@@ -25,8 +25,8 @@ export interface ForwardInput {
 
 /**
  * Sends the request on to the origin: the canonical path, and method, query
- * and body as they came (the body streamed), every identity header a client sent removed, the
- * gate's identity headers and their signature added.
+ * and body as they came (the body streamed), every identity header a client
+ * sent removed, the gate's identity headers and their signature added.
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
   const upstreamUrl = new URL(`${target.originUrl}${input.path}${input.url.search}`);
