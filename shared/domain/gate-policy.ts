@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { err, ok, type Result } from "../errors/result";
 import { ROLE_PATTERN } from "./access-token-claims";
+import type { CanonicalPath } from "./canonical-path";
 
 /**
  * Route rules for the gate: method + path pattern → who may pass. The first
@@ -8,7 +10,8 @@ import { ROLE_PATTERN } from "./access-token-claims";
  * Patterns are absolute paths; a final `/*` matches that prefix and anything
  * below it (`/public/*` matches `/public` and `/public/a/b`), a `*` segment
  * matches exactly one segment. Matching ignores case, so `/ADMIN/x` cannot slip
- * past a rule for `/admin/*` to an origin that does not care about case.
+ * past a rule for `/admin/*` to an origin that does not care about case. HEAD
+ * matches the rules for GET, since origins answer HEAD by running GET.
  */
 export type RouteAccess = { readonly kind: "public" } | { readonly kind: "authenticated"; readonly roles: readonly string[] };
 
@@ -26,6 +29,10 @@ export interface RouteRule {
 export type GatePolicy = readonly RouteRule[];
 
 const METHOD = z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** The methods a policy can name, and so the only ones the gate forwards; others get 405. */
+export const POLICY_METHODS: readonly string[] = METHOD.options;
+
 const PATTERN = z
   .string()
   .max(200)
@@ -79,14 +86,29 @@ export const DEFAULT_RULE: RouteRule = {
   sensitive: false,
 };
 
-export function matchRoute(policy: GatePolicy, method: string, pathname: string): RouteRule {
-  const segments = splitPath(pathname.toLowerCase());
+/**
+ * The rule for a canonical path, provided every reading of it an origin may
+ * make reaches the same rule; otherwise the gate cannot know which rule the
+ * origin's reading deserves, and the path is ambiguous.
+ */
+export function routeFor(policy: GatePolicy, method: string, path: CanonicalPath): Result<RouteRule, "ambiguous_path"> {
+  const [first, ...others] = path.readings.map((reading) => matchSegments(policy, method, reading));
+  if (first === undefined || others.some((rule) => rule !== first)) return err("ambiguous_path");
+  return ok(first);
+}
+
+function matchSegments(policy: GatePolicy, method: string, segments: readonly string[]): RouteRule {
   const upperMethod = method.toUpperCase();
   for (const rule of policy) {
-    if (rule.methods !== "*" && !rule.methods.includes(upperMethod)) continue;
+    if (!methodMatches(rule, upperMethod)) continue;
     if (segmentsMatch(rule, segments)) return rule;
   }
   return DEFAULT_RULE;
+}
+
+function methodMatches(rule: RouteRule, method: string): boolean {
+  if (rule.methods === "*" || rule.methods.includes(method)) return true;
+  return method === "HEAD" && rule.methods.includes("GET");
 }
 
 function segmentsMatch(rule: RouteRule, path: readonly string[]): boolean {
@@ -96,14 +118,6 @@ function segmentsMatch(rule: RouteRule, path: readonly string[]): boolean {
 
 function splitPath(path: string): string[] {
   return path.split("/").filter((segment) => segment !== "");
-}
-
-/**
- * Paths whose meaning an origin might read differently from the gate: encoded
- * slashes, backslashes or dots, and NUL. The gate refuses them rather than guess.
- */
-export function isAmbiguousPath(rawPathname: string): boolean {
-  return /%2f|%5c|%2e|%00|\\/i.test(rawPathname);
 }
 
 export function hasRoles(granted: readonly string[], required: readonly string[]): boolean {

@@ -73,7 +73,7 @@ export function failureResponse(failure: Failure): ErrorResponse {
       // A webhook whose provider signature is missing or wrong (e.g. X-Twilio-Signature); nothing was changed.
       return response(403, failure.reason, "The request signature is missing or does not match.");
     case "ambiguous_path":
-      return response(400, "invalid_request", "The path has encoded slashes, backslashes or NUL, which the gate refuses.", { field: "path" });
+      return response(400, "invalid_request", "The path is spelled in a way web servers read differently (such as an encoded slash, dot or percent sign, a backslash, a semicolon, a control character or broken UTF-8), so the gate refuses it.", { field: "path" });
     case "idempotency_key_in_use":
       return response(409, failure.reason, "A request with this Idempotency-Key is still in progress; retry shortly.", {}, retryAfter(failure.retryAfterSeconds));
     case "idempotency_key_reused":

@@ -30,18 +30,21 @@ export type ForwardedIdentity = GateIdentity & { readonly requestId: string };
 
 export interface ForwardInput {
   readonly request: Request;
-  /** The request's URL, already parsed by the caller. */
+  /** The request's URL, already parsed by the caller; its query is forwarded. */
   readonly url: URL;
+  /** The canonical path the policy decided on (see canonical-path.ts); forwarded in place of the URL's own. */
+  readonly path: string;
   readonly identity: ForwardedIdentity;
   readonly forwardAuthorization: boolean;
   readonly now: number;
 }
 
 /**
- * Sends the request on to the origin: method, path, query and body as they
- * came, every header only the gate may set removed (under any spelling a
- * server could read as it), the gate's identity, request id and client
- * address headers added, and the whole signed (RFC 9421). A body over
+ * Sends the request on to the origin: the canonical path the policy decided
+ * on, and method, query and body as they came, every header only the gate may
+ * set removed (under any spelling a server could read as it), the gate's
+ * identity, request id and client address headers added, and the whole signed
+ * (RFC 9421). A body over
  * MAX_FORWARDED_BODY_BYTES is answered 413 without reaching the origin.
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
@@ -52,7 +55,7 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
   const body = hasBody ? await readCapped(request.body, MAX_FORWARDED_BODY_BYTES) : new Uint8Array(0);
   if (body === null) return tooLarge();
 
-  const upstreamUrl = new URL(`${target.originUrl}${input.url.pathname}${input.url.search}`);
+  const upstreamUrl = new URL(`${target.originUrl}${input.path}${input.url.search}`);
   // A native copy, then the few headers that must not pass removed: cheaper than re-adding each one.
   // Header names come back lower-cased from a Headers object.
   const headers = new Headers(request.headers);

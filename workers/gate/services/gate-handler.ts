@@ -1,4 +1,5 @@
-import { hasRoles, isAmbiguousPath, matchRoute } from "../../../shared/domain/gate-policy";
+import { canonicalPath, type PathRefusal } from "../../../shared/domain/canonical-path";
+import { hasRoles, POLICY_METHODS, routeFor } from "../../../shared/domain/gate-policy";
 import type { Failure } from "../../../shared/errors/failure";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { OUTAGE_RETRY_AFTER_SECONDS } from "../../../shared/http/dependency-outage";
@@ -15,15 +16,24 @@ export interface GateRequest {
 
 const ANONYMOUS = { kind: "anonymous" } as const;
 
-/** Everything that is not `/__gate/*`: policy, token, revocation, roles, then the origin. */
+/**
+ * Everything that is not `/__gate/*`: method, path, policy, token, revocation,
+ * roles, then the origin. The policy decides on the canonical path, and that
+ * same path is the one forwarded.
+ */
 export async function handleGatedRequest(deps: GateDeps, { request, requestId, waitUntil }: GateRequest): Promise<Response> {
   const now = Date.now();
+  if (!POLICY_METHODS.includes(request.method)) return failureToResponse({ reason: "method_not_allowed", allow: POLICY_METHODS });
   const url = new URL(request.url);
-  if (isAmbiguousPath(url.pathname)) return failureToResponse({ reason: "ambiguous_path" });
-  const rule = matchRoute(deps.config.policy, request.method, url.pathname);
+  const path = canonicalPath(url.pathname);
+  if (!path.ok) return refusePath(deps, path.error, requestId);
+  const route = routeFor(deps.config.policy, request.method, path.value);
+  if (!route.ok) return refusePath(deps, route.error, requestId);
+  const rule = route.value;
+  const target = { url, path: path.value.path };
 
   if (rule.access.kind === "public") {
-    return forward(deps, request, url, { ...ANONYMOUS, requestId }, rule.forwardAuthorization, now);
+    return forward(deps, request, target, { ...ANONYMOUS, requestId }, rule.forwardAuthorization, now);
   }
 
   const authentication = await deps.tokens.authenticate(request.headers.get("Authorization"), now, waitUntil);
@@ -41,7 +51,7 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
     return failureToResponse({ reason: "insufficient_scope", description: "A required role is missing." });
   }
   const identity: ForwardedIdentity = { kind: "user", userId: claims.sub, tenantId: claims.tid, sessionId: claims.sid, roles: claims.roles, requestId };
-  return forward(deps, request, url, identity, rule.forwardAuthorization, now);
+  return forward(deps, request, target, identity, rule.forwardAuthorization, now);
 }
 
 async function checkRevocation(
@@ -62,6 +72,11 @@ async function checkRevocation(
   return verdict.fresh ? "live" : "stale";
 }
 
+function refusePath(deps: GateDeps, refusal: PathRefusal | "ambiguous_path", requestId: string): Response {
+  deps.logger.info("path_refused", { request_id: requestId, reason: refusal });
+  return failureToResponse({ reason: "ambiguous_path" });
+}
+
 function reject(deps: GateDeps, rejection: TokenRejection, requestId: string): Response {
   // The reason is logged for operators; the token and its claims never are.
   deps.logger.info("token_rejected", { request_id: requestId, reason: rejection });
@@ -69,9 +84,16 @@ function reject(deps: GateDeps, rejection: TokenRejection, requestId: string): R
   return failureToResponse(failure);
 }
 
-async function forward(deps: GateDeps, request: Request, url: URL, identity: ForwardedIdentity, forwardAuthorization: boolean, now: number): Promise<Response> {
+async function forward(
+  deps: GateDeps,
+  request: Request,
+  target: { url: URL; path: string },
+  identity: ForwardedIdentity,
+  forwardAuthorization: boolean,
+  now: number,
+): Promise<Response> {
   try {
-    return await forwardToOrigin(deps.origin, deps.signer, { request, url, identity, forwardAuthorization, now });
+    return await forwardToOrigin(deps.origin, deps.signer, { request, ...target, identity, forwardAuthorization, now });
   } catch (error) {
     deps.logger.error("origin_unreachable", { request_id: identity.requestId, error: error instanceof Error ? error.name : "unknown" });
     return failureToResponse({ reason: "bad_gateway" });
