@@ -23,6 +23,21 @@ describe("per-IP limit on /api/auth/*", () => {
     expect(otherAddress.status).toBe(401);
   });
 
+  it("counts IPv6 neighbours in one /64, and other spellings of one address, as one client", async () => {
+    const tenant = await createTenant();
+    const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
+    const net = `2001:db8:${a.toString(16)}:${b.toString(16)}`;
+    const from = (address: string) => app.request("/api/auth/verify", jsonRequest("POST", { phone: freshPhone(), code: "123456" }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": address }), limitedEnv);
+    expect((await from(`${net}::1`)).status).toBe(401);
+    expect((await from(`${net}:0:0:0:1`.toUpperCase())).status).toBe(401);
+    expect((await from(`${net}:dead:beef:0:2`)).status).toBe(401);
+    await expectError(await from(`${net}:ffff::9`), 429, "rate_limited");
+
+    const v4 = freshIp();
+    for (let index = 0; index < 3; index += 1) expect((await from(v4)).status).toBe(401);
+    await expectError(await from(`::ffff:${v4}`), 429, "rate_limited");
+  });
+
   it("does not count introspection, which is server-to-server", async () => {
     const tenant = await createTenant();
     const ip = freshIp();

@@ -39,7 +39,7 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     if (c.req.method === "OPTIONS") return preflight(c);
     if (!IP_LIMIT_EXEMPT.has(c.req.path)) {
       const { config, rateLimiter } = c.get("deps");
-      const decision = await rateLimiter.hit(`ip:${c.get("context").ip ?? "unknown"}`, config.rateLimit.max, config.rateLimit.windowMs);
+      const decision = await rateLimiter.hit(`ip:${c.get("context").network}`, config.rateLimit.max, config.rateLimit.windowMs);
       if (!decision.allowed) {
         c.get("audit").record("auth.rate_limited", "blocked", { details: { limit: "client_ip" } });
         return failureToResponse({ reason: "rate_limited", retryAfterSeconds: decision.retryAfterMs / 1000 });
