@@ -7,6 +7,8 @@ const ROLE = ROLE_PATTERN;
 
 /** Names and labels that end up in an SMS or a UI: no C0 control characters, no DEL. */
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+/** What a role looks like, as `validate` words it after the field's name. */
+export const ROLE_RULE = "must be a role: 1 to 64 lowercase letters, digits and _ : . -, starting with a letter or digit.";
 
 /** Each setting with the range API.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({
@@ -15,16 +17,16 @@ export const tenantSettingsPatchSchema = z.strictObject({
   max_otp_attempts: z.number().int().min(1).max(10),
   rate_limit_per_hour: z.number().int().min(1).max(100),
   voip_blocking: z.boolean(),
-  sms_branding: z.string().trim().min(1).max(30).regex(NO_CONTROL_CHARACTERS, "no control characters"),
+  sms_branding: z.string().trim().min(1).max(30).regex(NO_CONTROL_CHARACTERS, "must not contain control characters."),
   allowed_countries: z
-    .array(z.string().refine((code) => COUNTRIES.has(code), "not an ISO 3166 alpha-2 code of a country with phone numbers"))
+    .array(z.string().refine((code) => COUNTRIES.has(code), "must be the ISO 3166 alpha-2 code of a country with phone numbers, such as GB."))
     .min(1)
     .max(250)
     .nullable(),
   access_token_ttl_seconds: z.number().int().min(60).max(MAX_ACCESS_TOKEN_TTL_SECONDS),
   refresh_token_ttl_seconds: z.number().int().min(3600).max(7_776_000),
-  default_roles: z.array(z.string().regex(ROLE, "roles are lowercase letters, digits and _ : . -")).max(20),
-  cors_origins: z.array(z.string().refine(isOrigin, "an origin is scheme://host[:port] with no path")).max(20),
+  default_roles: z.array(z.string().regex(ROLE, ROLE_RULE)).max(20),
+  cors_origins: z.array(z.string().refine(isOrigin, "must be an origin: http(s)://host or http(s)://host:port, with no path or trailing slash.")).max(20),
   refresh_reuse_interval_seconds: z.number().int().min(0).max(60),
   carrier_lookup: z.boolean(),
   audience: z.string().min(1).max(200),
@@ -34,8 +36,8 @@ export const tenantSettingsPatchSchema = z.strictObject({
   risk_threshold: z.number().int().min(1).max(100),
   turnstile: z
     .strictObject({
-      site_key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
-      secret_key: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
+      site_key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters, without spaces."),
+      secret_key: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters, without spaces."),
     })
     .nullable(),
 }).partial();

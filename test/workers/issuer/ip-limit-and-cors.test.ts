@@ -65,6 +65,43 @@ describe("CORS for browser clients", () => {
     expect(foreign.headers.get("Access-Control-Allow-Origin")).toBeNull();
   });
 
+  it("lets an allowed origin read the per-IP 429 and its Retry-After", async () => {
+    const origin = `https://spa-${crypto.randomUUID().slice(0, 8)}.example.org`;
+    const tenant = await createTenant({ cors_origins: [origin] });
+    const app = createIssuerApp(issuerDeps);
+    const limitedEnv = { ...env, RATE_LIMIT_MAX: "1", RATE_LIMIT_WINDOW_MS: "60000" };
+    const ip = freshIp();
+    const call = () => app.request("/api/auth/request", jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": ip, Origin: origin }), limitedEnv);
+    expect((await call()).status).toBe(202);
+    const limited = await call();
+    expect(limited.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    expect(limited.headers.get("Access-Control-Expose-Headers")).toMatch(/(^|, )Retry-After(,|$)/);
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    await expectError(limited, 429, "rate_limited");
+  });
+
+  it("lets an allowed origin read the answer when the per-IP limiter itself fails", async () => {
+    const origin = `https://spa-${crypto.randomUUID().slice(0, 8)}.example.org`;
+    const tenant = await createTenant({ cors_origins: [origin] });
+    const unreachable = () => Promise.reject(new TypeError("Network connection lost."));
+    const app = createIssuerApp((bindings) => ({ ...issuerDeps(bindings), rateLimiter: { hit: unreachable, release: unreachable, count: unreachable } }));
+    const response = await app.request("/api/auth/request", jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp(), Origin: origin }), env);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+    await expectError(response, 503, "service_unavailable");
+  });
+
+  it("lets an allowed origin read a 404 and a 405 under /api/auth/*", async () => {
+    const origin = `https://spa-${crypto.randomUUID().slice(0, 8)}.example.org`;
+    await createTenant({ cors_origins: [origin] });
+    const missing = await issuerFetch("/api/auth/no-such-route", { headers: { Origin: origin, "CF-Connecting-IP": freshIp() } });
+    expect(missing.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    await expectError(missing, 404, "not_found");
+    const wrongMethod = await issuerFetch("/api/auth/request", { method: "GET", headers: { Origin: origin, "CF-Connecting-IP": freshIp() } });
+    expect(wrongMethod.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    await expectError(wrongMethod, 405, "method_not_allowed");
+  });
+
   it("answers a preflight for an allowed origin", async () => {
     await createTenant({ cors_origins: ["https://spa.example.org"] });
     const response = await issuerFetch("/api/auth/verify", {
