@@ -61,7 +61,7 @@ export interface TenantSettings {
   readonly audience: string;
   /** Sends per tenant per number prefix (country code + 3 digits) per hour. */
   readonly sms_per_prefix_per_hour: number;
-  /** Sends per tenant per client IP per hour. */
+  /** Sends per tenant per client network (an IPv4 address or IPv6 /64) per hour. */
   readonly sms_per_ip_per_hour: number;
   /** Sends per tenant per UTC day. */
   readonly sms_daily_budget: number;

@@ -169,6 +169,18 @@ describe("one client, many spellings", () => {
     await expectError(await requestCode(other.api_key, freshPhone(), `::ffff:${v4}`), 429, "rate_limited");
   });
 
+  it("adds up the risk score's IP velocity over a /64: the third send from neighbours reaches a threshold of 15", async () => {
+    // Each send from the /64 adds 20 / 4 = 5 points of IP velocity; the prefix velocity adds a point or two.
+    const tenant = await createTenant({ sms_per_ip_per_hour: 4, risk_threshold: 15 });
+    const net = fresh64();
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}:1`)).status).toBe(202);
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}:2`)).status).toBe(202);
+    const refused = await requestCode(tenant.api_key, freshPhone(), `${net}:3`);
+    expect((await expectError(refused, 403, "phone_not_allowed")).error.reason).toBe("risk");
+    const blocked = (await auditOf(tenant)).find((event) => event.details.reason === "risk");
+    expect(blocked?.details.risk_signals).toMatchObject({ ip_velocity: 15 });
+  });
+
   it("puts requests without a readable address in one shared bucket rather than none", async () => {
     const tenant = await createTenant({ sms_per_ip_per_hour: 1 });
     expect((await requestCode(tenant.api_key, freshPhone(), "not-an-address")).status).toBe(202);
