@@ -6,10 +6,17 @@
 
 /** Sends per phone are counted over this rolling window (`rate_limit_per_hour`). */
 export const SEND_WINDOW_MS = 60 * 60 * 1000;
-/** Consecutive wrong codes across resends after which the phone is locked. */
-export const MAX_CONSECUTIVE_FAILURES = 20;
-/** How long the lock lasts, and how long a run of failures is remembered. */
+/** Consecutive wrong codes for one phone from one client network, across resends, after which that network is locked out of the phone. */
+export const MAX_FAILURES_PER_NETWORK = 20;
+/** How long a network's lock lasts, and how long its run of failures is remembered. */
 export const LOCKOUT_WINDOW_MS = 60 * 60 * 1000;
+/** Consecutive wrong codes for one phone from all networks together: NIST SP 800-63B allows at most 100 before the account is locked. */
+export const PHONE_FAILURE_CEILING = 100;
+/** The first phone-wide lock; each later one, while the run lasts, doubles. */
+export const PHONE_BACKOFF_BASE_MS = 15 * 60 * 1000;
+export const PHONE_BACKOFF_MAX_MS = 24 * 60 * 60 * 1000;
+/** A phone-wide run is forgotten this long after its last failure or lock, so the back-off can grow across locks. */
+export const PHONE_RUN_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 export interface LiveCode {
   readonly hash: string;
@@ -18,18 +25,94 @@ export interface LiveCode {
   readonly attemptsLeft: number;
 }
 
+/** Consecutive failures of one client network on one phone, and its lock. */
+export interface NetworkRun {
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  readonly lockedUntil: number | null;
+}
+
+/** Consecutive failures on one phone from every network, the phone-wide lock and how many locks the run has had. */
+export interface PhoneRun {
+  readonly failures: number;
+  readonly lastFailureAt: number;
+  readonly lockedUntil: number | null;
+  readonly lockouts: number;
+}
+
 export interface PhoneCodeState {
   readonly code: LiveCode | null;
   readonly sends: readonly { readonly at: number; readonly requestId: string }[];
+  /** Keyed by a keyed hash of the client network, never the address. */
+  readonly networks: Readonly<Record<string, NetworkRun>>;
+  readonly phone: PhoneRun | null;
+}
+
+export const EMPTY_PHONE_STATE: PhoneCodeState = { code: null, sends: [], networks: {}, phone: null };
+
+/** The state this object stored before failures were counted per network: one run for the whole phone. */
+interface PhoneWideState {
+  readonly code: LiveCode | null;
+  readonly sends: PhoneCodeState["sends"];
   readonly failures: number;
   readonly lastFailureAt: number | null;
   readonly lockedUntil: number | null;
 }
 
-export const EMPTY_PHONE_STATE: PhoneCodeState = { code: null, sends: [], failures: 0, lastFailureAt: null, lockedUntil: null };
+/** Reads what storage holds, carrying a phone-wide run stored before the per-network runs over into the phone's run. */
+export function storedPhoneState(stored: PhoneCodeState | PhoneWideState | undefined): PhoneCodeState {
+  if (stored === undefined) return EMPTY_PHONE_STATE;
+  if ("networks" in stored) return stored;
+  const { code, sends, failures, lastFailureAt, lockedUntil } = stored;
+  const phone = lastFailureAt === null ? null : { failures, lastFailureAt, lockedUntil, lockouts: lockedUntil === null ? 0 : 1 };
+  return { code, sends, networks: {}, phone };
+}
+
+/** The lock that applies to `network` on this phone now, if any: the phone-wide one first. */
+export function activeLock(state: PhoneCodeState, network: string, now: number): { readonly scope: "phone" | "network"; readonly until: number } | null {
+  const phoneLock = state.phone?.lockedUntil ?? null;
+  if (phoneLock !== null && phoneLock > now) return { scope: "phone", until: phoneLock };
+  const networkLock = state.networks[network]?.lockedUntil ?? null;
+  if (networkLock !== null && networkLock > now) return { scope: "network", until: networkLock };
+  return null;
+}
+
+/** The phone-wide lock after `lockouts` earlier ones in the same run. */
+export function phoneBackoffMs(lockouts: number): number {
+  return Math.min(PHONE_BACKOFF_MAX_MS, PHONE_BACKOFF_BASE_MS * 2 ** Math.min(lockouts, 30));
+}
+
+function liveNetworkRun(run: NetworkRun | undefined, now: number): NetworkRun | null {
+  if (!run) return null;
+  return run.lastFailureAt > now - LOCKOUT_WINDOW_MS || (run.lockedUntil ?? 0) > now ? run : null;
+}
+
+function livePhoneRun(run: PhoneRun | null, now: number): PhoneRun | null {
+  if (!run) return null;
+  return Math.max(run.lastFailureAt, run.lockedUntil ?? 0) > now - PHONE_RUN_MEMORY_MS ? run : null;
+}
+
+/** Drops what no rule needs any more: runs that lapsed and sends outside the window. */
+export function pruneState(state: PhoneCodeState, now: number): PhoneCodeState {
+  const networks = Object.fromEntries(Object.entries(state.networks).filter(([, run]) => liveNetworkRun(run, now) !== null));
+  return {
+    code: state.code !== null && state.code.expiresAt > now ? state.code : null,
+    sends: state.sends.filter((send) => send.at > now - SEND_WINDOW_MS),
+    networks,
+    phone: livePhoneRun(state.phone, now),
+  };
+}
+
+/** True when nothing in the state still matters, so it can be deleted. */
+export function isIdle(state: PhoneCodeState, now: number): boolean {
+  const pruned = pruneState(state, now);
+  return pruned.code === null && pruned.sends.length === 0 && Object.keys(pruned.networks).length === 0 && pruned.phone === null;
+}
 
 export interface SendRequest {
   readonly codeHash: string;
+  /** The asking client's network key (hashed). */
+  readonly network: string;
   readonly requestId: string;
   readonly now: number;
   readonly ttlMs: number;
@@ -37,18 +120,21 @@ export interface SendRequest {
   readonly maxSendsPerHour: number;
 }
 
-export type SendOutcome = { readonly kind: "reserved"; readonly expiresAt: number } | { readonly kind: "rate_limited"; readonly retryAfterMs: number };
+export type SendOutcome =
+  | { readonly kind: "reserved"; readonly expiresAt: number }
+  | { readonly kind: "rate_limited"; readonly retryAfterMs: number; readonly limit: "phone_per_hour" | "phone_locked" | "network_locked" };
 
-/** Counts a send and installs its code, replacing any earlier one; refuses past the hourly limit or during a lock. */
+/** Counts a send and installs its code, replacing any earlier one; refuses past the hourly limit, or while the phone or the asking network is locked. */
 export function reserveSend(state: PhoneCodeState, request: SendRequest): { state: PhoneCodeState; outcome: SendOutcome } {
   const { now } = request;
-  if (state.lockedUntil !== null && state.lockedUntil > now) {
-    return { state, outcome: { kind: "rate_limited", retryAfterMs: state.lockedUntil - now } };
+  const lock = activeLock(state, request.network, now);
+  if (lock !== null) {
+    return { state, outcome: { kind: "rate_limited", retryAfterMs: lock.until - now, limit: lock.scope === "phone" ? "phone_locked" : "network_locked" } };
   }
   const sends = state.sends.filter((send) => send.at > now - SEND_WINDOW_MS);
   const oldest = sends[0];
   if (sends.length >= request.maxSendsPerHour && oldest) {
-    return { state: { ...state, sends }, outcome: { kind: "rate_limited", retryAfterMs: oldest.at + SEND_WINDOW_MS - now } };
+    return { state: { ...state, sends }, outcome: { kind: "rate_limited", retryAfterMs: oldest.at + SEND_WINDOW_MS - now, limit: "phone_per_hour" } };
   }
   const expiresAt = now + request.ttlMs;
   return {
@@ -74,41 +160,54 @@ export type VerifyOutcome =
   | { readonly kind: "verified"; readonly requestId: string }
   | { readonly kind: "invalid_code"; readonly attemptsRemaining: number }
   | { readonly kind: "code_expired" }
-  | { readonly kind: "too_many_attempts"; readonly retryAfterMs: number | null };
+  /** The code's own attempts are used up: it is dead, a new one must be requested. */
+  | { readonly kind: "too_many_attempts" }
+  /** The phone, or the presenting network on this phone, is locked until the time given. */
+  | { readonly kind: "locked_out"; readonly scope: "phone" | "network"; readonly retryAfterMs: number };
 
 /**
- * Checks a presented code. `matches` compares the stored and presented hashes
- * in constant time; it is passed in so this module stays free of crypto.
+ * Checks a code presented from `network`. Wrong codes count twice: in the
+ * network's own run, which locks only that network out of this phone at
+ * MAX_FAILURES_PER_NETWORK, and in the phone's run, which locks the phone for
+ * everyone at PHONE_FAILURE_CEILING and, while the run lasts, again at every
+ * later failure with a doubled back-off. `matches` compares the stored and
+ * presented hashes in constant time; it is passed in so this module stays free
+ * of crypto.
  */
 export function verifyCode(
   state: PhoneCodeState,
   presentedHash: string,
+  network: string,
   now: number,
   matches: (stored: string, presented: string) => boolean,
 ): { state: PhoneCodeState; outcome: VerifyOutcome } {
-  if (state.lockedUntil !== null && state.lockedUntil > now) {
-    return { state, outcome: { kind: "too_many_attempts", retryAfterMs: state.lockedUntil - now } };
-  }
+  const lock = activeLock(state, network, now);
+  if (lock !== null) return { state, outcome: { kind: "locked_out", scope: lock.scope, retryAfterMs: lock.until - now } };
   const code = state.code;
   if (!code || code.expiresAt <= now) return { state: { ...state, code: null }, outcome: { kind: "code_expired" } };
-  if (code.attemptsLeft <= 0) return { state, outcome: { kind: "too_many_attempts", retryAfterMs: null } };
+  if (code.attemptsLeft <= 0) return { state, outcome: { kind: "too_many_attempts" } };
 
   if (matches(code.hash, presentedHash)) {
-    return { state: { ...state, code: null, failures: 0, lastFailureAt: null, lockedUntil: null }, outcome: { kind: "verified", requestId: code.requestId } };
+    // Only the network that proved it holds the phone is cleared: another network's run and lock are not its to lift.
+    const networks = Object.fromEntries(Object.entries(state.networks).filter(([key]) => key !== network));
+    return { state: pruneState({ ...state, code: null, networks, phone: null }, now), outcome: { kind: "verified", requestId: code.requestId } };
   }
 
-  const runStillOpen = state.lastFailureAt !== null && state.lastFailureAt > now - LOCKOUT_WINDOW_MS;
-  const failures = (runStillOpen ? state.failures : 0) + 1;
-  if (failures >= MAX_CONSECUTIVE_FAILURES) {
-    const lockedUntil = now + LOCKOUT_WINDOW_MS;
-    return {
-      state: { ...state, code: null, failures, lastFailureAt: now, lockedUntil },
-      outcome: { kind: "too_many_attempts", retryAfterMs: LOCKOUT_WINDOW_MS },
-    };
-  }
+  const networkFailures = (liveNetworkRun(state.networks[network], now)?.failures ?? 0) + 1;
+  const phoneRun = livePhoneRun(state.phone, now);
+  const phoneFailures = (phoneRun?.failures ?? 0) + 1;
+  const lockouts = phoneRun?.lockouts ?? 0;
+  const networkLocked = networkFailures >= MAX_FAILURES_PER_NETWORK;
+  const networks = { ...state.networks, [network]: { failures: networkFailures, lastFailureAt: now, lockedUntil: networkLocked ? now + LOCKOUT_WINDOW_MS : null } };
   const attemptsLeft = code.attemptsLeft - 1;
-  return {
-    state: { ...state, code: { ...code, attemptsLeft }, failures, lastFailureAt: now },
-    outcome: { kind: "invalid_code", attemptsRemaining: attemptsLeft },
-  };
+
+  if (phoneFailures >= PHONE_FAILURE_CEILING) {
+    const backoff = phoneBackoffMs(lockouts);
+    const phone = { failures: phoneFailures, lastFailureAt: now, lockedUntil: now + backoff, lockouts: lockouts + 1 };
+    return { state: pruneState({ ...state, code: null, networks, phone }, now), outcome: { kind: "locked_out", scope: "phone", retryAfterMs: backoff } };
+  }
+  const phone = { failures: phoneFailures, lastFailureAt: now, lockedUntil: null, lockouts };
+  const next = pruneState({ ...state, code: { ...code, attemptsLeft }, networks, phone }, now);
+  if (networkLocked) return { state: next, outcome: { kind: "locked_out", scope: "network", retryAfterMs: LOCKOUT_WINDOW_MS } };
+  return { state: next, outcome: { kind: "invalid_code", attemptsRemaining: attemptsLeft } };
 }

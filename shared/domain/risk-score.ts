@@ -13,7 +13,7 @@ export interface RiskSignals {
   readonly requestCountry: string | null;
   /** Sends to this number prefix this hour, as a share of the tenant's limit (0..1). */
   readonly prefixVelocity: number;
-  /** Sends from this client IP this hour, as a share of the tenant's limit (0..1). */
+  /** Sends from this client network (an IPv4 address or IPv6 /64) this hour, as a share of the tenant's limit (0..1). */
   readonly ipVelocity: number;
   /** Wrong codes per send for this prefix this hour; null when too few sends to judge. */
   readonly prefixFailureRatio: number | null;

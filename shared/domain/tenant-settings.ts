@@ -7,6 +7,8 @@ const ROLE = ROLE_PATTERN;
 
 /** Names and labels that end up in an SMS or a UI: no C0 control characters, no DEL. */
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+/** What a role looks like, as `validate` words it after the field's name. */
+export const ROLE_RULE = "must be a role: 1 to 64 lowercase letters, digits and _ : . -, starting with a letter or digit.";
 
 /** The longest a spent refresh token may be retried for; its successor's sealed copy is kept no longer. */
 export const MAX_REFRESH_REUSE_INTERVAL_SECONDS = 60;
@@ -18,16 +20,16 @@ export const tenantSettingsPatchSchema = z.strictObject({
   max_otp_attempts: z.number().int().min(1).max(10),
   rate_limit_per_hour: z.number().int().min(1).max(100),
   voip_blocking: z.boolean(),
-  sms_branding: z.string().trim().min(1).max(30).regex(NO_CONTROL_CHARACTERS, "no control characters"),
+  sms_branding: z.string().trim().min(1).max(30).regex(NO_CONTROL_CHARACTERS, "must not contain control characters."),
   allowed_countries: z
-    .array(z.string().refine((code) => COUNTRIES.has(code), "not an ISO 3166 alpha-2 code of a country with phone numbers"))
+    .array(z.string().refine((code) => COUNTRIES.has(code), "must be the ISO 3166 alpha-2 code of a country with phone numbers, such as GB."))
     .min(1)
     .max(250)
     .nullable(),
   access_token_ttl_seconds: z.number().int().min(60).max(MAX_ACCESS_TOKEN_TTL_SECONDS),
   refresh_token_ttl_seconds: z.number().int().min(3600).max(7_776_000),
-  default_roles: z.array(z.string().regex(ROLE, "roles are lowercase letters, digits and _ : . -")).max(20),
-  cors_origins: z.array(z.string().refine(isOrigin, "an origin is scheme://host[:port] with no path")).max(20),
+  default_roles: z.array(z.string().regex(ROLE, ROLE_RULE)).max(20),
+  cors_origins: z.array(z.string().refine(isOrigin, "must be an origin: http(s)://host or http(s)://host:port, with no path or trailing slash.")).max(20),
   refresh_reuse_interval_seconds: z.number().int().min(0).max(MAX_REFRESH_REUSE_INTERVAL_SECONDS),
   carrier_lookup: z.boolean(),
   audience: z.string().min(1).max(200),
@@ -37,11 +39,11 @@ export const tenantSettingsPatchSchema = z.strictObject({
   risk_threshold: z.number().int().min(1).max(100),
   turnstile: z
     .strictObject({
-      site_key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
-      secret_key: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "printable ASCII"),
+      site_key: z.string().min(1).max(100).regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters, without spaces."),
+      secret_key: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, "must be visible ASCII characters, without spaces."),
       // Checked against siteverify's answer when set: where the widget ran and its data-action.
-      hostnames: z.array(z.string().toLowerCase().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "a hostname, no scheme or port")).min(1).max(10).optional(),
-      action: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "1 to 32 of A-Z a-z 0-9 _ -").optional(),
+      hostnames: z.array(z.string().toLowerCase().regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a hostname, without a scheme or port.")).min(1).max(10).optional(),
+      action: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1 to 32 letters, digits, _ or -.").optional(),
     })
     .nullable(),
 }).partial();
@@ -65,7 +67,7 @@ export interface TenantSettings {
   readonly audience: string;
   /** Sends per tenant per number prefix (country code + 3 digits) per hour. */
   readonly sms_per_prefix_per_hour: number;
-  /** Sends per tenant per client IP per hour. */
+  /** Sends per tenant per client network (an IPv4 address or IPv6 /64) per hour. */
   readonly sms_per_ip_per_hour: number;
   /** Sends per tenant per UTC day. */
   readonly sms_daily_budget: number;

@@ -11,7 +11,7 @@ import { validate } from "./validate";
  */
 export function queryInput<S extends z.ZodType>(c: Context, schema: S): Result<z.infer<S>, Failure> {
   for (const [name, values] of Object.entries(c.req.queries())) {
-    if (values.length > 1) return err({ reason: "invalid_request", field: `query.${printable(name)}`, message: "Given more than once." });
+    if (values.length > 1) return err({ reason: "invalid_request", field: `query.${printable(name)}`, message: `query.${printable(name)} is given more than once.` });
   }
   return validate(schema, c.req.query(), "query");
 }
@@ -20,7 +20,7 @@ export function queryInput<S extends z.ZodType>(c: Context, schema: S): Result<z
 export function queryInteger(min: number, max: number) {
   return z
     .string()
-    .regex(/^[0-9]{1,9}$/, "decimal digits")
+    .regex(/^[0-9]{1,9}$/, `must be a whole number from ${String(min)} to ${String(max)}, in decimal digits.`)
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 }

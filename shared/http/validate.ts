@@ -6,9 +6,14 @@ import { err, ok, type Result } from "../errors/result";
  * Validates a parsed body against a schema; the first problem becomes the
  * contract's `400 invalid_request` with the offending `field` (dotted path),
  * including keys the schema does not know, which are refused rather than ignored.
+ *
+ * Every message is the field's name followed by what it must be. A schema
+ * gives that predicate itself where a rule needs explaining (`"must be 4 to 10
+ * digits."`); otherwise it is written here from the kind of problem, so no
+ * library wording ever reaches a client.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): Result<z.infer<S>, Failure> {
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: predicate });
   if (parsed.success) return ok(parsed.data);
   const issue = parsed.error.issues[0];
   if (!issue) return err({ reason: "invalid_request", field: prefix || "body", message: "The request is not valid." });
@@ -18,31 +23,64 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix 
     return err({ reason: "invalid_request", field: join(prefix, [...path, key]), message: `Unknown field '${truncate(key)}'.` });
   }
   const field = join(prefix, path) || "body";
-  return err({ reason: "invalid_request", field, message: describe(issue) });
+  return err({ reason: "invalid_request", field, message: `${truncate(field)} ${issue.message}` });
 }
 
 function join(prefix: string, path: readonly string[]): string {
   return [prefix, ...path].filter((part) => part !== "").join(".");
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+const KINDS: Readonly<Record<string, string>> = {
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  object: "an object",
+  record: "an object",
+  array: "a list",
+  null: "null",
+};
+
+/** What the field must be, as plain words; the field's name is put in front by `validate`. */
+function predicate(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case "invalid_type":
-      return `Expected ${issue.expected}.`;
+      return issue.input === undefined ? "is required." : `must be ${KINDS[issue.expected] ?? "of another kind"}.`;
     case "too_small":
-      return `Too small: the minimum is ${String(issue.minimum)}.`;
+      return bound(issue.origin, "least", Number(issue.minimum), issue.inclusive !== false);
     case "too_big":
-      return `Too big: the maximum is ${String(issue.maximum)}.`;
+      return bound(issue.origin, "most", Number(issue.maximum), issue.inclusive !== false);
     case "invalid_format":
-      return "Not in the expected format.";
-    case "invalid_value":
-      return "Not one of the allowed values.";
+      return issue.format === "email" ? "must be an email address." : "is not in the accepted format.";
+    case "invalid_value": {
+      const values = issue.values.map(String).join(", ");
+      return values.length <= 200 ? `must be one of: ${values}.` : "must be one of the documented values.";
+    }
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue.divisor)}.`;
+    case "invalid_key":
+      return "is not an accepted key.";
     default:
-      return issue.message.slice(0, 200);
+      return "is not valid.";
   }
 }
 
-/** Unknown keys are echoed in messages; keep them short and printable. */
+function bound(origin: string, side: "least" | "most", limit: number, inclusive: boolean): string {
+  switch (origin) {
+    case "string":
+      if (side === "least" && limit === 1) return "must not be empty.";
+      return `must be at ${side} ${String(limit)} characters long.`;
+    case "array":
+    case "set":
+      if (side === "least" && limit === 1) return "must list at least one item.";
+      return `must list at ${side} ${String(limit)} items.`;
+    default:
+      if (!inclusive) return `must be ${side === "least" ? "more" : "less"} than ${String(limit)}.`;
+      return `must be at ${side} ${String(limit)}.`;
+  }
+}
+
+/** Unknown keys and field paths are echoed in messages; keep them short and printable. */
 function truncate(key: string): string {
   return key.replace(/[^\x20-\x7e]/g, "?").slice(0, 40);
 }

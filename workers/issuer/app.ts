@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { clientNetwork } from "../../shared/domain/client-network";
 import type { RequestContext } from "../../shared/domain/request-context";
 import { createJsonApp } from "../../shared/http/create-app";
 import { createLogger } from "../../shared/logging/logger";
@@ -46,7 +47,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
 function requestContext(c: Context, requestId: string): RequestContext {
   const cf = (c.req.raw as Request & { cf?: { country?: unknown } }).cf;
   const country = typeof cf?.country === "string" && /^[A-Z]{2}$/.test(cf.country) ? cf.country : null;
-  const ip = c.req.header("CF-Connecting-IP") ?? null;
+  const { address, network } = clientNetwork(c.req.header("CF-Connecting-IP"));
   const userAgent = c.req.header("User-Agent")?.slice(0, 512) ?? null;
-  return { requestId, ip: ip && /^[0-9a-fA-F:.]{2,45}$/.test(ip) ? ip : null, userAgent, country };
+  return { requestId, ip: address, network, userAgent, country };
 }

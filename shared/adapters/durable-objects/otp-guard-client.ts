@@ -21,8 +21,8 @@ export class PhoneCodeGuardClient implements OtpGuard {
     await this.#stub(tenantId, phoneKey).cancel(requestId);
   }
 
-  verify(tenantId: string, phoneKey: string, codeHash: string) {
-    return this.#stub(tenantId, phoneKey).verify(codeHash);
+  verify(tenantId: string, phoneKey: string, attempt: { codeHash: string; network: string }) {
+    return this.#stub(tenantId, phoneKey).verify({ ...attempt });
   }
 
   #stub(tenantId: string, phoneKey: string) {

@@ -1,31 +1,27 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { bytesEqual } from "../../crypto/constant-time";
-import {
-  cancelSend,
-  EMPTY_PHONE_STATE,
-  LOCKOUT_WINDOW_MS,
-  reserveSend,
-  SEND_WINDOW_MS,
-  verifyCode,
-  type PhoneCodeState,
-  type SendOutcome,
-  type VerifyOutcome,
-} from "../../domain/otp-policy";
+import { cancelSend, isIdle, pruneState, reserveSend, storedPhoneState, verifyCode, type PhoneCodeState, type SendOutcome, type VerifyOutcome } from "../../domain/otp-policy";
 
 const STATE_KEY = "state";
+/** How often an object with live state looks again whether it can delete itself. */
+const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 const hexHash = z.string().regex(/^[0-9a-f]{64}$/);
 const reservationSchema = z.strictObject({
   codeHash: hexHash,
+  network: hexHash,
   requestId: z.string().min(1).max(64),
   ttlSeconds: z.number().int().min(60).max(3600),
   maxAttempts: z.number().int().min(1).max(10),
   maxSendsPerHour: z.number().int().min(1).max(100),
 });
 
+const verificationSchema = z.strictObject({ codeHash: hexHash, network: hexHash });
+
 /**
  * One object per (tenant, phone): the live code (as a keyed hash), its
- * attempts, the sends of the last hour and the failure lock. Each RPC reads,
+ * attempts, the sends of the last hour, and the runs of wrong codes with their
+ * locks, per client network and for the phone as a whole. Each RPC reads,
  * decides and writes with synchronous storage calls, so racing requests for
  * one phone are serialised and exactly one verify can win a code.
  */
@@ -41,24 +37,23 @@ export class PhoneCodeGuard extends DurableObject {
     this.#save(cancelSend(this.#load(), z.string().min(1).max(64).parse(requestId)));
   }
 
-  verify(codeHash: unknown): VerifyOutcome {
-    const presented = hexHash.parse(codeHash);
-    const { state, outcome } = verifyCode(this.#load(), presented, Date.now(), hashesEqual);
+  verify(input: unknown): VerifyOutcome {
+    const { codeHash, network } = verificationSchema.parse(input);
+    const { state, outcome } = verifyCode(this.#load(), codeHash, network, Date.now(), hashesEqual);
     this.#save(state);
     return outcome;
   }
 
-  /** Nothing here outlives the longest window; an idle object deletes itself. */
+  /** An idle object deletes itself; a busy one drops what has lapsed and looks again later. */
   override alarm(): void {
-    const state = this.#load();
     const now = Date.now();
-    const busy = (state.code !== null && state.code.expiresAt > now) || state.sends.some((send) => send.at > now - SEND_WINDOW_MS) || (state.lockedUntil ?? 0) > now;
-    if (busy) this.#scheduleCleanup();
-    else this.ctx.storage.kv.delete(STATE_KEY);
+    const state = this.#load();
+    if (isIdle(state, now)) this.ctx.storage.kv.delete(STATE_KEY);
+    else this.#save(pruneState(state, now));
   }
 
   #load(): PhoneCodeState {
-    return this.ctx.storage.kv.get<PhoneCodeState>(STATE_KEY) ?? EMPTY_PHONE_STATE;
+    return storedPhoneState(this.ctx.storage.kv.get<Parameters<typeof storedPhoneState>[0]>(STATE_KEY));
   }
 
   #save(state: PhoneCodeState): void {
@@ -67,7 +62,7 @@ export class PhoneCodeGuard extends DurableObject {
   }
 
   #scheduleCleanup(): void {
-    void this.ctx.storage.setAlarm(Date.now() + Math.max(SEND_WINDOW_MS, LOCKOUT_WINDOW_MS));
+    void this.ctx.storage.setAlarm(Date.now() + CLEANUP_INTERVAL_MS);
   }
 }
 

@@ -140,6 +140,54 @@ describe("velocity and budgets", () => {
   });
 });
 
+describe("one client, many spellings", () => {
+  /** A random /64 under the documentation prefix, as four hex groups with a trailing colon pair. */
+  function fresh64(): string {
+    const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
+    return `2001:db8:${a.toString(16)}:${b.toString(16)}:`;
+  }
+
+  it("counts IPv6 neighbours in one /64 against one per-IP SMS limit", async () => {
+    const tenant = await createTenant({ sms_per_ip_per_hour: 2 });
+    const net = fresh64();
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}:1`)).status).toBe(202);
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}abcd:1:2:3`)).status).toBe(202);
+    await expectError(await requestCode(tenant.api_key, freshPhone(), `${net}ffff:ffff:ffff:fffe`), 429, "rate_limited");
+    expect(await auditOf(tenant)).toContainEqual(expect.objectContaining({ type: "auth.rate_limited", details: expect.objectContaining({ limit: "ip_per_hour" }) }));
+  });
+
+  it("counts other spellings of one address as that address: upper case, zeros written out, IPv4-mapped", async () => {
+    const tenant = await createTenant({ sms_per_ip_per_hour: 2 });
+    const net = fresh64().toUpperCase();
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}:1`)).status).toBe(202);
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net.toLowerCase()}0:0:0:1`)).status).toBe(202);
+    await expectError(await requestCode(tenant.api_key, freshPhone(), `${net}0000:0:0:0001`), 429, "rate_limited");
+
+    const v4 = freshIp();
+    const other = await createTenant({ sms_per_ip_per_hour: 1 });
+    expect((await requestCode(other.api_key, freshPhone(), v4)).status).toBe(202);
+    await expectError(await requestCode(other.api_key, freshPhone(), `::ffff:${v4}`), 429, "rate_limited");
+  });
+
+  it("adds up the risk score's IP velocity over a /64: the third send from neighbours reaches a threshold of 15", async () => {
+    // Each send from the /64 adds 20 / 4 = 5 points of IP velocity; the prefix velocity adds a point or two.
+    const tenant = await createTenant({ sms_per_ip_per_hour: 4, risk_threshold: 15 });
+    const net = fresh64();
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}:1`)).status).toBe(202);
+    expect((await requestCode(tenant.api_key, freshPhone(), `${net}:2`)).status).toBe(202);
+    const refused = await requestCode(tenant.api_key, freshPhone(), `${net}:3`);
+    expect((await expectError(refused, 403, "phone_not_allowed")).error.reason).toBe("risk");
+    const blocked = (await auditOf(tenant)).find((event) => event.details.reason === "risk");
+    expect(blocked?.details.risk_signals).toMatchObject({ ip_velocity: 15 });
+  });
+
+  it("puts requests without a readable address in one shared bucket rather than none", async () => {
+    const tenant = await createTenant({ sms_per_ip_per_hour: 1 });
+    expect((await requestCode(tenant.api_key, freshPhone(), "not-an-address")).status).toBe(202);
+    await expectError(await requestCode(tenant.api_key, freshPhone(), "0x7f.1"), 429, "rate_limited");
+  });
+});
+
 describe("risk score", () => {
   it("refuses with reason risk when the score reaches the threshold and the tenant has no Turnstile", async () => {
     // A caller in Germany asking for a US number: the country mismatch alone is 25 points.

@@ -3,6 +3,7 @@ import {
   createTenant,
   decodeJwtPart,
   expectError,
+  freshIp,
   freshPhone,
   inbox,
   issuerFetch,
@@ -226,40 +227,47 @@ describe("POST /api/auth/verify", () => {
   });
 });
 
-describe("per-phone failure lockout across resends", () => {
-  it("locks the phone for the window after 20 consecutive failures spread over two codes", async () => {
+describe("failure lockout per phone and client network, across resends", () => {
+  /** Requests a code from `ip` and presents `count` wrong codes against it from the same address; the answers. */
+  async function failFrom(tenant: { api_key: string }, phone: string, ip: string, count: number): Promise<Response[]> {
+    expect((await requestCode(tenant.api_key, phone, ip)).status).toBe(202);
+    const code = await latestCode(phone);
+    const wrong = code.startsWith("0") ? "1".repeat(code.length) : "0".repeat(code.length);
+    const responses: Response[] = [];
+    for (let attempt = 0; attempt < count; attempt += 1) responses.push(await verifyCode(tenant.api_key, phone, wrong, ip));
+    return responses;
+  }
+
+  it("an attacker's 20 wrong codes lock only the attacker's network: the owner still gets and uses a code", async () => {
     const tenant = await createTenant({ max_otp_attempts: 10, rate_limit_per_hour: 10 });
     const phone = freshPhone();
-    const failWith = async (count: number): Promise<Response[]> => {
-      await requestCode(tenant.api_key, phone);
-      const code = await latestCode(phone);
-      const wrong = code.startsWith("0") ? "1".repeat(code.length) : "0".repeat(code.length);
-      const responses: Response[] = [];
-      for (let attempt = 0; attempt < count; attempt += 1) responses.push(await verifyCode(tenant.api_key, phone, wrong));
-      return responses;
-    };
-    await failWith(10);
-    const second = await failWith(10);
-    await expectError(second.at(-1) ?? new Response(), 429, "too_many_attempts");
-
-    // Locked: no new code can be requested, and the last one is dead too.
-    const resend = await requestCode(tenant.api_key, phone);
-    await expectError(resend, 429, "rate_limited");
-    expect(Number(resend.headers.get("Retry-After"))).toBeGreaterThan(0);
-    const locked = await verifyCode(tenant.api_key, phone, await latestCode(phone));
-    await expectError(locked, 429, "too_many_attempts");
+    const attacker = freshIp();
+    await failFrom(tenant, phone, attacker, 10);
+    const second = await failFrom(tenant, phone, attacker, 10);
+    const locked = second.at(-1) ?? new Response();
     expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    await expectError(locked, 429, "too_many_attempts");
+
+    // The attacker's network can neither ask for codes nor guess any more.
+    const resend = await requestCode(tenant.api_key, phone, attacker);
+    expect(Number(resend.headers.get("Retry-After"))).toBeGreaterThan(0);
+    await expectError(resend, 429, "rate_limited");
+    await expectError(await verifyCode(tenant.api_key, phone, "123456", attacker), 429, "too_many_attempts");
+
+    // The owner, on another network, signs in as usual.
+    const owner = freshIp();
+    expect((await requestCode(tenant.api_key, phone, owner)).status).toBe(202);
+    expect((await verifyCode(tenant.api_key, phone, await latestCode(phone), owner)).status).toBe(200);
   });
 
-  it("resets the failure count on a success", async () => {
+  it("resets the failure count on a success: 19 failures, a success, then 19 more from the same network are still answered invalid_code", async () => {
     const tenant = await createTenant({ max_otp_attempts: 10, rate_limit_per_hour: 10 });
     const phone = freshPhone();
-    for (let round = 0; round < 2; round += 1) {
-      await requestCode(tenant.api_key, phone);
-      const code = await latestCode(phone);
-      const wrong = code.startsWith("0") ? "1".repeat(code.length) : "0".repeat(code.length);
-      for (let attempt = 0; attempt < 9; attempt += 1) await verifyCode(tenant.api_key, phone, wrong);
-      expect((await verifyCode(tenant.api_key, phone, code)).status).toBe(200);
+    const ip = freshIp();
+    for (let run = 0; run < 2; run += 1) {
+      const failures = [...(await failFrom(tenant, phone, ip, 10)), ...(await failFrom(tenant, phone, ip, 9))];
+      expect(failures.map((response) => response.status)).toEqual(Array.from({ length: 19 }, () => 401));
+      expect((await verifyCode(tenant.api_key, phone, await latestCode(phone), ip)).status).toBe(200);
     }
   });
 });

@@ -21,9 +21,10 @@ import { corsHeaders, preflight } from "./cors";
 
 type AuthContext = Context<AppEnv<IssuerBindings>>;
 
-const phone = z.string().min(1).max(64);
+// Any text: what is not a number after normalising, the empty string included, is the contract's `400 invalid_phone`.
+const phone = z.string();
 const requestSchema = z.strictObject({ phone, turnstile_token: z.string().min(1).max(2048).optional() });
-const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10}$/, "4 to 10 digits") });
+const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10}$/, "must be 4 to 10 digits.") });
 const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(512) });
 const introspectSchema = z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() });
 const profileSchema = z.strictObject({
@@ -35,18 +36,23 @@ const profileSchema = z.strictObject({
 const IP_LIMIT_EXEMPT = new Set(["/api/auth/introspect"]);
 
 export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  // Outermost, so every answer gets the CORS headers: the per-IP 429 and an error thrown by the limiter included.
   app.use("/api/auth/*", async (c, next) => {
     if (c.req.method === "OPTIONS") return preflight(c);
+    await next();
+    for (const [name, value] of Object.entries(await corsHeaders(c))) c.res.headers.set(name, value);
+    return undefined;
+  });
+  app.use("/api/auth/*", async (c, next) => {
     if (!IP_LIMIT_EXEMPT.has(c.req.path)) {
       const { config, rateLimiter } = c.get("deps");
-      const decision = await rateLimiter.hit(`ip:${c.get("context").ip ?? "unknown"}`, config.rateLimit.max, config.rateLimit.windowMs);
+      const decision = await rateLimiter.hit(`ip:${c.get("context").network}`, config.rateLimit.max, config.rateLimit.windowMs);
       if (!decision.allowed) {
         c.get("audit").record("auth.rate_limited", "blocked", { details: { limit: "client_ip" } });
         return failureToResponse({ reason: "rate_limited", retryAfterSeconds: decision.retryAfterMs / 1000 });
       }
     }
     await next();
-    for (const [name, value] of Object.entries(await corsHeaders(c))) c.res.headers.set(name, value);
     return undefined;
   });
 

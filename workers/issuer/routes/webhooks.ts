@@ -15,9 +15,9 @@ import { authenticateTwilioWebhook, recordTwilioDeliveryReport, TWILIO_STATUS_CA
  */
 const REPORT_FIELDS = ["MessageSid", "MessageStatus", "ErrorCode"] as const;
 const twilioReportSchema = z.strictObject({
-  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "a Twilio message SID"),
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "must be a Twilio message SID: SM or MM and 32 hex digits."),
   MessageStatus: z.enum([...DELIVERY_STATUSES, ...UNRECORDED_TWILIO_STATUSES]),
-  ErrorCode: z.string().regex(/^[0-9]{1,6}$/, "a Twilio error code").optional(),
+  ErrorCode: z.string().regex(/^[0-9]{1,6}$/, "must be a Twilio error code of 1 to 6 digits.").optional(),
 });
 
 /** Provider callbacks. Authenticated by the provider's signature, not by a tenant key or the admin token. */
@@ -33,7 +33,7 @@ export function webhookRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       if (!signed.ok) return respond(signed);
 
       const repeated = REPORT_FIELDS.find((name) => form.value.getAll(name).length > 1);
-      if (repeated !== undefined) return respond(err({ reason: "invalid_request", field: repeated, message: "Given more than once." }));
+      if (repeated !== undefined) return respond(err({ reason: "invalid_request", field: repeated, message: `${repeated} is given more than once.` }));
       const report = validate(twilioReportSchema, onlyValues(form.value, REPORT_FIELDS));
       if (!report.ok) return respond(report);
       const { MessageSid: messageSid, MessageStatus: status, ErrorCode: errorCode } = report.value;

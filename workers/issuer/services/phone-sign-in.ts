@@ -62,6 +62,7 @@ export async function requestCode(
   const ttlSeconds = settings.otp_expiry_minutes * 60;
   const reservation = await deps.otpGuard.reserve(tenant.id, phoneKey, {
     codeHash: await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, code),
+    network: await networkHash(deps.otpHashSecret, context.network),
     requestId,
     ttlSeconds,
     maxAttempts: settings.max_otp_attempts,
@@ -69,7 +70,7 @@ export async function requestCode(
   });
   if (reservation.kind === "rate_limited") {
     await releaseBudget(deps.rateLimiter, guarded.value);
-    audit.record("auth.rate_limited", "blocked", { tenantId: tenant.id, details: { limit: "phone_per_hour", request_id: requestId } });
+    audit.record("auth.rate_limited", "blocked", { tenantId: tenant.id, details: { limit: reservation.limit, request_id: requestId } });
     return err({ reason: "rate_limited", retryAfterSeconds: reservation.retryAfterMs / 1000 });
   }
   audit.record("auth.code_requested", "success", { tenantId: tenant.id, details: { otp_request_id: requestId, phone_country: phone.value.country } });
@@ -113,7 +114,10 @@ export async function verifyCode(
   const phoneKey = await phoneHash(deps.otpHashSecret, phone.value.e164);
   // Loaded before the code is spent: a database outage then refuses the verify and leaves the code usable.
   const signer = await deps.signingKeys.currentSigner();
-  const outcome = await deps.otpGuard.verify(tenant.id, phoneKey, await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, input.code));
+  const outcome = await deps.otpGuard.verify(tenant.id, phoneKey, {
+    codeHash: await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, input.code),
+    network: await networkHash(deps.otpHashSecret, context.network),
+  });
   switch (outcome.kind) {
     case "invalid_code":
       await countPrefixFailure(deps.rateLimiter, tenant.id, phone.value.prefix);
@@ -123,8 +127,11 @@ export async function verifyCode(
       audit.record("auth.verify_failed", "failure", { tenantId: tenant.id, details: { reason: "code_expired" } });
       return err({ reason: "code_expired" });
     case "too_many_attempts":
-      audit.record(outcome.retryAfterMs === null ? "auth.verify_failed" : "auth.locked_out", "blocked", { tenantId: tenant.id, details: { reason: "too_many_attempts" } });
-      return err({ reason: "too_many_attempts", retryAfterSeconds: outcome.retryAfterMs === null ? null : outcome.retryAfterMs / 1000 });
+      audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, details: { reason: "too_many_attempts" } });
+      return err({ reason: "too_many_attempts", retryAfterSeconds: null });
+    case "locked_out":
+      audit.record("auth.locked_out", "blocked", { tenantId: tenant.id, details: { reason: "too_many_attempts", scope: outcome.scope } });
+      return err({ reason: "too_many_attempts", retryAfterSeconds: outcome.retryAfterMs / 1000 });
     case "verified":
       break;
   }
@@ -152,6 +159,11 @@ export async function verifyCode(
 /** Keyed, so a leaked table or object name does not reveal phone numbers by brute force over the number space. */
 export function phoneHash(secret: string, e164: string): Promise<string> {
   return hmacSha256Hex(secret, `phone:${e164}`);
+}
+
+/** Failure runs are kept per client network; the phone's object holds only this keyed hash of it, never an address. */
+function networkHash(secret: string, network: string): Promise<string> {
+  return hmacSha256Hex(secret, `network:${network}`);
 }
 
 function codeHash(secret: string, tenantId: string, e164: string, code: string): Promise<string> {

@@ -36,7 +36,8 @@ export interface SendCandidate {
 /** Counter keys: one Durable Object each, so one busy tenant or prefix never serialises another. */
 export const velocityKeys = {
   prefix: (tenantId: string, prefix: string) => `sms:prefix:${tenantId}:${prefix}`,
-  ip: (tenantId: string, ip: string) => `sms:ip:${tenantId}:${ip}`,
+  /** `network` is the client's network key (IPv4 address or IPv6 /64), never a raw spelling. */
+  ip: (tenantId: string, network: string) => `sms:ip:${tenantId}:${network}`,
   budget: (tenantId: string, now: Date) => `sms:budget:${tenantId}:${now.toISOString().slice(0, 10)}`,
   prefixFailures: (tenantId: string, prefix: string) => `otp:fail:${tenantId}:${prefix}`,
 };
@@ -77,7 +78,7 @@ export async function guardSend(deps: SendGuardDeps, audit: AuditRecorder, conte
   const budgetKey = velocityKeys.budget(tenantId, new Date());
   const [prefixHit, ipHit, budgetHit, prefixFailures] = await Promise.all([
     deps.rateLimiter.hit(velocityKeys.prefix(tenantId, phone.prefix), settings.sms_per_prefix_per_hour, HOUR_MS),
-    context.ip === null ? null : deps.rateLimiter.hit(velocityKeys.ip(tenantId, context.ip), settings.sms_per_ip_per_hour, HOUR_MS),
+    deps.rateLimiter.hit(velocityKeys.ip(tenantId, context.network), settings.sms_per_ip_per_hour, HOUR_MS),
     deps.rateLimiter.hit(budgetKey, settings.sms_daily_budget, DAY_MS),
     deps.rateLimiter.count(velocityKeys.prefixFailures(tenantId, phone.prefix), HOUR_MS),
   ]);
@@ -101,7 +102,7 @@ interface SendSignals {
   readonly line: LineKind;
   readonly lookupFailed: boolean;
   readonly prefixHit: WindowDecision;
-  readonly ipHit: WindowDecision | null;
+  readonly ipHit: WindowDecision;
   readonly prefixFailures: number;
 }
 
@@ -111,14 +112,14 @@ async function judgeSend(deps: SendGuardDeps, audit: AuditRecorder, context: Req
   const { line, lookupFailed, prefixHit, ipHit, prefixFailures } = signals;
   const blocked = blockedRecorder(audit, candidate);
   for (const [limit, hit] of [["prefix_per_hour", prefixHit], ["ip_per_hour", ipHit]] as const) {
-    if (hit && !hit.allowed) {
+    if (!hit.allowed) {
       audit.record("auth.rate_limited", "blocked", { tenantId, details: { limit, phone_country: phone.country } });
       return err({ reason: "rate_limited", retryAfterSeconds: hit.retryAfterMs / 1000 });
     }
   }
 
   const prefixSends = prefixHit.allowed ? settings.sms_per_prefix_per_hour - prefixHit.remaining : settings.sms_per_prefix_per_hour;
-  const ipSends = ipHit?.allowed ? settings.sms_per_ip_per_hour - ipHit.remaining : 0;
+  const ipSends = ipHit.allowed ? settings.sms_per_ip_per_hour - ipHit.remaining : 0;
   const risk = assessRisk({
     line,
     phoneCountry: phone.country,
