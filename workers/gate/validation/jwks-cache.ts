@@ -1,6 +1,7 @@
 import type { JwksDocument } from "../../../shared/ports/jwks-publisher";
 import type { JwksSource } from "../../../shared/ports/jwks-source";
-import type { SupportedAlgorithm } from "./compact-jws";
+import type { SupportedAlgorithm } from "../../../shared/crypto/compact-jws";
+import { importVerificationKey, isSupportedCurveAlgorithm } from "../../../shared/crypto/ecdsa-verification";
 
 /** How old the in-memory key set may get before it is re-read from KV (in the background). */
 export const JWKS_REFRESH_MS = 60_000;
@@ -14,12 +15,6 @@ export const UNKNOWN_KID_ISSUER_COOLDOWN_MS = 10_000;
  * published key must never turn into a false 401.
  */
 export const KEY_RETENTION_MS = 10 * 60_000;
-
-const CURVES: Record<SupportedAlgorithm, { namedCurve: string; hash: string }> = {
-  ES256: { namedCurve: "P-256", hash: "SHA-256" },
-  ES384: { namedCurve: "P-384", hash: "SHA-384" },
-  ES512: { namedCurve: "P-521", hash: "SHA-512" },
-};
 
 interface CachedKey {
   readonly alg: SupportedAlgorithm;
@@ -109,8 +104,8 @@ export class JwksCache {
   #install(jwks: JwksDocument, now: number): void {
     this.#loadedAt = now;
     for (const jwk of jwks.keys) {
-      const alg = jwk.alg as SupportedAlgorithm;
-      if (typeof jwk.kid !== "string" || !(alg in CURVES)) continue;
+      const { alg } = jwk;
+      if (typeof jwk.kid !== "string" || !isSupportedCurveAlgorithm(alg)) continue;
       const existing = this.#keys.get(jwk.kid);
       if (existing) {
         existing.lastSeen = now;
@@ -120,18 +115,4 @@ export class JwksCache {
     }
     for (const [kid, cached] of this.#keys) if (now - cached.lastSeen > KEY_RETENTION_MS) this.#keys.delete(kid);
   }
-}
-
-async function importVerificationKey(jwk: JwksDocument["keys"][number], alg: SupportedAlgorithm): Promise<CryptoKey | null> {
-  const { namedCurve } = CURVES[alg];
-  if (jwk.kty !== "EC" || jwk.crv !== namedCurve) return null;
-  try {
-    return await crypto.subtle.importKey("jwk", { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: "ECDSA", namedCurve }, false, ["verify"]);
-  } catch {
-    return null;
-  }
-}
-
-export function verifySignature(key: CryptoKey, alg: SupportedAlgorithm, signature: Uint8Array<ArrayBuffer>, signingInput: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  return crypto.subtle.verify({ name: "ECDSA", hash: CURVES[alg].hash }, key, signature, signingInput);
 }

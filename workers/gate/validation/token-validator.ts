@@ -1,7 +1,9 @@
-import { CLOCK_SKEW_SECONDS, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import { CLOCK_SKEW_SECONDS, tokenTimeRejection, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
 import { err, ok, type Result } from "../../../shared/errors/result";
-import { bearerFromHeader, parseCompactJws } from "./compact-jws";
-import { verifySignature, type JwksCache } from "./jwks-cache";
+import { parseCompactJws } from "../../../shared/crypto/compact-jws";
+import { verifySignature } from "../../../shared/crypto/ecdsa-verification";
+import { bearerFromHeader } from "./bearer-header";
+import type { JwksCache } from "./jwks-cache";
 import type { TokenRejection } from "./token-rejection";
 import type { VerifiedTokenCache } from "./verified-token-cache";
 
@@ -44,7 +46,7 @@ export class TokenValidator {
     if (!bearer.ok) return { kind: "rejected", rejection: bearer.error };
     const claims = await this.#verifiedClaims(bearer.value, now, background);
     if (!claims.ok) return { kind: "rejected", rejection: claims.error };
-    const timely = this.#checkTime(claims.value, now);
+    const timely = tokenTimeRejection(claims.value, Math.floor(now / 1000));
     return timely === null ? { kind: "token", claims: claims.value } : { kind: "rejected", rejection: timely };
   }
 
@@ -72,13 +74,6 @@ export class TokenValidator {
     if (claims.iss !== this.#config.issuer) return "wrong_issuer";
     if (!this.#config.audiences.has(claims.aud)) return "wrong_audience";
     if (this.#config.tenants.size > 0 && !this.#config.tenants.has(claims.tid)) return "wrong_tenant";
-    return null;
-  }
-
-  #checkTime(claims: AccessTokenClaims, now: number): TokenRejection | null {
-    const nowSeconds = Math.floor(now / 1000);
-    if (claims.exp <= nowSeconds - GATE_CLOCK_SKEW_SECONDS) return "expired";
-    if (claims.iat > nowSeconds + GATE_CLOCK_SKEW_SECONDS) return "not_yet_valid";
     return null;
   }
 }
