@@ -132,6 +132,8 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
 export function gateVars(standIns: StandIns, secrets: LocalSecrets, urls: WorkerUrls): Record<string, string> {
   return {
     ISSUER_URL: urls.issuer,
+    // The development gate serves every tenant of its issuer; a deployed gate names its own.
+    GATE_TENANTS: "*",
     ORIGIN_URL: standIns.origin.url,
     UPSTASH_REDIS_REST_URL: standIns.upstash.url,
     UPSTASH_REDIS_REST_TOKEN: secrets.UPSTASH_REDIS_REST_TOKEN,

@@ -4,7 +4,7 @@ import { issuerJwksSource } from "../../shared/adapters/issuer-binding/jwks-sour
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../shared/adapters/upstash/revocation-reader";
-import { parseGateConfig, type GateConfig } from "../../shared/config/gate-config";
+import { parseGateConfig, type GateConfig, type TenantScope } from "../../shared/config/gate-config";
 import { GateSigner } from "../../shared/gate-signature/sign";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
@@ -57,7 +57,7 @@ export function gateDeps(env: GateEnv): GateDeps {
     logger: createLogger("gate", config.logLevel),
     jwks,
     tokens: new TokenValidator(
-      { issuer: config.issuerUrl, audiences: new Set(config.audiences), tenants: new Set(config.tenants), algorithms: new Set(config.algorithms) },
+      { issuer: config.issuerUrl, audiences: new Set(config.audiences), tenants: tenantSet(config.tenants), algorithms: new Set(config.algorithms) },
       jwks,
       new VerifiedTokenCache(),
     ),
@@ -74,4 +74,10 @@ export function gateDeps(env: GateEnv): GateDeps {
   };
   built.set(env, deps);
   return deps;
+}
+
+/** `unset` accepts no tenant at all, so a misconfigured gate fails closed even past its 503. */
+function tenantSet(scope: TenantScope): ReadonlySet<string> | "any" {
+  if (scope.kind === "any") return "any";
+  return new Set(scope.kind === "listed" ? scope.ids : []);
 }

@@ -18,6 +18,7 @@ const ANONYMOUS = { userId: "", tenantId: "", sessionId: "", roles: [] } as cons
 
 /** Everything that is not `/__gate/*`: policy, token, revocation, roles, then the origin. */
 export async function handleGatedRequest(deps: GateDeps, { request, requestId, waitUntil }: GateRequest): Promise<Response> {
+  if (deps.config.tenants.kind === "unset") return failureToResponse({ reason: "gate_not_configured" });
   const now = Date.now();
   const url = new URL(request.url);
   if (isAmbiguousPath(url.pathname)) return failureToResponse({ reason: "ambiguous_path" });

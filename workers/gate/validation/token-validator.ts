@@ -17,8 +17,8 @@ export const GATE_CLOCK_SKEW_SECONDS = CLOCK_SKEW_SECONDS;
 export interface TokenValidatorConfig {
   readonly issuer: string;
   readonly audiences: ReadonlySet<string>;
-  /** Empty: any tenant of the issuer. */
-  readonly tenants: ReadonlySet<string>;
+  /** `any`: every tenant of the issuer. An empty set accepts no tenant. */
+  readonly tenants: ReadonlySet<string> | "any";
   readonly algorithms: ReadonlySet<string>;
 }
 
@@ -73,7 +73,7 @@ export class TokenValidator {
   #checkIssuerAndAudience(claims: AccessTokenClaims): TokenRejection | null {
     if (claims.iss !== this.#config.issuer) return "wrong_issuer";
     if (!this.#config.audiences.has(claims.aud)) return "wrong_audience";
-    if (this.#config.tenants.size > 0 && !this.#config.tenants.has(claims.tid)) return "wrong_tenant";
+    if (this.#config.tenants !== "any" && !this.#config.tenants.has(claims.tid)) return "wrong_tenant";
     return null;
   }
 }
