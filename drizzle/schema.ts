@@ -89,7 +89,7 @@ export const refreshTokens = pgTable(
   (table) => [uniqueIndex("refresh_tokens_session_generation_idx").on(table.sessionId, table.generation)],
 );
 
-export type SigningKeyState = "next" | "current" | "retired";
+export type SigningKeyState = "next" | "current" | "retired" | "withdrawn";
 
 /** ES256 signing keys; the private half is AES-GCM encrypted under a worker secret. */
 export const signingKeys = pgTable(

@@ -38,6 +38,7 @@ export class TokenValidator {
     this.#config = config;
     this.#jwks = jwks;
     this.#verified = verified;
+    jwks.onKeyDropped((kid) => verified.evictKid(kid));
   }
 
   async authenticate(authorization: string | null, now: number, background: (work: Promise<unknown>) => void): Promise<Authentication> {
@@ -53,7 +54,12 @@ export class TokenValidator {
   async #verifiedClaims(token: string, now: number, background: (work: Promise<unknown>) => void): Promise<Result<AccessTokenClaims, TokenRejection>> {
     const nowSeconds = Math.floor(now / 1000);
     const cached = this.#verified.get(token, nowSeconds - GATE_CLOCK_SKEW_SECONDS);
-    if (cached) return ok(cached);
+    if (cached) {
+      // A cached token is only as good as its key: a withdrawn or dropped key ends it here.
+      await this.#jwks.refresh(now, background);
+      if (this.#jwks.isLive(cached.kid)) return ok(cached.claims);
+      this.#verified.delete(token);
+    }
 
     const parsed = parseCompactJws(token, this.#config.algorithms);
     if (!parsed.ok) return parsed;
@@ -66,7 +72,7 @@ export class TokenValidator {
     const key = await this.#jwks.keyFor(kid, alg, now, background);
     if (key === null) return err("unknown_kid");
     if (!(await verifySignature(key, alg, signature, signingInput))) return err("bad_signature");
-    this.#verified.set(token, claims);
+    this.#verified.set(token, { claims, kid });
     return ok(claims);
   }
 
