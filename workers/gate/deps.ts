@@ -20,6 +20,7 @@ export interface GateDeps {
   readonly logger: Logger;
   readonly jwks: JwksCache;
   readonly tokens: TokenValidator;
+  readonly verified: VerifiedTokenCache;
   readonly revocationReader: RevocationReader;
   readonly revocations: RevocationSnapshot;
   readonly signer: GateSigner;
@@ -41,6 +42,9 @@ export function gateDeps(env: GateEnv): GateDeps {
   if (existing) return existing;
   const config = parseGateConfig(env as unknown as Record<string, unknown>);
   const jwks = new JwksCache({ kv: kvJwksPublisher(env.JWKS_KV), issuer: issuerJwksSource(env.ISSUER, config.issuerUrl) });
+  // The verified-token cache forgets a key's tokens when the key cache drops the key (withdrawn, or long unseen).
+  const verified = new VerifiedTokenCache();
+  jwks.onKeyDropped((kid) => verified.evictKid(kid));
   const revocationReader = upstashRevocationReader(createRedis(config.redis));
   // Isolates of one data center share their syncs through the Cache API, so Upstash sees about
   // one read per quarter sync interval per location, not one per isolate. The snapshot gives up
@@ -56,10 +60,11 @@ export function gateDeps(env: GateEnv): GateDeps {
     config,
     logger: createLogger("gate", config.logLevel),
     jwks,
+    verified,
     tokens: new TokenValidator(
       { issuer: config.issuerUrl, audiences: new Set(config.audiences), tenants: tenantSet(config.tenants), algorithms: new Set(config.algorithms) },
       jwks,
-      new VerifiedTokenCache(),
+      verified,
     ),
     revocationReader,
     revocations,

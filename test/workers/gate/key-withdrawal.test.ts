@@ -29,9 +29,13 @@ describe("withdrawing a signing key, seen from the gate", () => {
     expect((await gate.request("/api/things", bearer(session.token))).status).toBe(200);
     expect((await gate.request("/api/things", bearer(session.token))).status).toBe(200);
 
+    expect(gate.deps.verified.size).toBe(1);
+
     const staleCopy = await env.JWKS_KV.get(JWKS_KV_KEY);
     await withdraw(kidOf(session.token));
     await gate.deps.jwks.sync(Date.now());
+    // Evicted at the sync, before any request asks for it.
+    expect(gate.deps.verified.size).toBe(0);
 
     const refused = await gate.request("/api/things", bearer(session.token));
     expect(refused.status).toBe(401);

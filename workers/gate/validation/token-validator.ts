@@ -38,7 +38,6 @@ export class TokenValidator {
     this.#config = config;
     this.#jwks = jwks;
     this.#verified = verified;
-    jwks.onKeyDropped((kid) => verified.evictKid(kid));
   }
 
   async authenticate(authorization: string | null, now: number, background: (work: Promise<unknown>) => void): Promise<Authentication> {
