@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const signature = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, encoder.encode(signingInput)));
   const token = `${signingInput}.${encodeBase64Url(signature)}`;
   const header = `Bearer ${token}`;
-  const config = { issuer: ISSUER, audiences: new Set(["portcullis"]), tenants: new Set<string>(), algorithms: new Set(["ES256"]) };
+  const config = { issuer: ISSUER, audiences: new Set(["portcullis"]), tenants: "any" as const, algorithms: new Set(["ES256"]) };
   const jwksCache = new JwksCache({ kv: source, issuer: source });
   const background = (work: Promise<unknown>) => void work;
 

@@ -140,6 +140,8 @@ export function gateVars(standIns: StandIns, secrets: LocalSecrets, urls: Worker
   return {
     LOCAL_STACK: "true",
     ISSUER_URL: urls.issuer,
+    // The development gate serves every tenant of its issuer; a deployed gate names its own.
+    GATE_TENANTS: "*",
     ORIGIN_URL: standIns.origin.url,
     UPSTASH_REDIS_REST_URL: standIns.upstash.url,
     UPSTASH_REDIS_REST_TOKEN: secrets.UPSTASH_REDIS_REST_TOKEN,

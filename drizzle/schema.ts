@@ -98,7 +98,7 @@ export const refreshTokens = pgTable(
   ],
 );
 
-export type SigningKeyState = "next" | "current" | "retired";
+export type SigningKeyState = "next" | "current" | "retired" | "withdrawn";
 
 /** ES256 signing keys; the private half is AES-GCM encrypted under a worker secret. */
 export const signingKeys = pgTable(

@@ -1,14 +1,25 @@
+import { isId } from "../crypto/ids";
 import { parsePolicy, type GatePolicy } from "../domain/gate-policy";
 import { ConfigError, credentialSetting, credentialUrl, integerSetting, listSetting, localStackSetting, optionalString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
 
 /** Algorithms a gate may be told to accept; asymmetric only. */
 const ALLOWED_ALGORITHM_SETTINGS = new Set(["ES256", "ES384", "ES512"]);
 
+/** `GATE_TENANTS` written out to mean any tenant of the issuer. */
+export const ANY_TENANT = "*";
+
+/**
+ * The tenants whose tokens a gate accepts. There is no default: a gate in
+ * front of one tenant's app that served every tenant would let a tenant that
+ * grants itself `admin` into another tenant's admin routes. `unset` (the
+ * variable missing or empty) makes the gate refuse to serve.
+ */
+export type TenantScope = { readonly kind: "any" } | { readonly kind: "listed"; readonly ids: readonly string[] } | { readonly kind: "unset" };
+
 export interface GateConfig {
   readonly issuerUrl: string;
   readonly audiences: readonly string[];
-  /** Empty means any tenant of the issuer. */
-  readonly tenants: readonly string[];
+  readonly tenants: TenantScope;
   readonly originUrl: string;
   readonly revocationSyncMs: number;
   readonly redis: { readonly url: string; readonly token: string };
@@ -29,7 +40,7 @@ export function parseGateConfig(env: RawEnv): GateConfig {
   return Object.freeze({
     issuerUrl: urlSetting(env, "ISSUER_URL"),
     audiences,
-    tenants: listSetting(env, "GATE_TENANTS", []),
+    tenants: tenantScopeSetting(env),
     originUrl: urlSetting(env, "ORIGIN_URL"),
     // Staleness of the revocation snapshot is at most twice this; the contract allows 1 s by default.
     revocationSyncMs: integerSetting(env, "REVOCATION_SYNC_MS", 500, 50, 60_000),
@@ -43,6 +54,17 @@ export function parseGateConfig(env: RawEnv): GateConfig {
     policy: policySetting(env),
     revocationMode: revocationModeSetting(env),
   });
+}
+
+function tenantScopeSetting(env: RawEnv): TenantScope {
+  const listed = listSetting(env, "GATE_TENANTS", []);
+  if (listed.length === 0) return { kind: "unset" };
+  if (listed.includes(ANY_TENANT)) {
+    if (listed.length > 1) throw new ConfigError(`GATE_TENANTS: ${ANY_TENANT} stands alone; it cannot be combined with tenant ids`);
+    return { kind: "any" };
+  }
+  for (const id of listed) if (!isId("tn", id)) throw new ConfigError("GATE_TENANTS must be * or a comma-separated list of tenant ids (tn_…)");
+  return { kind: "listed", ids: listed };
 }
 
 function algorithmsSetting(env: RawEnv): readonly string[] {

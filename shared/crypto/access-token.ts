@@ -1,6 +1,8 @@
-import { SignJWT, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { ACCESS_TOKEN_TYPE, CLOCK_SKEW_SECONDS, accessTokenClaimsSchema, type AccessTokenClaims } from "../domain/access-token-claims";
+import { SignJWT } from "jose";
+import { ACCESS_TOKEN_TYPE, tokenTimeRejection, type AccessTokenClaims } from "../domain/access-token-claims";
 import { err, ok, type Result } from "../errors/result";
+import { parseCompactJws, type CompactJwsRejection, type SupportedAlgorithm } from "./compact-jws";
+import { verifySignature } from "./ecdsa-verification";
 import { SIGNING_ALGORITHM } from "./es256-keys";
 
 export async function signAccessToken(claims: AccessTokenClaims, signer: { kid: string; privateKey: CryptoKey }): Promise<string> {
@@ -11,32 +13,43 @@ export async function signAccessToken(claims: AccessTokenClaims, signer: { kid: 
 
 export type TokenRejection = "malformed" | "bad_signature" | "expired" | "claims";
 
+/** The verification key published under `kid` for `alg`, or null when there is none. */
+export type VerificationKeyLookup = (kid: string, alg: SupportedAlgorithm) => Promise<CryptoKey | null>;
+
+const ISSUED_ALGORITHMS: ReadonlySet<string> = new Set([SIGNING_ALGORITHM]);
+
 /**
- * Verifies one of our access tokens for the issuer's own endpoints: ES256 only,
- * `typ` at+jwt, our issuer, not expired beyond the skew, claims exactly as we
- * issue them. The audience is the caller's to check, per tenant.
+ * Verifies one of our access tokens for the issuer's own endpoints, with the
+ * same strict parser the gate uses (duplicate members, extra header
+ * parameters, extra claims and over-long lifetimes are refused, never
+ * resolved): ES256 only, `typ` at+jwt, a published key, our issuer, within
+ * the clock skew. The audience is the caller's to check, per tenant.
  */
-export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, issuer: string): Promise<Result<AccessTokenClaims, TokenRejection>> {
-  try {
-    const { payload, protectedHeader } = await jwtVerify(token, keys, {
-      algorithms: [SIGNING_ALGORITHM],
-      issuer,
-      typ: ACCESS_TOKEN_TYPE,
-      clockTolerance: CLOCK_SKEW_SECONDS,
-      requiredClaims: ["exp", "iat", "sub", "aud"],
-    });
-    if (protectedHeader.crit !== undefined || protectedHeader.jku !== undefined || protectedHeader.jwk !== undefined || protectedHeader.x5u !== undefined) {
-      return err("malformed");
-    }
-    const claims = accessTokenClaimsSchema.safeParse(payload);
-    if (!claims.success) return err("claims");
-    // jose checks `iat` only with maxTokenAge; a token from the future beyond the skew is refused here.
-    if (claims.data.iat > Math.floor(Date.now() / 1000) + CLOCK_SKEW_SECONDS) return err("claims");
-    return ok(claims.data);
-  } catch (error) {
-    if (error instanceof errors.JWTExpired) return err("expired");
-    if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return err("bad_signature");
-    if (error instanceof errors.JWTClaimValidationFailed) return err("claims");
-    return err("malformed");
+export async function verifyAccessToken(token: string, keyFor: VerificationKeyLookup, issuer: string, nowSeconds: number): Promise<Result<AccessTokenClaims, TokenRejection>> {
+  const parsed = parseCompactJws(token, ISSUED_ALGORITHMS);
+  if (!parsed.ok) return err(rejectionOf(parsed.error));
+  const { alg, kid, claims, signature, signingInput } = parsed.value;
+  const key = await keyFor(kid, alg);
+  if (key === null || !(await verifySignature(key, alg, signature, signingInput))) return err("bad_signature");
+  if (claims.iss !== issuer) return err("claims");
+  const time = tokenTimeRejection(claims, nowSeconds);
+  if (time === "expired") return err("expired");
+  if (time === "not_yet_valid") return err("claims");
+  return ok(claims);
+}
+
+function rejectionOf(rejection: CompactJwsRejection): TokenRejection {
+  switch (rejection) {
+    case "bad_typ":
+    case "bad_payload":
+    case "lifetime_too_long":
+      return "claims";
+    case "not_compact":
+    case "bad_header":
+    case "alg_not_allowed":
+    case "forbidden_header_param":
+    case "bad_kid":
+    case "bad_signature_encoding":
+      return "malformed";
   }
 }

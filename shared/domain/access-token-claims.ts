@@ -23,3 +23,20 @@ export const accessTokenClaimsSchema = z.strictObject({
 });
 
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
+
+/**
+ * A token lives no longer than the longest lifetime a tenant can configure.
+ * A correctly signed token with a far `exp` would otherwise outlive its
+ * revocation entries (kept for that maximum) and come back to life.
+ */
+export function lifetimeWithinCap(claims: Pick<AccessTokenClaims, "iat" | "exp">): boolean {
+  const lifetime = claims.exp - claims.iat;
+  return lifetime > 0 && lifetime <= MAX_ACCESS_TOKEN_TTL_SECONDS;
+}
+
+/** Why a token is not valid at `nowSeconds`, allowing the clock skew either way; null when it is. */
+export function tokenTimeRejection(claims: Pick<AccessTokenClaims, "iat" | "exp">, nowSeconds: number): "expired" | "not_yet_valid" | null {
+  if (claims.exp <= nowSeconds - CLOCK_SKEW_SECONDS) return "expired";
+  if (claims.iat > nowSeconds + CLOCK_SKEW_SECONDS) return "not_yet_valid";
+  return null;
+}

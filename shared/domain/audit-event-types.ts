@@ -10,6 +10,7 @@ export const AUDIT_EVENT_TYPES = [
   "user.deleted",
   "user.sessions_revoked",
   "signing_key.rotated",
+  "signing_key.withdrawn",
   "auth.code_requested",
   "auth.code_sent",
   "auth.code_send_failed",

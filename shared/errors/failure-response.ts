@@ -64,6 +64,9 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(403, failure.reason, "This account is disabled.");
     case "service_unavailable":
       return response(503, failure.reason, "A dependency is unavailable; try again shortly.", {}, retryAfter(failure.retryAfterSeconds));
+    case "gate_not_configured":
+      // An operator's mistake, not an outage: no Retry-After, nothing a client can do.
+      return response(503, "service_unavailable", "This gate has not been told which tenants it serves, so it serves none.");
     case "bad_gateway":
       return response(502, failure.reason, "The origin could not be reached.");
     case "authentication_required":

@@ -24,6 +24,7 @@ export type Failure =
   | { readonly reason: "invalid_grant" }
   | { readonly reason: "user_disabled" }
   | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number }
+  | { readonly reason: "gate_not_configured" }
   | { readonly reason: "bad_gateway" }
   | { readonly reason: "authentication_required" }
   | { readonly reason: "invalid_signature" }

@@ -2,6 +2,12 @@ import type { PublicSigningJwk } from "../crypto/es256-keys";
 
 export interface JwksDocument {
   readonly keys: readonly PublicSigningJwk[];
+  /**
+   * Only in the copy for the gates (KV), never in the public JWKS: kids the
+   * operator withdrew while tokens they signed may still be unexpired. A gate
+   * drops these keys, and every token it verified with them, when it reads this.
+   */
+  readonly withdrawn?: readonly string[];
 }
 
 /** Where the gate reads the JWKS from without calling the issuer. */

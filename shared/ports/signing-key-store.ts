@@ -1,10 +1,12 @@
 import type { PublicSigningJwk } from "../crypto/es256-keys";
 
-export type SigningKeyState = "next" | "current" | "retired";
+/** `withdrawn`: taken out of use by an operator (a leaked key); never published again. */
+export type SigningKeyState = "next" | "current" | "retired" | "withdrawn";
+export type PublishedKeyState = Exclude<SigningKeyState, "withdrawn">;
 
 export interface StoredSigningKey {
   readonly kid: string;
-  readonly state: SigningKeyState;
+  readonly state: PublishedKeyState;
   readonly publicJwk: PublicSigningJwk;
   readonly encryptedPrivateKey: string;
   /** For retired keys: when the last token they signed has expired. */
@@ -33,4 +35,13 @@ export interface SigningKeyStore {
    * first the expected keys no longer match and nothing changes.
    */
   rotate(expectedCurrent: string, expectedNext: string, newNext: NewSigningKey, retiredPublishUntil: Date, now: Date): Promise<void>;
+  /**
+   * Withdraws `kid`, whatever its state, in one transaction serialised with
+   * rotations: a withdrawn current key is replaced by the next key, and a new
+   * next key (`newNext`) is installed when there is none. The kid stays listed
+   * as withdrawn until `listedUntil`. Withdrawing a withdrawn key changes nothing.
+   */
+  withdraw(kid: string, newNext: NewSigningKey, listedUntil: Date, now: Date): Promise<void>;
+  /** Kids withdrawn and still listed at `now`. */
+  listWithdrawn(now: Date): Promise<string[]>;
 }

@@ -4,7 +4,7 @@ import { issuerJwksSource } from "../../shared/adapters/issuer-binding/jwks-sour
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../shared/adapters/upstash/revocation-reader";
-import { parseGateConfig, type GateConfig } from "../../shared/config/gate-config";
+import { parseGateConfig, type GateConfig, type TenantScope } from "../../shared/config/gate-config";
 import { GateSigner } from "../../shared/gate-signature/sign";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
@@ -20,6 +20,7 @@ export interface GateDeps {
   readonly logger: Logger;
   readonly jwks: JwksCache;
   readonly tokens: TokenValidator;
+  readonly verified: VerifiedTokenCache;
   readonly revocationReader: RevocationReader;
   readonly revocations: RevocationSnapshot;
   readonly signer: GateSigner;
@@ -41,6 +42,9 @@ export function gateDeps(env: GateEnv): GateDeps {
   if (existing) return existing;
   const config = parseGateConfig(env as unknown as Record<string, unknown>);
   const jwks = new JwksCache({ kv: kvJwksPublisher(env.JWKS_KV), issuer: issuerJwksSource(env.ISSUER, config.issuerUrl) });
+  // The verified-token cache forgets a key's tokens when the key cache drops the key (withdrawn, or long unseen).
+  const verified = new VerifiedTokenCache();
+  jwks.onKeyDropped((kid) => verified.evictKid(kid));
   const revocationReader = upstashRevocationReader(createRedis(config.redis));
   // Isolates of one data center share their syncs through the Cache API, so Upstash sees about
   // one read per quarter sync interval per location, not one per isolate. The snapshot gives up
@@ -56,10 +60,11 @@ export function gateDeps(env: GateEnv): GateDeps {
     config,
     logger: createLogger("gate", config.logLevel),
     jwks,
+    verified,
     tokens: new TokenValidator(
-      { issuer: config.issuerUrl, audiences: new Set(config.audiences), tenants: new Set(config.tenants), algorithms: new Set(config.algorithms) },
+      { issuer: config.issuerUrl, audiences: new Set(config.audiences), tenants: tenantSet(config.tenants), algorithms: new Set(config.algorithms) },
       jwks,
-      new VerifiedTokenCache(),
+      verified,
     ),
     revocationReader,
     revocations,
@@ -74,4 +79,10 @@ export function gateDeps(env: GateEnv): GateDeps {
   };
   built.set(env, deps);
   return deps;
+}
+
+/** `unset` accepts no tenant at all, so a misconfigured gate fails closed even past its 503. */
+function tenantSet(scope: TenantScope): ReadonlySet<string> | "any" {
+  if (scope.kind === "any") return "any";
+  return new Set(scope.kind === "listed" ? scope.ids : []);
 }

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { signingKeys } from "../../../drizzle/schema";
 import type { PublicSigningJwk } from "../../crypto/es256-keys";
-import type { NewSigningKey, SigningKeyStore, StoredSigningKey } from "../../ports/signing-key-store";
+import type { NewSigningKey, PublishedKeyState, SigningKeyStore, StoredSigningKey } from "../../ports/signing-key-store";
 import type { Database } from "./database";
 
 export function neonSigningKeyStore(db: Database): SigningKeyStore {
@@ -14,7 +14,8 @@ export function neonSigningKeyStore(db: Database): SigningKeyStore {
       return rows.map(
         (row): StoredSigningKey => ({
           kid: row.kid,
-          state: row.state,
+          // The query above selects published states only.
+          state: row.state as PublishedKeyState,
           publicJwk: row.publicJwk as unknown as PublicSigningJwk,
           encryptedPrivateKey: row.encryptedPrivateKey,
           publishUntil: row.publishUntil,
@@ -57,6 +58,33 @@ export function neonSigningKeyStore(db: Database): SigningKeyStore {
           select ${newNext.kid}, 'next', ${JSON.stringify(newNext.publicJwk)}::jsonb, ${newNext.encryptedPrivateKey}, ${at}::timestamptz
           where not exists (select 1 from signing_keys where state = 'next')`),
       ]);
+    },
+
+    async withdraw(kid, newNext, listedUntil, now) {
+      const at = now.toISOString();
+      await db.batch([
+        // The rotation lock: a rotation and a withdrawal never interleave.
+        db.execute(sql`select pg_advisory_xact_lock(${ROTATION_LOCK})`),
+        db.execute(sql`
+          update signing_keys set state = 'withdrawn', retired_at = ${at}::timestamptz, publish_until = ${listedUntil.toISOString()}::timestamptz
+          where kid = ${kid} and state <> 'withdrawn'`),
+        // The next key has been published since it was installed, so the gates know it already.
+        db.execute(sql`
+          update signing_keys set state = 'current', activated_at = ${at}::timestamptz
+          where state = 'next' and not exists (select 1 from signing_keys where state = 'current')`),
+        db.execute(sql`
+          insert into signing_keys (kid, state, public_jwk, encrypted_private_key, created_at)
+          select ${newNext.kid}, 'next', ${JSON.stringify(newNext.publicJwk)}::jsonb, ${newNext.encryptedPrivateKey}, ${at}::timestamptz
+          where not exists (select 1 from signing_keys where state = 'next')`),
+      ]);
+    },
+
+    async listWithdrawn(now) {
+      const rows = await db
+        .select({ kid: signingKeys.kid })
+        .from(signingKeys)
+        .where(and(eq(signingKeys.state, "withdrawn"), gt(signingKeys.publishUntil, now)));
+      return rows.map((row) => row.kid);
     },
   };
 }

@@ -1,10 +1,11 @@
-import { SignJWT, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JWTVerifyGetKey } from "jose";
+import { SignJWT, decodeJwt, decodeProtectedHeader } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { signAccessToken, verifyAccessToken } from "../../../shared/crypto/access-token";
+import { signAccessToken, verifyAccessToken, type VerificationKeyLookup } from "../../../shared/crypto/access-token";
 import { encodeBase64Url } from "../../../shared/crypto/base64url";
+import { importVerificationKey } from "../../../shared/crypto/ecdsa-verification";
 import { generateSigningKey, importPrivateSigningKey } from "../../../shared/crypto/es256-keys";
 import { newId } from "../../../shared/crypto/ids";
-import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
 
 const ISSUER = "https://auth.portcullis.test";
 const NOW_SECONDS = 1_800_000_000;
@@ -17,19 +18,19 @@ interface Signer {
 
 let ours: Signer;
 let stranger: Signer;
-let ourKeys: JWTVerifyGetKey;
+let ourKeys: VerificationKeyLookup;
 let ourPublicJwkJson: string;
 
 beforeAll(async () => {
   const [generated, other] = await Promise.all([generateSigningKey(KID), generateSigningKey(newId("key"))]);
   ours = { kid: KID, privateKey: await importPrivateSigningKey(generated.privateJwkJson) };
   stranger = { kid: other.publicJwk.kid, privateKey: await importPrivateSigningKey(other.privateJwkJson) };
-  ourKeys = createLocalJWKSet({ keys: [{ ...generated.publicJwk }] });
+  ourKeys = (kid, alg) => (kid === KID ? importVerificationKey(generated.publicJwk, alg) : Promise.resolve(null));
   ourPublicJwkJson = JSON.stringify(generated.publicJwk);
 });
 
 beforeEach(() => {
-  // jose reads the time from `new Date()`; the clock is frozen so skew boundaries are exact.
+  // The clock is frozen so skew boundaries are exact.
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(NOW_SECONDS * 1000);
 });
@@ -79,17 +80,17 @@ describe("signAccessToken", () => {
 describe("verifyAccessToken", () => {
   it("round-trips a token it signed", async () => {
     const issued = claims();
-    expect(await verifyAccessToken(await signAccessToken(issued, ours), ourKeys, ISSUER)).toEqual({ ok: true, value: issued });
+    expect(await verifyAccessToken(await signAccessToken(issued, ours), ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: true, value: issued });
   });
 
   it("accepts the media-type spelling application/at+jwt of typ (RFC 9068)", async () => {
     const token = await forge({ ...OUR_HEADER, typ: "application/at+jwt" }, { ...claims() });
-    expect((await verifyAccessToken(token, ourKeys, ISSUER)).ok).toBe(true);
+    expect((await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).ok).toBe(true);
   });
 
   it("leaves the audience to the caller, who checks it per tenant", async () => {
     const token = await signAccessToken(claims({ aud: "https://someone-else.test" }), ours);
-    const result = await verifyAccessToken(token, ourKeys, ISSUER);
+    const result = await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS);
     expect(result.ok && result.value.aud).toBe("https://someone-else.test");
   });
 
@@ -97,35 +98,35 @@ describe("verifyAccessToken", () => {
     it("rejects a token whose payload was altered after signing (role escalation)", async () => {
       const [header, , signature] = (await signAccessToken(claims(), ours)).split(".");
       const escalated = json(claims({ roles: ["admin"] }));
-      expect(await verifyAccessToken(`${header}.${escalated}.${signature}`, ourKeys, ISSUER)).toEqual({ ok: false, error: "bad_signature" });
+      expect(await verifyAccessToken(`${header}.${escalated}.${signature}`, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "bad_signature" });
     });
 
     it("rejects a token whose signature was altered", async () => {
       const token = await signAccessToken(claims(), ours);
       const cut = token.lastIndexOf(".") + 1;
       const flipped = `${token.slice(0, cut)}${token[cut] === "A" ? "B" : "A"}${token.slice(cut + 1)}`;
-      expect(await verifyAccessToken(flipped, ourKeys, ISSUER)).toEqual({ ok: false, error: "bad_signature" });
+      expect(await verifyAccessToken(flipped, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "bad_signature" });
     });
 
     it("rejects a token signed with another key under our kid", async () => {
       const token = await signAccessToken(claims(), { kid: KID, privateKey: stranger.privateKey });
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "bad_signature" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "bad_signature" });
     });
 
     it("rejects a token whose kid is not among our keys", async () => {
       const token = await signAccessToken(claims(), stranger);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "bad_signature" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "bad_signature" });
     });
 
     it("rejects alg none with an empty signature", async () => {
       const token = `${json({ alg: "none", typ: "at+jwt", kid: KID })}.${json(claims())}.`;
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "malformed" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "malformed" });
     });
 
     it("rejects HS256 keyed with our public key (algorithm confusion)", async () => {
       const secret = new TextEncoder().encode(ourPublicJwkJson);
       const token = await new SignJWT({ ...claims() }).setProtectedHeader({ alg: "HS256", kid: KID, typ: "at+jwt" }).sign(secret);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "malformed" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "malformed" });
     });
 
     it.each([
@@ -135,11 +136,11 @@ describe("verifyAccessToken", () => {
       ["crit", { crit: ["urn:attacker:ext"], "urn:attacker:ext": true }],
     ])("rejects a %s header even on a token our key really signed", async (_, extra) => {
       const token = await forge({ ...OUR_HEADER, ...extra }, { ...claims() });
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "malformed" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "malformed" });
     });
 
     it.each(["", "abc", "a.b", "a.b.c.d", "Bearer x.y.z"])("rejects %j as malformed", async (token) => {
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "malformed" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "malformed" });
     });
   });
 
@@ -150,41 +151,80 @@ describe("verifyAccessToken", () => {
       ["no typ", { typ: undefined }],
     ])("rejects %s (only at+jwt is an access token)", async (_, typ) => {
       const token = await forge({ ...OUR_HEADER, ...typ }, { ...claims() });
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "claims" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
     });
 
     it("rejects a token from another issuer, even one signed with our key", async () => {
       const token = await signAccessToken(claims({ iss: "https://evil.test" }), ours);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "claims" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
     });
 
     it("rejects an issuer that differs only by a trailing slash", async () => {
       const token = await signAccessToken(claims({ iss: `${ISSUER}/` }), ours);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "claims" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
     });
   });
 
   describe("time, with the 30 s clock skew", () => {
     it("accepts a token that expired less than the skew ago", async () => {
       const token = await signAccessToken(claims({ iat: NOW_SECONDS - 929, exp: NOW_SECONDS - 29 }), ours);
-      expect((await verifyAccessToken(token, ourKeys, ISSUER)).ok).toBe(true);
+      expect((await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).ok).toBe(true);
     });
 
     it("rejects a token that expired more than the skew ago", async () => {
       const token = await signAccessToken(claims({ iat: NOW_SECONDS - 931, exp: NOW_SECONDS - 31 }), ours);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "expired" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "expired" });
     });
 
     it("accepts a token issued less than the skew in the future (a fast issuer clock)", async () => {
       const token = await signAccessToken(claims({ iat: NOW_SECONDS + 29, exp: NOW_SECONDS + 929 }), ours);
-      expect((await verifyAccessToken(token, ourKeys, ISSUER)).ok).toBe(true);
+      expect((await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).ok).toBe(true);
     });
 
     // CLOCK_SKEW_SECONDS is documented as the tolerance for `iat`, and the
     // contract says `iat` may not be beyond it; the gate enforces this too.
     it("rejects a token issued more than the skew in the future", async () => {
       const token = await signAccessToken(claims({ iat: NOW_SECONDS + 31, exp: NOW_SECONDS + 931 }), ours);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "claims" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
+    });
+  });
+
+  describe("one strict reading, the gate's", () => {
+    /** Header and payload as raw JSON text, so a member can appear twice. */
+    async function forgeRaw(headerJson: string, payloadJson: string): Promise<string> {
+      const text = (value: string) => encodeBase64Url(new TextEncoder().encode(value));
+      const signingInput = `${text(headerJson)}.${text(payloadJson)}`;
+      const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, ours.privateKey, new TextEncoder().encode(signingInput));
+      return `${signingInput}.${encodeBase64Url(new Uint8Array(signature))}`;
+    }
+
+    it("refuses a duplicate claim instead of taking the last one (two parsers, one token)", async () => {
+      const victim = claims();
+      const payload = JSON.stringify(victim).replace(/^\{/, `{"roles":["admin"],`);
+      const token = await forgeRaw(JSON.stringify(OUR_HEADER), payload);
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
+    });
+
+    it("refuses a duplicate header parameter", async () => {
+      const token = await forgeRaw(`{"alg":"ES256","kid":"${KID}","typ":"at+jwt","typ":"JWT"}`, JSON.stringify(claims()));
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "malformed" });
+    });
+  });
+
+  describe("lifetime, capped at the longest a tenant can configure", () => {
+    it(`accepts a token living exactly MAX_ACCESS_TOKEN_TTL_SECONDS (${MAX_ACCESS_TOKEN_TTL_SECONDS} s)`, async () => {
+      const token = await signAccessToken(claims({ exp: NOW_SECONDS + MAX_ACCESS_TOKEN_TTL_SECONDS }), ours);
+      expect((await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).ok).toBe(true);
+    });
+
+    it("refuses a correctly signed token whose exp is one second past the cap (a token that outlives its revocation)", async () => {
+      const token = await signAccessToken(claims({ exp: NOW_SECONDS + MAX_ACCESS_TOKEN_TTL_SECONDS + 1 }), ours);
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
+    });
+
+    it("refuses a token that expires before it was issued", async () => {
+      const token = await signAccessToken(claims({ iat: NOW_SECONDS, exp: NOW_SECONDS }), ours);
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
     });
   });
 
@@ -192,7 +232,7 @@ describe("verifyAccessToken", () => {
     it.each(["exp", "iat", "sub", "aud", "iss", "tid", "sid", "roles", "jti"] as const)("rejects a token without %s", async (name) => {
       const payload = Object.fromEntries(Object.entries(claims()).filter(([key]) => key !== name));
       const token = await forge(OUR_HEADER, payload);
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "claims" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
     });
 
     it.each([
@@ -206,7 +246,7 @@ describe("verifyAccessToken", () => {
       ["a string exp", { exp: String(NOW_SECONDS + 900) }],
     ])("rejects a signed token carrying %s", async (_, extra) => {
       const token = await forge(OUR_HEADER, { ...claims(), ...extra });
-      expect(await verifyAccessToken(token, ourKeys, ISSUER)).toEqual({ ok: false, error: "claims" });
+      expect(await verifyAccessToken(token, ourKeys, ISSUER, NOW_SECONDS)).toEqual({ ok: false, error: "claims" });
     });
   });
 });

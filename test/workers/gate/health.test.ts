@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { JWKS_KV_KEY } from "../../../shared/adapters/kv/jwks-publisher";
 import { createGateApp } from "../../../workers/gate/app";
 import { gateDeps } from "../../../workers/gate/deps";
+import { isolatedGate } from "./support/gate-stack";
 
 const unreachable = "http://127.0.0.1:9";
 
@@ -15,9 +16,14 @@ describe("GET /__gate/health", () => {
 
   it("falls back to the issuer over the service binding when KV has no JWKS", async () => {
     await env.JWKS_KV.delete(JWKS_KV_KEY);
-    const response = await exports.default.fetch("http://gate.test/__gate/health");
+    // A gate of its own: nothing in isolate memory can answer for the issuer.
+    const gate = isolatedGate();
+    expect(gate.deps.jwks.size).toBe(0);
+    const response = await gate.request("/__gate/health");
     expect(response.status).toBe(200);
     expect(((await response.json<{ checks: { jwks: string } }>())).checks.jwks).toBe("up");
+    expect(gate.deps.jwks.counters).toEqual({ kvReads: 1, issuerFetches: 1 });
+    expect(gate.deps.jwks.size).toBeGreaterThan(0);
   });
 
   it("is degraded (207) when the revocation store is unreachable", async () => {

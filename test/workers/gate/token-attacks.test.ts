@@ -6,8 +6,9 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { inject } from "vitest";
-import { encodeBase64Url } from "../../../shared/crypto/base64url";
-import { MAX_AUTHORIZATION_BYTES } from "../../../workers/gate/validation/compact-jws";
+import { decodeBase64Url, encodeBase64Url } from "../../../shared/crypto/base64url";
+import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
+import { MAX_AUTHORIZATION_BYTES } from "../../../workers/gate/validation/bearer-header";
 import { GATE_CLOCK_SKEW_SECONDS } from "../../../workers/gate/validation/token-validator";
 import { createTenant, decodePayload, encodeJson, isolatedGate, issuerSigningKey, signEs256, signHs256, signIn, type OriginEcho } from "./support/gate-stack";
 
@@ -93,6 +94,20 @@ describe("keys taken from the token", () => {
   });
 });
 
+/** ASN.1 DER `SEQUENCE { INTEGER r, INTEGER s }` of a raw r‖s ECDSA signature. */
+function derSignature(raw: Uint8Array): Uint8Array<ArrayBuffer> {
+  const integer = (bytes: Uint8Array): number[] => {
+    let start = 0;
+    while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+    const body = [...bytes.subarray(start)];
+    if ((body[0] ?? 0) & 0x80) body.unshift(0);
+    return [0x02, body.length, ...body];
+  };
+  const half = raw.length / 2;
+  const content = [...integer(raw.subarray(0, half)), ...integer(raw.subarray(half))];
+  return new Uint8Array([0x30, content.length, ...content]);
+}
+
 async function canaryCount(canary: string): Promise<number> {
   return ((await (await fetch(`${canary}/__count`)).json<{ count: number }>())).count;
 }
@@ -164,14 +179,33 @@ describe("signatures", () => {
     await expectRefused(await callWith(`${encodedHeader ?? ""}.${elevated}.${signature ?? ""}`));
   });
 
-  it("a DER-encoded or truncated signature is refused", async () => {
+  it("a truncated signature is refused", async () => {
     const [encodedHeader, encodedPayload, signature] = validToken.split(".");
     await expectRefused(await callWith(`${encodedHeader ?? ""}.${encodedPayload ?? ""}.${(signature ?? "").slice(0, 40)}`));
+  });
+
+  it("a DER-encoded ECDSA signature of the same token (what a lenient verifier might accept) is refused", async () => {
+    const token = await signEs256(key.privateKey, header(), claims);
+    const [encodedHeader, encodedPayload, signature] = token.split(".");
+    const der = derSignature(decodeBase64Url(signature ?? "") ?? new Uint8Array());
+    // The DER form really is the same signature: WebCrypto's raw r‖s and the DER SEQUENCE carry one (r, s).
+    expect(der[0]).toBe(0x30);
+    expect(der.length).toBeGreaterThan(64);
+    await expectRefused(await callWith(`${encodedHeader ?? ""}.${encodedPayload ?? ""}.${encodeBase64Url(der)}`));
+    // The control: the raw form of that very signature passes.
+    expect((await callWith(token)).status).toBe(200);
   });
 });
 
 describe("claims", () => {
   const now = () => Math.floor(Date.now() / 1000);
+
+  it(`a correctly signed token living longer than any tenant can configure (${MAX_ACCESS_TOKEN_TTL_SECONDS} s) is refused`, async () => {
+    const tooLong = { ...claims, iat: now(), exp: now() + MAX_ACCESS_TOKEN_TTL_SECONDS + 1 };
+    await expectRefused(await callWith(await signEs256(key.privateKey, header(), tooLong)));
+    const longest = { ...claims, iat: now(), exp: now() + MAX_ACCESS_TOKEN_TTL_SECONDS };
+    expect((await callWith(await signEs256(key.privateKey, header(), longest))).status).toBe(200);
+  });
 
   it("a wrong iss is refused", async () => {
     await expectRefused(await callWith(await signEs256(key.privateKey, header(), { ...claims, iss: "https://evil.example" })));

@@ -60,6 +60,7 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/admin/users/:id/revoke-sessions": "bodyless",
   "GET /api/admin/audit": "query",
   "POST /api/admin/keys/rotate": "bodyless",
+  "POST /api/admin/keys/:kid/withdraw": "bodyless",
   "POST /api/auth/request": "json",
   "POST /api/auth/verify": "json",
   "POST /api/auth/refresh": "json",
@@ -348,6 +349,9 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
       return { path: `/api/admin/users/${fx.victimId}/revoke-sessions`, headers: admin };
     case "POST /api/admin/keys/rotate":
       return { path: "/api/admin/keys/rotate", headers: admin };
+    case "POST /api/admin/keys/:kid/withdraw":
+      // A well-formed kid the issuer never had: the body is refused before the kid is looked up.
+      return { path: "/api/admin/keys/key_0000000000000000000000000a/withdraw", headers: admin };
     case "POST /api/auth/logout":
       return { path: "/api/auth/logout", headers: bearer };
     case "POST /api/auth/logout-all":

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sessionKey, userKey } from "../../../shared/domain/revocation-entries";
 import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
+import { currentSigningKey, signRawEs256 } from "./support/signing-key";
 
 const redis = new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
 
@@ -105,6 +106,33 @@ describe("/api/auth/me", () => {
     const badEmail = await issuerFetch("/api/auth/me", withBearer(session.token, jsonRequest("PATCH", { email: "not an email" })));
     expect((await expectError(badEmail, 400, "invalid_request")).error.field).toBe("email");
     expect(await (await me(session.token)).json()).toMatchObject({ roles: ["user"], email: "ada@example.com" });
+  });
+});
+
+describe("one strict reading of access tokens, the gate's", () => {
+  /** A token the issuer's own key signed, whose payload names `roles` twice: a lenient parser takes the last. */
+  async function duplicateClaimToken(token: string): Promise<string> {
+    const key = await currentSigningKey();
+    const payload = JSON.stringify(decodeJwtPart(token, 1)).replace(/^\{/, '{"roles":["admin"],');
+    return signRawEs256(key.privateKey, JSON.stringify({ alg: "ES256", kid: key.kid, typ: "at+jwt" }), payload);
+  }
+
+  it("GET /api/auth/me refuses a token with a duplicate claim (401 invalid_token), as the gate does", async () => {
+    const session = await signIn(await createTenant());
+    const forged = await duplicateClaimToken(session.token);
+    const response = await me(forged);
+    await expectError(response, 401, "invalid_token");
+    expect(response.headers.get("WWW-Authenticate")).toMatch(/^Bearer /);
+    // The control: the same key and claims without the duplicate pass.
+    const key = await currentSigningKey();
+    const clean = await signRawEs256(key.privateKey, JSON.stringify({ alg: "ES256", kid: key.kid, typ: "at+jwt" }), JSON.stringify(decodeJwtPart(session.token, 1)));
+    expect((await me(clean)).status).toBe(200);
+  });
+
+  it("introspection calls a token with a duplicate claim inactive", async () => {
+    const tenant = await createTenant();
+    const session = await signIn(tenant);
+    expect(await (await introspect(tenant.secret_key, await duplicateClaimToken(session.token))).json()).toEqual({ active: false });
   });
 });
 

@@ -9,7 +9,8 @@ export const GATE_HEALTH_PATH = "/__gate/health";
 export function healthRoutes(app: Hono<AppEnv<GateBindings>>): void {
   resource(app, GATE_HEALTH_PATH, {
     GET: async (c) => {
-      const report = await checkGateHealth(c.get("deps").probes);
+      const deps = c.get("deps");
+      const report = await checkGateHealth({ ...deps.probes, tenantsNamed: deps.config.tenants.kind !== "unset" });
       return c.json(report, healthHttpStatus(report.status), { "Cache-Control": "no-store" });
     },
   });

@@ -22,6 +22,7 @@ const ANONYMOUS = { kind: "anonymous" } as const;
  * same path is the one forwarded.
  */
 export async function handleGatedRequest(deps: GateDeps, { request, requestId, waitUntil }: GateRequest): Promise<Response> {
+  if (deps.config.tenants.kind === "unset") return failureToResponse({ reason: "gate_not_configured" });
   const now = Date.now();
   if (!POLICY_METHODS.includes(request.method)) return failureToResponse({ reason: "method_not_allowed", allow: POLICY_METHODS });
   const url = new URL(request.url);

@@ -1,9 +1,17 @@
+import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
 import type { JwksDocument } from "../../../shared/ports/jwks-publisher";
 import type { JwksSource } from "../../../shared/ports/jwks-source";
-import type { SupportedAlgorithm } from "./compact-jws";
+import type { SupportedAlgorithm } from "../../../shared/crypto/compact-jws";
+import { importVerificationKey, isSupportedCurveAlgorithm } from "../../../shared/crypto/ecdsa-verification";
 
 /** How old the in-memory key set may get before it is re-read from KV (in the background). */
 export const JWKS_REFRESH_MS = 60_000;
+/**
+ * Older than this, a request waits for its own KV read instead of using the
+ * copy it has: a withdrawal reaches an idle isolate before its first request
+ * is served, not after.
+ */
+export const JWKS_MAX_AGE_MS = 2 * JWKS_REFRESH_MS;
 /** At most one KV read per this interval on account of unknown `kid`s. */
 export const UNKNOWN_KID_KV_COOLDOWN_MS = 1_000;
 /** At most one issuer fetch per this interval on account of unknown `kid`s: a flood of random kids costs nothing. */
@@ -11,15 +19,12 @@ export const UNKNOWN_KID_ISSUER_COOLDOWN_MS = 10_000;
 /**
  * A key missing from a fresh read stays usable this long. KV is eventually
  * consistent: a read may return a set older than one already seen, and a
- * published key must never turn into a false 401.
+ * published key must never turn into a false 401. A key the issuer lists as
+ * withdrawn is dropped at once instead.
  */
 export const KEY_RETENTION_MS = 10 * 60_000;
-
-const CURVES: Record<SupportedAlgorithm, { namedCurve: string; hash: string }> = {
-  ES256: { namedCurve: "P-256", hash: "SHA-256" },
-  ES384: { namedCurve: "P-384", hash: "SHA-384" },
-  ES512: { namedCurve: "P-521", hash: "SHA-512" },
-};
+/** A withdrawn kid is remembered this long, so an older copy of the set read later cannot bring its key back. */
+export const WITHDRAWN_MEMORY_MS = (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
 
 interface CachedKey {
   readonly alg: SupportedAlgorithm;
@@ -42,6 +47,9 @@ export interface JwksCacheSources {
 export class JwksCache {
   readonly #sources: JwksCacheSources;
   readonly #keys = new Map<string, CachedKey>();
+  /** Withdrawn kid → when this isolate last saw it listed. */
+  readonly #withdrawn = new Map<string, number>();
+  readonly #dropListeners: ((kid: string) => void)[] = [];
   #loadedAt = Number.NEGATIVE_INFINITY;
   #lastKvRead = Number.NEGATIVE_INFINITY;
   #lastIssuerFetch = Number.NEGATIVE_INFINITY;
@@ -56,13 +64,38 @@ export class JwksCache {
     return this.#keys.size;
   }
 
+  /** `listener` hears every kid whose key this cache drops (withdrawn, or unseen for KEY_RETENTION_MS). */
+  onKeyDropped(listener: (kid: string) => void): void {
+    this.#dropListeners.push(listener);
+  }
+
+  /**
+   * True when `kid` names a key this isolate holds: published, not withdrawn,
+   * not dropped. A token verified earlier is only as good as its key.
+   */
+  isLive(kid: string): boolean {
+    return this.#keys.has(kid);
+  }
+
+  /**
+   * Keeps the key set current: re-read from KV in the background once it is
+   * JWKS_REFRESH_MS old, and before answering once it is JWKS_MAX_AGE_MS old
+   * (or empty). Every request calls this, cached tokens included, so a
+   * withdrawal reaches an isolate that only sees tokens it verified before.
+   */
+  async refresh(now: number, background: (work: Promise<unknown>) => void): Promise<void> {
+    const age = now - this.#loadedAt;
+    if (age <= JWKS_REFRESH_MS || now - this.#lastKvRead < UNKNOWN_KID_KV_COOLDOWN_MS) return;
+    if (this.#keys.size === 0 || age > JWKS_MAX_AGE_MS) await this.#readKv(now);
+    else background(this.#readKv(now));
+  }
+
   /**
    * The verification key for `kid`, or null. `background` receives refreshes
    * that need not hold up this request (pass `ctx.waitUntil`).
    */
   async keyFor(kid: string, alg: SupportedAlgorithm, now: number, background: (work: Promise<unknown>) => void): Promise<CryptoKey | null> {
-    if (this.#keys.size === 0) await this.#readKv(now);
-    else if (now - this.#loadedAt > JWKS_REFRESH_MS && now - this.#lastKvRead >= UNKNOWN_KID_KV_COOLDOWN_MS) background(this.#readKv(now));
+    await this.refresh(now, background);
 
     let cached = this.#keys.get(kid);
     if (!cached && now - this.#lastKvRead >= UNKNOWN_KID_KV_COOLDOWN_MS) {
@@ -75,6 +108,11 @@ export class JwksCache {
     }
     if (cached?.alg !== alg) return null;
     return cached.key;
+  }
+
+  /** One KV read now, as the next refresh would do: for operators' tools and tests. */
+  sync(now: number): Promise<void> {
+    return this.#readKv(now);
   }
 
   /** True when the gate holds keys or can get them: for `/__gate/health`. */
@@ -108,9 +146,14 @@ export class JwksCache {
 
   #install(jwks: JwksDocument, now: number): void {
     this.#loadedAt = now;
+    for (const kid of Array.isArray(jwks.withdrawn) ? jwks.withdrawn : []) {
+      if (typeof kid !== "string") continue;
+      this.#withdrawn.set(kid, now);
+      this.#drop(kid);
+    }
     for (const jwk of jwks.keys) {
-      const alg = jwk.alg as SupportedAlgorithm;
-      if (typeof jwk.kid !== "string" || !(alg in CURVES)) continue;
+      const { alg } = jwk;
+      if (typeof jwk.kid !== "string" || !isSupportedCurveAlgorithm(alg) || this.#withdrawn.has(jwk.kid)) continue;
       const existing = this.#keys.get(jwk.kid);
       if (existing) {
         existing.lastSeen = now;
@@ -118,20 +161,12 @@ export class JwksCache {
       }
       this.#keys.set(jwk.kid, { alg, lastSeen: now, key: importVerificationKey(jwk, alg) });
     }
-    for (const [kid, cached] of this.#keys) if (now - cached.lastSeen > KEY_RETENTION_MS) this.#keys.delete(kid);
+    for (const [kid, cached] of this.#keys) if (now - cached.lastSeen > KEY_RETENTION_MS) this.#drop(kid);
+    for (const [kid, seen] of this.#withdrawn) if (now - seen > WITHDRAWN_MEMORY_MS) this.#withdrawn.delete(kid);
   }
-}
 
-async function importVerificationKey(jwk: JwksDocument["keys"][number], alg: SupportedAlgorithm): Promise<CryptoKey | null> {
-  const { namedCurve } = CURVES[alg];
-  if (jwk.kty !== "EC" || jwk.crv !== namedCurve) return null;
-  try {
-    return await crypto.subtle.importKey("jwk", { kty: "EC", crv: jwk.crv, x: jwk.x, y: jwk.y }, { name: "ECDSA", namedCurve }, false, ["verify"]);
-  } catch {
-    return null;
+  #drop(kid: string): void {
+    if (!this.#keys.delete(kid)) return;
+    for (const listener of this.#dropListeners) listener(kid);
   }
-}
-
-export function verifySignature(key: CryptoKey, alg: SupportedAlgorithm, signature: Uint8Array<ArrayBuffer>, signingInput: Uint8Array<ArrayBuffer>): Promise<boolean> {
-  return crypto.subtle.verify({ name: "ECDSA", hash: CURVES[alg].hash }, key, signature, signingInput);
 }

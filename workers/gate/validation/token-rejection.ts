@@ -1,3 +1,5 @@
+import type { CompactJwsRejection } from "../../../shared/crypto/compact-jws";
+
 /**
  * Why a token was refused. Used for logs and metrics only; the client hears a
  * generic description, so the gate never tells an attacker which check failed.
@@ -5,14 +7,7 @@
 export type TokenRejection =
   | "header_too_large"
   | "not_bearer"
-  | "not_compact"
-  | "bad_header"
-  | "alg_not_allowed"
-  | "forbidden_header_param"
-  | "bad_typ"
-  | "bad_kid"
-  | "bad_payload"
-  | "bad_signature_encoding"
+  | CompactJwsRejection
   | "unknown_kid"
   | "bad_signature"
   | "expired"

@@ -1,7 +1,9 @@
-import { CLOCK_SKEW_SECONDS, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import { CLOCK_SKEW_SECONDS, tokenTimeRejection, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
 import { err, ok, type Result } from "../../../shared/errors/result";
-import { bearerFromHeader, parseCompactJws } from "./compact-jws";
-import { verifySignature, type JwksCache } from "./jwks-cache";
+import { parseCompactJws } from "../../../shared/crypto/compact-jws";
+import { verifySignature } from "../../../shared/crypto/ecdsa-verification";
+import { bearerFromHeader } from "./bearer-header";
+import type { JwksCache } from "./jwks-cache";
 import type { TokenRejection } from "./token-rejection";
 import type { VerifiedTokenCache } from "./verified-token-cache";
 
@@ -15,8 +17,8 @@ export const GATE_CLOCK_SKEW_SECONDS = CLOCK_SKEW_SECONDS;
 export interface TokenValidatorConfig {
   readonly issuer: string;
   readonly audiences: ReadonlySet<string>;
-  /** Empty: any tenant of the issuer. */
-  readonly tenants: ReadonlySet<string>;
+  /** `any`: every tenant of the issuer. An empty set accepts no tenant. */
+  readonly tenants: ReadonlySet<string> | "any";
   readonly algorithms: ReadonlySet<string>;
 }
 
@@ -44,14 +46,19 @@ export class TokenValidator {
     if (!bearer.ok) return { kind: "rejected", rejection: bearer.error };
     const claims = await this.#verifiedClaims(bearer.value, now, background);
     if (!claims.ok) return { kind: "rejected", rejection: claims.error };
-    const timely = this.#checkTime(claims.value, now);
+    const timely = tokenTimeRejection(claims.value, Math.floor(now / 1000));
     return timely === null ? { kind: "token", claims: claims.value } : { kind: "rejected", rejection: timely };
   }
 
   async #verifiedClaims(token: string, now: number, background: (work: Promise<unknown>) => void): Promise<Result<AccessTokenClaims, TokenRejection>> {
     const nowSeconds = Math.floor(now / 1000);
     const cached = this.#verified.get(token, nowSeconds - GATE_CLOCK_SKEW_SECONDS);
-    if (cached) return ok(cached);
+    if (cached) {
+      // A cached token is only as good as its key: a withdrawn or dropped key ends it here.
+      await this.#jwks.refresh(now, background);
+      if (this.#jwks.isLive(cached.kid)) return ok(cached.claims);
+      this.#verified.delete(token);
+    }
 
     const parsed = parseCompactJws(token, this.#config.algorithms);
     if (!parsed.ok) return parsed;
@@ -64,21 +71,14 @@ export class TokenValidator {
     const key = await this.#jwks.keyFor(kid, alg, now, background);
     if (key === null) return err("unknown_kid");
     if (!(await verifySignature(key, alg, signature, signingInput))) return err("bad_signature");
-    this.#verified.set(token, claims);
+    this.#verified.set(token, { claims, kid });
     return ok(claims);
   }
 
   #checkIssuerAndAudience(claims: AccessTokenClaims): TokenRejection | null {
     if (claims.iss !== this.#config.issuer) return "wrong_issuer";
     if (!this.#config.audiences.has(claims.aud)) return "wrong_audience";
-    if (this.#config.tenants.size > 0 && !this.#config.tenants.has(claims.tid)) return "wrong_tenant";
-    return null;
-  }
-
-  #checkTime(claims: AccessTokenClaims, now: number): TokenRejection | null {
-    const nowSeconds = Math.floor(now / 1000);
-    if (claims.exp <= nowSeconds - GATE_CLOCK_SKEW_SECONDS) return "expired";
-    if (claims.iat > nowSeconds + GATE_CLOCK_SKEW_SECONDS) return "not_yet_valid";
+    if (this.#config.tenants !== "any" && !this.#config.tenants.has(claims.tid)) return "wrong_tenant";
     return null;
   }
 }

@@ -181,6 +181,19 @@ export function adminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       return respond(ok(rotated));
     },
   });
+
+  resource(app, "/api/admin/keys/:kid/withdraw", {
+    POST: async (c) => {
+      const body = await expectNoBody(c);
+      if (!body.ok) return respond(body);
+      const kid = idParam("key", c.req.param("kid"));
+      if (!kid.ok) return respond(kid);
+      const withdrawn = await c.get("deps").signingKeys.withdraw(kid.value);
+      if (!withdrawn.ok) return respond(err({ reason: "not_found" }));
+      c.get("audit").record("signing_key.withdrawn", "success", { details: { ...withdrawn.value, by: "admin" } });
+      return respond(ok(withdrawn.value));
+    },
+  });
 }
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

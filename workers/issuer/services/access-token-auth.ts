@@ -1,5 +1,6 @@
 import { revokedBeforeSeconds } from "../../../shared/domain/revocation-entries";
 import { verifyAccessToken } from "../../../shared/crypto/access-token";
+import { importVerificationKey } from "../../../shared/crypto/ecdsa-verification";
 import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
 import { resolveTenantSettings } from "../../../shared/domain/tenant-settings";
 import { err, ok, type Result } from "../../../shared/errors/result";
@@ -35,12 +36,12 @@ export async function authenticateAccessToken(deps: AccessTokenAuthDeps, token: 
   const keys = await deps.signingKeys.publishedKeys();
   const verified = await verifyAccessToken(
     token,
-    (header) => {
-      const key = keys.find((candidate) => candidate.kid === header.kid);
-      if (!key) throw new Error("unknown kid");
-      return crypto.subtle.importKey("jwk", { ...key.publicJwk }, { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+    (kid, alg) => {
+      const key = keys.find((candidate) => candidate.kid === kid);
+      return key ? importVerificationKey(key.publicJwk, alg) : Promise.resolve(null);
     },
     deps.issuer,
+    Math.floor(now.getTime() / 1000),
   );
   if (!verified.ok) return err(verified.error);
   const claims = verified.value;

@@ -1,6 +1,7 @@
 import { generateSigningKey, importPrivateSigningKey, type PublicSigningJwk } from "../../../shared/crypto/es256-keys";
 import { newId } from "../../../shared/crypto/ids";
 import { openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
+import { err, ok, type Result } from "../../../shared/errors/result";
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
 import type { JwksDocument, JwksPublisher } from "../../../shared/ports/jwks-publisher";
 import type { NewSigningKey, SigningKeyStore, StoredSigningKey } from "../../../shared/ports/signing-key-store";
@@ -51,7 +52,7 @@ export class SigningKeyService {
       await this.#deps.store.installInitialKeys(await this.#newKey(), await this.#newKey());
       keys = await this.#deps.store.listPublished(this.#deps.now());
       // Whichever installer won, the gate learns the keys before any token is signed with them.
-      await this.#deps.publisher.publish(toJwks(keys));
+      await this.#publish(keys);
       this.#kvChecked = true;
     }
     if (!this.#kvChecked) {
@@ -101,12 +102,35 @@ export class SigningKeyService {
     const publishUntil = new Date(now.getTime() + (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
     await this.#deps.store.rotate(current.kid, next.kid, await this.#newKey(), publishUntil, now);
     const rotated = await this.publishedKeys({ fresh: true });
-    await this.#deps.publisher.publish(toJwks(rotated));
+    await this.#publish(rotated);
     this.#signer = null;
     const newCurrent = rotated.find((key) => key.state === "current");
     const newNext = rotated.find((key) => key.state === "next");
     if (!newCurrent || !newNext) throw new Error("rotation left no current or next key");
     return { current_kid: newCurrent.kid, next_kid: newNext.kid };
+  }
+
+  /**
+   * Takes a key out of use at once, for a key that may have leaked: it leaves
+   * the JWKS, and the copy in KV lists its kid as withdrawn, which makes every
+   * gate drop it and the tokens it verified with it at its next key refresh.
+   * A withdrawn current key is replaced by the next key (published long
+   * before), and a fresh next key is published. The kid stays listed until
+   * every token it can have signed has expired.
+   */
+  async withdraw(kid: string): Promise<Result<{ withdrawn_kid: string; current_kid: string; next_kid: string }, "unknown_key">> {
+    const before = await this.publishedKeys({ fresh: true });
+    if (!before.some((key) => key.kid === kid) && !(await this.#deps.store.listWithdrawn(this.#deps.now())).includes(kid)) return err("unknown_key");
+    const now = this.#deps.now();
+    const listedUntil = new Date(now.getTime() + (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
+    await this.#deps.store.withdraw(kid, await this.#newKey(), listedUntil, now);
+    const after = await this.publishedKeys({ fresh: true });
+    await this.#publish(after);
+    if (this.#signer?.kid === kid) this.#signer = null;
+    const current = after.find((key) => key.state === "current");
+    const next = after.find((key) => key.state === "next");
+    if (!current || !next) throw new Error("withdrawal left no current or next key");
+    return ok({ withdrawn_kid: kid, current_kid: current.kid, next_kid: next.kid });
   }
 
   /** True when the current key has signed for longer than the rotation interval. */
@@ -126,11 +150,17 @@ export class SigningKeyService {
     }
   }
 
+  /** Makes KV hold the database's key set and withdrawn kids; true when it had to be rewritten. */
   async #healKv(keys: readonly StoredSigningKey[]): Promise<boolean> {
-    const inKv = await this.#deps.publisher.read();
-    if (sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk))) return false;
-    await this.#deps.publisher.publish(toJwks(keys));
+    const [inKv, withdrawn] = await Promise.all([this.#deps.publisher.read(), this.#deps.store.listWithdrawn(this.#deps.now())]);
+    if (sameKids(inKv?.keys ?? [], keys.map((key) => key.publicJwk)) && sameSet(inKv?.withdrawn ?? [], withdrawn)) return false;
+    await this.#deps.publisher.publish({ ...toJwks(keys), withdrawn });
     return true;
+  }
+
+  /** The gates' copy: the published keys and the kids withdrawn while their tokens may live. */
+  async #publish(keys: readonly StoredSigningKey[]): Promise<void> {
+    await this.#deps.publisher.publish({ ...toJwks(keys), withdrawn: await this.#deps.store.listWithdrawn(this.#deps.now()) });
   }
 
   async #newKey(): Promise<NewSigningKey> {
@@ -146,6 +176,10 @@ export function toJwks(keys: readonly StoredSigningKey[]): JwksDocument {
 }
 
 function sameKids(a: readonly { kid: string }[], b: readonly { kid: string }[]): boolean {
-  const kids = new Set(a.map((key) => key.kid));
-  return a.length === b.length && b.every((key) => kids.has(key.kid));
+  return sameSet(a.map((key) => key.kid), b.map((key) => key.kid));
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const members = new Set(a);
+  return a.length === b.length && b.every((member) => members.has(member));
 }

@@ -1,25 +1,32 @@
-import { decodeBase64Url } from "../../../shared/crypto/base64url";
-import { accessTokenClaimsSchema, type AccessTokenClaims } from "../../../shared/domain/access-token-claims";
-import { err, ok, type Result } from "../../../shared/errors/result";
-import { parseStrictJson } from "../../../shared/http/strict-json";
-import type { TokenRejection } from "./token-rejection";
+import { accessTokenClaimsSchema, lifetimeWithinCap, type AccessTokenClaims } from "../domain/access-token-claims";
+import { err, ok, type Result } from "../errors/result";
+import { parseStrictJson } from "../http/strict-json";
+import { decodeBase64Url } from "./base64url";
 
-/** The longest `Authorization` header the gate reads; ours are well under 1 KiB. */
-export const MAX_AUTHORIZATION_BYTES = 4096;
-
-/** Asymmetric algorithms the gate can be configured to accept. `none` and HMAC are not among them, ever. */
+/** Asymmetric algorithms an access token may be signed with. `none` and HMAC are not among them, ever. */
 export const SUPPORTED_ALGORITHMS = ["ES256", "ES384", "ES512"] as const;
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 
 /** Signature length of raw (IEEE P1363) r‖s for each algorithm. */
 export const SIGNATURE_BYTES: Record<SupportedAlgorithm, number> = { ES256: 64, ES384: 96, ES512: 132 };
 
+/** Why a token failed before any key was involved. For logs only; clients hear a generic description. */
+export type CompactJwsRejection =
+  | "not_compact"
+  | "bad_header"
+  | "alg_not_allowed"
+  | "forbidden_header_param"
+  | "bad_typ"
+  | "bad_kid"
+  | "bad_payload"
+  | "lifetime_too_long"
+  | "bad_signature_encoding";
+
 /** The only header parameters a Portcullis access token has. Anything else (`jwk`, `jku`, `x5u`, `x5c`, `crit`, `b64`, `zip`…) is refused. */
 const ALLOWED_HEADER_PARAMS = new Set(["alg", "kid", "typ"]);
 const ACCEPTED_TYP = new Set(["at+jwt", "application/at+jwt"]);
 const KID_SHAPE = /^key_[0-9a-z]{26}$/;
 const COMPACT_SHAPE = /^([A-Za-z0-9_-]{2,2048})\.([A-Za-z0-9_-]{2,8192})\.([A-Za-z0-9_-]{2,512})$/;
-const BEARER = /^Bearer +([^ ]+) *$/i;
 /** Refuses invalid UTF-8 and keeps a BOM as data; one decoder serves every token (a non-streaming decode keeps no state). */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /** The signing input is base64url text, so its UTF-8 bytes are its ASCII bytes. */
@@ -33,21 +40,15 @@ export interface ParsedToken {
   readonly signature: Uint8Array<ArrayBuffer>;
 }
 
-/** `Authorization: Bearer <token>` → the token, or why not. A missing header is `null`, not a rejection. */
-export function bearerFromHeader(header: string | null): Result<string, TokenRejection> | null {
-  if (header === null) return null;
-  if (header.length > MAX_AUTHORIZATION_BYTES) return err("header_too_large");
-  const token = BEARER.exec(header)?.[1];
-  return token ? ok(token) : err("not_bearer");
-}
-
 /**
- * Everything about a token that needs no key, cheapest first: compact
+ * Everything about an access token that needs no key, cheapest first: compact
  * serialization, a strict header with an allowed `alg`, no key material or
- * critical extensions, `typ` at+jwt, a well-formed `kid`, strict claims, and a
- * signature of the right length with neither half zero.
+ * critical extensions, `typ` at+jwt, a well-formed `kid`, strict claims (a
+ * duplicate member anywhere is refused, never resolved), a lifetime no tenant
+ * can configure refused, and a signature of the right length with neither
+ * half zero. The gate and the issuer both read tokens through this one parser.
  */
-export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<string>): Result<ParsedToken, TokenRejection> {
+export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<string>): Result<ParsedToken, CompactJwsRejection> {
   const parts = COMPACT_SHAPE.exec(token);
   if (!parts?.[1] || !parts[2] || !parts[3]) return err("not_compact");
   const [, encodedHeader, encodedPayload, encodedSignature] = parts;
@@ -66,6 +67,7 @@ export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<st
   const payload = decodeJsonObject(encodedPayload);
   const claims = payload === null ? null : accessTokenClaimsSchema.safeParse(payload);
   if (!claims?.success) return err("bad_payload");
+  if (!lifetimeWithinCap(claims.data)) return err("lifetime_too_long");
 
   return ok({ alg, kid, claims: claims.data, signingInput: new Uint8Array(ASCII.encode(`${encodedHeader}.${encodedPayload}`)), signature });
 }
