@@ -1,4 +1,4 @@
-import { asc, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { revocationOutbox } from "../../../drizzle/schema";
 import type { RevocationStore, UserRevocation } from "../../ports/revocation-store";
 import type { Database } from "./database";
@@ -8,6 +8,14 @@ const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typ
   revoke_sessions: { reason: "admin_revoke", set: sql`` },
   disable: { reason: "user_disabled", set: sql`, disabled = true` },
   erase: { reason: "user_deleted", set: sql`, disabled = true, phone = null, email = null, metadata = '{}'::jsonb, roles = '[]'::jsonb` },
+};
+
+type OutboxRow = {
+  id: string;
+  kind: "session" | "user";
+  subject_id: string;
+  at: Date | string;
+  expires_at: Date | string;
 };
 
 export function neonRevocationStore(db: Database): RevocationStore {
@@ -21,9 +29,9 @@ export function neonRevocationStore(db: Database): RevocationStore {
         )
         insert into revocation_outbox (id, kind, subject_id, at, expires_at)
         select gen_random_uuid()::text, 'session', id, ${at.toISOString()}::timestamptz, ${listExpiresAt.toISOString()}::timestamptz from revoked
-        returning subject_id as id
+        returning id
       `);
-      return result.rows.length > 0;
+      return result.rows[0]?.id ?? null;
     },
 
     async revokeUser(userId, change, at, listExpiresAt) {
@@ -31,7 +39,9 @@ export function neonRevocationStore(db: Database): RevocationStore {
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
-      const result = await db.execute<{ found: number; revoked: number }>(sql`
+      // Only the user mark is queued: it revokes every token of every session issued before `at`.
+      // One entry per session would let a user with many sessions queue a backlog ahead of others' revocations.
+      const result = await db.execute<{ found: number; revoked: number; outbox_id: string | null }>(sql`
         with target as (
           update users set tokens_valid_after = ${atText}::timestamptz, updated_at = ${atText}::timestamptz ${set} ${deletedAt}
           where id = ${userId} and deleted_at is null
@@ -39,25 +49,36 @@ export function neonRevocationStore(db: Database): RevocationStore {
         ),
         revoked as (
           update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = ${reason}
-          where user_id in (select id from target) and revoked_at is null
+          where user_id in (select id from target) and revoked_at is null and expires_at > ${atText}::timestamptz
           returning id
         ),
         queued as (
           insert into revocation_outbox (id, kind, subject_id, at, expires_at)
           select gen_random_uuid()::text, 'user', id, ${atText}::timestamptz, ${expires}::timestamptz from target
-          union all
-          select gen_random_uuid()::text, 'session', id, ${atText}::timestamptz, ${expires}::timestamptz from revoked
           returning id
         )
-        select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked, (select count(*) from queued)::int as queued
+        select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked, (select id from queued) as outbox_id
       `);
       const row = result.rows[0];
-      return row && row.found > 0 ? { sessionsRevoked: row.revoked } : null;
+      return row && row.found > 0 && row.outbox_id !== null ? { sessionsRevoked: row.revoked, outboxId: row.outbox_id } : null;
     },
 
-    async pending(limit) {
-      const rows = await db.select().from(revocationOutbox).orderBy(asc(revocationOutbox.createdAt)).limit(limit);
-      return rows.map((row) => ({ id: row.id, kind: row.kind, subjectId: row.subjectId, at: row.at, expiresAt: row.expiresAt }));
+    async claim({ limit, now, claimUntil, ids }) {
+      if (ids !== undefined && ids.length === 0) return [];
+      const only = ids === undefined ? sql`` : sql`and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;
+      // SKIP LOCKED: a drain running the same statement at the same time takes other rows instead of waiting for these.
+      const result = await db.execute<OutboxRow>(sql`
+        update revocation_outbox set claimed_until = ${claimUntil.toISOString()}::timestamptz
+        where id in (
+          select id from revocation_outbox
+          where (claimed_until is null or claimed_until <= ${now.toISOString()}::timestamptz) ${only}
+          order by created_at, id
+          limit ${limit}
+          for update skip locked
+        )
+        returning id, kind, subject_id, at, expires_at
+      `);
+      return result.rows.map((row) => ({ id: row.id, kind: row.kind, subjectId: row.subject_id, at: new Date(row.at), expiresAt: new Date(row.expires_at) }));
     },
 
     async markPublished(ids) {
@@ -69,8 +90,16 @@ export function neonRevocationStore(db: Database): RevocationStore {
       if (ids.length === 0) return;
       await db
         .update(revocationOutbox)
-        .set({ attempts: sql`${revocationOutbox.attempts} + 1`, lastError: error.slice(0, 200) })
+        .set({ attempts: sql`${revocationOutbox.attempts} + 1`, lastError: error.slice(0, 200), claimedUntil: null })
         .where(inArray(revocationOutbox.id, [...ids]));
+    },
+
+    async backlog() {
+      const result = await db.execute<{ pending: number; oldest: Date | string | null }>(sql`
+        select count(*)::int as pending, min(created_at) as oldest from revocation_outbox
+      `);
+      const row = result.rows[0];
+      return { pending: row?.pending ?? 0, oldestQueuedAt: row?.oldest === null || row?.oldest === undefined ? null : new Date(row.oldest) };
     },
   };
 }

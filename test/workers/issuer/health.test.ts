@@ -13,6 +13,7 @@ describe("GET /health", () => {
       version: expect.any(String),
       checks: { database: "up", redis: "up", keys: "up", sms: "up" },
       latency_ms: { database: expect.any(Number), redis: expect.any(Number) },
+      revocation_outbox: { pending: expect.any(Number), oldest_age_seconds: expect.any(Number) },
     });
     expect(response.headers.get("Cache-Control")).toBe("no-store");
   });

@@ -6,6 +6,8 @@ export interface IssuerHealthReport {
   readonly version: string;
   readonly checks: { readonly database: CheckState; readonly redis: CheckState; readonly keys: CheckState; readonly sms: CheckState };
   readonly latency_ms: { readonly database: number; readonly redis: number };
+  /** Revocations acknowledged but not yet on the gate's list; null when the database cannot say. */
+  readonly revocation_outbox: { readonly pending: number | null; readonly oldest_age_seconds: number | null };
 }
 
 export interface IssuerHealthDeps {
@@ -14,12 +16,15 @@ export interface IssuerHealthDeps {
   readonly redis: DependencyProbe;
   readonly keysUsable: () => Promise<boolean>;
   readonly smsProvidersConfigured: number;
+  readonly revocationBacklog: () => Promise<{ pending: number; oldestQueuedAt: Date | null }>;
+  readonly now: () => Date;
 }
 
 /** Without the database or a usable signing key nobody can sign in: unhealthy. Redis or SMS down: degraded. */
 export async function checkIssuerHealth(deps: IssuerHealthDeps): Promise<IssuerHealthReport> {
   const [database, redis] = await Promise.all([deps.database.check(), deps.redis.check()]);
   const keys = database.up && (await deps.keysUsable());
+  const outbox = database.up ? await outboxReport(deps) : { pending: null, oldest_age_seconds: null };
   const checks = {
     database: state(database.up),
     redis: state(redis.up),
@@ -31,7 +36,19 @@ export async function checkIssuerHealth(deps: IssuerHealthDeps): Promise<IssuerH
     version: deps.version,
     checks,
     latency_ms: { database: database.latencyMs, redis: redis.latencyMs },
+    revocation_outbox: outbox,
   };
+}
+
+/** The oldest entry's age tells operators how far the gates' list lags behind acknowledged revocations. */
+async function outboxReport(deps: IssuerHealthDeps): Promise<IssuerHealthReport["revocation_outbox"]> {
+  try {
+    const { pending, oldestQueuedAt } = await deps.revocationBacklog();
+    const age = oldestQueuedAt === null ? 0 : Math.max(0, Math.floor((deps.now().getTime() - oldestQueuedAt.getTime()) / 1000));
+    return { pending, oldest_age_seconds: age };
+  } catch {
+    return { pending: null, oldest_age_seconds: null };
+  }
 }
 
 function state(up: boolean): CheckState {

@@ -1,6 +1,6 @@
 import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
-import { drainRevocationOutbox } from "./revocation-publisher";
+import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox } from "./revocation-publisher";
 
 /** The cron's work: rotate the signing key when due, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
@@ -11,7 +11,7 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
         deps.logger.info("signing_key_rotated", { ...rotated, by: "schedule" });
       }
     })(),
-    drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
+    drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { budgetMs: CRON_DRAIN_BUDGET_MS }),
     drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),
     (async () => {
       const purged = await deps.idempotency.purgeExpired();
