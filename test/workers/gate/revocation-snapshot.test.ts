@@ -4,6 +4,7 @@
  * waiting on wall-clock time except the bounded join wait itself.
  */
 import { describe, expect, it } from "vitest";
+import { CLOCK_SKEW_SECONDS } from "../../../shared/domain/access-token-claims";
 import { encodeLogMember } from "../../../shared/domain/revocation-entries";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
 import { RevocationSnapshot, SYNC_PRESUMED_LOST_MS } from "../../../workers/gate/validation/revocation-snapshot";
@@ -63,6 +64,23 @@ describe("the staleness bound, under the snapshot's clock", () => {
     // A copy synced at T0 may serve until T0 + 2 × SYNC_MS, and not one instant later.
     expect((await snapshot.check(claims, T0 + 2 * SYNC_MS, dropped)).revoked).toBe(false);
     expect(await snapshot.check(claims, T0 + 2 * SYNC_MS + 1, dropped)).toEqual({ revoked: true, fresh: true, loaded: true });
+  });
+});
+
+describe("clocks that disagree", () => {
+  it("sees an entry scored by a Redis clock that runs behind the gate's by the tolerated skew", async () => {
+    const log = memoryLog();
+    const snapshot = new RevocationSnapshot(log.reader, SYNC_MS);
+    const gateAhead = CLOCK_SKEW_SECONDS * 1000;
+    const queue = backgroundQueue();
+    await snapshot.check(claims, T0, queue.background);
+    // Written just after that sync, by Redis's reckoning 30 s earlier.
+    log.publishSession(claims.sid, T0 - gateAhead + 1);
+    for (let now = T0 + SYNC_MS + 1; now <= T0 + 10 * SYNC_MS; now += SYNC_MS) {
+      await snapshot.check(claims, now, queue.background);
+      await queue.settle();
+    }
+    expect((await snapshot.check(claims, T0 + 10 * SYNC_MS, queue.background)).revoked).toBe(true);
   });
 });
 

@@ -1,12 +1,8 @@
-import { decodeLogMember, REVOCATION_LIFETIME_MS } from "../../../shared/domain/revocation-entries";
+import { decodeLogMember, REVOCATION_LIFETIME_MS, REVOCATION_LOG_OVERLAP_MS } from "../../../shared/domain/revocation-entries";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
 
-/**
- * Revocations are published with the issuer's clock as the score; reading a
- * little before the last sync covers clock differences between isolates and
- * writes that land late. Re-reading an entry is harmless.
- */
-export const SYNC_OVERLAP_MS = 10_000;
+/** How far before its last sync a read starts again: see REVOCATION_LOG_OVERLAP_MS. */
+export const SYNC_OVERLAP_MS = REVOCATION_LOG_OVERLAP_MS;
 
 /**
  * A sync still running after this long is presumed lost: its request was
@@ -129,7 +125,8 @@ export class RevocationSnapshot {
     this.#syncStartedAt = Math.max(this.#syncStartedAt, now);
     this.counters.syncs += 1;
     try {
-      const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS;
+      // The first read covers every entry that can still match a token, on a clock that may run ahead of Redis's.
+      const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS - SYNC_OVERLAP_MS;
       const members = await this.#reader.logSince(since);
       for (const member of members) this.#apply(member);
       // Syncs of several requests may overlap and finish out of order: time only moves forward.
