@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
+import { createRedis } from "../../../shared/adapters/upstash/redis-client";
+import { REVOCATION_LOG_KEY } from "../../../shared/domain/revocation-entries";
 import { switchDependency } from "../../support/dependency-switch";
 import { createTenant, isolatedGate, issuerCall, logout, signIn } from "./support/gate-stack";
 
@@ -45,6 +48,13 @@ describe("revocation at the gate", () => {
     expect((await call(gate, session.token)).status).toBe(200);
     await logout(session.token);
     expect((await call(gate, session.token)).status).toBe(401);
+  });
+
+  it("holds a read-only Upstash token by default: a compromised gate cannot delete revocations", async () => {
+    const redis = createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+    expect(Array.isArray(await redis.zrange(REVOCATION_LOG_KEY, 0, 0))).toBe(true);
+    await expect(redis.del(REVOCATION_LOG_KEY)).rejects.toThrow(/NOPERM/);
+    await expect(redis.zremrangebyscore(REVOCATION_LOG_KEY, 0, "+inf")).rejects.toThrow(/NOPERM/);
   });
 
   it("makes no Upstash request per call in the steady state", async () => {
