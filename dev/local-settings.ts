@@ -42,6 +42,8 @@ export interface LocalSecrets {
   readonly GATE_SIGNING_SECRET: string;
   readonly DATABASE_PASSWORD: string;
   readonly UPSTASH_REDIS_REST_TOKEN: string;
+  /** The gate's: it only reads revocations. */
+  readonly UPSTASH_REDIS_REST_READONLY_TOKEN: string;
   readonly TWILIO_ACCOUNT_SID: string;
   readonly TWILIO_AUTH_TOKEN: string;
   readonly TWILIO_MESSAGING_SERVICE_SID: string;
@@ -56,6 +58,7 @@ const GENERATORS: { readonly [K in keyof LocalSecrets]: () => string } = {
   GATE_SIGNING_SECRET: () => token(32),
   DATABASE_PASSWORD: () => token(18),
   UPSTASH_REDIS_REST_TOKEN: () => token(24),
+  UPSTASH_REDIS_REST_READONLY_TOKEN: () => token(24),
   TWILIO_ACCOUNT_SID: () => `AC${randomBytes(16).toString("hex")}`,
   TWILIO_AUTH_TOKEN: () => randomBytes(16).toString("hex"),
   TWILIO_MESSAGING_SERVICE_SID: () => `MG${randomBytes(16).toString("hex")}`,

@@ -66,7 +66,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     });
     started.push(neon);
     const store = await createRedisStore({ redisUrl: options.redisUrl, file: dataDir && join(dataDir, "upstash.json") });
-    const upstash = await startUpstashServer({ port: options.ports.upstash, token: secrets.UPSTASH_REDIS_REST_TOKEN, store });
+    const upstash = await startUpstashServer({ port: options.ports.upstash, token: secrets.UPSTASH_REDIS_REST_TOKEN, readOnlyToken: secrets.UPSTASH_REDIS_REST_READONLY_TOKEN, store });
     started.push(upstash);
     const sms = await startSmsSandbox({
       port: options.ports.sms,
@@ -144,7 +144,8 @@ export function gateVars(standIns: StandIns, secrets: LocalSecrets, urls: Worker
     GATE_TENANTS: "*",
     ORIGIN_URL: standIns.origin.url,
     UPSTASH_REDIS_REST_URL: standIns.upstash.url,
-    UPSTASH_REDIS_REST_TOKEN: secrets.UPSTASH_REDIS_REST_TOKEN,
+    // A gate only reads revocations: a compromised one cannot delete them.
+    UPSTASH_REDIS_REST_TOKEN: secrets.UPSTASH_REDIS_REST_READONLY_TOKEN,
     GATE_SIGNING_SECRET: secrets.GATE_SIGNING_SECRET,
   };
 }

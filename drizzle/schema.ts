@@ -192,6 +192,8 @@ export const revocationOutbox = pgTable(
     expiresAt: moment("expires_at").notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    /** A drain publishing the row holds it until then; other drains skip it, and a crashed drain's claim lapses. */
+    claimedUntil: moment("claimed_until"),
     createdAt: createdAt(),
   },
   (table) => [index("revocation_outbox_created_idx").on(table.createdAt)],

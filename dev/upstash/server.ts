@@ -4,6 +4,7 @@ import { listen, readBody, sendJson, type RunningServer } from "../support/http-
 import { bearerTokenMatches } from "./bearer-token";
 import { commandFromBody, commandsFromBody } from "./command-body";
 import { pathCommand } from "./path-command";
+import { readOnlyAllows, readOnlyRefusal } from "./read-only-commands";
 import { ErrorReply } from "./redis-reply";
 import type { RedisCommand, RedisStore } from "./redis-store";
 import { replyEntry } from "./reply-json";
@@ -22,6 +23,8 @@ export interface UpstashServerOptions {
   /** 0 picks a free port. */
   readonly port: number;
   readonly token: string;
+  /** A second token that may only read, as Upstash's read-only tokens; none when undefined. */
+  readonly readOnlyToken?: string;
   readonly store: RedisStore;
 }
 
@@ -47,12 +50,14 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
   );
 }
 
-async function answerRequest(request: IncomingMessage, { token, store }: UpstashServerOptions): Promise<JsonAnswer> {
+async function answerRequest(request: IncomingMessage, { token, readOnlyToken, store }: UpstashServerOptions): Promise<JsonAnswer> {
   const method = request.method ?? "GET";
   // Prefixed rather than resolved, so that a path such as "//x" stays a path instead of naming a host.
   const url = new URL(`http://upstash.local${request.url ?? "/"}`);
   if (!ALLOWED_METHODS.includes(method)) return methodNotAllowed(ALLOWED_METHODS);
-  if (!bearerTokenMatches(request.headers.authorization, token)) return { status: 401, body: { error: UNAUTHORIZED } };
+  const fullAccess = bearerTokenMatches(request.headers.authorization, token);
+  const readOnly = !fullAccess && readOnlyToken !== undefined && bearerTokenMatches(request.headers.authorization, readOnlyToken);
+  if (!fullAccess && !readOnly) return { status: 401, body: { error: UNAUTHORIZED } };
   if (STREAMING_PATHS.test(url.pathname)) {
     return { status: 404, body: { error: `ERR ${url.pathname} is not served by the local Upstash stand-in` } };
   }
@@ -64,10 +69,13 @@ async function answerRequest(request: IncomingMessage, { token, store }: Upstash
     if (method !== "POST") return methodNotAllowed(["POST"]);
     const commands = commandsFromBody(body.toString("utf8"));
     if (!commands.ok) return badRequest(commands.error);
+    const refused = readOnly ? commands.value.find((command) => !readOnlyAllows(command[0] ?? "")) : undefined;
+    if (refused) return badRequest(readOnlyRefusal(refused[0] ?? ""));
     return url.pathname === "/pipeline" ? runPipeline(store, commands.value, base64) : runTransaction(store, commands.value, base64);
   }
   const command = singleCommand(method, url, body);
   if (!command.ok) return badRequest(command.error);
+  if (readOnly && !readOnlyAllows(command.value[0] ?? "")) return badRequest(readOnlyRefusal(command.value[0] ?? ""));
   return runSingle(store, command.value, base64);
 }
 

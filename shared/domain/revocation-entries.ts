@@ -6,7 +6,7 @@ import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "./access-token
  *
  *   rv:s:<sid>   "1"                       expires with the last token the session could have
  *   rv:u:<uid>   "<T>" (epoch seconds)     tokens of the user with iat < T are revoked
- *   rv:log       sorted set, score = publish time (ms), member = "s|<sid>|<exp>" or "u|<uid>|<T>|<exp>"
+ *   rv:log       sorted set, score = Redis's clock when written (ms), member = "s|<sid>|<exp>" or "u|<uid>|<T>|<exp>"
  *
  * The per-key entries answer a strict per-request check; the log lets an
  * isolate fetch only what changed since its last sync.
@@ -19,6 +19,21 @@ export const REVOCATION_LOG_KEY = "rv:log";
  * the log is trimmed and the gate reads back this far.
  */
 export const REVOCATION_LIFETIME_MS = (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000;
+
+/**
+ * A log entry is scored with Redis's clock just before it is written; the writer
+ * scores it again if it landed later than this after its score.
+ */
+export const REVOCATION_LOG_LANDING_MS = 5_000;
+
+/**
+ * How far before its last sync a gate reads the log again, and the extra margin
+ * of the log's trimming and the gate's full read. Scores come from Redis's clock
+ * and the gate compares them with its own, which may differ by the skew tolerated
+ * everywhere else; an entry may also land up to REVOCATION_LOG_LANDING_MS after
+ * its score. Re-reading an entry is harmless.
+ */
+export const REVOCATION_LOG_OVERLAP_MS = CLOCK_SKEW_SECONDS * 1000 + REVOCATION_LOG_LANDING_MS;
 
 export function sessionKey(sessionId: string): string {
   return `rv:s:${sessionId}`;

@@ -8,21 +8,36 @@ export interface OutboxEntry {
   readonly expiresAt: Date;
 }
 
+/** What a drain asks for: the given rows (a request's own), or else the oldest rows nobody holds. */
+export interface OutboxClaim {
+  readonly limit: number;
+  readonly now: Date;
+  /** Claimed rows are skipped by other drains until then. */
+  readonly claimUntil: Date;
+  readonly ids?: readonly string[];
+}
+
 /**
  * The record of every revocation, in Postgres. Each method changes the
  * sessions (and user) and queues the matching revocation-list entry in one
  * statement, so an acknowledged revocation cannot be half-written.
  */
 export interface RevocationStore {
-  revokeSession(sessionId: string, reason: string, at: Date, listExpiresAt: Date): Promise<boolean>;
+  /** The id of the queued list entry, or null when the session was not live. */
+  revokeSession(sessionId: string, reason: string, at: Date, listExpiresAt: Date): Promise<string | null>;
   /**
-   * Revokes every live session of the user and marks its access tokens issued
-   * before `at` (whole seconds); queues one list entry per session plus the user
-   * mark. `roles_reduced` only marks the access tokens and leaves the sessions live.
+   * Revokes every unexpired live session of the user and marks its access tokens
+   * issued before `at` (whole seconds); queues the user mark, which covers every
+   * token of those sessions, and an entry for each session that raced the mark.
+   * `roles_reduced` only marks the access tokens and leaves the sessions live.
    * Null when there is no such live user.
    */
-  revokeUser(userId: string, change: UserRevocation, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number } | null>;
-  pending(limit: number): Promise<OutboxEntry[]>;
+  revokeUser(userId: string, change: UserRevocation, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] } | null>;
+  /** Claims queued entries, oldest first; concurrent drains never claim the same row. */
+  claim(request: OutboxClaim): Promise<OutboxEntry[]>;
   markPublished(ids: readonly string[]): Promise<void>;
+  /** Counts a failed attempt and releases the claim, so the next drain retries. */
   markFailed(ids: readonly string[], error: string): Promise<void>;
+  /** How many entries wait, and when the oldest was queued (null when none). */
+  backlog(): Promise<{ pending: number; oldestQueuedAt: Date | null }>;
 }

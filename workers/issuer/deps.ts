@@ -102,7 +102,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     users: neonUserRepository(db),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
-    revocationList: upstashRevocationList(redis),
+    // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
+    revocationList: upstashRevocationList(createRedis(config.redis, { retries: 0 })),
     auditLog: neonAuditLog(db),
     auditSpool: new AuditSpoolClient(env.AUDIT_SPOOL),
     idempotency: neonIdempotencyStore(db, { recordSeconds: IDEMPOTENCY_RECORD_SECONDS, claimSeconds: IDEMPOTENCY_CLAIM_SECONDS }),

@@ -1,8 +1,8 @@
-import { REVOCATION_LIFETIME_MS } from "../../domain/revocation-entries";
+import { REVOCATION_LIFETIME_MS, REVOCATION_LOG_OVERLAP_MS } from "../../domain/revocation-entries";
 import type { RevocationReader } from "../../ports/revocation-reader";
 
 /** Reads that continue a full document go this far before its fetch, like the snapshot's own overlap. */
-const CONTINUATION_OVERLAP_MS = 10_000;
+const CONTINUATION_OVERLAP_MS = REVOCATION_LOG_OVERLAP_MS;
 /** A fresh or long-idle isolate loads the whole live list, shared per location for this long. */
 export const FULL_BUCKET_MS = 60_000;
 
@@ -72,7 +72,7 @@ export function fanInRevocationReader(inner: RevocationReader, cache: Cache, opt
       const recent = await fromRecent(sinceMs, at);
       if (recent) return [...recent];
       // A fresh or idle isolate: the whole live list, shared per location for a minute, then what came after it.
-      const full = await shared(`full/${Math.floor(at / FULL_BUCKET_MS)}`, Math.ceil((2 * FULL_BUCKET_MS) / 1000), () => fetchSince(at - REVOCATION_LIFETIME_MS));
+      const full = await shared(`full/${Math.floor(at / FULL_BUCKET_MS)}`, Math.ceil((2 * FULL_BUCKET_MS) / 1000), () => fetchSince(at - REVOCATION_LIFETIME_MS - REVOCATION_LOG_OVERLAP_MS));
       if (full.coveredFrom > sinceMs) return inner.logSince(sinceMs);
       const continueFrom = full.fetchedAt - CONTINUATION_OVERLAP_MS;
       const rest = (await fromRecent(continueFrom, at)) ?? (await inner.logSince(continueFrom));

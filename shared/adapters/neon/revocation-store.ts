@@ -1,4 +1,4 @@
-import { asc, inArray, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { revocationOutbox } from "../../../drizzle/schema";
 import type { RevocationStore, UserRevocation } from "../../ports/revocation-store";
 import type { Database } from "./database";
@@ -12,6 +12,22 @@ const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typ
   roles_reduced: { reason: "roles_reduced", set: sql``, keepsSessions: true },
 };
 
+/**
+ * A session signed in or refreshed this close to the mark (or after it) may hold an access
+ * token stamped after `at`: its request took its clock after the revoking one and committed
+ * first. Such sessions get an entry of their own. The window covers clock differences between
+ * isolates and a refresh retry answered up to the longest reuse interval (60 s) after its rotation.
+ */
+const RACED_SESSION_WINDOW_SECONDS = 61;
+
+type OutboxRow = {
+  id: string;
+  kind: "session" | "user";
+  subject_id: string;
+  at: Date | string;
+  expires_at: Date | string;
+};
+
 export function neonRevocationStore(db: Database): RevocationStore {
   return {
     async revokeSession(sessionId, reason, at, listExpiresAt) {
@@ -23,9 +39,9 @@ export function neonRevocationStore(db: Database): RevocationStore {
         )
         insert into revocation_outbox (id, kind, subject_id, at, expires_at)
         select gen_random_uuid()::text, 'session', id, ${at.toISOString()}::timestamptz, ${listExpiresAt.toISOString()}::timestamptz from revoked
-        returning subject_id as id
+        returning id
       `);
-      return result.rows.length > 0;
+      return result.rows[0]?.id ?? null;
     },
 
     async revokeUser(userId, change, at, listExpiresAt) {
@@ -36,9 +52,12 @@ export function neonRevocationStore(db: Database): RevocationStore {
       // The user's row is locked before the sessions are read, as a sign-in locks it before
       // writing its session: a sign-in that committed first is seen (and revoked) by the next
       // statement's snapshot, and one still waiting reads the change once this commits.
+      // The user mark covers every token of every session issued before `at`; one entry per
+      // session would let a user with many sessions queue a backlog ahead of others' revocations,
+      // so only sessions that raced the mark (see RACED_SESSION_WINDOW_SECONDS) get their own.
       const [, result] = await db.batch([
         db.execute(sql`select id from users where id = ${userId} for update`),
-        db.execute<{ found: number; revoked: number }>(sql`
+        db.execute<{ found: number; revoked: number; outbox_ids: string[] | null }>(sql`
         with target as (
           update users set tokens_valid_after = ${atText}::timestamptz, updated_at = ${atText}::timestamptz ${set} ${deletedAt}
           where id = ${userId} and deleted_at is null
@@ -46,26 +65,41 @@ export function neonRevocationStore(db: Database): RevocationStore {
         ),
         revoked as (
           update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = ${reason}
-          where user_id in (select id from target) and revoked_at is null ${keepsSessions ? sql`and false` : sql``}
-          returning id
+          where user_id in (select id from target) and revoked_at is null and expires_at > ${atText}::timestamptz ${keepsSessions ? sql`and false` : sql``}
+          returning id, created_at, last_used_at
         ),
         queued as (
           insert into revocation_outbox (id, kind, subject_id, at, expires_at)
           select gen_random_uuid()::text, 'user', id, ${atText}::timestamptz, ${expires}::timestamptz from target
           union all
           select gen_random_uuid()::text, 'session', id, ${atText}::timestamptz, ${expires}::timestamptz from revoked
-          returning id
+          where greatest(created_at, coalesce(last_used_at, created_at)) > ${atText}::timestamptz - make_interval(secs => ${RACED_SESSION_WINDOW_SECONDS})
+          returning id, kind
         )
-        select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked, (select count(*) from queued)::int as queued
+        select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked,
+          (select array_agg(id order by kind desc) from queued) as outbox_ids
       `),
       ]);
       const row = result.rows[0];
-      return row && row.found > 0 ? { sessionsRevoked: row.revoked } : null;
+      return row && row.found > 0 && row.outbox_ids !== null ? { sessionsRevoked: row.revoked, outboxIds: row.outbox_ids } : null;
     },
 
-    async pending(limit) {
-      const rows = await db.select().from(revocationOutbox).orderBy(asc(revocationOutbox.createdAt)).limit(limit);
-      return rows.map((row) => ({ id: row.id, kind: row.kind, subjectId: row.subjectId, at: row.at, expiresAt: row.expiresAt }));
+    async claim({ limit, now, claimUntil, ids }) {
+      if (ids !== undefined && ids.length === 0) return [];
+      const only = ids === undefined ? sql`` : sql`and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;
+      // SKIP LOCKED: a drain running the same statement at the same time takes other rows instead of waiting for these.
+      const result = await db.execute<OutboxRow>(sql`
+        update revocation_outbox set claimed_until = ${claimUntil.toISOString()}::timestamptz
+        where id in (
+          select id from revocation_outbox
+          where (claimed_until is null or claimed_until <= ${now.toISOString()}::timestamptz) ${only}
+          order by created_at, id
+          limit ${limit}
+          for update skip locked
+        )
+        returning id, kind, subject_id, at, expires_at
+      `);
+      return result.rows.map((row) => ({ id: row.id, kind: row.kind, subjectId: row.subject_id, at: new Date(row.at), expiresAt: new Date(row.expires_at) }));
     },
 
     async markPublished(ids) {
@@ -77,8 +111,16 @@ export function neonRevocationStore(db: Database): RevocationStore {
       if (ids.length === 0) return;
       await db
         .update(revocationOutbox)
-        .set({ attempts: sql`${revocationOutbox.attempts} + 1`, lastError: error.slice(0, 200) })
+        .set({ attempts: sql`${revocationOutbox.attempts} + 1`, lastError: error.slice(0, 200), claimedUntil: null })
         .where(inArray(revocationOutbox.id, [...ids]));
+    },
+
+    async backlog() {
+      const result = await db.execute<{ pending: number; oldest: Date | string | null }>(sql`
+        select count(*)::int as pending, min(created_at) as oldest from revocation_outbox
+      `);
+      const row = result.rows[0];
+      return { pending: row?.pending ?? 0, oldestQueuedAt: row?.oldest === null || row?.oldest === undefined ? null : new Date(row.oldest) };
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeLogMember, encodeLogMember, issuedAtFor, revokedBeforeSeconds } from "../../../shared/domain/revocation-entries";
+import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
+import { decodeLogMember, encodeLogMember, issuedAtFor, REVOCATION_LIFETIME_MS, revokedBeforeSeconds } from "../../../shared/domain/revocation-entries";
 
 describe("user revocation marks", () => {
   it("revoke tokens issued earlier in the same second", () => {
@@ -18,6 +19,20 @@ describe("user revocation marks", () => {
     const now = new Date("2026-01-01T12:00:00.700Z");
     expect(issuedAtFor(now, null)).toBe(Math.floor(now.getTime() / 1000));
     expect(issuedAtFor(now, new Date("2025-12-31T00:00:00Z"))).toBe(Math.floor(now.getTime() / 1000));
+  });
+});
+
+describe("how long a revocation is kept", () => {
+  it("outlives the last instant a gate accepts a token of the longest lifetime a tenant can configure", () => {
+    // The worst case: a token whose iat was raised to a user mark in the same second, revoked just after.
+    const userMark = new Date("2026-01-01T00:00:00.400Z");
+    const iat = issuedAtFor(new Date("2026-01-01T00:00:00.500Z"), userMark);
+    const exp = iat + MAX_ACCESS_TOKEN_TTL_SECONDS;
+    const revokedAt = new Date("2026-01-01T00:00:00.600Z");
+    const entryExpiresAtSeconds = Math.ceil((revokedAt.getTime() + REVOCATION_LIFETIME_MS) / 1000);
+    // A gate accepts the token while exp > now - skew; the entry counts while it expires after now.
+    const lastAcceptedSecond = exp + CLOCK_SKEW_SECONDS - 1;
+    expect(entryExpiresAtSeconds).toBeGreaterThan(lastAcceptedSecond);
   });
 });
 

@@ -9,7 +9,7 @@ import { fanInRevocationReader } from "../../../shared/adapters/cache/revocation
 import { createRedis } from "../../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
-import { RevocationSnapshot } from "../../../workers/gate/validation/revocation-snapshot";
+import { RevocationSnapshot, SYNC_OVERLAP_MS } from "../../../workers/gate/validation/revocation-snapshot";
 import { createTenant, decodePayload, logout, signIn } from "./support/gate-stack";
 
 /** The real Upstash reader, with a count of the reads that reach Upstash. */
@@ -29,6 +29,8 @@ function countedUpstashReader(): { reader: RevocationReader; reads: () => number
 }
 
 const background = (work: Promise<unknown>) => void work;
+/** As the gate sets it: past the snapshot's read overlap, two sync intervals and a bucket. */
+const RECENT_SPAN_MS = SYNC_OVERLAP_MS + 10_000;
 
 describe("revocation sync fan-in per location", () => {
   it("lets eight isolates sync with two Upstash reads, and every one of them sees a revocation made before", async () => {
@@ -40,7 +42,7 @@ describe("revocation sync fan-in per location", () => {
     const namespace = crypto.randomUUID();
     // The location's clock is held still, so all eight syncs fall in one bucket.
     const frozen = Date.now();
-    const options = { bucketMs: 250, recentSpanMs: 30_000, namespace, now: () => frozen };
+    const options = { bucketMs: 250, recentSpanMs: RECENT_SPAN_MS, namespace, now: () => frozen };
     const isolates = Array.from({ length: 8 }, () => new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, options), 500));
     for (const snapshot of isolates) expect(await snapshot.sync(Date.now())).toBe(true);
     // One read for the whole live list, one for what came after it; the other seven isolates hit the cache.
@@ -54,7 +56,7 @@ describe("revocation sync fan-in per location", () => {
     const claims = decodePayload(session.token) as { sid: string; sub: string; iat: number };
     const upstash = countedUpstashReader();
     const namespace = crypto.randomUUID();
-    const isolates = Array.from({ length: 4 }, () => new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, { bucketMs: 50, recentSpanMs: 30_000, namespace }), 100));
+    const isolates = Array.from({ length: 4 }, () => new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, { bucketMs: 50, recentSpanMs: RECENT_SPAN_MS, namespace }), 100));
     for (const snapshot of isolates) expect((await snapshot.check(claims, Date.now(), background)).revoked).toBe(false);
 
     await logout(session.token);
@@ -70,8 +72,8 @@ describe("revocation sync fan-in per location", () => {
 
   it("keeps gates that read different lists apart", async () => {
     const upstash = countedUpstashReader();
-    const first = new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, { bucketMs: 250, recentSpanMs: 30_000, namespace: crypto.randomUUID() }), 500);
-    const second = new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, { bucketMs: 250, recentSpanMs: 30_000, namespace: crypto.randomUUID() }), 500);
+    const first = new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, { bucketMs: 250, recentSpanMs: RECENT_SPAN_MS, namespace: crypto.randomUUID() }), 500);
+    const second = new RevocationSnapshot(fanInRevocationReader(upstash.reader, caches.default, { bucketMs: 250, recentSpanMs: RECENT_SPAN_MS, namespace: crypto.randomUUID() }), 500);
     await first.sync(Date.now());
     await second.sync(Date.now());
     expect(upstash.reads()).toBe(4);

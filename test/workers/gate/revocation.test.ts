@@ -1,4 +1,7 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
+import { createRedis } from "../../../shared/adapters/upstash/redis-client";
+import { REVOCATION_LOG_KEY } from "../../../shared/domain/revocation-entries";
 import { switchDependency } from "../../support/dependency-switch";
 import { createTenant, isolatedGate, issuerCall, logout, signIn } from "./support/gate-stack";
 
@@ -17,15 +20,13 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Pro
 }
 
 describe("revocation at the gate", () => {
-  it("refuses a logged-out session's token within the staleness bound (two sync intervals)", async () => {
+  // The bound itself (two sync intervals) is checked instant by instant under the snapshot's clock in revocation-snapshot.test.ts.
+  it("refuses a logged-out session's token once its snapshot syncs, and from then on", async () => {
     const gate = isolatedGate({ REVOCATION_SYNC_MS: String(SYNC_MS) });
     const session = await signIn(await createTenant());
     expect((await call(gate, session.token)).status).toBe(200);
     await logout(session.token);
-    const loggedOutAt = Date.now();
     await eventually(async () => (await call(gate, session.token)).status === 401);
-    // A request after the bound never sees the token as live.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, loggedOutAt + 2 * SYNC_MS + 50 - Date.now())));
     expect((await call(gate, session.token)).status).toBe(401);
   });
 
@@ -47,6 +48,13 @@ describe("revocation at the gate", () => {
     expect((await call(gate, session.token)).status).toBe(200);
     await logout(session.token);
     expect((await call(gate, session.token)).status).toBe(401);
+  });
+
+  it("holds a read-only Upstash token by default: a compromised gate cannot delete revocations", async () => {
+    const redis = createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
+    expect(Array.isArray(await redis.zrange(REVOCATION_LOG_KEY, 0, 0))).toBe(true);
+    await expect(redis.del(REVOCATION_LOG_KEY)).rejects.toThrow(/NOPERM/);
+    await expect(redis.zremrangebyscore(REVOCATION_LOG_KEY, 0, "+inf")).rejects.toThrow(/NOPERM/);
   });
 
   it("makes no Upstash request per call in the steady state", async () => {
@@ -93,6 +101,21 @@ describe("when Upstash is stopped", () => {
     // Back up: the next sync catches up and sensitive routes are served again.
     await eventually(async () => (await call(gate, live.token, "/payments/charge")).status === 200);
     expect((await (await gate.request("/__gate/health")).json())).toMatchObject({ status: "healthy" });
+  });
+
+  it("an isolate that never synced answers 503 on every protected route rather than serve with an empty list", async () => {
+    const tenant = await createTenant();
+    const revoked = await signIn(tenant);
+    await logout(revoked.token);
+    await upstash("down");
+    try {
+      const gate = isolatedGate({ REVOCATION_SYNC_MS: String(SYNC_MS), UPSTASH_REDIS_REST_URL: inject("switchableUpstashUrl") });
+      const response = await call(gate, revoked.token);
+      expect(response.status).toBe(503);
+      expect(Number(response.headers.get("Retry-After"))).toBeGreaterThan(0);
+    } finally {
+      await upstash("up");
+    }
   });
 
   it("in strict mode, answers 503 rather than guess", async () => {

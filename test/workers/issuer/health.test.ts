@@ -14,6 +14,7 @@ describe("GET /health", () => {
       checks: { database: "up", redis: "up", keys: "up", sms: "up" },
       sms_providers: { twilio: "up", sns: "up" },
       latency_ms: { database: expect.any(Number), redis: expect.any(Number) },
+      revocation_outbox: { pending: expect.any(Number), oldest_age_seconds: expect.any(Number) },
     });
     expect(response.headers.get("Cache-Control")).toBe("no-store");
   });

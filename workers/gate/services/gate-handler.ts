@@ -70,6 +70,7 @@ async function checkRevocation(
   }
   const verdict = await deps.revocations.check(claims, now, waitUntil);
   if (verdict.revoked) return "revoked";
+  if (!verdict.loaded) return "unavailable";
   return verdict.fresh ? "live" : "stale";
 }
 

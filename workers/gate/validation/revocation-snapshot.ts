@@ -1,17 +1,23 @@
-import { decodeLogMember, REVOCATION_LIFETIME_MS } from "../../../shared/domain/revocation-entries";
+import { decodeLogMember, REVOCATION_LIFETIME_MS, REVOCATION_LOG_OVERLAP_MS } from "../../../shared/domain/revocation-entries";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
 
+/** How far before its last sync a read starts again: see REVOCATION_LOG_OVERLAP_MS. */
+export const SYNC_OVERLAP_MS = REVOCATION_LOG_OVERLAP_MS;
+
 /**
- * Revocations are published with the issuer's clock as the score; reading a
- * little before the last sync covers clock differences between isolates and
- * writes that land late. Re-reading an entry is harmless.
+ * A sync still running after this long is presumed lost: its request was
+ * cancelled (workerd cancels a request whose only pending work belongs to
+ * another, "Promise will never complete") and it will never settle. Until then
+ * no other sync starts, however slow this one is.
  */
-export const SYNC_OVERLAP_MS = 10_000;
+export const SYNC_PRESUMED_LOST_MS = 30_000;
 
 export interface RevocationVerdict {
   readonly revoked: boolean;
   /** False when the snapshot could not be refreshed within the staleness bound. */
   readonly fresh: boolean;
+  /** False until a sync has succeeded: with no copy at all there is nothing to serve from. */
+  readonly loaded: boolean;
 }
 
 /**
@@ -19,11 +25,14 @@ export interface RevocationVerdict {
  * "issued before T" marks, each kept until no token it matches can be valid.
  * Refreshed from the log in the background at most every `syncMs`; a request
  * waits for a sync only when the copy is older than twice that (an idle
- * isolate, or syncs slower than the interval). It then joins the sync already
- * running, so a burst on an idle isolate reads the log once, but only for as
- * long as a sync should take: a sync whose request was cancelled never
- * finishes (workerd cancels a request whose only pending work belongs to
- * another, "Promise will never complete"), and then the request runs its own.
+ * isolate, or syncs slower than the interval).
+ *
+ * At most one sync runs at a time: a request on a stale copy joins the one
+ * running (or starts it) and waits for it only as long as a sync should take.
+ * A request that cannot wait longer is answered from the copy it has, stale,
+ * and never by another sync: with a large list, concurrent full reads starve
+ * the isolate and each makes the others slower. Only a sync presumed lost
+ * (`SYNC_PRESUMED_LOST_MS`) is replaced.
  * For one interval after a failed sync, requests use the copy they have (as
  * during an Upstash outage) instead of each trying Upstash again.
  */
@@ -41,9 +50,9 @@ export class RevocationSnapshot {
   /** When a sync last failed: for one interval after, requests use the copy they have rather than each retrying Upstash. */
   #failedAt = Number.NEGATIVE_INFINITY;
   #lastSyncFailed = false;
-  /** The latest sync still running, which a request on a stale copy may join. */
-  #running: Promise<boolean> | null = null;
-  /** How long a request waits for a sync it joined before it runs its own. */
+  /** The sync running, if any, and when it started: every request and the health probe share it. */
+  #running: { readonly work: Promise<boolean>; readonly startedAt: number } | null = null;
+  /** How long a request waits for the running sync before it is answered from the copy it has. */
   readonly #joinWaitMs: number;
   readonly counters = { syncs: 0, failures: 0 };
 
@@ -70,10 +79,10 @@ export class RevocationSnapshot {
 
   async check(claims: { sid: string; sub: string; iat: number }, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
     const age = now - this.#syncedAt;
-    if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.#joinOrSync(now);
-    else if (age > this.#syncMs && now - this.#syncStartedAt > this.#syncMs) background(this.sync(now));
+    if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.#joinOrStart(now, background);
+    else if (age > this.#syncMs && now - this.#syncStartedAt > this.#syncMs && this.#runningAt(now) === null) background(this.sync(now));
     const fresh = now - this.#syncedAt <= this.#maxAgeMs;
-    return { revoked: this.isRevoked(claims, now), fresh };
+    return { revoked: this.isRevoked(claims, now), fresh, loaded: Number.isFinite(this.#syncedAt) };
   }
 
   isRevoked(claims: { sid: string; sub: string; iat: number }, now: number): boolean {
@@ -84,27 +93,40 @@ export class RevocationSnapshot {
     return mark !== undefined && mark.expires > nowSeconds && claims.iat < mark.before;
   }
 
-  async #joinOrSync(now: number): Promise<void> {
-    const running = this.#running;
-    if (running && (await settlesWithin(running, this.#joinWaitMs))) return;
-    await this.sync(now);
+  /** Waits a bounded time for the running sync, or for one this request starts and keeps alive past its answer. */
+  async #joinOrStart(now: number, background: (work: Promise<unknown>) => void): Promise<void> {
+    let work = this.#runningAt(now);
+    if (work === null) {
+      work = this.sync(now);
+      background(work);
+    }
+    await settlesWithin(work, this.#joinWaitMs);
   }
 
-  /** One read of the log. Resolves false when Upstash could not be read; never rejects. */
+  /** The sync running at `now`, unless it is presumed lost. */
+  #runningAt(now: number): Promise<boolean> | null {
+    const running = this.#running;
+    return running !== null && now - running.startedAt < SYNC_PRESUMED_LOST_MS ? running.work : null;
+  }
+
+  /** One read of the log, or the one already running. Resolves false when Upstash could not be read; never rejects. */
   sync(now: number): Promise<boolean> {
-    const run = this.#read(now);
+    const running = this.#runningAt(now);
+    if (running !== null) return running;
+    const run = { work: this.#read(now), startedAt: now };
     this.#running = run;
-    void run.then(() => {
+    void run.work.then(() => {
       if (this.#running === run) this.#running = null;
     });
-    return run;
+    return run.work;
   }
 
   async #read(now: number): Promise<boolean> {
     this.#syncStartedAt = Math.max(this.#syncStartedAt, now);
     this.counters.syncs += 1;
     try {
-      const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS;
+      // The first read covers every entry that can still match a token, on a clock that may run ahead of Redis's.
+      const since = Number.isFinite(this.#highWater) ? this.#highWater - SYNC_OVERLAP_MS : now - REVOCATION_LIFETIME_MS - SYNC_OVERLAP_MS;
       const members = await this.#reader.logSince(since);
       for (const member of members) this.#apply(member);
       // Syncs of several requests may overlap and finish out of order: time only moves forward.

@@ -14,6 +14,8 @@ export function healthRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         redis: deps.probes.redis,
         keysUsable: () => deps.signingKeys.keysUsable(),
         smsProviders: deps.probes.sms,
+        revocationBacklog: () => deps.revocations.backlog(),
+        now: () => new Date(),
       });
       return c.json(report, healthHttpStatus(report.status), { "Cache-Control": "no-store" });
     },

@@ -12,6 +12,8 @@ export interface IssuerHealthReport {
   /** What the `sms` check is made of, provider by provider. */
   readonly sms_providers: Readonly<Record<SmsProviderName, SmsProviderState>>;
   readonly latency_ms: { readonly database: number; readonly redis: number };
+  /** Revocations acknowledged but not yet on the gate's list; null when the database cannot say. */
+  readonly revocation_outbox: { readonly pending: number | null; readonly oldest_age_seconds: number | null };
 }
 
 export interface IssuerHealthDeps {
@@ -21,6 +23,8 @@ export interface IssuerHealthDeps {
   readonly keysUsable: () => Promise<boolean>;
   /** The providers codes are sent through, each with an authenticated call to its API. */
   readonly smsProviders: readonly { readonly name: SmsProviderName; readonly probe: DependencyProbe }[];
+  readonly revocationBacklog: () => Promise<{ pending: number; oldestQueuedAt: Date | null }>;
+  readonly now: () => Date;
 }
 
 /**
@@ -35,6 +39,7 @@ export async function checkIssuerHealth(deps: IssuerHealthDeps): Promise<IssuerH
   deps.smsProviders.forEach((provider, index) => {
     providers[provider.name] = state(sms[index]?.up === true);
   });
+  const outbox = database.up ? await outboxReport(deps) : { pending: null, oldest_age_seconds: null };
   const checks = {
     database: state(database.up),
     redis: state(redis.up),
@@ -47,7 +52,19 @@ export async function checkIssuerHealth(deps: IssuerHealthDeps): Promise<IssuerH
     checks,
     sms_providers: providers,
     latency_ms: { database: database.latencyMs, redis: redis.latencyMs },
+    revocation_outbox: outbox,
   };
+}
+
+/** The oldest entry's age tells operators how far the gates' list lags behind acknowledged revocations. */
+async function outboxReport(deps: IssuerHealthDeps): Promise<IssuerHealthReport["revocation_outbox"]> {
+  try {
+    const { pending, oldestQueuedAt } = await deps.revocationBacklog();
+    const age = oldestQueuedAt === null ? 0 : Math.max(0, Math.floor((deps.now().getTime() - oldestQueuedAt.getTime()) / 1000));
+    return { pending, oldest_age_seconds: age };
+  } catch {
+    return { pending: null, oldest_age_seconds: null };
+  }
 }
 
 function state(up: boolean): CheckState {

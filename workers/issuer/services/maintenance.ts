@@ -1,7 +1,7 @@
 import { MAX_REFRESH_REUSE_INTERVAL_SECONDS } from "../../../shared/domain/tenant-settings";
 import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
-import { drainRevocationOutbox } from "./revocation-publisher";
+import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox } from "./revocation-publisher";
 
 /** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys and refresh-token retry copies. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
@@ -13,7 +13,7 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
       }
       if (await deps.signingKeys.healPublishedJwks()) deps.logger.warn("jwks_kv_healed");
     })(),
-    drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger),
+    drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { budgetMs: CRON_DRAIN_BUDGET_MS }),
     drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),
     (async () => {
       // Twice the longest interval: the copy's age is on the database's clock, the interval on the workers'.

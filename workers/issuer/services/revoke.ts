@@ -20,13 +20,13 @@ export function revocationListExpiry(now: Date): Date {
  * to the gate's list at once; if Upstash is down the outbox keeps it for the cron.
  */
 export async function revokeSession(deps: RevokeDeps, sessionId: string, reason: string, now: Date): Promise<boolean> {
-  const revoked = await deps.revocations.revokeSession(sessionId, reason, now, revocationListExpiry(now));
-  await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger);
-  return revoked;
+  const queued = await deps.revocations.revokeSession(sessionId, reason, now, revocationListExpiry(now));
+  await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: queued === null ? [] : [queued] });
+  return queued !== null;
 }
 
 export async function revokeUser(deps: RevokeDeps, userId: string, change: UserRevocation, now: Date): Promise<{ sessionsRevoked: number } | null> {
   const result = await deps.revocations.revokeUser(userId, change, now, revocationListExpiry(now));
-  await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger);
-  return result;
+  await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: result === null ? [] : result.outboxIds });
+  return result === null ? null : { sessionsRevoked: result.sessionsRevoked };
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "revocation_outbox" ADD COLUMN "claimed_until" timestamp with time zone;
