@@ -30,6 +30,8 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["test/unit/**/*.test.ts"],
+          // Property tests run hundreds of cases; on two busy cores the 5 s default is too tight.
+          testTimeout: 30_000,
         },
       },
       {
