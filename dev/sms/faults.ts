@@ -53,6 +53,15 @@ interface ProviderFaults {
   readonly byNumber: Map<string, FaultMode>;
 }
 
+/**
+ * The fault a call with no recipient (an account check) meets: only one set for every
+ * recipient applies, and only the modes that make sense without a message.
+ */
+export function accountWideFault(faults: FaultBoard, provider: Provider): "error_5xx" | "timeout" | null {
+  const mode = faults.modeFor(provider, "");
+  return mode === "error_5xx" || mode === "timeout" ? mode : null;
+}
+
 export function createFaultBoard(): FaultBoard {
   const faults = new Map<Provider, ProviderFaults>();
   const of = (provider: Provider): ProviderFaults => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { sendJson } from "../support/http-server";
-import type { FaultBoard } from "./faults";
+import { accountWideFault, type FaultBoard } from "./faults";
 import type { Inbox } from "./inbox";
 import { parseValidE164 } from "./phone-number";
 import type { RequestCounter } from "./request-counter";
@@ -94,16 +94,9 @@ export function snsPublishHandler(dependencies: SnsPublishDependencies): RouteHa
 
 /** Only the attributes named by `attributes.member.N`, all of them when none is named; a provider-wide fault applies. */
 function smsAttributes(form: URLSearchParams, response: ServerResponse, faults: FaultBoard): void {
-  switch (faults.modeFor("sns", "")) {
-    case "error_5xx":
-      return sendSnsError(response, 503, "InternalError", "The request processing has failed because of an unknown error, exception or failure.");
-    case "timeout":
-      return;
-    case "none":
-    case "reject_number":
-    case "undelivered":
-      break;
-  }
+  const fault = accountWideFault(faults, "sns");
+  if (fault === "timeout") return;
+  if (fault === "error_5xx") return sendSnsError(response, 503, "InternalError", "The request processing has failed because of an unknown error, exception or failure.");
   const named = [...form.keys()].filter((key) => /^attributes\.member\.\d+$/.test(key)).map((key) => form.get(key) ?? "");
   const chosen = named.length === 0 ? SMS_ATTRIBUTES : new Map([...SMS_ATTRIBUTES].filter(([key]) => named.includes(key)));
   sendSmsAttributesResponse(response, chosen);

@@ -1,5 +1,5 @@
 import { sendJson } from "../support/http-server";
-import type { FaultBoard } from "./faults";
+import { accountWideFault, type FaultBoard } from "./faults";
 import type { RequestCounter } from "./request-counter";
 import { readBodyOrRefuse } from "./request-body";
 import type { RouteHandler } from "./route-handler";
@@ -30,17 +30,9 @@ export function twilioAccountHandler(dependencies: TwilioAccountDependencies): R
     if (!hasTwilioCredentials(request, credentials)) return sendTwilioAuthenticationError(response);
     if (ACCOUNT_PATH.exec(target.path)?.[1] !== credentials.accountSid) return sendTwilioNotFound(response, target.path);
     if (request.method !== "GET") return sendTwilioMethodNotAllowed(response, "GET");
-    // No recipient here: only a fault set for every recipient applies.
-    switch (faults.modeFor("twilio", "")) {
-      case "error_5xx":
-        return sendTwilioOutage(response);
-      case "timeout":
-        return;
-      case "none":
-      case "reject_number":
-      case "undelivered":
-        break;
-    }
+    const fault = accountWideFault(faults, "twilio");
+    if (fault === "timeout") return;
+    if (fault === "error_5xx") return sendTwilioOutage(response);
     const uri = `/${TWILIO_API_VERSION}/Accounts/${credentials.accountSid}.json`;
     sendJson(response, 200, {
       sid: credentials.accountSid,
