@@ -5,7 +5,9 @@ import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "./access-token
  * Both sides import this module, so the format has one definition.
  *
  *   rv:s:<sid>   "1"                       expires with the last token the session could have
- *   rv:u:<uid>   "<T>" (epoch seconds)     tokens of the user with iat < T are revoked
+ *   rv:um:<uid>  sorted set, member "before" scored T (epoch seconds): tokens of the user with iat < T are revoked;
+ *                written with ZADD GT, so a mark only ever rises, whatever order publishes land in
+ *   rv:u:<uid>   "<T>": the same mark as a string, as written before marks were sorted sets; still read
  *   rv:log       sorted set, score = Redis's clock when written (ms), member = "s|<sid>|<exp>" or "u|<uid>|<T>|<exp>"
  *
  * The per-key entries answer a strict per-request check; the log lets an
@@ -40,6 +42,18 @@ export function sessionKey(sessionId: string): string {
 }
 
 export function userKey(userId: string): string {
+  return `rv:um:${userId}`;
+}
+
+/** The one member of a user's mark set; its score is the mark. */
+export const USER_MARK_MEMBER = "before";
+
+/**
+ * Where marks were kept as plain strings, which a later publish of an older mark could
+ * lower. Read alongside the new key until the last of them has expired (one entry
+ * lifetime after upgrading); never written.
+ */
+export function legacyUserKey(userId: string): string {
   return `rv:u:${userId}`;
 }
 

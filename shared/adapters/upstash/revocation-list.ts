@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { encodeLogMember, REVOCATION_LIFETIME_MS, REVOCATION_LOG_KEY, REVOCATION_LOG_LANDING_MS, REVOCATION_LOG_OVERLAP_MS, revokedBeforeSeconds, sessionKey, userKey, type RevocationEntry } from "../../domain/revocation-entries";
+import { encodeLogMember, REVOCATION_LIFETIME_MS, REVOCATION_LOG_KEY, REVOCATION_LOG_LANDING_MS, REVOCATION_LOG_OVERLAP_MS, revokedBeforeSeconds, sessionKey, USER_MARK_MEMBER, userKey, type RevocationEntry } from "../../domain/revocation-entries";
 import type { RevocationList } from "../../ports/revocation-list";
 import type { OutboxEntry } from "../../ports/revocation-store";
 
@@ -32,7 +32,13 @@ export function upstashRevocationList(redis: Redis, landingMs = REVOCATION_LOG_L
           const expiresAtMs = entry.expiresAtSeconds * 1000;
           if (expiresAtMs <= score) continue;
           if (entry.kind === "session") transaction.set(sessionKey(entry.sessionId), "1", { pxat: expiresAtMs });
-          else transaction.set(userKey(entry.userId), String(entry.revokedBeforeSeconds), { pxat: expiresAtMs });
+          else {
+            // GT: a mark only rises, so an older revocation published after a newer one (a
+            // backlog drained late) never lowers it. Its expiry is set if it has none, then only raised.
+            transaction.zadd(userKey(entry.userId), { gt: true }, { score: entry.revokedBeforeSeconds, member: USER_MARK_MEMBER });
+            transaction.pexpireat(userKey(entry.userId), expiresAtMs, "NX");
+            transaction.pexpireat(userKey(entry.userId), expiresAtMs, "GT");
+          }
           transaction.zadd(REVOCATION_LOG_KEY, { gt: true }, { score, member: encodeLogMember(entry) });
         }
         transaction.zremrangebyscore(REVOCATION_LOG_KEY, 0, score - REVOCATION_LIFETIME_MS - REVOCATION_LOG_OVERLAP_MS);

@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { REVOCATION_LOG_KEY, sessionKey, userKey } from "../../domain/revocation-entries";
+import { legacyUserKey, REVOCATION_LOG_KEY, sessionKey, USER_MARK_MEMBER, userKey } from "../../domain/revocation-entries";
 import type { RevocationReader } from "../../ports/revocation-reader";
 
 /** The gate's reads of the revocation list: one command per sync, one per strict check. */
@@ -10,10 +10,21 @@ export function upstashRevocationReader(redis: Redis): RevocationReader {
       return members.map(String);
     },
     async lookup(sessionId, userId) {
-      // The client turns numeric strings into numbers; both shapes are accepted.
-      const [session, user] = await redis.mget<(string | number | null)[]>(sessionKey(sessionId), userKey(userId));
-      const before = user === null || user === undefined ? null : Number(user);
-      return { sessionRevoked: session !== null && session !== undefined, userRevokedBefore: before !== null && Number.isSafeInteger(before) ? before : null };
+      // One round trip. The client turns numeric strings into numbers; both shapes are accepted.
+      const [session, legacyMark, mark] = await redis
+        .pipeline()
+        .mget<(string | number | null)[]>(sessionKey(sessionId), legacyUserKey(userId))
+        .zscore(userKey(userId), USER_MARK_MEMBER)
+        .exec<[(string | number | null)[], string | number | null]>()
+        .then(([values, score]) => [values[0], values[1], score] as const);
+      const marks = [legacyMark, mark].map(toMark).filter((value) => value !== null);
+      return { sessionRevoked: session !== null && session !== undefined, userRevokedBefore: marks.length === 0 ? null : Math.max(...marks) };
     },
   };
+}
+
+function toMark(value: string | number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const mark = Number(value);
+  return Number.isSafeInteger(mark) ? mark : null;
 }

@@ -12,8 +12,9 @@ import { upstashRevocationReader } from "../../../shared/adapters/upstash/revoca
 import { encodeLogMember, REVOCATION_LOG_KEY } from "../../../shared/domain/revocation-entries";
 import { startStandIn, TOKEN, type StandIn } from "./stand-in-fixture";
 
-const LANDING_MS = 100;
-const DELAY_MS = 400;
+// Far apart, so a busy machine's own delays (well under a second) never look like a late landing.
+const LANDING_MS = 1_000;
+const DELAY_MS = 2_500;
 
 /** Holds the next `count` transactions back by DELAY_MS, and notes when each one ran. */
 function delayingStore(inner: RedisStore) {

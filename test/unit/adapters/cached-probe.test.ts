@@ -28,11 +28,15 @@ describe("cachedProbe", () => {
     expect(inner.calls()).toBe(2);
   });
 
-  it("lets concurrent callers share one call", async () => {
-    const inner = countingProbe([true]);
-    const probe = cachedProbe(inner.probe, 30_000, () => 0);
-    const results = await Promise.all(Array.from({ length: 10 }, () => probe.check()));
-    expect(results.every((result) => result.up)).toBe(true);
-    expect(inner.calls()).toBe(1);
+  it("does not hand one request's unfinished check to another, whose promise might never settle", async () => {
+    let release: (result: ProbeResult) => void = () => undefined;
+    let calls = 0;
+    const probe = cachedProbe({ check: () => new Promise<ProbeResult>((resolve) => { calls += 1; release = resolve; }) }, 30_000, () => 0);
+    const first = probe.check();
+    const second = probe.check();
+    expect(calls).toBe(2);
+    release({ up: true, latencyMs: 1 });
+    expect((await second).up).toBe(true);
+    void first;
   });
 });

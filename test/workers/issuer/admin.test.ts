@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { userKey } from "../../../shared/domain/revocation-entries";
+import { USER_MARK_MEMBER, userKey } from "../../../shared/domain/revocation-entries";
 import {
   adminFetch,
   createTenant,
@@ -206,7 +206,7 @@ describe("users", () => {
     await expectError(await issuerFetch("/api/auth/me", withBearer(user.token)), 401, "invalid_token");
     expect(await (await introspect(tenant.secret_key, user.token)).json()).toEqual({ active: false });
     // The gate learns it through the revocation list: tokens issued before the mark are refused.
-    const mark = Number(await redis.get(userKey(user.user_id)));
+    const mark = Number(await redis.zscore(userKey(user.user_id), USER_MARK_MEMBER));
     expect(mark).toBeGreaterThan(decodeJwtPart(user.token, 1).iat as number);
     const refreshed = await refresh(tenant.api_key, user.refresh_token);
     expect(refreshed.status).toBe(200);
@@ -220,7 +220,7 @@ describe("users", () => {
     const user = await signIn(tenant);
     expect((await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { roles: ["user", "admin"] }))).status).toBe(200);
     expect((await issuerFetch("/api/auth/me", withBearer(user.token))).status).toBe(200);
-    expect(await redis.get(userKey(user.user_id))).toBeNull();
+    expect(await redis.zscore(userKey(user.user_id), USER_MARK_MEMBER)).toBeNull();
   });
 
   it("disabling a user revokes every session and blocks sign-in with 403 user_disabled", async () => {

@@ -1,7 +1,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sessionKey, userKey } from "../../../shared/domain/revocation-entries";
+import { sessionKey, USER_MARK_MEMBER, userKey } from "../../../shared/domain/revocation-entries";
 import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
 import { currentSigningKey, signRawEs256 } from "./support/signing-key";
 
@@ -62,7 +62,7 @@ describe("POST /api/auth/logout-all", () => {
     expect((await issuerFetch("/api/auth/logout-all", withBearer(second.token, { method: "POST" }))).status).toBe(204);
     await expectError(await me(first.token), 401, "invalid_token");
     await expectError(await me(second.token), 401, "invalid_token");
-    const mark = Number(await redis.get(userKey(first.user_id)));
+    const mark = Number(await redis.zscore(userKey(first.user_id), USER_MARK_MEMBER));
     expect(mark).toBeGreaterThanOrEqual(decodeJwtPart(second.token, 1).iat as number);
     // A new sign-in after logout-all works.
     const third = await signIn(tenant, first.phone);

@@ -17,6 +17,7 @@ import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { createDatabase } from "../../../../shared/adapters/neon/database";
+import { sessionKey, USER_MARK_MEMBER, userKey } from "../../../../shared/domain/revocation-entries";
 import { sandboxRequestCounts } from "./issuer-client";
 
 const TABLES = ["tenants", "tenant_keys", "users", "sessions", "refresh_tokens", "signing_keys", "otp_requests", "audit_events", "revocation_outbox"] as const;
@@ -91,8 +92,11 @@ async function digest(text: string): Promise<string> {
 }
 
 async function revocationEntries({ sessionIds, userIds }: WatchedSubjects): Promise<unknown> {
-  const keys = [...sessionIds.map((id) => `rv:s:${id}`), ...userIds.map((id) => `rv:u:${id}`)];
-  const values = await Promise.all(keys.map((key) => redis(["GET", key])));
+  const keys = [...sessionIds.map((id) => sessionKey(id)), ...userIds.map((id) => userKey(id))];
+  const values = await Promise.all([
+    ...sessionIds.map((id) => redis(["GET", sessionKey(id)])),
+    ...userIds.map((id) => redis(["ZSCORE", userKey(id), USER_MARK_MEMBER])),
+  ]);
   const log = (await redis(["ZRANGE", "rv:log", "0", "-1"])) as string[];
   const subjects = [...sessionIds, ...userIds];
   return { entries: Object.fromEntries(keys.map((key, index) => [key, values[index]])), log: log.filter((member) => subjects.some((id) => member.includes(id))) };
