@@ -32,7 +32,7 @@ export interface NetworkRun {
   readonly lockedUntil: number | null;
 }
 
-/** Consecutive failures on one phone from every network, the phone-wide lock and how many locks the run has had. */
+/** Consecutive failures on one phone from every network since its last lock, the phone-wide lock and how many locks the run has had. */
 export interface PhoneRun {
   readonly failures: number;
   readonly lastFailureAt: number;
@@ -59,10 +59,15 @@ interface PhoneWideState {
   readonly lockedUntil: number | null;
 }
 
-/** Reads what storage holds, carrying a phone-wide run stored before the per-network runs over into the phone's run. */
+/**
+ * Reads what storage holds, carrying a phone-wide run stored before the per-network runs over
+ * into the phone's run. A phone's count stored at or past the ceiling was kept by a version that
+ * did not restart it at a lock; every failure it counted past the ceiling locked the phone, so
+ * none is left towards the next lock.
+ */
 export function storedPhoneState(stored: PhoneCodeState | PhoneWideState | undefined): PhoneCodeState {
   if (stored === undefined) return EMPTY_PHONE_STATE;
-  if ("networks" in stored) return stored;
+  if ("networks" in stored) return stored.phone !== null && stored.phone.failures >= PHONE_FAILURE_CEILING ? { ...stored, phone: { ...stored.phone, failures: 0 } } : stored;
   const { code, sends, failures, lastFailureAt, lockedUntil } = stored;
   const phone = lastFailureAt === null ? null : { failures, lastFailureAt, lockedUntil, lockouts: lockedUntil === null ? 0 : 1 };
   return { code, sends, networks: {}, phone };
@@ -169,10 +174,11 @@ export type VerifyOutcome =
  * Checks a code presented from `network`. Wrong codes count twice: in the
  * network's own run, which locks only that network out of this phone at
  * MAX_FAILURES_PER_NETWORK, and in the phone's run, which locks the phone for
- * everyone at PHONE_FAILURE_CEILING and, while the run lasts, again at every
- * later failure with a doubled back-off. `matches` compares the stored and
- * presented hashes in constant time; it is passed in so this module stays free
- * of crypto.
+ * everyone at PHONE_FAILURE_CEILING. A phone lock restarts the phone's count
+ * but keeps its lockouts, so only another PHONE_FAILURE_CEILING failures lock
+ * it again, each time for twice as long while the run lasts. `matches`
+ * compares the stored and presented hashes in constant time; it is passed in
+ * so this module stays free of crypto.
  */
 export function verifyCode(
   state: PhoneCodeState,
@@ -203,7 +209,8 @@ export function verifyCode(
 
   if (phoneFailures >= PHONE_FAILURE_CEILING) {
     const backoff = phoneBackoffMs(lockouts);
-    const phone = { failures: phoneFailures, lastFailureAt: now, lockedUntil: now + backoff, lockouts: lockouts + 1 };
+    // The count restarts so that one wrong code after the lock lifts cannot lock the owner out again.
+    const phone = { failures: 0, lastFailureAt: now, lockedUntil: now + backoff, lockouts: lockouts + 1 };
     return { state: pruneState({ ...state, code: null, networks, phone }, now), outcome: { kind: "locked_out", scope: "phone", retryAfterMs: backoff } };
   }
   const phone = { failures: phoneFailures, lastFailureAt: now, lockedUntil: null, lockouts };

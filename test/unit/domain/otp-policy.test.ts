@@ -309,18 +309,43 @@ describe("the per-phone ceiling across networks", () => {
     expect(send(hundredth.state, lockedAt + MINUTE, { network: "owner" }).outcome).toEqual({ kind: "rate_limited", retryAfterMs: 14 * MINUTE, limit: "phone_locked" });
   });
 
-  it("grows the back-off: after a phone-wide lock every further failure locks again for twice as long", () => {
-    const ninetyNine = failFromManyNetworks(EMPTY_PHONE_STATE, 99, T0);
-    let state = verifyCode(withCode(T0 + 200_000, { maxSendsPerHour: 1000, network: "net-x" }, ninetyNine.state), "wrong", "net-x", T0 + 200_001, sameHash).state;
-    let at = T0 + 200_001;
-    const backoffs: number[] = [];
-    for (let lock = 0; lock < 3; lock++) {
-      at = (state.phone?.lockedUntil ?? Number.NaN) + 1;
-      const next = verifyCode(withCode(at, { maxSendsPerHour: 1000, network: `late-${String(lock)}` }, state), "wrong", `late-${String(lock)}`, at + 1, sameHash);
-      if (next.outcome.kind === "locked_out") backoffs.push(next.outcome.retryAfterMs);
-      state = next.state;
+  /** 99 wrong codes from many networks from `from`, then the 100th from "net-x"; its state and outcome. */
+  function hundredFailures(state: PhoneCodeState, from: number) {
+    const ninetyNine = failFromManyNetworks(state, 99, from);
+    expect(ninetyNine.outcome.kind).toBe("invalid_code");
+    const at = from + 200_000;
+    return verifyCode(withCode(at - 1, { maxSendsPerHour: 1000, network: "net-x" }, ninetyNine.state), "wrong", "net-x", at, sameHash);
+  }
+
+  it("one wrong code after a phone lock lifts does not lock the owner out again", () => {
+    let state = hundredFailures(EMPTY_PHONE_STATE, T0).state;
+    let at = state.phone?.lockedUntil ?? Number.NaN;
+    // At each unlock the attacker asks for a code and sends one wrong guess.
+    for (let probe = 0; probe < 3; probe++) {
+      at += MINUTE;
+      const attacker = `late-${String(probe)}`;
+      const guess = verifyCode(withCode(at, { maxSendsPerHour: 1000, network: attacker }, state), "wrong", attacker, at + 1, sameHash);
+      expect(guess.outcome).toEqual({ kind: "invalid_code", attemptsRemaining: 4 });
+      state = guess.state;
     }
-    expect(backoffs).toEqual([2, 4, 8].map((factor) => factor * PHONE_BACKOFF_BASE_MS));
+    expect(state.phone).toMatchObject({ failures: 3, lockedUntil: null, lockouts: 1 });
+    const owner = send(state, at + MINUTE, { maxSendsPerHour: 1000, network: "owner" });
+    expect(owner.outcome.kind).toBe("reserved");
+    expect(verifyCode(owner.state, `hash@${String(at + MINUTE)}`, "owner", at + MINUTE + 1, sameHash).outcome).toEqual({ kind: "verified", requestId: `req@${String(at + MINUTE)}` });
+  });
+
+  it("another 100 failures lock again, for longer", () => {
+    let state = EMPTY_PHONE_STATE;
+    let from = T0;
+    const outcomes: ReturnType<typeof verifyCode>["outcome"][] = [];
+    for (let lock = 0; lock < 3; lock++) {
+      const hundredth = hundredFailures(state, from);
+      outcomes.push(hundredth.outcome);
+      state = hundredth.state;
+      from = (state.phone?.lockedUntil ?? Number.NaN) + 1;
+    }
+    expect(outcomes).toEqual([1, 2, 4].map((factor) => ({ kind: "locked_out", scope: "phone", retryAfterMs: factor * PHONE_BACKOFF_BASE_MS })));
+    expect(state.phone).toMatchObject({ failures: 0, lockouts: 3 });
   });
 
   it("a success by the owner after the lock resets the ceiling and the back-off", () => {
@@ -351,6 +376,17 @@ describe("stored state", () => {
     expect(state).toEqual({ code: null, sends: legacy.sends, networks: {}, phone: { failures: 20, lastFailureAt: T0, lockedUntil: T0 + LOCKOUT_WINDOW_MS, lockouts: 1 } });
     expect(verifyCode(state, "x", NET, T0 + MINUTE, sameHash).outcome).toEqual({ kind: "locked_out", scope: "phone", retryAfterMs: LOCKOUT_WINDOW_MS - MINUTE });
     expect(storedPhoneState(undefined)).toEqual(EMPTY_PHONE_STATE);
+  });
+
+  it("a phone run stored with its count past the ceiling does not lock the owner out again at the next wrong code", () => {
+    const stored = { code: null, sends: [], networks: {}, phone: { failures: 137, lastFailureAt: T0, lockedUntil: T0 + 2 * PHONE_BACKOFF_BASE_MS, lockouts: 2 } };
+    const state = storedPhoneState(stored);
+    expect(state.phone).toEqual({ failures: 0, lastFailureAt: T0, lockedUntil: T0 + 2 * PHONE_BACKOFF_BASE_MS, lockouts: 2 });
+    expect(verifyCode(state, "x", NET, T0 + MINUTE, sameHash).outcome).toEqual({ kind: "locked_out", scope: "phone", retryAfterMs: 2 * PHONE_BACKOFF_BASE_MS - MINUTE });
+    const after = T0 + 2 * PHONE_BACKOFF_BASE_MS;
+    const guess = verifyCode(withCode(after, { maxSendsPerHour: 100 }, state), "wrong", NET, after + 1, sameHash);
+    expect(guess.outcome).toEqual({ kind: "invalid_code", attemptsRemaining: 4 });
+    expect(guess.state.phone).toMatchObject({ failures: 1, lockouts: 2 });
   });
 
   it("is idle only when no code, send, run or lock in it is live", () => {

@@ -120,7 +120,8 @@ describe("PhoneCodeGuard (one Durable Object per tenant and phone)", () => {
     expect(outcomes.filter((outcome) => outcome.kind === "locked_out" && outcome.scope === "phone")).toHaveLength(8);
     await runInDurableObject(stub, (_guard: PhoneCodeGuard, state) => {
       const phone = state.storage.kv.get<PhoneCodeState>("state")?.phone;
-      expect(phone).toMatchObject({ failures: PHONE_FAILURE_CEILING, lockouts: 1 });
+      // The lock restarts the count: the next lock takes another full run of failures.
+      expect(phone).toMatchObject({ failures: 0, lockouts: 1 });
       expect((phone?.lockedUntil ?? 0) - (phone?.lastFailureAt ?? 0)).toBe(PHONE_BACKOFF_BASE_MS);
     });
     // The owner is out too, until the back-off ends.
@@ -134,6 +135,20 @@ describe("PhoneCodeGuard (one Durable Object per tenant and phone)", () => {
     });
     expect(await stub.verify({ codeHash: hash("8"), network: NET })).toMatchObject({ kind: "locked_out", scope: "phone" });
     expect(await stub.reserve(reservation(hash("8"), "req_1"))).toMatchObject({ kind: "rate_limited", limit: "phone_locked" });
+  });
+
+  it("a phone run stored with its count past the ceiling does not lock the owner out again at the next wrong code", async () => {
+    const stub = freshGuard();
+    await runInDurableObject(stub, (_guard: PhoneCodeGuard, state) => {
+      const now = Date.now();
+      const code = { hash: hash("9"), requestId: "req_1", expiresAt: now + 600_000, attemptsLeft: 5 };
+      state.storage.kv.put("state", { code, sends: [], networks: {}, phone: { failures: PHONE_FAILURE_CEILING + 20, lastFailureAt: now - PHONE_BACKOFF_BASE_MS, lockedUntil: now - 1, lockouts: 2 } });
+    });
+    expect(await stub.verify({ codeHash: hash("0"), network: network("attacker") })).toEqual({ kind: "invalid_code", attemptsRemaining: 4 });
+    await runInDurableObject(stub, (_guard: PhoneCodeGuard, state) => {
+      expect(state.storage.kv.get<PhoneCodeState>("state")?.phone).toMatchObject({ failures: 1, lockedUntil: null, lockouts: 2 });
+    });
+    expect(await stub.verify({ codeHash: hash("9"), network: NET })).toEqual({ kind: "verified", requestId: "req_1" });
   });
 
   it("refuses malformed RPC input instead of storing it", async () => {
