@@ -88,16 +88,19 @@ export function neonRevocationStore(db: Database): RevocationStore {
       if (ids !== undefined && ids.length === 0) return [];
       const only = ids === undefined ? sql`` : sql`and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;
       // SKIP LOCKED: a drain running the same statement at the same time takes other rows instead of waiting for these.
+      // MATERIALIZED: as `where id in (select … limit n)` the planner may run the subquery more than once
+      // and claim more than `limit` rows; a materialized CTE picks them exactly once.
       const result = await db.execute<OutboxRow>(sql`
-        update revocation_outbox set claimed_until = ${claimUntil.toISOString()}::timestamptz
-        where id in (
+        with picked as materialized (
           select id from revocation_outbox
           where (claimed_until is null or claimed_until <= ${now.toISOString()}::timestamptz) ${only}
           order by created_at, id
           limit ${limit}
           for update skip locked
         )
-        returning id, kind, subject_id, at, expires_at
+        update revocation_outbox set claimed_until = ${claimUntil.toISOString()}::timestamptz
+        from picked where revocation_outbox.id = picked.id
+        returning revocation_outbox.id, revocation_outbox.kind, revocation_outbox.subject_id, revocation_outbox.at, revocation_outbox.expires_at
       `);
       return result.rows.map((row) => ({ id: row.id, kind: row.kind, subjectId: row.subject_id, at: new Date(row.at), expiresAt: new Date(row.expires_at) }));
     },

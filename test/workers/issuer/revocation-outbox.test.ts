@@ -30,12 +30,15 @@ function recordingList(): RevocationList & { calls: OutboxEntry[][] } {
 
 let backlogPrefix = "";
 
-/** Queues `count` session revocations of nobody, older than anything a test queues itself. */
+/**
+ * Queues `count` session revocations of nobody, older than anything a test queues itself
+ * and than whatever other test files left queued during a long run (Upstash stopped).
+ */
 async function queueBacklog(count: number): Promise<string> {
   backlogPrefix = `backlog-${crypto.randomUUID()}-`;
   await db.execute(sql`
     insert into revocation_outbox (id, kind, subject_id, at, expires_at, created_at)
-    select ${backlogPrefix} || g, 'session', 'ses_backlog' || g, now(), now() + interval '1 hour', now() - interval '10 minutes'
+    select ${backlogPrefix} || g, 'session', 'ses_backlog' || g, now(), now() + interval '1 hour', now() - interval '1 day'
     from generate_series(1, ${count}::int) as g
   `);
   return backlogPrefix;
