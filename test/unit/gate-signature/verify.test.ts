@@ -154,6 +154,27 @@ describe("look-alike headers", () => {
   );
 });
 
+describe("override headers", () => {
+  it.each([
+    "X-HTTP-Method-Override",
+    "X-HTTP-Method",
+    "X-Method-Override",
+    "X_HTTP_Method_Override",
+    "X-Client-IP",
+    "Client-IP",
+    "X-Cluster-Client-IP",
+    "Fastly-Client-IP",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Original-URL",
+    "X-Rewrite-URL",
+  ])("method or address override %s added beside a valid signature is refused", async (name) => {
+    const request = await signedRequest();
+    const record: Record<string, string> = { ...headerRecord(request.headers), [name]: "DELETE" };
+    expect(await verify(request, { headers: record })).toEqual({ ok: false, reason: "unsigned_header" });
+  });
+});
+
 describe("signature shape", () => {
   it("refuses a request without the gate's signature, or with only another signer's", async () => {
     const request = await signedRequest();
