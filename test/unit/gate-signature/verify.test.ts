@@ -154,6 +154,20 @@ describe("look-alike headers", () => {
   );
 });
 
+describe("odd request targets and methods", () => {
+  it.each(["*", "", "?page=2", "example.com:443", "http://[::1", "http://exa mple/"])(
+    "odd target %j with a well-formed forged signature: a failure is returned, never thrown",
+    async (url) => {
+      const request = await signedRequest();
+      expect(await verify(request, { url })).toEqual({ ok: false, reason: "bad_signature" });
+    },
+  );
+
+  it("an origin configured with an authority that is not a URL refuses rather than throws", async () => {
+    expect(await verify(await signedRequest(), { authority: "http://[" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+});
+
 describe("override headers", () => {
   it.each([
     "X-HTTP-Method-Override",
