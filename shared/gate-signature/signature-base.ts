@@ -39,7 +39,8 @@ export function signatureBase(components: readonly string[], params: readonly Si
 function componentValue(component: string, message: SignedMessage): string | null {
   switch (component) {
     case "@method":
-      return message.method.toUpperCase();
+      // §2.2.1: the method is case-sensitive and used as given; `get` is not `GET`.
+      return message.method;
     case "@authority":
       return message.authority;
     case "@path":

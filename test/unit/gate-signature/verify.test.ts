@@ -166,6 +166,12 @@ describe("odd request targets and methods", () => {
   it("an origin configured with an authority that is not a URL refuses rather than throws", async () => {
     expect(await verify(await signedRequest(), { authority: "http://[" })).toEqual({ ok: false, reason: "bad_signature" });
   });
+
+  it("method case: a request signed as GET does not verify as get (RFC 9421 §2.2.1)", async () => {
+    const request = await signedRequest({ method: "GET" });
+    expect((await verify(request)).ok).toBe(true);
+    expect(await verify(request, { method: "get" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
 });
 
 describe("override headers", () => {
