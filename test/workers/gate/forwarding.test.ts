@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature/verify";
 import { MAX_FORWARDED_BODY_BYTES } from "../../../workers/gate/services/forward";
 import { createTenant, isolatedGate, setRoles, signIn, type OriginEcho, type Session } from "./support/gate-stack";
@@ -245,6 +245,30 @@ describe("forwarding", () => {
 
     const atLimit = await echo(await gateFetch("/api/upload", { method: "PUT", body: new Uint8Array(MAX_FORWARDED_BODY_BYTES), headers }));
     expect(atLimit.body_bytes).toBe(MAX_FORWARDED_BODY_BYTES);
+  });
+
+  it("aborted upload: a client that breaks off its body gets 400 invalid_request, logged at info, not a false origin_unreachable", async () => {
+    const lines: { level: string; event: string }[] = [];
+    for (const method of ["info", "log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((line: unknown) => {
+        if (typeof line === "string") lines.push(JSON.parse(line) as { level: string; event: string });
+      });
+    }
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(1024));
+      },
+      pull(controller) {
+        controller.error(new Error("client went away"));
+      },
+    });
+    const gate = isolatedGate();
+    const response = await gate.request("/public/upload", { method: "POST", body, headers: { "Content-Type": "application/octet-stream" } });
+    vi.restoreAllMocks();
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_request" } });
+    expect(lines.filter((line) => line.level === "error")).toEqual([]);
+    expect(lines.map((line) => line.event)).toContain("client_body_unreadable");
   });
 
   it("answers 502 when the origin cannot be reached", async () => {
