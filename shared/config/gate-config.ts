@@ -1,9 +1,7 @@
+import { isSupportedAlgorithm } from "../crypto/compact-jws";
 import { isId } from "../crypto/ids";
 import { parsePolicy, type GatePolicy } from "../domain/gate-policy";
 import { ConfigError, credentialSetting, credentialUrl, integerSetting, listSetting, localStackSetting, optionalString, secretSetting, urlSetting, type RawEnv } from "./env-reader";
-
-/** Algorithms a gate may be told to accept; asymmetric only. */
-const ALLOWED_ALGORITHM_SETTINGS = new Set(["ES256", "ES384", "ES512"]);
 
 /** `GATE_TENANTS` written out to mean any tenant of the issuer. */
 export const ANY_TENANT = "*";
@@ -70,7 +68,7 @@ function tenantScopeSetting(env: RawEnv): TenantScope {
 function algorithmsSetting(env: RawEnv): readonly string[] {
   const algorithms = listSetting(env, "GATE_ALGORITHMS", ["ES256"]);
   for (const alg of algorithms) {
-    if (!ALLOWED_ALGORITHM_SETTINGS.has(alg)) throw new ConfigError(`GATE_ALGORITHMS: ${alg} is not an accepted algorithm (asymmetric ECDSA only)`);
+    if (!isSupportedAlgorithm(alg)) throw new ConfigError(`GATE_ALGORITHMS: ${alg} is not an accepted algorithm (asymmetric ECDSA only)`);
   }
   return algorithms;
 }

@@ -7,6 +7,10 @@ import { decodeBase64Url } from "./base64url";
 export const SUPPORTED_ALGORITHMS = ["ES256", "ES384", "ES512"] as const;
 export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 
+export function isSupportedAlgorithm(alg: unknown): alg is SupportedAlgorithm {
+  return typeof alg === "string" && (SUPPORTED_ALGORITHMS as readonly string[]).includes(alg);
+}
+
 /** Signature length of raw (IEEE P1363) r‖s for each algorithm. */
 export const SIGNATURE_BYTES: Record<SupportedAlgorithm, number> = { ES256: 64, ES384: 96, ES512: 132 };
 
@@ -57,7 +61,7 @@ export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<st
   if (header === null) return err("bad_header");
   for (const name of Object.keys(header)) if (!ALLOWED_HEADER_PARAMS.has(name)) return err("forbidden_header_param");
   const { alg, kid, typ } = header;
-  if (typeof alg !== "string" || !allowedAlgorithms.has(alg) || !isSupported(alg)) return err("alg_not_allowed");
+  if (typeof alg !== "string" || !allowedAlgorithms.has(alg) || !isSupportedAlgorithm(alg)) return err("alg_not_allowed");
   if (typeof typ !== "string" || !ACCEPTED_TYP.has(typ.toLowerCase())) return err("bad_typ");
   if (typeof kid !== "string" || !KID_SHAPE.test(kid)) return err("bad_kid");
 
@@ -70,10 +74,6 @@ export function parseCompactJws(token: string, allowedAlgorithms: ReadonlySet<st
   if (!lifetimeWithinCap(claims.data)) return err("lifetime_too_long");
 
   return ok({ alg, kid, claims: claims.data, signingInput: new Uint8Array(ASCII.encode(`${encodedHeader}.${encodedPayload}`)), signature });
-}
-
-function isSupported(alg: string): alg is SupportedAlgorithm {
-  return (SUPPORTED_ALGORITHMS as readonly string[]).includes(alg);
 }
 
 function decodeJsonObject(encoded: string): Record<string, unknown> | null {

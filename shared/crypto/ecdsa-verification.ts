@@ -14,10 +14,6 @@ export interface PublicEcJwk {
   readonly y?: unknown;
 }
 
-export function isSupportedCurveAlgorithm(alg: unknown): alg is SupportedAlgorithm {
-  return typeof alg === "string" && Object.hasOwn(CURVES, alg);
-}
-
 /** A verification key for `alg`, or null when the JWK is not a public key on that algorithm's curve. */
 export async function importVerificationKey(jwk: PublicEcJwk, alg: SupportedAlgorithm): Promise<CryptoKey | null> {
   const { namedCurve } = CURVES[alg];

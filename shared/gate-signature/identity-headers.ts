@@ -27,11 +27,31 @@ export const SIGNATURE_HEADERS = {
   contentDigest: "Content-Digest",
 } as const;
 
-/** Header name prefixes that only the gate may set: `X-User-*` and `X-Portcullis-*`. */
-export const RESERVED_HEADER_PREFIXES = ["x-user-", "x-portcullis-"] as const;
+/**
+ * Headers frameworks and proxies read as the request's method, client address or
+ * URL. The gate decided on the request it received, so a client's values must not
+ * change what the origin runs: Rails, Symfony and Laravel run a POST carrying
+ * `X-HTTP-Method-Override: DELETE` as a DELETE.
+ */
+export const OVERRIDE_HEADERS = [
+  "X-HTTP-Method-Override",
+  "X-HTTP-Method",
+  "X-Method-Override",
+  "X-Client-IP",
+  "Client-IP",
+  "X-Cluster-Client-IP",
+  "Fastly-Client-IP",
+  "X-Original-URL",
+  "X-Rewrite-URL",
+] as const;
+
+/** Header name prefixes that only the gate may set: `X-User-*`, `X-Portcullis-*` and `X-Forwarded-*` (host, proto, port, prefix…). */
+export const RESERVED_HEADER_PREFIXES = ["x-user-", "x-portcullis-", "x-forwarded-"] as const;
 
 const GATE_OWNED = new Set(
-  [...Object.values(IDENTITY_HEADERS), REQUEST_ID_HEADER, ...Object.values(CLIENT_ADDRESS_HEADERS), ...Object.values(SIGNATURE_HEADERS)].map((name) => name.toLowerCase()),
+  [...Object.values(IDENTITY_HEADERS), REQUEST_ID_HEADER, ...Object.values(CLIENT_ADDRESS_HEADERS), ...Object.values(SIGNATURE_HEADERS), ...OVERRIDE_HEADERS].map((name) =>
+    name.toLowerCase(),
+  ),
 );
 
 /**

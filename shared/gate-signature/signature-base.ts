@@ -39,13 +39,14 @@ export function signatureBase(components: readonly string[], params: readonly Si
 function componentValue(component: string, message: SignedMessage): string | null {
   switch (component) {
     case "@method":
-      return message.method.toUpperCase();
+      // §2.2.1: the method is case-sensitive and used as given; `get` is not `GET`.
+      return message.method;
     case "@authority":
       return message.authority;
     case "@path":
-      return splitTarget(message.target).path;
+      return splitTarget(message.target)?.path ?? null;
     case "@query":
-      return splitTarget(message.target).query;
+      return splitTarget(message.target)?.query ?? null;
     default: {
       if (component.startsWith("@") || component !== component.toLowerCase()) return null;
       const value = message.header(component);
@@ -55,8 +56,11 @@ function componentValue(component: string, message: SignedMessage): string | nul
   }
 }
 
-/** §2.2.6 and §2.2.7: an empty path is `/`; the query keeps its `?`, and is `?` alone when there is none. */
-function splitTarget(target: string): { path: string; query: string } {
+/**
+ * §2.2.6 and §2.2.7: an empty path is `/`; the query keeps its `?`, and is `?` alone when there is none.
+ * Null for a target that is neither a path nor an absolute URL (Node hands over `*` for `OPTIONS *`).
+ */
+function splitTarget(target: string): { path: string; query: string } | null {
   let path: string;
   let search: string;
   if (target.startsWith("/")) {
@@ -65,14 +69,25 @@ function splitTarget(target: string): { path: string; query: string } {
     path = mark === -1 ? withoutFragment : withoutFragment.slice(0, mark);
     search = mark === -1 ? "" : withoutFragment.slice(mark);
   } else {
-    const url = new URL(target);
+    const url = parseUrl(target);
+    if (url === null) return null;
     path = url.pathname;
     search = url.search;
   }
   return { path: path === "" ? "/" : path, query: search === "" ? "?" : search };
 }
 
-/** `host[:port]` as RFC 9421 §2.2.3 wants it: lower-case, no default port. */
-export function authorityOf(url: string | URL): string {
-  return (typeof url === "string" ? new URL(url) : url).host.toLowerCase();
+/** `host[:port]` as RFC 9421 §2.2.3 wants it: lower-case, no default port; null for a string that is not a URL. */
+export function authorityOf(url: string | URL): string | null {
+  const parsed = typeof url === "string" ? parseUrl(url) : url;
+  return parsed === null ? null : parsed.host.toLowerCase();
+}
+
+// `URL.canParse` is missing from Node 18, which the verifier still runs on.
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import { contentDigestMatches, type Body } from "./content-digest";
 import { importHmacKey, utf8 } from "./hmac";
 import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, type GateIdentity } from "./identity-headers";
-import { signatureBase, type SignatureParam } from "./signature-base";
+import { authorityOf, signatureBase, type SignatureParam } from "./signature-base";
 import { CLIENT_ADDRESS_COMPONENTS, GATE_KEY_ID, REQUEST_COMPONENTS, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, USER_COMPONENTS } from "./signature-policy";
 import { parseDictionary, type BareItem } from "./structured-fields";
 
@@ -191,8 +191,11 @@ function allOrNone(components: readonly string[], group: readonly string[]): boo
 
 function authorities(configured: string | readonly string[]): string[] {
   const list = typeof configured === "string" ? [configured] : [...configured];
-  // A full URL is taken for its host, so ORIGIN_URL itself can be passed.
-  return list.map((value) => (value.includes("://") ? new URL(value).host : value).toLowerCase());
+  // A full URL is taken for its host, so ORIGIN_URL itself can be passed; one that does not parse matches nothing.
+  return list.flatMap((value) => {
+    const authority = value.includes("://") ? authorityOf(value) : value.toLowerCase();
+    return authority === null ? [] : [authority];
+  });
 }
 
 interface ReadHeaders {

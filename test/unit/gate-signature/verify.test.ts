@@ -154,6 +154,47 @@ describe("look-alike headers", () => {
   );
 });
 
+describe("odd request targets and methods", () => {
+  it.each(["*", "", "?page=2", "example.com:443", "http://[::1", "http://exa mple/"])(
+    "odd target %j with a well-formed forged signature: a failure is returned, never thrown",
+    async (url) => {
+      const request = await signedRequest();
+      expect(await verify(request, { url })).toEqual({ ok: false, reason: "bad_signature" });
+    },
+  );
+
+  it("an origin configured with an authority that is not a URL refuses rather than throws", async () => {
+    expect(await verify(await signedRequest(), { authority: "http://[" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("method case: a request signed as GET does not verify as get (RFC 9421 §2.2.1)", async () => {
+    const request = await signedRequest({ method: "GET" });
+    expect((await verify(request)).ok).toBe(true);
+    expect(await verify(request, { method: "get" })).toEqual({ ok: false, reason: "bad_signature" });
+  });
+});
+
+describe("override headers", () => {
+  it.each([
+    "X-HTTP-Method-Override",
+    "X-HTTP-Method",
+    "X-Method-Override",
+    "X_HTTP_Method_Override",
+    "X-Client-IP",
+    "Client-IP",
+    "X-Cluster-Client-IP",
+    "Fastly-Client-IP",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Original-URL",
+    "X-Rewrite-URL",
+  ])("method or address override %s added beside a valid signature is refused", async (name) => {
+    const request = await signedRequest();
+    const record: Record<string, string> = { ...headerRecord(request.headers), [name]: "DELETE" };
+    expect(await verify(request, { headers: record })).toEqual({ ok: false, reason: "unsigned_header" });
+  });
+});
+
 describe("signature shape", () => {
   it("refuses a request without the gate's signature, or with only another signer's", async () => {
     const request = await signedRequest();

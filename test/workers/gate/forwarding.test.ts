@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature/verify";
 import { MAX_FORWARDED_BODY_BYTES } from "../../../workers/gate/services/forward";
 import { createTenant, isolatedGate, setRoles, signIn, type OriginEcho, type Session } from "./support/gate-stack";
@@ -133,6 +133,37 @@ describe("forwarding", () => {
     }
   });
 
+  it("method override: a POST carrying X-HTTP-Method-Override: DELETE (or a look-alike) reaches the origin as a plain POST", async () => {
+    const gate = isolatedGate({ GATE_POLICY: JSON.stringify([{ method: "DELETE", path: "/projects/*", roles: ["admin"] }]) });
+    const overrides = { "X-HTTP-Method-Override": "DELETE", "X-HTTP-Method": "DELETE", "X-Method-Override": "DELETE", X_HTTP_Method_Override: "DELETE" };
+    const forwarded = await echo(await gate.request("/projects/1", { method: "POST", headers: { ...overrides, Authorization: `Bearer ${session.token}` } }));
+    expect(forwarded.method).toBe("POST");
+    const leaked = Object.keys(forwarded.headers).filter((name) => name.replaceAll("_", "-").includes("method"));
+    expect(leaked).toEqual([]);
+    expect((await verifyAtOrigin(forwarded, "")).ok).toBe(true);
+  });
+
+  it("spoofed proxy headers: client-sent client-IP, X-Forwarded-Host/Proto and URL rewrite headers never reach the origin", async () => {
+    const spoofed = {
+      "X-Client-IP": "10.0.0.1",
+      "Client-IP": "10.0.0.2",
+      "X-Cluster-Client-IP": "10.0.0.3",
+      "Fastly-Client-IP": "10.0.0.4",
+      "X-Forwarded-Host": "evil.example",
+      "X-Forwarded-Proto": "https",
+      "X-Forwarded-Port": "443",
+      "X-Forwarded-Prefix": "/admin",
+      X_Forwarded_Host: "evil.example",
+      "X-Original-URL": "/admin/panel",
+      "X-Rewrite-URL": "/admin/panel",
+    };
+    const forwarded = await echo(await gateFetch("/public/page", { headers: { ...spoofed, "CF-Connecting-IP": "203.0.113.9" } }));
+    const passed = Object.keys(spoofed).map((name) => name.toLowerCase()).filter((name) => name in forwarded.headers);
+    expect(passed).toEqual([]);
+    expect(forwarded.headers["x-forwarded-for"]).toBe("203.0.113.9");
+    expect((await verifyAtOrigin(forwarded, null)).ok).toBe(true);
+  });
+
   it("replaces client-sent X-Forwarded-For, X-Real-IP, True-Client-IP and Forwarded with the platform's address, under the signature", async () => {
     const spoofedAddresses = { "X-Forwarded-For": "10.0.0.1", "X-Real-IP": "10.0.0.2", "True-Client-IP": "10.0.0.3", Forwarded: "for=10.0.0.4" };
     const forwarded = await echo(await gateFetch("/api/things", { headers: { ...spoofedAddresses, "CF-Connecting-IP": "203.0.113.9", Authorization: `Bearer ${session.token}` } }));
@@ -214,6 +245,30 @@ describe("forwarding", () => {
 
     const atLimit = await echo(await gateFetch("/api/upload", { method: "PUT", body: new Uint8Array(MAX_FORWARDED_BODY_BYTES), headers }));
     expect(atLimit.body_bytes).toBe(MAX_FORWARDED_BODY_BYTES);
+  });
+
+  it("aborted upload: a client that breaks off its body gets 400 invalid_request, logged at info, not a false origin_unreachable", async () => {
+    const lines: { level: string; event: string }[] = [];
+    for (const method of ["info", "log", "warn", "error"] as const) {
+      vi.spyOn(console, method).mockImplementation((line: unknown) => {
+        if (typeof line === "string") lines.push(JSON.parse(line) as { level: string; event: string });
+      });
+    }
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array(1024));
+      },
+      pull(controller) {
+        controller.error(new Error("client went away"));
+      },
+    });
+    const gate = isolatedGate();
+    const response = await gate.request("/public/upload", { method: "POST", body, headers: { "Content-Type": "application/octet-stream" } });
+    vi.restoreAllMocks();
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "invalid_request" } });
+    expect(lines.filter((line) => line.level === "error")).toEqual([]);
+    expect(lines.map((line) => line.event)).toContain("client_body_unreadable");
   });
 
   it("answers 502 when the origin cannot be reached", async () => {

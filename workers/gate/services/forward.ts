@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
-import { failureToResponse } from "../../../shared/http/error-body";
+import type { Failure } from "../../../shared/errors/failure";
+import { err, ok, type Result } from "../../../shared/errors/result";
 import { readCapped } from "../../../shared/http/json-body";
 import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, type GateIdentity } from "../../../shared/gate-signature/identity-headers";
 import type { GateSigner } from "../../../shared/gate-signature/sign";
@@ -30,6 +31,8 @@ export type ForwardedIdentity = GateIdentity & { readonly requestId: string };
 
 export interface ForwardInput {
   readonly request: Request;
+  /** The body as read by readForwardedBody, before anything is sent to the origin. */
+  readonly body: Uint8Array;
   /** The request's URL, already parsed by the caller; its query is forwarded. */
   readonly url: URL;
   /** The canonical path the policy decided on (see canonical-path.ts); forwarded in place of the URL's own. */
@@ -40,20 +43,27 @@ export interface ForwardInput {
 }
 
 /**
+ * The client's body, whole (the signature covers its digest); empty for `GET`
+ * and `HEAD`. A body over MAX_FORWARDED_BODY_BYTES is a failure, declared or
+ * streamed. Throws when the client's upload breaks off: the caller tells that
+ * apart from the origin failing, so it is read before anything is sent.
+ */
+export async function readForwardedBody(request: Request): Promise<Result<Uint8Array, Failure>> {
+  if (!hasBody(request.method)) return ok(new Uint8Array(0));
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  const body = declared > MAX_FORWARDED_BODY_BYTES ? null : await readCapped(request.body, MAX_FORWARDED_BODY_BYTES);
+  return body === null ? err({ reason: "payload_too_large", limitBytes: MAX_FORWARDED_BODY_BYTES }) : ok(body);
+}
+
+/**
  * Sends the request on to the origin: the canonical path the policy decided
  * on, and method, query and body as they came, every header only the gate may
  * set removed (under any spelling a server could read as it), the gate's
  * identity, request id and client address headers added, and the whole signed
- * (RFC 9421). A body over
- * MAX_FORWARDED_BODY_BYTES is answered 413 without reaching the origin.
+ * (RFC 9421).
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
-  const { request, identity } = input;
-  const hasBody = request.method !== "GET" && request.method !== "HEAD";
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (hasBody && declared > MAX_FORWARDED_BODY_BYTES) return tooLarge();
-  const body = hasBody ? await readCapped(request.body, MAX_FORWARDED_BODY_BYTES) : new Uint8Array(0);
-  if (body === null) return tooLarge();
+  const { request, identity, body } = input;
 
   const upstreamUrl = new URL(`${target.originUrl}${input.path}${input.url.search}`);
   // A native copy, then the few headers that must not pass removed: cheaper than re-adding each one.
@@ -84,14 +94,14 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
   const signed = { method: request.method, url: upstreamUrl, headers, body, signedIn: identity.kind === "user", clientAddressSet: address !== null };
   await signer.sign({ ...signed, created: Math.floor(input.now / 1000) });
 
-  const upstream = new Request(upstreamUrl, { method: request.method, headers, body: hasBody ? body : null, redirect: "manual" });
+  const upstream = new Request(upstreamUrl, { method: request.method, headers, body: hasBody(request.method) ? body : null, redirect: "manual" });
   const response = await (target.binding ? target.binding.fetch(upstream) : fetch(upstream));
   // A fetched response's headers are immutable; the gate adds X-Request-Id on the way out.
   return new Response(response.body, response);
 }
 
-function tooLarge(): Response {
-  return failureToResponse({ reason: "payload_too_large", limitBytes: MAX_FORWARDED_BODY_BYTES });
+function hasBody(method: string): boolean {
+  return method !== "GET" && method !== "HEAD";
 }
 
 /** The platform's address in canonical form, or null when there is none usable. */

@@ -1,12 +1,13 @@
 import { canonicalPath, type PathRefusal } from "../../../shared/domain/canonical-path";
 import { hasRoles, POLICY_METHODS, routeFor } from "../../../shared/domain/gate-policy";
 import type { Failure } from "../../../shared/errors/failure";
+import type { Result } from "../../../shared/errors/result";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { OUTAGE_RETRY_AFTER_SECONDS } from "../../../shared/http/dependency-outage";
 import type { GateDeps } from "../deps";
 import { strictlyRevoked } from "../validation/revocation-snapshot";
 import { publicDescription, type TokenRejection } from "../validation/token-rejection";
-import { forwardToOrigin, type ForwardedIdentity } from "./forward";
+import { forwardToOrigin, readForwardedBody, type ForwardedIdentity } from "./forward";
 
 export interface GateRequest {
   readonly request: Request;
@@ -94,8 +95,17 @@ async function forward(
   forwardAuthorization: boolean,
   now: number,
 ): Promise<Response> {
+  let body: Result<Uint8Array, Failure>;
   try {
-    return await forwardToOrigin(deps.origin, deps.signer, { request, ...target, identity, forwardAuthorization, now });
+    body = await readForwardedBody(request);
+  } catch (error) {
+    // The client broke off its upload: its doing, not the origin's, so not an error-level outage.
+    deps.logger.info("client_body_unreadable", { request_id: identity.requestId, error: error instanceof Error ? error.name : "unknown" });
+    return failureToResponse({ reason: "invalid_request", field: "body", message: "The request body could not be read." });
+  }
+  if (!body.ok) return failureToResponse(body.error);
+  try {
+    return await forwardToOrigin(deps.origin, deps.signer, { request, body: body.value, ...target, identity, forwardAuthorization, now });
   } catch (error) {
     deps.logger.error("origin_unreachable", { request_id: identity.requestId, error: error instanceof Error ? error.name : "unknown" });
     return failureToResponse({ reason: "bad_gateway" });

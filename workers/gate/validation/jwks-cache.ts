@@ -1,8 +1,8 @@
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
 import type { JwksDocument } from "../../../shared/ports/jwks-publisher";
 import type { JwksSource } from "../../../shared/ports/jwks-source";
-import type { SupportedAlgorithm } from "../../../shared/crypto/compact-jws";
-import { importVerificationKey, isSupportedCurveAlgorithm } from "../../../shared/crypto/ecdsa-verification";
+import { isSupportedAlgorithm, type SupportedAlgorithm } from "../../../shared/crypto/compact-jws";
+import { importVerificationKey } from "../../../shared/crypto/ecdsa-verification";
 
 /** How old the in-memory key set may get before it is re-read from KV (in the background). */
 export const JWKS_REFRESH_MS = 60_000;
@@ -153,7 +153,7 @@ export class JwksCache {
     }
     for (const jwk of jwks.keys) {
       const { alg } = jwk;
-      if (typeof jwk.kid !== "string" || !isSupportedCurveAlgorithm(alg) || this.#withdrawn.has(jwk.kid)) continue;
+      if (typeof jwk.kid !== "string" || !isSupportedAlgorithm(alg) || this.#withdrawn.has(jwk.kid)) continue;
       const existing = this.#keys.get(jwk.kid);
       if (existing) {
         existing.lastSeen = now;
