@@ -8,7 +8,8 @@ const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typ
   revoke_sessions: { reason: "admin_revoke", set: sql`` },
   disable: { reason: "user_disabled", set: sql`, disabled = true` },
   erase: { reason: "user_deleted", set: sql`, disabled = true, phone = null, email = null, metadata = '{}'::jsonb, roles = '[]'::jsonb` },
-  // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining roles.
+  // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining
+  // roles, which this same statement writes (see revokeUser's newRoles).
   roles_reduced: { reason: "roles_reduced", set: sql``, keepsSessions: true },
 };
 
@@ -44,8 +45,10 @@ export function neonRevocationStore(db: Database): RevocationStore {
       return result.rows[0]?.id ?? null;
     },
 
-    async revokeUser(userId, change, at, listExpiresAt) {
-      const { reason, set, keepsSessions } = USER_CHANGES[change];
+    async revokeUser(userId, change, at, listExpiresAt, newRoles) {
+      const { reason, set: changeSet, keepsSessions } = USER_CHANGES[change];
+      if ((change === "roles_reduced") !== (newRoles !== undefined)) throw new Error("only a roles_reduced revocation writes new roles, and it must");
+      const set = newRoles === undefined ? changeSet : sql`, roles = ${JSON.stringify(newRoles)}::jsonb`;
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
