@@ -29,10 +29,11 @@ export interface RevocationStore {
    * Revokes every unexpired live session of the user and marks its access tokens
    * issued before `at` (whole seconds); queues the user mark, which covers every
    * token of those sessions, and an entry for each session that raced the mark.
-   * `roles_reduced` only marks the access tokens and leaves the sessions live.
+   * `roles_reduced` only marks the access tokens and leaves the sessions live; it writes
+   * `newRoles` in the same statement, so the roles never change without their mark.
    * Null when there is no such live user.
    */
-  revokeUser(userId: string, change: UserRevocation, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] } | null>;
+  revokeUser(userId: string, change: UserRevocation, at: Date, listExpiresAt: Date, newRoles?: readonly string[]): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] } | null>;
   /** Claims queued entries, oldest first; concurrent drains never claim the same row. */
   claim(request: OutboxClaim): Promise<OutboxEntry[]>;
   markPublished(ids: readonly string[]): Promise<void>;

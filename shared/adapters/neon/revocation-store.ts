@@ -8,7 +8,8 @@ const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typ
   revoke_sessions: { reason: "admin_revoke", set: sql`` },
   disable: { reason: "user_disabled", set: sql`, disabled = true` },
   erase: { reason: "user_deleted", set: sql`, disabled = true, phone = null, email = null, metadata = '{}'::jsonb, roles = '[]'::jsonb` },
-  // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining roles.
+  // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining
+  // roles, which this same statement writes (see revokeUser's newRoles).
   roles_reduced: { reason: "roles_reduced", set: sql``, keepsSessions: true },
 };
 
@@ -44,11 +45,19 @@ export function neonRevocationStore(db: Database): RevocationStore {
       return result.rows[0]?.id ?? null;
     },
 
-    async revokeUser(userId, change, at, listExpiresAt) {
-      const { reason, set, keepsSessions } = USER_CHANGES[change];
+    async revokeUser(userId, change, at, listExpiresAt, newRoles) {
+      const { reason, set: changeSet, keepsSessions } = USER_CHANGES[change];
+      if ((change === "roles_reduced") !== (newRoles !== undefined)) throw new Error("only a roles_reduced revocation writes new roles, and it must");
+      const set = newRoles === undefined ? changeSet : sql`, roles = ${JSON.stringify(newRoles)}::jsonb`;
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
+      // A role change revokes no session, so no raced session gets an entry of its own: instead its
+      // mark is moved past the last rotation that committed before it (whose clock may be later
+      // than `at`), so the token that rotation minted with the old roles is issued before the mark.
+      const markAt = keepsSessions
+        ? sql`greatest(${atText}::timestamptz, (select max(last_used_at) + interval '1 millisecond' from sessions where user_id = ${userId} and revoked_at is null))`
+        : sql`${atText}::timestamptz`;
       // The user's row is locked before the sessions are read, as a sign-in locks it before
       // writing its session: a sign-in that committed first is seen (and revoked) by the next
       // statement's snapshot, and one still waiting reads the change once this commits.
@@ -59,9 +68,9 @@ export function neonRevocationStore(db: Database): RevocationStore {
         db.execute(sql`select id from users where id = ${userId} for update`),
         db.execute<{ found: number; revoked: number; outbox_ids: string[] | null }>(sql`
         with target as (
-          update users set tokens_valid_after = ${atText}::timestamptz, updated_at = ${atText}::timestamptz ${set} ${deletedAt}
+          update users set tokens_valid_after = ${markAt}, updated_at = ${atText}::timestamptz ${set} ${deletedAt}
           where id = ${userId} and deleted_at is null
-          returning id
+          returning id, tokens_valid_after
         ),
         revoked as (
           update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = ${reason}
@@ -70,7 +79,7 @@ export function neonRevocationStore(db: Database): RevocationStore {
         ),
         queued as (
           insert into revocation_outbox (id, kind, subject_id, at, expires_at)
-          select gen_random_uuid()::text, 'user', id, ${atText}::timestamptz, ${expires}::timestamptz from target
+          select gen_random_uuid()::text, 'user', id, tokens_valid_after, ${expires}::timestamptz from target
           union all
           select gen_random_uuid()::text, 'session', id, ${atText}::timestamptz, ${expires}::timestamptz from revoked
           where greatest(created_at, coalesce(last_used_at, created_at)) > ${atText}::timestamptz - make_interval(secs => ${RACED_SESSION_WINDOW_SECONDS})

@@ -85,7 +85,17 @@ export function neonSessionStore(db: Database): SessionStore {
 
 async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate"]>[0]): Promise<RotationRow> {
   const now = request.now.toISOString();
-  const result = await db.execute<RotationRow>(sql`
+  // The user's row is share-locked first, as every user-wide revocation locks it before its
+  // sessions: a revocation or role change that committed first is read by the rotation, and
+  // one still waiting sees this rotation's last_used_at once it commits. Taking the user
+  // before the session rows keeps the lock order of revocations, so the two cannot deadlock.
+  const [, result] = await db.batch([
+    db.execute(sql`
+      select u.id from users u
+      where u.id = (select s.user_id from refresh_tokens rt join sessions s on s.id = rt.session_id where rt.token_hash = ${request.presentedHash})
+      for share of u
+    `),
+    db.execute<RotationRow>(sql`
     with presented as (
       select rt.session_id, rt.generation, rt.spent_at, s.tenant_id, s.user_id, s.expires_at, s.revoked_at
       from refresh_tokens rt join sessions s on s.id = rt.session_id
@@ -119,8 +129,11 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       returning session_id
     ),
     extended as (
+      -- Re-checked against a revocation that committed after this statement's snapshot: then
+      -- nothing is extended and the rotation is answered as for a revoked session. The spent
+      -- token and its successor stay behind, unusable, as the session is revoked.
       update sessions set expires_at = ${request.sessionExpiresAt.toISOString()}::timestamptz, last_used_at = ${now}::timestamptz
-      where id in (select session_id from successor)
+      where id in (select session_id from successor) and revoked_at is null
       returning id
     ),
     reuse as (
@@ -132,24 +145,22 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
     ),
     queued as (
       -- Data-modifying CTEs run to completion whether or not the final select reads them.
+      -- The revoked session's retry copies are left to the cron: retries need a live session,
+      -- and locking its other tokens here would take locks in the opposite order to a rotation.
       insert into revocation_outbox (id, kind, subject_id, at, expires_at)
       select gen_random_uuid()::text, 'session', id, ${now}::timestamptz, ${request.listExpiresAt.toISOString()}::timestamptz from reuse
       returning id
-    ),
-    forgotten as (
-      update refresh_tokens set sealed_token = null
-      where session_id in (select id from reuse) and sealed_token is not null
-      returning session_id
     )
     select
-      (select count(*) from successor)::int as rotated,
+      (select count(*) from extended)::int as rotated,
       (select count(*) from retried)::int as retried,
       (select sealed_token from retried limit 1) as retry_sealed,
       (select count(*) from reuse)::int as reused,
       p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, (p.spent_at is not null) as snapshot_spent,
       u.roles as user_roles, u.disabled as user_disabled, u.deleted_at as user_deleted_at, u.tokens_valid_after as user_tokens_valid_after
     from (select 1) one left join presented p on true left join users u on u.id = p.user_id
-  `);
+  `),
+  ]);
   const row = result.rows[0];
   if (!row) throw new Error("rotation statement returned no row");
   return row;

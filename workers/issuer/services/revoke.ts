@@ -25,8 +25,8 @@ export async function revokeSession(deps: RevokeDeps, sessionId: string, reason:
   return queued !== null;
 }
 
-export async function revokeUser(deps: RevokeDeps, userId: string, change: UserRevocation, now: Date): Promise<{ sessionsRevoked: number } | null> {
-  const result = await deps.revocations.revokeUser(userId, change, now, revocationListExpiry(now));
+export async function revokeUser(deps: RevokeDeps, userId: string, change: UserRevocation, now: Date, newRoles?: readonly string[]): Promise<{ sessionsRevoked: number } | null> {
+  const result = await deps.revocations.revokeUser(userId, change, now, revocationListExpiry(now), newRoles);
   await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: result === null ? [] : result.outboxIds });
   return result === null ? null : { sessionsRevoked: result.sessionsRevoked };
 }

@@ -67,23 +67,18 @@ export async function updateUser(
 ): Promise<Result<UserView, Failure>> {
   const existing = await deps.users.find(id);
   if (!existing || existing.deletedAt !== null) return err(NO_SUCH_USER);
+  const reducedRoles = changes.roles !== undefined && existing.roles.some((role) => !changes.roles?.includes(role)) && changes.disabled !== true ? changes.roles : undefined;
   const profile: UserChanges = {
-    ...(changes.roles === undefined ? {} : { roles: changes.roles }),
+    // Reduced roles are written with their mark, in one statement, so a failure leaves neither and a retry writes both.
+    ...(changes.roles === undefined || reducedRoles !== undefined ? {} : { roles: changes.roles }),
     ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
     ...(changes.disabled === false ? { disabled: false } : {}),
   };
-  if (Object.keys(profile).length > 0) {
-    if (!(await deps.users.update(id, profile))) return err(NO_SUCH_USER);
-    audit.record(changes.disabled === false && existing.disabled ? "user.enabled" : "user.updated", "success", {
-      tenantId: existing.tenantId,
-      userId: id,
-      details: { fields: Object.keys(profile) },
-    });
-  }
-  if (changes.roles !== undefined && existing.roles.some((role) => !changes.roles?.includes(role)) && changes.disabled !== true) {
-    // Marked after the change, so a token minted from the old roles is issued before the mark.
-    const marked = await revokeUser(deps, id, "roles_reduced", new Date());
-    if (!marked) return err(NO_SUCH_USER);
+  if (Object.keys(profile).length > 0 && !(await deps.users.update(id, profile))) return err(NO_SUCH_USER);
+  if (reducedRoles !== undefined && !(await revokeUser(deps, id, "roles_reduced", new Date(), reducedRoles))) return err(NO_SUCH_USER);
+  const fields = [...Object.keys(profile), ...(reducedRoles === undefined ? [] : ["roles"])];
+  if (fields.length > 0) {
+    audit.record(changes.disabled === false && existing.disabled ? "user.enabled" : "user.updated", "success", { tenantId: existing.tenantId, userId: id, details: { fields } });
   }
   if (changes.disabled === true && !existing.disabled) {
     const revoked = await revokeUser(deps, id, "disable", new Date());
