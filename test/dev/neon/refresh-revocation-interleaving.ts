@@ -9,15 +9,10 @@
  * Postgres's own view of who is blocked, never on a timer.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { applyMigrations } from "../../../drizzle/migrate";
-import { createSqlBackend } from "../../../dev/neon/sql-backend-factory";
-import { startNeonServer } from "../../../dev/neon/server";
-import { createDatabase } from "../../../shared/adapters/neon/database";
 import { neonRevocationStore } from "../../../shared/adapters/neon/revocation-store";
 import { neonSessionStore } from "../../../shared/adapters/neon/session-store";
 import type { RefreshOutcome } from "../../../shared/ports/session-store";
-import { throwawayDatabase } from "../../support/throwaway-database";
+import { startInterleavingStack } from "./interleaving-stack";
 
 export interface RefreshInterleavingResult {
   /** What the racing refresh answered. */
@@ -32,23 +27,14 @@ export interface RefreshInterleavingResult {
   readonly revocationFinishedFirst: boolean;
 }
 
-const CREDENTIALS = { user: "portcullis", password: randomBytes(12).toString("hex") };
 const HOUR = 3_600_000;
 
 export async function logoutAllDuringRefresh(serverUrl: string): Promise<RefreshInterleavingResult> {
-  const database = await throwawayDatabase(serverUrl, "portcullis_interleaving");
-  const backend = await createSqlBackend({ postgresUrl: database.url, dataDir: undefined });
-  const neon = await startNeonServer({ port: 0, backend, credentials: CREDENTIALS });
-  const observer = new pg.Client({ connectionString: database.url });
-  const blocker = new pg.Client({ connectionString: database.url });
+  const stack = await startInterleavingStack(serverUrl);
+  const { db, observer, blocker } = stack;
   try {
-    const url = `postgresql://${CREDENTIALS.user}:${CREDENTIALS.password}@localhost/portcullis`;
-    await applyMigrations(url, `${neon.url}/sql`);
-    const db = createDatabase({ url, fetchEndpoint: `${neon.url}/sql` });
     const sessions = neonSessionStore(db);
     const revocations = neonRevocationStore(db);
-    await Promise.all([observer.connect(), blocker.connect()]);
-    await observer.query(`insert into tenants (id, name, slug, settings) values ('tn_race', 'Race', 'race', '{}')`);
     const presentedHash = randomBytes(32).toString("hex");
     const opened = await sessions.openForPhone({
       tenantId: "tn_race",
@@ -101,10 +87,7 @@ export async function logoutAllDuringRefresh(serverUrl: string): Promise<Refresh
       revocationFinishedFirst: first === "revocation",
     };
   } finally {
-    await Promise.allSettled([observer.end(), blocker.end()]);
-    await neon.close();
-    await backend.close();
-    await database.drop();
+    await stack.close();
   }
 }
 
@@ -122,18 +105,10 @@ export interface ReplayInterleavingResult {
  * revokes the session; then the refresh is let go.
  */
 export async function replayDuringRefresh(serverUrl: string): Promise<ReplayInterleavingResult> {
-  const database = await throwawayDatabase(serverUrl, "portcullis_interleaving");
-  const backend = await createSqlBackend({ postgresUrl: database.url, dataDir: undefined });
-  const neon = await startNeonServer({ port: 0, backend, credentials: CREDENTIALS });
-  const observer = new pg.Client({ connectionString: database.url });
-  const blocker = new pg.Client({ connectionString: database.url });
+  const stack = await startInterleavingStack(serverUrl);
+  const { db, observer, blocker } = stack;
   try {
-    const url = `postgresql://${CREDENTIALS.user}:${CREDENTIALS.password}@localhost/portcullis`;
-    await applyMigrations(url, `${neon.url}/sql`);
-    const db = createDatabase({ url, fetchEndpoint: `${neon.url}/sql` });
     const sessions = neonSessionStore(db);
-    await Promise.all([observer.connect(), blocker.connect()]);
-    await observer.query(`insert into tenants (id, name, slug, settings) values ('tn_race', 'Race', 'race', '{}')`);
     const oldHash = randomBytes(32).toString("hex");
     await sessions.openForPhone({
       tenantId: "tn_race",
@@ -184,9 +159,6 @@ export async function replayDuringRefresh(serverUrl: string): Promise<ReplayInte
     const session = await observer.query<{ revoked_at: Date | null }>(`select revoked_at from sessions where id = 'ses_race'`);
     return { refresh: refreshAnswer, replay: replayAnswer, sessionLive: session.rows[0]?.revoked_at === null };
   } finally {
-    await Promise.allSettled([observer.end(), blocker.end()]);
-    await neon.close();
-    await backend.close();
-    await database.drop();
+    await stack.close();
   }
 }

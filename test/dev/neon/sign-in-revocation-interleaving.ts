@@ -8,16 +8,11 @@
  * own view of who is blocked, never on a timer.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
-import { applyMigrations } from "../../../drizzle/migrate";
-import { createSqlBackend } from "../../../dev/neon/sql-backend-factory";
-import { startNeonServer } from "../../../dev/neon/server";
-import { createDatabase } from "../../../shared/adapters/neon/database";
 import { neonRevocationStore } from "../../../shared/adapters/neon/revocation-store";
 import { neonSessionStore } from "../../../shared/adapters/neon/session-store";
 import type { UserRevocation } from "../../../shared/ports/revocation-store";
 import type { PhoneSignInOutcome } from "../../../shared/ports/session-store";
-import { throwawayDatabase } from "../../support/throwaway-database";
+import { startInterleavingStack } from "./interleaving-stack";
 
 export interface InterleavingResult {
   /** What the racing sign-in answered. */
@@ -30,23 +25,14 @@ export interface InterleavingResult {
   readonly revocationFinishedFirst: boolean;
 }
 
-const CREDENTIALS = { user: "portcullis", password: randomBytes(12).toString("hex") };
 const HOUR = 3_600_000;
 
 export async function revocationDuringSignIn(serverUrl: string, change: UserRevocation): Promise<InterleavingResult> {
-  const database = await throwawayDatabase(serverUrl, "portcullis_interleaving");
-  const backend = await createSqlBackend({ postgresUrl: database.url, dataDir: undefined });
-  const neon = await startNeonServer({ port: 0, backend, credentials: CREDENTIALS });
-  const observer = new pg.Client({ connectionString: database.url });
-  const blocker = new pg.Client({ connectionString: database.url });
+  const stack = await startInterleavingStack(serverUrl);
+  const { db, observer, blocker } = stack;
   try {
-    const url = `postgresql://${CREDENTIALS.user}:${CREDENTIALS.password}@localhost/portcullis`;
-    await applyMigrations(url, `${neon.url}/sql`);
-    const db = createDatabase({ url, fetchEndpoint: `${neon.url}/sql` });
     const sessions = neonSessionStore(db);
     const revocations = neonRevocationStore(db);
-    await Promise.all([observer.connect(), blocker.connect()]);
-    await observer.query(`insert into tenants (id, name, slug, settings) values ('tn_race', 'Race', 'race', '{}')`);
     const signInAs = (sessionId: string, refreshTokenHash: string) =>
       sessions.openForPhone({
         tenantId: "tn_race",
@@ -84,9 +70,6 @@ export async function revocationDuringSignIn(serverUrl: string, change: UserRevo
       revocationFinishedFirst: first_ === "revocation",
     };
   } finally {
-    await Promise.allSettled([observer.end(), blocker.end()]);
-    await neon.close();
-    await backend.close();
-    await database.drop();
+    await stack.close();
   }
 }
