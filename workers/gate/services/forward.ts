@@ -1,4 +1,4 @@
-import ipaddr from "ipaddr.js";
+import { clientNetwork } from "../../../shared/domain/client-network";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import { readCapped } from "../../../shared/http/json-body";
@@ -88,7 +88,8 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
     headers.set(IDENTITY_HEADERS.roles, identity.roles.join(","));
   }
   headers.set(REQUEST_ID_HEADER, identity.requestId);
-  const address = platformAddress(request.headers.get(PLATFORM_ADDRESS_HEADER));
+  // The same reading of the platform's address as the issuer's limits use.
+  const { address } = clientNetwork(request.headers.get(PLATFORM_ADDRESS_HEADER));
   if (address !== null) setClientAddress(headers, address);
 
   const signed = { method: request.method, url: upstreamUrl, headers, body, signedIn: identity.kind === "user", clientAddressSet: address !== null };
@@ -104,20 +105,11 @@ function hasBody(method: string): boolean {
   return method !== "GET" && method !== "HEAD";
 }
 
-/** The platform's address in canonical form, or null when there is none usable. */
-function platformAddress(value: string | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  if (value === null) return null;
-  const trimmed = value.trim();
-  if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed) && !ipaddr.IPv6.isValid(trimmed)) return null;
-  return ipaddr.process(trimmed);
-}
-
 /** The client's own values are gone by now; each header now carries only what the platform reported. */
-function setClientAddress(headers: Headers, address: ipaddr.IPv4 | ipaddr.IPv6): void {
-  const text = address.toString();
-  headers.set(CLIENT_ADDRESS_HEADERS.forwardedFor, text);
-  headers.set(CLIENT_ADDRESS_HEADERS.realIp, text);
-  headers.set(CLIENT_ADDRESS_HEADERS.trueClientIp, text);
+function setClientAddress(headers: Headers, address: string): void {
+  headers.set(CLIENT_ADDRESS_HEADERS.forwardedFor, address);
+  headers.set(CLIENT_ADDRESS_HEADERS.realIp, address);
+  headers.set(CLIENT_ADDRESS_HEADERS.trueClientIp, address);
   // RFC 7239 §6: an IPv6 address is bracketed and the value quoted.
-  headers.set(CLIENT_ADDRESS_HEADERS.forwarded, address.kind() === "ipv6" ? `for="[${text}]"` : `for=${text}`);
+  headers.set(CLIENT_ADDRESS_HEADERS.forwarded, address.includes(":") ? `for="[${address}]"` : `for=${address}`);
 }
