@@ -42,7 +42,12 @@ export const users = pgTable(
     tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     /** E.164; null once the user is deleted (personal data erased). */
     phone: text("phone"),
+    /** Stored as the user gave it; unique per tenant among live users, compared case-insensitively. */
     email: text("email"),
+    /** A user is found by a verified address only; an unverified one is a claim. */
+    emailVerified: boolean("email_verified").notNull().default(false),
+    /** Argon2id PHC string; null for users without a password. Erased with the user. */
+    passwordHash: text("password_hash"),
     roles: jsonb("roles").$type<string[]>().notNull(),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     disabled: boolean("disabled").notNull().default(false),
@@ -54,6 +59,7 @@ export const users = pgTable(
   },
   (table) => [
     uniqueIndex("users_tenant_phone_live_idx").on(table.tenantId, table.phone).where(sql`${table.deletedAt} is null`),
+    uniqueIndex("users_tenant_email_live_idx").on(table.tenantId, sql`lower(${table.email})`).where(sql`${table.deletedAt} is null and ${table.email} is not null`),
     index("users_tenant_created_idx").on(table.tenantId, table.createdAt, table.id),
   ],
 );
@@ -72,8 +78,61 @@ export const sessions = pgTable(
     userAgent: text("user_agent"),
     createdAt: createdAt(),
     lastUsedAt: moment("last_used_at"),
+    /** How the user proved who they are (RFC 8176 values, e.g. `sms`, `pwd`), for "signed in on these devices". */
+    amr: jsonb("amr").$type<string[]>().notNull().default(["sms"]),
   },
   (table) => [index("sessions_user_idx").on(table.userId)],
+);
+
+/** An external account (social or enterprise sign-in) linked to a user. */
+export const identities = pgTable(
+  "identities",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** The connection's id, e.g. `google` or a tenant's OIDC connection. */
+    provider: text("provider").notNull(),
+    /** The provider's stable subject for this account (`sub`). */
+    subject: text("subject").notNull(),
+    /** The address the provider reported, if any; erased with the user. */
+    email: text("email"),
+    linkedAt: moment("linked_at").notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("identities_tenant_provider_subject_idx").on(table.tenantId, table.provider, table.subject),
+    index("identities_user_idx").on(table.userId),
+  ],
+);
+
+export type EmailTokenPurpose = "sign_in" | "verify_email" | "change_email" | "reset_password";
+
+/**
+ * The tokens in links Portcullis emails: 32 random bytes, kept only as a keyed hash.
+ * A token is spent by setting `used_at` in one conditional UPDATE, so exactly one use wins.
+ * Rows are deleted by the cron once expired, and with their user's personal data.
+ */
+export const emailTokens = pgTable(
+  "email_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    /** Null for a sign-in link to an address without an account yet. */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<EmailTokenPurpose>().notNull(),
+    /** The address the link was sent to (for `change_email`, the new address). */
+    email: text("email").notNull(),
+    /** The code request sent in the same email, if any: using either spends both. */
+    requestId: text("request_id"),
+    createdAt: createdAt(),
+    expiresAt: moment("expires_at").notNull(),
+    usedAt: moment("used_at"),
+  },
+  (table) => [
+    index("email_tokens_tenant_email_idx").on(table.tenantId, sql`lower(${table.email})`),
+    index("email_tokens_user_idx").on(table.userId),
+    index("email_tokens_expires_idx").on(table.expiresAt),
+  ],
 );
 
 /** Every refresh token a session has had; only the newest unspent one is live. */

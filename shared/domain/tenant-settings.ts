@@ -13,6 +13,13 @@ export const ROLE_RULE = "must be a role: 1 to 64 lowercase letters, digits and 
 /** The longest a spent refresh token may be retried for; its successor's sealed copy is kept no longer. */
 export const MAX_REFRESH_REUSE_INTERVAL_SECONDS = 60;
 
+/** The ways a tenant may let its users sign in; social connection ids join these when they are enabled. */
+export const SIGN_IN_METHODS = ["phone_otp", "email_otp", "password", "passkey"] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+export const MFA_MODES = ["off", "optional", "required"] as const;
+const HEX_COLOR = /^#[0-9a-f]{6}$/i;
+
 /** Each setting with the range docs/api.md gives it. Unknown keys are refused, never ignored. */
 export const tenantSettingsPatchSchema = z.strictObject({
   otp_length: z.number().int().min(4).max(10),
@@ -46,6 +53,21 @@ export const tenantSettingsPatchSchema = z.strictObject({
       action: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1 to 32 letters, digits, _ or -.").optional(),
     })
     .nullable(),
+  sign_in_methods: z
+    .array(z.enum(SIGN_IN_METHODS, { error: `must be one of ${SIGN_IN_METHODS.join(", ")}.` }))
+    .min(1)
+    .max(20)
+    .refine((methods) => new Set(methods).size === methods.length, "must not name a method twice."),
+  email_verification_required: z.boolean(),
+  password_min_length: z.number().int().min(8).max(64),
+  mfa: z.enum(MFA_MODES, { error: `must be one of ${MFA_MODES.join(", ")}.` }),
+  email_branding: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "must not contain control characters."),
+  redirect_uris: z.array(z.string().max(2000).refine(isRedirectUri, "must be an absolute https URL (http only for localhost or 127.0.0.1), with no fragment.")).max(20),
+  branding: z.strictObject({
+    logo_url: z.string().max(2000).refine(isHttpsUrl, "must be an https URL.").optional(),
+    primary_color: z.string().regex(HEX_COLOR, "must be a color written #rrggbb.").optional(),
+    background_color: z.string().regex(HEX_COLOR, "must be a color written #rrggbb.").optional(),
+  }),
 }).partial();
 
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
@@ -75,6 +97,17 @@ export interface TenantSettings {
   readonly risk_threshold: number;
   /** Stored with the secret sealed; see tenant-admin. */
   readonly turnstile: { readonly site_key: string; readonly secret_key: string; readonly hostnames?: readonly string[]; readonly action?: string } | null;
+  /** A sign-in route whose method is not listed answers `403 sign_in_method_disabled`. */
+  readonly sign_in_methods: readonly SignInMethod[];
+  /** Password accounts must verify their address before they can sign in. */
+  readonly email_verification_required: boolean;
+  readonly password_min_length: number;
+  readonly mfa: (typeof MFA_MODES)[number];
+  /** The name emails are sent in; follows the tenant's name until set. */
+  readonly email_branding: string;
+  /** Where browser flows of this tenant may return. */
+  readonly redirect_uris: readonly string[];
+  readonly branding: { readonly logo_url?: string; readonly primary_color?: string; readonly background_color?: string };
 }
 
 export const FIXED_SETTING_DEFAULTS = {
@@ -96,6 +129,12 @@ export const FIXED_SETTING_DEFAULTS = {
   sms_daily_budget: 1000,
   risk_threshold: 70,
   turnstile: null,
+  sign_in_methods: SIGN_IN_METHODS,
+  email_verification_required: true,
+  password_min_length: 8,
+  mfa: "optional",
+  redirect_uris: [],
+  branding: {},
 } as const satisfies Partial<TenantSettings>;
 
 /**
@@ -107,6 +146,7 @@ export function resolveTenantSettings(stored: TenantSettingsPatch, context: { te
   return {
     ...FIXED_SETTING_DEFAULTS,
     sms_branding: context.tenantName.slice(0, 30),
+    email_branding: context.tenantName.slice(0, 100),
     audience: context.defaultAudience,
     ...stripUndefined(stored),
   };
@@ -116,6 +156,25 @@ function isOrigin(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+function isRedirectUri(value: string): boolean {
+  try {
+    const url = new URL(value);
+    if (url.hash !== "" || value.includes("#") || url.username !== "" || url.password !== "") return false;
+    if (url.protocol === "https:") return true;
+    return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "127.0.0.1" || url.hostname === "[::1]");
+  } catch {
+    return false;
+  }
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === "https:";
   } catch {
     return false;
   }

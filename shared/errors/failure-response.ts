@@ -1,4 +1,4 @@
-import type { Failure } from "./failure";
+import type { Failure, WeakPasswordReason } from "./failure";
 
 export interface ErrorResponse {
   readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 502 | 503;
@@ -55,9 +55,9 @@ export function failureResponse(failure: Failure): ErrorResponse {
     case "invalid_code":
       return response(401, failure.reason, "The code is wrong.", { attempts_remaining: failure.attemptsRemaining });
     case "code_expired":
-      return response(401, failure.reason, "There is no live code for this phone; request a new one.");
+      return response(401, failure.reason, "There is no live code or link for this; request a new one.");
     case "too_many_attempts":
-      return response(429, failure.reason, "Too many wrong codes.", {}, failure.retryAfterSeconds === null ? {} : retryAfter(failure.retryAfterSeconds));
+      return response(429, failure.reason, failure.of === "passwords" ? "Too many failed sign-in attempts; try again later." : "Too many wrong codes.", {}, failure.retryAfterSeconds === null ? {} : retryAfter(failure.retryAfterSeconds));
     case "invalid_grant":
       return response(401, failure.reason, "The refresh token is unknown, expired or revoked.");
     case "user_disabled":
@@ -81,8 +81,31 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(409, failure.reason, "A request with this Idempotency-Key is still in progress; retry shortly.", {}, retryAfter(failure.retryAfterSeconds));
     case "idempotency_key_reused":
       return response(422, failure.reason, "This Idempotency-Key was used with a different request; use a new key for a new request.");
+    case "sign_in_method_disabled":
+      return response(403, failure.reason, "This way of signing in is not enabled for this app.");
+    case "invalid_email":
+      return response(400, failure.reason, "The email address is not valid.");
+    case "weak_password":
+      return response(400, failure.reason, WEAK_PASSWORD_MESSAGES[failure.detail], { reason: failure.detail });
+    case "email_taken":
+      return response(409, failure.reason, "An account with this email address already exists.");
+    case "phone_taken":
+      return response(409, failure.reason, "Another account already uses this phone number.");
+    case "invalid_credentials":
+      return response(401, failure.reason, "The email address or password is wrong.");
+    case "email_not_verified":
+      return response(403, failure.reason, "Verify your email address first; a new verification email is on its way.");
+    case "email_unavailable":
+      return response(502, failure.reason, "The email could not be sent; try again later.");
   }
 }
+
+const WEAK_PASSWORD_MESSAGES: Record<WeakPasswordReason, string> = {
+  too_short: "The password is too short.",
+  too_long: "The password is longer than 128 characters.",
+  breached: "This password appears in known data breaches; choose another.",
+  matches_email: "The password must not be the email address.",
+};
 
 function response(
   status: ErrorResponse["status"],

@@ -20,7 +20,8 @@ export type Failure =
   | { readonly reason: "sms_unavailable" }
   | { readonly reason: "invalid_code"; readonly attemptsRemaining: number }
   | { readonly reason: "code_expired" }
-  | { readonly reason: "too_many_attempts"; readonly retryAfterSeconds: number | null }
+  /** `of` names what was tried too often: codes (the default) or passwords. */
+  | { readonly reason: "too_many_attempts"; readonly retryAfterSeconds: number | null; readonly of?: "codes" | "passwords" }
   | { readonly reason: "invalid_grant" }
   | { readonly reason: "user_disabled" }
   | { readonly reason: "service_unavailable"; readonly retryAfterSeconds: number }
@@ -30,7 +31,17 @@ export type Failure =
   | { readonly reason: "invalid_signature" }
   | { readonly reason: "ambiguous_path" }
   | { readonly reason: "idempotency_key_in_use"; readonly retryAfterSeconds: number }
-  | { readonly reason: "idempotency_key_reused" };
+  | { readonly reason: "idempotency_key_reused" }
+  | { readonly reason: "sign_in_method_disabled" }
+  | { readonly reason: "invalid_email" }
+  | { readonly reason: "weak_password"; readonly detail: WeakPasswordReason }
+  | { readonly reason: "email_taken" }
+  | { readonly reason: "phone_taken" }
+  | { readonly reason: "invalid_credentials" }
+  | { readonly reason: "email_not_verified" }
+  | { readonly reason: "email_unavailable" };
+
+export type WeakPasswordReason = "too_short" | "too_long" | "breached" | "matches_email";
 
 export type PhoneRefusal = "voip" | "country" | "premium_rate" | "number_type" | "risk" | "challenge_required" | "challenge_failed";
 

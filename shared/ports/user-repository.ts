@@ -3,6 +3,9 @@ export interface UserRecord {
   readonly tenantId: string;
   readonly phone: string | null;
   readonly email: string | null;
+  readonly emailVerified: boolean;
+  /** Whether a password is set; the hash itself never leaves the repository's credential reads. */
+  readonly hasPassword: boolean;
   readonly roles: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly disabled: boolean;

@@ -54,6 +54,8 @@ export function toUserRecord(row: typeof users.$inferSelect): UserRecord {
     tenantId: row.tenantId,
     phone: row.phone,
     email: row.email,
+    emailVerified: row.emailVerified,
+    hasPassword: row.passwordHash !== null,
     roles: row.roles,
     metadata: row.metadata,
     disabled: row.disabled,

@@ -162,11 +162,61 @@ describe("tenantSettingsPatchSchema", () => {
 
   it.each([
     ["a misspelt setting", { otp_lenght: 6 }],
-    ["a setting from another product", { password_min_length: 8 }],
+    ["a setting from another product", { password_rotation_days: 90 }],
     ["an unknown key beside valid ones", { otp_length: 6, extra: true }],
     ["__proto__", JSON.parse('{"__proto__": {"otp_length": 4}}') as Record<string, unknown>],
   ])("refuses %s instead of ignoring it", (_, patch) => {
     expect(accepts(patch)).toBe(false);
+  });
+
+  describe("account settings", () => {
+    it("sign_in_methods takes known methods, each once, at least one", () => {
+      expect(accepts({ sign_in_methods: ["password"] })).toBe(true);
+      expect(accepts({ sign_in_methods: ["phone_otp", "email_otp", "password", "passkey"] })).toBe(true);
+      expect(accepts({ sign_in_methods: [] })).toBe(false);
+      expect(accepts({ sign_in_methods: ["password", "password"] })).toBe(false);
+      expect(accepts({ sign_in_methods: ["magic"] })).toBe(false);
+      expect(accepts({ sign_in_methods: "password" })).toBe(false);
+    });
+
+    it("password_min_length takes 8..64 and nothing weaker than NIST's minimum", () => {
+      expect(accepts({ password_min_length: 8 })).toBe(true);
+      expect(accepts({ password_min_length: 64 })).toBe(true);
+      expect(accepts({ password_min_length: 7 })).toBe(false);
+      expect(accepts({ password_min_length: 65 })).toBe(false);
+      expect(accepts({ password_min_length: 10.5 })).toBe(false);
+    });
+
+    it("mfa is off, optional or required; email_verification_required a boolean", () => {
+      for (const mode of ["off", "optional", "required"]) expect(accepts({ mfa: mode })).toBe(true);
+      expect(accepts({ mfa: "always" })).toBe(false);
+      expect(accepts({ email_verification_required: false })).toBe(true);
+      expect(accepts({ email_verification_required: "no" })).toBe(false);
+    });
+
+    it("email_branding refuses blank, over-long and control characters", () => {
+      expect(accepts({ email_branding: "Acme Bank" })).toBe(true);
+      expect(accepts({ email_branding: "A".repeat(100) })).toBe(true);
+      expect(accepts({ email_branding: " " })).toBe(false);
+      expect(accepts({ email_branding: "A".repeat(101) })).toBe(false);
+      expect(accepts({ email_branding: "Acme\r\nBcc: victim@example.com" })).toBe(false);
+    });
+
+    it("redirect_uris must be https (http only on loopback) with no fragment or credentials: an open redirect cannot be configured by accident", () => {
+      expect(accepts({ redirect_uris: ["https://app.example.com/callback", "http://localhost:3000/cb", "http://127.0.0.1:8080/"] })).toBe(true);
+      for (const uri of ["http://app.example.com/cb", "https://app.example.com/cb#frag", "javascript:alert(1)", "https://user:pw@app.example.com/", "/relative", "data:text/html,x"]) {
+        expect(accepts({ redirect_uris: [uri] }), uri).toBe(false);
+      }
+    });
+
+    it("branding takes an https logo and #rrggbb colors, nothing else", () => {
+      expect(accepts({ branding: {} })).toBe(true);
+      expect(accepts({ branding: { logo_url: "https://cdn.example.com/logo.svg", primary_color: "#0a66C2", background_color: "#ffffff" } })).toBe(true);
+      expect(accepts({ branding: { logo_url: "http://cdn.example.com/logo.svg" } })).toBe(false);
+      expect(accepts({ branding: { primary_color: "red" } })).toBe(false);
+      expect(accepts({ branding: { primary_color: "#fff" } })).toBe(false);
+      expect(accepts({ branding: { css: "body{}" } })).toBe(false);
+    });
   });
 
   it("refuses a value that is not an object", () => {
@@ -198,6 +248,13 @@ describe("resolveTenantSettings", () => {
       risk_threshold: 70,
       turnstile: null,
       audience: "https://api.portcullis.test",
+      sign_in_methods: ["phone_otp", "email_otp", "password", "passkey"],
+      email_verification_required: true,
+      password_min_length: 8,
+      mfa: "optional",
+      email_branding: "Acme Bank",
+      redirect_uris: [],
+      branding: {},
     });
   });
 
@@ -208,6 +265,11 @@ describe("resolveTenantSettings", () => {
   it("keeps sms_branding following the tenant's name until it is set", () => {
     expect(resolveTenantSettings({}, { ...context, tenantName: "Renamed Ltd" }).sms_branding).toBe("Renamed Ltd");
     expect(resolveTenantSettings({ sms_branding: "Acme" }, { ...context, tenantName: "Renamed Ltd" }).sms_branding).toBe("Acme");
+  });
+
+  it("keeps email_branding following the tenant's name until it is set", () => {
+    expect(resolveTenantSettings({}, { ...context, tenantName: "Renamed Ltd" }).email_branding).toBe("Renamed Ltd");
+    expect(resolveTenantSettings({ email_branding: "Acme" }, { ...context, tenantName: "Renamed Ltd" }).email_branding).toBe("Acme");
   });
 
   it("cuts a long tenant name to the 30 characters an SMS branding may have", () => {
