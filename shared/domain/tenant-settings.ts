@@ -183,3 +183,8 @@ function isHttpsUrl(value: string): boolean {
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
+
+/** A sign-in route checks its method first: one the tenant has not enabled is `403 sign_in_method_disabled`. */
+export function allowsSignInMethod(settings: Pick<TenantSettings, "sign_in_methods">, method: SignInMethod): boolean {
+  return settings.sign_in_methods.includes(method);
+}

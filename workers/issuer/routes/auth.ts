@@ -1,25 +1,21 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { z } from "zod";
-import { sha256Hex } from "../../../shared/crypto/hashing";
-import { resolveTenantSettings, type TenantSettings } from "../../../shared/domain/tenant-settings";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { expectNoBody } from "../../../shared/http/json-body";
-import { bearerToken, jsonInput, noContent, respond } from "../../../shared/http/respond";
-import { err, ok, type Result } from "../../../shared/errors/result";
+import { jsonInput, noContent, respond } from "../../../shared/http/respond";
+import { ok, type Result } from "../../../shared/errors/result";
 import type { Failure } from "../../../shared/errors/failure";
-import type { KeyKind, TenantRecord } from "../../../shared/ports/tenant-repository";
 import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
-import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
+import type { AuthenticatedToken } from "../services/access-token-auth";
 import type { AuditRecorder } from "../services/audit-recorder";
 import { introspect } from "../services/introspection";
-import { requestCode, verifyCode, type SignInDeps, type SignInTenant } from "../services/phone-sign-in";
+import { requestCode, verifyCode } from "../services/phone-sign-in";
 import { getProfile, logout, logoutAll, updateProfile } from "../services/profile";
 import { refreshSession } from "../services/refresh";
+import { accessTokenAuthDeps, signInDeps, tenantBySecretKey, withAccessToken, withTenant, type AuthContext } from "./auth-context";
 import { corsHeaders, preflight } from "./cors";
-
-type AuthContext = Context<AppEnv<IssuerBindings>>;
 
 // Any text: what is not a number after normalising, the empty string included, is the contract's `400 invalid_phone`.
 const phone = z.string();
@@ -109,20 +105,6 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   });
 }
 
-function signInDeps(deps: IssuerDeps): SignInDeps {
-  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
-}
-
-export function accessTokenAuthDeps(deps: IssuerDeps) {
-  return { ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience };
-}
-
-/** The publishable key in `x-api-key` names the tenant; missing or unknown is `401 invalid_api_key`. */
-async function withTenant(c: AuthContext, handler: (tenant: SignInTenant) => Promise<Response>): Promise<Response> {
-  const tenant = await tenantByKey(c, "api", c.req.header("x-api-key") ?? null);
-  return tenant.ok ? handler(tenant.value) : respond(tenant);
-}
-
 /** `POST /api/auth/logout` and `logout-all`: an access token, no body, 204. */
 function bodylessRevocation(c: AuthContext, revoke: (deps: IssuerDeps, audit: AuditRecorder, auth: AuthenticatedToken) => Promise<Result<null, Failure>>): Promise<Response> {
   return withAccessToken(c, async (auth) => {
@@ -132,31 +114,3 @@ function bodylessRevocation(c: AuthContext, revoke: (deps: IssuerDeps, audit: Au
   });
 }
 
-async function withAccessToken(c: AuthContext, handler: (auth: AuthenticatedToken) => Promise<Response>): Promise<Response> {
-  const token = bearerToken(c);
-  if (token === null) return failureToResponse({ reason: "invalid_token", description: "missing access token" });
-  const deps = c.get("deps");
-  const auth = await authenticateAccessToken(accessTokenAuthDeps(deps), token, new Date());
-  if (!auth.ok) return failureToResponse({ reason: "invalid_token", description: auth.error === "expired" ? "token expired" : "invalid or revoked token" });
-  c.set("tenantCorsOrigins", settingsOf(auth.value.tenant, deps).cors_origins);
-  return handler(auth.value);
-}
-
-function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, Failure>> {
-  return tenantByKey(c, "secret", bearerToken(c));
-}
-
-/** The tenant a publishable or secret key belongs to; missing or unknown is `401 invalid_api_key`. */
-async function tenantByKey(c: AuthContext, kind: KeyKind, key: string | null): Promise<Result<SignInTenant, Failure>> {
-  if (!key || key.length > 128) return err({ reason: "invalid_api_key" });
-  const deps = c.get("deps");
-  const tenant = await deps.tenants.findByKeyHash(kind, await sha256Hex(key));
-  if (!tenant) return err({ reason: "invalid_api_key" });
-  const settings = settingsOf(tenant, deps);
-  c.set("tenantCorsOrigins", settings.cors_origins);
-  return ok({ tenant, settings });
-}
-
-function settingsOf(tenant: TenantRecord, deps: IssuerDeps): TenantSettings {
-  return resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience });
-}

@@ -1,0 +1,59 @@
+import type { Context } from "hono";
+import { sha256Hex } from "../../../shared/crypto/hashing";
+import { resolveTenantSettings, type TenantSettings } from "../../../shared/domain/tenant-settings";
+import type { AppEnv } from "../../../shared/http/create-app";
+import { failureToResponse } from "../../../shared/http/error-body";
+import { bearerToken, respond } from "../../../shared/http/respond";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { Failure } from "../../../shared/errors/failure";
+import type { KeyKind, TenantRecord } from "../../../shared/ports/tenant-repository";
+import type { IssuerBindings } from "../app";
+import type { IssuerDeps } from "../deps";
+import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
+import type { SignInDeps, SignInTenant } from "../services/phone-sign-in";
+
+/** How `/api/auth/*` routes learn who is asking: the tenant by its key, or the user by an access token. */
+export type AuthContext = Context<AppEnv<IssuerBindings>>;
+
+export function signInDeps(deps: IssuerDeps): SignInDeps {
+  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
+}
+
+export function accessTokenAuthDeps(deps: IssuerDeps) {
+  return { ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience };
+}
+
+/** The publishable key in `x-api-key` names the tenant; missing or unknown is `401 invalid_api_key`. */
+export async function withTenant(c: AuthContext, handler: (tenant: SignInTenant) => Promise<Response>): Promise<Response> {
+  const tenant = await tenantByKey(c, "api", c.req.header("x-api-key") ?? null);
+  return tenant.ok ? handler(tenant.value) : respond(tenant);
+}
+
+export async function withAccessToken(c: AuthContext, handler: (auth: AuthenticatedToken) => Promise<Response>): Promise<Response> {
+  const token = bearerToken(c);
+  if (token === null) return failureToResponse({ reason: "invalid_token", description: "missing access token" });
+  const deps = c.get("deps");
+  const auth = await authenticateAccessToken(accessTokenAuthDeps(deps), token, new Date());
+  if (!auth.ok) return failureToResponse({ reason: "invalid_token", description: auth.error === "expired" ? "token expired" : "invalid or revoked token" });
+  c.set("tenantCorsOrigins", settingsOf(auth.value.tenant, deps).cors_origins);
+  return handler(auth.value);
+}
+
+export function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, Failure>> {
+  return tenantByKey(c, "secret", bearerToken(c));
+}
+
+/** The tenant a publishable or secret key belongs to; missing or unknown is `401 invalid_api_key`. */
+async function tenantByKey(c: AuthContext, kind: KeyKind, key: string | null): Promise<Result<SignInTenant, Failure>> {
+  if (!key || key.length > 128) return err({ reason: "invalid_api_key" });
+  const deps = c.get("deps");
+  const tenant = await deps.tenants.findByKeyHash(kind, await sha256Hex(key));
+  if (!tenant) return err({ reason: "invalid_api_key" });
+  const settings = settingsOf(tenant, deps);
+  c.set("tenantCorsOrigins", settings.cors_origins);
+  return ok({ tenant, settings });
+}
+
+export function settingsOf(tenant: TenantRecord, deps: IssuerDeps): TenantSettings {
+  return resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.config.defaultAudience });
+}
