@@ -9,6 +9,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { EmailTokenPurpose } from "../shared/ports/email-token-store";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
 const moment = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -105,8 +106,6 @@ export const identities = pgTable(
   ],
 );
 
-export type EmailTokenPurpose = "sign_in" | "verify_email" | "change_email" | "reset_password";
-
 /**
  * The tokens in links Portcullis emails: 32 random bytes, kept only as a keyed hash.
  * A token is spent by setting `used_at` in one conditional UPDATE, so exactly one use wins.
@@ -131,6 +130,7 @@ export const emailTokens = pgTable(
   (table) => [
     index("email_tokens_tenant_email_idx").on(table.tenantId, sql`lower(${table.email})`),
     index("email_tokens_user_idx").on(table.userId),
+    index("email_tokens_request_idx").on(table.requestId).where(sql`${table.requestId} is not null`),
     index("email_tokens_expires_idx").on(table.expiresAt),
   ],
 );

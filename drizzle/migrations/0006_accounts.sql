@@ -29,6 +29,7 @@ ALTER TABLE "identities" ADD CONSTRAINT "identities_tenant_id_tenants_id_fk" FOR
 ALTER TABLE "identities" ADD CONSTRAINT "identities_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "email_tokens_tenant_email_idx" ON "email_tokens" USING btree ("tenant_id",lower("email"));--> statement-breakpoint
 CREATE INDEX "email_tokens_user_idx" ON "email_tokens" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "email_tokens_request_idx" ON "email_tokens" USING btree ("request_id") WHERE "email_tokens"."request_id" is not null;--> statement-breakpoint
 CREATE INDEX "email_tokens_expires_idx" ON "email_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "identities_tenant_provider_subject_idx" ON "identities" USING btree ("tenant_id","provider","subject");--> statement-breakpoint
 CREATE INDEX "identities_user_idx" ON "identities" USING btree ("user_id");--> statement-breakpoint

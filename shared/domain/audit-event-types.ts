@@ -27,6 +27,22 @@ export const AUDIT_EVENT_TYPES = [
   "auth.carrier_lookup_failed",
   "auth.challenge_passed",
   "sms.delivery_status",
+  "auth.signed_up",
+  "auth.login_failed",
+  "auth.login_locked",
+  "auth.password_rehashed",
+  "auth.email_code_requested",
+  "auth.email_verified",
+  "auth.email_change_requested",
+  "auth.email_changed",
+  "auth.unverified_claim_taken_over",
+  "auth.password_reset_requested",
+  "auth.password_reset",
+  "auth.password_changed",
+  "auth.phone_added",
+  "auth.session_revoked",
+  "email.sent",
+  "email.send_failed",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

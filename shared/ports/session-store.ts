@@ -14,6 +14,8 @@ export interface NewSession {
   readonly expiresAt: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** How the user proved who they are, as RFC 8176 values: `sms`, `pwd`, `email` (a code or link), `mfa`... */
+  readonly amr: readonly string[];
 }
 
 export interface PhoneSignInRequest {
@@ -23,6 +25,17 @@ export interface PhoneSignInRequest {
   readonly newUser: { readonly id: string; readonly roles: readonly string[] };
   readonly session: NewSession;
 }
+
+export interface EmailSignInRequest {
+  readonly tenantId: string;
+  /** An address whose owner just proved it; compared case-insensitively. */
+  readonly email: string;
+  /** Who the address becomes when the tenant has no live user with it yet; created verified. */
+  readonly newUser: { readonly id: string; readonly roles: readonly string[] };
+  readonly session: NewSession;
+}
+
+export type UserSignInOutcome = PhoneSignInOutcome | { readonly kind: "user_gone" };
 
 /** What a verified phone led to, decided in one transaction: a session for its (possibly new) user, or none. */
 export type PhoneSignInOutcome =
@@ -66,6 +79,14 @@ export interface SessionStore {
    * refresh token, in one transaction: a sign-in is written whole or not at all.
    */
   openForPhone(request: PhoneSignInRequest): Promise<PhoneSignInOutcome>;
+  /**
+   * As `openForPhone`, for an address proven by a code or link: the user holding it (created
+   * verified on first sign-in) gets the session. The address must already be verified on an
+   * existing user (see AccountStore.claimUnverifiedEmail), else the answer is `user_gone`.
+   */
+  openForEmail(request: EmailSignInRequest): Promise<UserSignInOutcome>;
+  /** A session for a known user (a password login, a reset): none when the user is disabled or gone. */
+  openForUser(request: { readonly tenantId: string; readonly userId: string; readonly session: NewSession }): Promise<UserSignInOutcome>;
   find(id: string): Promise<SessionRecord | null>;
   /**
    * Spends the presented token and installs the successor as the session's only

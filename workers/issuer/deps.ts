@@ -6,7 +6,9 @@ import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
 import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
+import { neonAccountStore } from "../../shared/adapters/neon/account-store";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
+import { neonEmailTokenStore } from "../../shared/adapters/neon/email-token-store";
 import { createDatabase } from "../../shared/adapters/neon/database";
 import { databaseProbe } from "../../shared/adapters/neon/database-probe";
 import { neonIdempotencyStore } from "../../shared/adapters/neon/idempotency-store";
@@ -28,7 +30,10 @@ import { upstashRevocationList } from "../../shared/adapters/upstash/revocation-
 import { IDEMPOTENCY_CLAIM_SECONDS, IDEMPOTENCY_RECORD_SECONDS } from "../../shared/domain/idempotency";
 import { parseIssuerConfig, type IssuerConfig } from "../../shared/config/issuer-config";
 import { createLogger, type Logger } from "../../shared/logging/logger";
+import type { AccountStore } from "../../shared/ports/account-store";
 import type { AuditLog } from "../../shared/ports/audit-log";
+import type { EmailTokenStore } from "../../shared/ports/email-token-store";
+import type { MailSender } from "../../shared/ports/mailer";
 import type { AuditSpool } from "../../shared/ports/audit-spool";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
@@ -54,6 +59,12 @@ export interface IssuerDeps {
   readonly signingKeys: SigningKeyService;
   readonly tenants: TenantRepository;
   readonly users: UserRepository;
+  /** The email and password side of users. */
+  readonly accounts: AccountStore;
+  /** Tokens of the links Portcullis emails. */
+  readonly emailTokens: EmailTokenStore;
+  /** In failover order (`EMAIL_PROVIDERS`), only those configured. */
+  readonly mailSenders: readonly MailSender[];
   readonly sessions: SessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
@@ -100,6 +111,10 @@ export function issuerDeps(env: Env): IssuerDeps {
     }),
     tenants: neonTenantRepository(db),
     users: neonUserRepository(db),
+    accounts: neonAccountStore(db),
+    emailTokens: neonEmailTokenStore(db),
+    // Wired to the configured providers once their adapters land; until then no mail can be sent.
+    mailSenders: [],
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.

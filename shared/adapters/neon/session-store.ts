@@ -38,8 +38,8 @@ export function neonSessionStore(db: Database): SessionStore {
           .returning({ id: users.id }),
         db.select().from(users).where(livePhoneUser).limit(1).for("update"),
         db.execute(sql`
-          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent)
-          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}
+          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
+          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
           from users where tenant_id = ${tenantId} and phone = ${phone} and deleted_at is null and not disabled
         `),
         db.execute(sql`
@@ -53,6 +53,61 @@ export function neonSessionStore(db: Database): SessionStore {
       if (record.disabled !== (firstToken.rows.length === 0)) throw new Error("a sign-in saw its user's row change under the row lock");
       if (record.disabled) return { kind: "user_disabled", user: record };
       return { kind: "opened", user: record, created: inserted.length > 0 };
+    },
+
+    async openForEmail({ tenantId, email, newUser, session }) {
+      // As openForPhone, keyed by the address: the live unique index on lower(email) decides a
+      // race between first sign-ins, and the user row is locked before the session is written.
+      // Only a verified address is signed into; an unverified claim was taken over before this.
+      const liveVerified = sql`tenant_id = ${tenantId} and lower(email) = lower(${email}) and deleted_at is null and email_verified`;
+      const [inserted, locked, , firstToken] = await db.batch([
+        db.execute<{ id: string }>(sql`
+          insert into users (id, tenant_id, email, email_verified, roles, metadata)
+          values (${newUser.id}, ${tenantId}, ${email}, true, ${JSON.stringify(newUser.roles)}::jsonb, '{}'::jsonb)
+          on conflict (tenant_id, lower(email)) where deleted_at is null and email is not null do nothing
+          returning id
+        `),
+        db.execute<{ id: string }>(sql`select id from users where ${liveVerified} limit 1 for update`),
+        db.execute(sql`
+          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
+          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
+          from users where ${liveVerified} and not disabled
+        `),
+        db.execute(sql`
+          insert into refresh_tokens (token_hash, session_id, generation)
+          select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
+          returning session_id
+        `),
+      ]);
+      const userId = locked.rows[0]?.id;
+      if (userId === undefined) return { kind: "user_gone" };
+      const [row] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+      if (!row) return { kind: "user_gone" };
+      const record = toUserRecord(row);
+      if (firstToken.rows.length === 0) return record.disabled ? { kind: "user_disabled", user: record } : { kind: "user_gone" };
+      return { kind: "opened", user: record, created: inserted.rows.length > 0 };
+    },
+
+    async openForUser({ tenantId, userId, session }) {
+      // The user row is locked before the session is written, as in openForPhone, so a
+      // user-wide revocation either sees this session or commits first and is read here.
+      const [[user], , firstToken] = await db.batch([
+        db.select().from(users).where(and(eq(users.id, userId), eq(users.tenantId, tenantId), isNull(users.deletedAt))).limit(1).for("update"),
+        db.execute(sql`
+          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
+          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
+          from users where id = ${userId} and tenant_id = ${tenantId} and deleted_at is null and not disabled
+        `),
+        db.execute(sql`
+          insert into refresh_tokens (token_hash, session_id, generation)
+          select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
+          returning session_id
+        `),
+      ]);
+      if (!user) return { kind: "user_gone" };
+      const record = toUserRecord(user);
+      if (firstToken.rows.length === 0) return record.disabled ? { kind: "user_disabled", user: record } : { kind: "user_gone" };
+      return { kind: "opened", user: record, created: false };
     },
 
     async find(id) {

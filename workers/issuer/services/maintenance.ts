@@ -3,7 +3,7 @@ import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys and refresh-token retry copies. */
+/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys, refresh-token retry copies and email link tokens. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -19,6 +19,10 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
       // Twice the longest interval: the copy's age is on the database's clock, the interval on the workers'.
       const forgotten = await deps.sessions.forgetRetryCopies(new Date(Date.now() - 2 * MAX_REFRESH_REUSE_INTERVAL_SECONDS * 1000));
       if (forgotten > 0) deps.logger.info("refresh_retry_copies_forgotten", { count: forgotten });
+    })(),
+    (async () => {
+      const deleted = await deps.emailTokens.deleteExpired(new Date());
+      if (deleted > 0) deps.logger.info("email_tokens_deleted", { count: deleted });
     })(),
     (async () => {
       const purged = await deps.idempotency.purgeExpired();

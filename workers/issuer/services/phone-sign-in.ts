@@ -143,7 +143,7 @@ export async function verifyCode(
     tenantId: tenant.id,
     phone: phone.value.e164,
     newUser: { id: newId("usr"), roles: settings.default_roles },
-    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent },
+    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent, amr: ["sms"] },
   });
   const { user } = signedIn;
   if (signedIn.kind === "user_disabled") {
