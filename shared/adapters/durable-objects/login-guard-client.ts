@@ -4,6 +4,7 @@ import type { LoginGuard } from "./login-guard";
 
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const TENANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ATTEMPT_ID = /^[0-9a-hjkmnp-tv-z]{26}$/;
 
 /** Object names are built here only: one object per tenant and account key, one per tenant and client network. */
 export function loginAccountGuardName(tenantId: string, accountKey: string): string {
@@ -39,6 +40,7 @@ export class LoginGuardClient implements LoginThrottle {
 
   async succeeded(tenantId: string, accountKey: string, network: string, attemptId: string): Promise<void> {
     checkKeys(tenantId, accountKey, network);
+    if (!ATTEMPT_ID.test(attemptId)) throw new TypeError("not an attempt id from admit");
     await Promise.all([
       this.#stub(loginAccountGuardName(tenantId, accountKey)).succeedAccount({ network }),
       this.#stub(loginNetworkGuardName(tenantId, network)).succeedNetwork({ attemptId }),
