@@ -141,7 +141,7 @@ describe("per account", () => {
     expect(later.state.networks[ATTACKER]).toEqual({ failures: 1, lastFailureAt: lockEnd + RUN_MEMORY_MS, lockedUntil: null });
   });
 
-  it(`a guesser with endless networks cannot grow an account's state past ${String(MAX_TRACKED_NETWORKS)} runs, and the ceiling still counts every failure`, () => {
+  it(`a guesser with endless networks cannot grow an account's state past ${String(MAX_TRACKED_NETWORKS)} runs: the oldest are dropped`, () => {
     let state = EMPTY_ACCOUNT_STATE;
     for (let index = 0; index < MAX_TRACKED_NETWORKS + 50; index++) {
       state = admitAccountAttempt(state, `bot-${String(index)}`, T0 + index * 1000).state;
