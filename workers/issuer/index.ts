@@ -3,6 +3,7 @@ import { issuerDeps } from "./deps";
 import { runScheduledMaintenance } from "./services/maintenance";
 
 export { AuditSpool } from "../../shared/adapters/durable-objects/audit-spool";
+export { LoginGuard } from "../../shared/adapters/durable-objects/login-guard";
 export { PhoneCodeGuard } from "../../shared/adapters/durable-objects/phone-code-guard";
 export { RateLimiter } from "../../shared/adapters/durable-objects/rate-limiter";
 
