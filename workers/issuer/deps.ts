@@ -5,6 +5,7 @@ import { turnstileSiteverify } from "../../shared/adapters/turnstile/siteverify"
 import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
 import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
+import { LoginGuardClient } from "../../shared/adapters/durable-objects/login-guard-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { neonAccountStore } from "../../shared/adapters/neon/account-store";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
@@ -37,6 +38,7 @@ import type { MailSender } from "../../shared/ports/mailer";
 import type { AuditSpool } from "../../shared/ports/audit-spool";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
+import type { LoginThrottle } from "../../shared/ports/login-throttle";
 import type { OtpGuard } from "../../shared/ports/otp-guard";
 import type { OtpRequestLog } from "../../shared/ports/otp-request-log";
 import type { RateLimiter } from "../../shared/ports/rate-limiter";
@@ -75,6 +77,8 @@ export interface IssuerDeps {
   readonly otpRequests: OtpRequestLog;
   readonly otpGuard: OtpGuard;
   readonly rateLimiter: RateLimiter;
+  /** Password login failures per account, per account and network, and per network. */
+  readonly loginThrottle: LoginThrottle;
   /** In failover order (`SMS_PROVIDERS`), only those configured. */
   readonly smsSenders: readonly SmsSender[];
   /** Per-tenant SMS sends, delivery reports and refusals, for `GET /api/admin/tenants/{id}/sms-stats`. */
@@ -125,6 +129,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     otpRequests: neonOtpRequestLog(db),
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
     rateLimiter: new RateLimiterClient(env.RATE_LIMITER),
+    loginThrottle: new LoginGuardClient(env.LOGIN_GUARD),
     smsSenders: smsSenders(config),
     smsStats: neonSmsStatsReader(db),
     carrierLookup: config.sms.twilio && cachedCarrierLookup(twilioLookup(config.sms.twilio), env.LOOKUP_CACHE, CARRIER_CACHE_SECONDS),
