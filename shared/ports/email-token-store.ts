@@ -22,10 +22,16 @@ export interface EmailTokenStore {
    * sent earlier to this address in this tenant: a new email replaces the old one.
    */
   issue(token: NewEmailToken, now: Date): Promise<void>;
-  /** Spends a live token: of racing calls exactly one gets the record; a spent, expired or unknown token gives null. */
-  consume(tokenHash: string, now: Date): Promise<EmailTokenRecord | null>;
-  /** Spends the live tokens sent with this code request (its code was used instead). */
-  spendForRequest(requestId: string, now: Date): Promise<void>;
+  /** A live token without spending it (to check a new password before the reset link is used up). */
+  find(tokenHash: string, now: Date): Promise<EmailTokenRecord | null>;
+  /**
+   * Spends a live token of one of `purposes` (and of `tenantId`, when given): of racing calls
+   * exactly one gets the record; a spent, expired, unknown or other-purpose token gives null
+   * and is left as it was.
+   */
+  consume(tokenHash: string, now: Date, expected: { readonly purposes: readonly EmailTokenPurpose[]; readonly tenantId?: string }): Promise<EmailTokenRecord | null>;
+  /** Spends the live token sent with this code request (its code was used instead) and returns it; null when there is none left. */
+  spendForRequest(requestId: string, now: Date): Promise<EmailTokenRecord | null>;
   /** Deletes tokens that expired before `before`; returns how many. */
   deleteExpired(before: Date): Promise<number>;
 }

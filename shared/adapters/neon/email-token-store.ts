@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import { emailTokens } from "../../../drizzle/schema";
 import type { EmailTokenRecord, EmailTokenStore } from "../../ports/email-token-store";
 import type { Database } from "./database";
@@ -31,22 +31,42 @@ export function neonEmailTokenStore(db: Database): EmailTokenStore {
       ]);
     },
 
-    async consume(tokenHash, now) {
+    async find(tokenHash, now) {
+      const [row] = await db
+        .select()
+        .from(emailTokens)
+        .where(and(eq(emailTokens.tokenHash, tokenHash), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
+        .limit(1);
+      return row ? toRecord(row) : null;
+    },
+
+    async consume(tokenHash, now, expected) {
+      if (expected.purposes.length === 0) return null;
       // One conditional UPDATE: racing uses serialise on the row, and the loser's re-checked
       // `used_at is null` is false, so exactly one gets the row back.
       const [row] = await db
         .update(emailTokens)
         .set({ usedAt: now })
-        .where(and(eq(emailTokens.tokenHash, tokenHash), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
+        .where(
+          and(
+            eq(emailTokens.tokenHash, tokenHash),
+            isNull(emailTokens.usedAt),
+            gt(emailTokens.expiresAt, now),
+            inArray(emailTokens.purpose, [...expected.purposes]),
+            expected.tenantId === undefined ? undefined : eq(emailTokens.tenantId, expected.tenantId),
+          ),
+        )
         .returning();
       return row ? toRecord(row) : null;
     },
 
     async spendForRequest(requestId, now) {
-      await db
+      const [row] = await db
         .update(emailTokens)
         .set({ usedAt: now })
-        .where(and(eq(emailTokens.requestId, requestId), isNull(emailTokens.usedAt)));
+        .where(and(eq(emailTokens.requestId, requestId), isNull(emailTokens.usedAt), gt(emailTokens.expiresAt, now)))
+        .returning();
+      return row ? toRecord(row) : null;
     },
 
     async deleteExpired(before) {
