@@ -6,6 +6,8 @@ import { createLogger } from "../../shared/logging/logger";
 import type { IssuerDeps } from "./deps";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { emailLinkPageRoutes } from "./routes/email-link-page";
+import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
@@ -40,6 +42,8 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   wellKnownRoutes(app);
   adminRoutes(app);
   authRoutes(app);
+  emailSignInRoutes(app);
+  emailLinkPageRoutes(app);
   webhookRoutes(app);
   return app;
 }
