@@ -1,0 +1,40 @@
+import type { Logger } from "../../logging/logger";
+import type { MailAttemptResult, MailSender } from "../../ports/mailer";
+import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+
+export interface ResendConfig {
+  readonly apiKey: string;
+  /** `https://api.resend.com` in production; the local sandbox otherwise. */
+  readonly apiBase: string;
+  readonly logger?: Logger | undefined;
+}
+
+/** Resend `POST /emails`, bearer API key. Errors answer `{statusCode, name, message}`. */
+export function resendSender(config: ResendConfig): MailSender {
+  const url = `${config.apiBase}/emails`;
+  return {
+    provider: "resend",
+    async send(message): Promise<MailAttemptResult> {
+      const reply = await callProvider(
+        new Request(url, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${config.apiKey}`, "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ from: message.from, to: [message.to], subject: message.subject, text: message.text, html: message.html }),
+        }),
+      );
+      if (!reply.answered) return { outcome: "transient_failure", provider: "resend", error: reply.error };
+      if (reply.status >= 200 && reply.status < 300) {
+        return { outcome: "accepted", provider: "resend", messageId: stringField(reply.body, "id") ?? UNREADABLE_MESSAGE_ID };
+      }
+      const error = `resend_${stringField(reply.body, "name") ?? `http_${reply.status}`}`;
+      // 401 missing or restricted key, 403 invalid key or an unverified sending domain.
+      if (reply.status === 401 || reply.status === 403) {
+        reportMisconfiguration(config.logger, "resend", error);
+        return { outcome: "transient_failure", provider: "resend", error };
+      }
+      // 400 validation_error (e.g. an address that is not one), 422 a message Resend will not take.
+      if (reply.status === 400 || reply.status === 422) return { outcome: "permanent_failure", provider: "resend", error };
+      return { outcome: "transient_failure", provider: "resend", error };
+    },
+  };
+}
