@@ -19,6 +19,7 @@ export const POSTMARK_EMAIL_PATH = "/email";
 /** Postmark's limit on To, Cc and Bcc recipients together. */
 const MAX_RECIPIENTS = 50;
 const TRANSACTIONAL_STREAM = "outbound";
+const TRACK_LINKS: readonly string[] = ["None", "HtmlAndText", "HtmlOnly", "TextOnly"];
 
 /**
  * Postmark's single-email API: `POST /email` with `X-Postmark-Server-Token`, JSON in and out
@@ -68,6 +69,10 @@ export function postmarkEmailHandler(dependencies: PostmarkDependencies): RouteH
     if (typeof email.From !== "string" || mailboxAddress(email.From) === null) return postmarkError(response, 422, 300, "Invalid 'From' address.");
     for (const field of ["Subject", "TextBody", "HtmlBody", "MessageStream"]) {
       if (email[field] !== undefined && typeof email[field] !== "string") return postmarkError(response, 422, 300, `Invalid '${field}' value: it must be a string.`);
+    }
+    if (email.TrackOpens !== undefined && typeof email.TrackOpens !== "boolean") return postmarkError(response, 422, 300, "Invalid 'TrackOpens' value: it must be a boolean.");
+    if (email.TrackLinks !== undefined && !(typeof email.TrackLinks === "string" && TRACK_LINKS.includes(email.TrackLinks))) {
+      return postmarkError(response, 422, 300, `Invalid 'TrackLinks' value: it must be one of ${TRACK_LINKS.join(", ")}.`);
     }
     const text = typeof email.TextBody === "string" ? email.TextBody : "";
     const html = typeof email.HtmlBody === "string" ? email.HtmlBody : "";

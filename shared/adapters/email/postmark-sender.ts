@@ -28,7 +28,17 @@ export function postmarkSender(config: PostmarkConfig): MailSender {
         new Request(url, {
           method: "POST",
           headers: { "X-Postmark-Server-Token": config.serverToken, "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ From: message.from, To: message.to, Subject: message.subject, TextBody: message.text, HtmlBody: message.html, MessageStream: "outbound" }),
+          // Tracking off per message, whatever the server's defaults: no pixel, no rewritten links.
+          body: JSON.stringify({
+            From: message.from,
+            To: message.to,
+            Subject: message.subject,
+            TextBody: message.text,
+            HtmlBody: message.html,
+            MessageStream: "outbound",
+            TrackOpens: false,
+            TrackLinks: "None",
+          }),
         }),
       );
       if (!reply.answered) return { outcome: "transient_failure", provider: "postmark", error: reply.error };

@@ -83,6 +83,8 @@ describe("Postmark POST /email over raw HTTP", () => {
     ["no From", { From: undefined }, "Invalid 'From' address."],
     ["neither TextBody nor HtmlBody", { TextBody: undefined, HtmlBody: undefined }, "Provide either email TextBody or HtmlBody or both."],
     ["a TextBody that is not a string", { TextBody: ["x"] }, "Invalid 'TextBody' value"],
+    ["a TrackOpens that is not a boolean", { TrackOpens: "false" }, "Invalid 'TrackOpens' value"],
+    ["an unknown TrackLinks", { TrackLinks: "Everything" }, "Invalid 'TrackLinks' value"],
   ])("refuses a message with %s (422, ErrorCode 300)", async (_case, change, text) => {
     const response = await postJson(`${sandbox.url}/email`, { ...VALID, ...change }, HEADERS);
     expect(response.status).toBe(422);
