@@ -1,6 +1,7 @@
 import type { Logger } from "../../logging/logger";
 import type { MailAttemptResult, MailSender } from "../../ports/mailer";
 import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+import { isSingleRecipient, NOT_A_SINGLE_RECIPIENT } from "./single-recipient";
 
 export interface PostmarkConfig {
   readonly serverToken: string;
@@ -24,6 +25,7 @@ export function postmarkSender(config: PostmarkConfig): MailSender {
   return {
     provider: "postmark",
     async send(message): Promise<MailAttemptResult> {
+      if (!isSingleRecipient(message.to)) return { outcome: "permanent_failure", provider: "postmark", error: NOT_A_SINGLE_RECIPIENT };
       const reply = await callProvider(
         new Request(url, {
           method: "POST",

@@ -1,6 +1,7 @@
 import type { Logger } from "../../logging/logger";
 import type { MailAttemptResult, MailSender } from "../../ports/mailer";
 import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+import { isSingleRecipient, NOT_A_SINGLE_RECIPIENT } from "./single-recipient";
 
 export interface ResendConfig {
   readonly apiKey: string;
@@ -15,6 +16,7 @@ export function resendSender(config: ResendConfig): MailSender {
   return {
     provider: "resend",
     async send(message): Promise<MailAttemptResult> {
+      if (!isSingleRecipient(message.to)) return { outcome: "permanent_failure", provider: "resend", error: NOT_A_SINGLE_RECIPIENT };
       const reply = await callProvider(
         new Request(url, {
           method: "POST",

@@ -2,6 +2,7 @@ import { AwsClient } from "aws4fetch";
 import type { Logger } from "../../logging/logger";
 import type { MailAttemptResult, MailSender } from "../../ports/mailer";
 import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+import { isSingleRecipient, NOT_A_SINGLE_RECIPIENT } from "./single-recipient";
 
 export interface SesConfig {
   readonly region: string;
@@ -25,6 +26,7 @@ export function sesSender(config: SesConfig): MailSender {
   return {
     provider: "ses",
     async send(message): Promise<MailAttemptResult> {
+      if (!isSingleRecipient(message.to)) return { outcome: "permanent_failure", provider: "ses", error: NOT_A_SINGLE_RECIPIENT };
       const body = JSON.stringify({
         FromEmailAddress: message.from,
         Destination: { ToAddresses: [message.to] },

@@ -73,3 +73,29 @@ describe("what each sender sends", () => {
     });
   });
 });
+
+describe("one message, one recipient", () => {
+  it.each([
+    ["a second address after a comma (Postmark reads To as a list)", "owner@example.org, attacker@evil.example"],
+    ["a second address after a semicolon", "owner@example.org;attacker@evil.example"],
+    ["a display name wrapping another address", "owner@example.org <attacker@evil.example>"],
+    ["a line break and a header", "owner@example.org\r\nBcc: attacker@evil.example"],
+    ["two @ signs", "owner@example.org@evil.example"],
+    ["no @ at all", "owner"],
+  ])("refuses a recipient with %s before anything reaches a provider (mail to an attacker)", async (_case, to) => {
+    for (const sender of [
+      resendSender({ apiKey: "re_key_1", apiBase: capture.url }),
+      postmarkSender({ serverToken: "pm-token-1", apiBase: capture.url }),
+      sesSender({ ...SNS, endpoint: capture.url }),
+    ]) {
+      expect(await sender.send(message({ to }))).toEqual({ outcome: "permanent_failure", provider: sender.provider, error: "not_a_single_recipient" });
+    }
+    expect(captured).toEqual([]);
+  });
+
+  it("sends to an ordinary address with a plus tag and a subdomain (the control)", async () => {
+    const result = await postmarkSender({ serverToken: "pm-token-1", apiBase: capture.url }).send(message({ to: "ada+signin@mail.example.org" }));
+    expect(result.outcome).toBe("accepted");
+    expect(captured).toHaveLength(1);
+  });
+});

@@ -35,7 +35,7 @@ describe("Postmark POST /email driven by our production sender", () => {
   });
 
   it("reports an invalid recipient (ErrorCode 300) as a permanent failure", async () => {
-    expect(await productionMailSenders(sandbox).postmark.send(message({ to: "ada@" }))).toEqual({ outcome: "permanent_failure", provider: "postmark", error: "postmark_300" });
+    expect(await productionMailSenders(sandbox).postmark.send(message({ to: "ada@localhost" }))).toEqual({ outcome: "permanent_failure", provider: "postmark", error: "postmark_300" });
   });
 
   it("reports a wrong server token as a transient failure and logs it as an error", async () => {

@@ -31,7 +31,7 @@ describe("Resend POST /emails driven by our production sender", () => {
   });
 
   it("reports an address Resend refuses as a permanent failure and stores nothing", async () => {
-    expect(await productionMailSenders(sandbox).resend.send(message({ to: "not-an-address" }))).toEqual({ outcome: "permanent_failure", provider: "resend", error: "resend_validation_error" });
+    expect(await productionMailSenders(sandbox).resend.send(message({ to: "ada@localhost" }))).toEqual({ outcome: "permanent_failure", provider: "resend", error: "resend_validation_error" });
     expect(sandbox.emails()).toEqual([]);
   });
 

@@ -32,7 +32,7 @@ describe("SES v2 SendEmail driven by our production sender", () => {
   });
 
   it("reports an illegal address (BadRequestException) as a permanent failure", async () => {
-    expect(await productionMailSenders(sandbox).ses.send(message({ to: "ada" }))).toEqual({ outcome: "permanent_failure", provider: "ses", error: "ses_BadRequestException" });
+    expect(await productionMailSenders(sandbox).ses.send(message({ to: "ada@localhost" }))).toEqual({ outcome: "permanent_failure", provider: "ses", error: "ses_BadRequestException" });
   });
 
   it("reports a rejected message (MessageRejected) as a permanent failure", async () => {
