@@ -1,6 +1,6 @@
 import type { Logger } from "../../logging/logger";
 import type { MailAttemptResult, MailSender } from "../../ports/mailer";
-import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+import { callProvider, reportMisconfiguration, tokenField, UNREADABLE_MESSAGE_ID } from "./provider-call";
 import { isSingleRecipient, NOT_A_SINGLE_RECIPIENT } from "./single-recipient";
 
 export interface PostmarkConfig {
@@ -45,7 +45,7 @@ export function postmarkSender(config: PostmarkConfig): MailSender {
       );
       if (!reply.answered) return { outcome: "transient_failure", provider: "postmark", error: reply.error };
       if (reply.status >= 200 && reply.status < 300) {
-        return { outcome: "accepted", provider: "postmark", messageId: stringField(reply.body, "MessageID") ?? UNREADABLE_MESSAGE_ID };
+        return { outcome: "accepted", provider: "postmark", messageId: tokenField(reply.body, "MessageID") ?? UNREADABLE_MESSAGE_ID };
       }
       const code = typeof reply.body?.ErrorCode === "number" ? reply.body.ErrorCode : null;
       const error = code === null ? `postmark_http_${reply.status}` : `postmark_${code}`;

@@ -41,6 +41,15 @@ export function stringField(body: Readonly<Record<string, unknown>> | null, name
 }
 
 /**
+ * A provider's id or error name goes into logs, audit rows and the attempt list, so only a short
+ * token of visible ASCII is kept; anything else (an address echoed back, a huge string) is `null`.
+ */
+export function tokenField(body: Readonly<Record<string, unknown>> | null, name: string): string | null {
+  const value = stringField(body, name);
+  return value !== null && /^[\x21-\x7e]{1,128}$/.test(value) ? value : null;
+}
+
+/**
  * Credentials or sender identity refused: another provider may still deliver, but every message
  * through this one will fail until someone fixes its configuration, so it is logged as an error.
  */

@@ -1,6 +1,6 @@
 import type { Logger } from "../../logging/logger";
 import type { MailAttemptResult, MailSender } from "../../ports/mailer";
-import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+import { callProvider, reportMisconfiguration, stringField, tokenField, UNREADABLE_MESSAGE_ID } from "./provider-call";
 import { isSingleRecipient, NOT_A_SINGLE_RECIPIENT } from "./single-recipient";
 
 export interface ResendConfig {
@@ -26,9 +26,9 @@ export function resendSender(config: ResendConfig): MailSender {
       );
       if (!reply.answered) return { outcome: "transient_failure", provider: "resend", error: reply.error };
       if (reply.status >= 200 && reply.status < 300) {
-        return { outcome: "accepted", provider: "resend", messageId: stringField(reply.body, "id") ?? UNREADABLE_MESSAGE_ID };
+        return { outcome: "accepted", provider: "resend", messageId: tokenField(reply.body, "id") ?? UNREADABLE_MESSAGE_ID };
       }
-      const error = `resend_${stringField(reply.body, "name") ?? `http_${reply.status}`}`;
+      const error = `resend_${errorName(reply.body) ?? `http_${reply.status}`}`;
       // 401 missing or restricted key, 403 invalid key or an unverified sending domain.
       if (reply.status === 401 || reply.status === 403) {
         reportMisconfiguration(config.logger, "resend", error);
@@ -39,4 +39,10 @@ export function resendSender(config: ResendConfig): MailSender {
       return { outcome: "transient_failure", provider: "resend", error };
     },
   };
+}
+
+/** Resend's error `name` (`validation_error`, `invalid_api_key`, …), or null when it is not such a name. */
+function errorName(body: Readonly<Record<string, unknown>> | null): string | null {
+  const name = stringField(body, "name");
+  return name !== null && /^[a-z_]{1,64}$/.test(name) ? name : null;
 }

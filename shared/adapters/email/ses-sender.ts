@@ -1,7 +1,7 @@
 import { AwsClient } from "aws4fetch";
 import type { Logger } from "../../logging/logger";
 import type { MailAttemptResult, MailSender } from "../../ports/mailer";
-import { callProvider, reportMisconfiguration, stringField, UNREADABLE_MESSAGE_ID } from "./provider-call";
+import { callProvider, reportMisconfiguration, stringField, tokenField, UNREADABLE_MESSAGE_ID } from "./provider-call";
 import { isSingleRecipient, NOT_A_SINGLE_RECIPIENT } from "./single-recipient";
 
 export interface SesConfig {
@@ -47,7 +47,7 @@ export function sesSender(config: SesConfig): MailSender {
       const reply = await callProvider(signed);
       if (!reply.answered) return { outcome: "transient_failure", provider: "ses", error: reply.error };
       if (reply.status >= 200 && reply.status < 300) {
-        return { outcome: "accepted", provider: "ses", messageId: stringField(reply.body, "MessageId") ?? UNREADABLE_MESSAGE_ID };
+        return { outcome: "accepted", provider: "ses", messageId: tokenField(reply.body, "MessageId") ?? UNREADABLE_MESSAGE_ID };
       }
       const type = sesErrorType(reply.headers, reply.body);
       const error = type === null ? `ses_http_${reply.status}` : `ses_${type}`;

@@ -18,6 +18,17 @@ beforeAll(async () => {
     (request, response) => {
       requests += 1;
       request.resume();
+      if (request.url?.startsWith("/2xx-echo/")) {
+        const echoed = `${"x".repeat(200)} ada@example.org`;
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify({ id: echoed, MessageID: echoed, MessageId: echoed }));
+        return;
+      }
+      if (request.url?.startsWith("/400-echo/")) {
+        response.writeHead(400, { "content-type": "application/json" });
+        response.end(JSON.stringify({ statusCode: 400, name: "Invalid `to`: ada@example.org" }));
+        return;
+      }
       if (request.url?.startsWith("/2xx-text/")) {
         response.writeHead(202, { "content-type": "text/plain" });
         response.end("queued");
@@ -57,6 +68,16 @@ describe("answers that do not follow the provider's documented shape", () => {
   it.each(["resend", "postmark", "ses"])("%s: a 502 page from a proxy is a transient failure named by its status", async (name) => {
     const sender = senders(`${oddProvider.url}/502-html`).find((candidate) => candidate.provider === name);
     expect(await sender?.send(message())).toEqual({ outcome: "transient_failure", provider: name, error: `${name}_http_502` });
+  });
+
+  it.each(["resend", "postmark", "ses"])("%s: a message id that is not a short token (an echoed address, a huge string) is not kept, so it cannot reach logs or audit rows", async (name) => {
+    const sender = senders(`${oddProvider.url}/2xx-echo`).find((candidate) => candidate.provider === name);
+    expect(await sender?.send(message())).toEqual({ outcome: "accepted", provider: name, messageId: UNREADABLE_MESSAGE_ID });
+  });
+
+  it("resend: an error name that is not one of Resend's names (an echoed address) is replaced by the status", async () => {
+    const [resend] = senders(`${oddProvider.url}/400-echo`);
+    expect(await resend?.send(message())).toEqual({ outcome: "permanent_failure", provider: "resend", error: "resend_http_400" });
   });
 
   it("a provider that cannot be reached at all is a transient network error", async () => {
