@@ -56,12 +56,12 @@ function isEmailProvider(name: string): name is EmailProviderName {
 }
 
 /**
- * `Name <local@domain>`: a display name of printable characters without quotes or angle brackets
- * (it is not quoted for the providers), and an address with one `@`, no spaces or controls, and a
- * dotted domain. Providers check the rest; this catches a typo before the first mail is lost.
+ * `Name <local@domain>`: a display name of printable characters without RFC 5322's specials
+ * (quotes, angle brackets, `,;:@()[]`: it is sent unquoted, and Postmark would read a comma as a
+ * second sender), and an address with one `@`, no spaces or controls, and a dotted domain. Providers check the rest; this catches a typo before the first mail is lost.
  */
 function senderSetting(value: string): string {
-  const parts = /^([^<>"\\]+?)\s*<([^<>\s]+)>$/.exec(value);
+  const parts = /^([^<>"\\,;:@()[\]]+?)\s*<([^<>\s]+)>$/.exec(value);
   const name = parts?.[1];
   const address = parts?.[2];
   const valid =

@@ -28,6 +28,10 @@ describe("email settings", () => {
     expect(config.ses).toMatchObject({ region: "eu-west-1", accessKeyId: AWS_KEY, endpoint: "https://email.eu-west-1.amazonaws.com" });
   });
 
+  it("keeps a display name with accents, dots and dashes", () => {
+    expect(emailSettings(env({ RESEND_API_KEY: "re_live_key", EMAIL_FROM: "Café Rouge-Noir Inc. <hello@cafe.example>" }), undefined, false).from).toBe("Café Rouge-Noir Inc. <hello@cafe.example>");
+  });
+
   it("refuses to start when a provider is configured but EMAIL_FROM is missing", () => {
     expect(() => emailSettings(env({ RESEND_API_KEY: "re_live_key" }), undefined, false)).toThrow(new ConfigError("EMAIL_FROM is required when an email provider is configured, as Name <address>"));
   });
@@ -38,6 +42,7 @@ describe("email settings", () => {
     ["two addresses", "Acme <a@acme.example>, Evil <b@evil.example>"],
     ["a header smuggled into the name (header injection)", "Acme\r\nBcc: x@evil.example <no-reply@acme.example>"],
     ["a quote in the name", 'Ac"me <no-reply@acme.example>'],
+    ["a comma in the name, which would read as a second mailbox", "Acme, Inc <no-reply@acme.example>"],
     ["a space in the address", "Acme <no reply@acme.example>"],
   ])("refuses an EMAIL_FROM with %s", (_case, from) => {
     expect(() => emailSettings(env({ RESEND_API_KEY: "re_live_key", EMAIL_FROM: from }), undefined, false)).toThrow("EMAIL_FROM must be Name <address>");
