@@ -21,7 +21,8 @@ export function emailControlRoutesHandler(inbox: EmailInbox, faults: EmailFaultB
     const method = request.method ?? "GET";
 
     if (target.path === EMAIL_INBOX_PATH) {
-      const raw = target.query.get("to");
+      // A `+` typed unencoded (ada+tag@example.org) arrives as a space, which no address holds.
+      const raw = target.query.get("to")?.replaceAll(" ", "+") ?? null;
       const to = raw === null ? undefined : mailboxAddress(raw) === raw ? raw : null;
       if (to === null) return badRequest(response, "to must be a plain email address, e.g. ada@example.com");
       if (method === "GET") return sendJson(response, 200, { emails: inbox.newest(to, EMAIL_PAGE_SIZE) });

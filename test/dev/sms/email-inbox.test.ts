@@ -40,6 +40,12 @@ describe("the email inbox over HTTP", () => {
     expect(emails).toHaveLength(2);
   });
 
+  it("reads a plus-tagged address typed without encoding the +", async () => {
+    await productionMailSenders(sandbox).resend.send(message({ to: "ada+signin@example.org" }));
+    const { emails } = (await (await fetch(`${sandbox.url}/emails?to=ada+signin@example.org`)).json()) as { emails: Array<{ to: string }> };
+    expect(emails.map((email) => email.to)).toEqual(["ada+signin@example.org"]);
+  });
+
   it("refuses a `to` that is not an address (400)", async () => {
     const response = await fetch(`${sandbox.url}/emails?to=${encodeURIComponent("ada@example.org,eve@evil.example")}`);
     expect(response.status).toBe(400);
