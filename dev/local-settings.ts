@@ -30,6 +30,9 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+/** The sender `npm run dev` gives the issuer unless EMAIL_FROM is set; `.localhost` never resolves outside. */
+export const LOCAL_EMAIL_FROM = "Portcullis Local <no-reply@portcullis.localhost>";
+
 /**
  * The secrets the local stack needs. Each is taken from the environment when
  * set, else from .dev.vars when a previous run wrote it, else generated, so a

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { applyMigrations } from "../drizzle/migrate";
-import type { LocalSecrets } from "./local-settings";
+import { LOCAL_EMAIL_FROM, type LocalSecrets } from "./local-settings";
 import { startNeonServer } from "./neon/server";
 import { createSqlBackend } from "./neon/sql-backend-factory";
 import { startDemoOrigin } from "./origin/server";
@@ -16,8 +16,7 @@ export const LOCAL_DATABASE_NAME = "portcullis";
 export const LOCAL_SNS_REGION = "us-east-1";
 /** Another region than SNS's, so a signature scoped to the wrong one is caught locally too. */
 export const LOCAL_SES_REGION = "eu-west-1";
-/** The sender `npm run dev` gives the issuer unless EMAIL_FROM is set; `.localhost` never resolves outside. */
-export const LOCAL_EMAIL_FROM = "Portcullis (local) <no-reply@portcullis.localhost>";
+
 /**
  * The Turnstile secret the SMS sandbox's siteverify accepts when none is given. Fixed, so it
  * survives restarts without being written anywhere; it guards nothing but a loopback emulator.

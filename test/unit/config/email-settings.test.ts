@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { LOCAL_EMAIL_FROM } from "../../../dev/local-settings";
 import { ConfigError } from "../../../shared/config/env-reader";
 import { emailSettings } from "../../../shared/config/email-settings";
 
@@ -30,6 +31,10 @@ describe("email settings", () => {
 
   it("keeps a display name with accents, dots and dashes", () => {
     expect(emailSettings(env({ RESEND_API_KEY: "re_live_key", EMAIL_FROM: "Café Rouge-Noir Inc. <hello@cafe.example>" }), undefined, false).from).toBe("Café Rouge-Noir Inc. <hello@cafe.example>");
+  });
+
+  it("accepts the sender the local stack gives the issuer", () => {
+    expect(emailSettings(env({ RESEND_API_KEY: "re_live_key", EMAIL_FROM: LOCAL_EMAIL_FROM }), undefined, false).from).toBe(LOCAL_EMAIL_FROM);
   });
 
   it("refuses to start when a provider is configured but EMAIL_FROM is missing", () => {
