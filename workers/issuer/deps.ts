@@ -49,6 +49,7 @@ import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
+import { mailSenders } from "./mail-senders";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -117,8 +118,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     users: neonUserRepository(db),
     accounts: neonAccountStore(db),
     emailTokens: neonEmailTokenStore(db),
-    // Wired to the configured providers once their adapters land; until then no mail can be sent.
-    mailSenders: [],
+    mailSenders: mailSenders(config),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
