@@ -45,7 +45,7 @@ export function emailSignInRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         const deps = emailSignInDeps(c.get("deps"));
         if (token !== undefined && address === undefined && code === undefined) return respond(await verifyEmailLink(deps, c.get("audit"), c.get("context"), tenant, { token }));
         if (token === undefined && address !== undefined && code !== undefined) return respond(await verifyEmailCode(deps, c.get("audit"), c.get("context"), tenant, { email: address, code }));
-        return respond(err({ reason: "invalid_request", field: "body", message: "Send either email and code, or token alone." }));
+        return respond(err({ reason: "invalid_request", field: "body", message: "body must hold either email and code, or token alone." }));
       }),
   });
 }
