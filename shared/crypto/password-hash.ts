@@ -117,6 +117,13 @@ export async function verifyPassword(phc: string, password: string): Promise<{ v
     await spendDummyVerification(password);
     return { valid: false, needsRehash: false };
   }
+  const current = PASSWORD_HASH_PARAMETERS;
+  const needsRehash =
+    parsed.memoryKiB < current.memoryKiB || parsed.passes < current.passes || parsed.parallelism < current.parallelism || parsed.tag.length < TAG_BYTES || parsed.salt.length < SALT_BYTES;
+  return { valid: await matches(parsed, password), needsRehash };
+}
+
+async function matches(parsed: ParsedHash, password: string): Promise<boolean> {
   const presented = await argon2idRaw({
     password: encoder.encode(password),
     salt: parsed.salt,
@@ -125,36 +132,23 @@ export async function verifyPassword(phc: string, password: string): Promise<{ v
     parallelism: parsed.parallelism,
     tagLength: parsed.tag.length,
   });
-  const current = PASSWORD_HASH_PARAMETERS;
-  const needsRehash =
-    parsed.memoryKiB < current.memoryKiB || parsed.passes < current.passes || parsed.parallelism < current.parallelism || parsed.tag.length < TAG_BYTES || parsed.salt.length < SALT_BYTES;
-  return { valid: bytesEqual(presented, parsed.tag), needsRehash };
+  return bytesEqual(presented, parsed.tag);
 }
 
-let dummyHash: Promise<string> | undefined;
+/**
+ * A PHC string at the current parameters whose tag is all zeros, which no
+ * password produces in practice. Unknown accounts are verified against it by
+ * verifyPassword itself: the same path, and the same work, as a real hash.
+ */
+export const DUMMY_PASSWORD_HASH = `$argon2id$v=19$m=${PASSWORD_HASH_PARAMETERS.memoryKiB},t=${PASSWORD_HASH_PARAMETERS.passes},p=${PASSWORD_HASH_PARAMETERS.parallelism}$${encodeBase64(new Uint8Array(SALT_BYTES).fill(0x5a))}$${encodeBase64(new Uint8Array(TAG_BYTES))}`;
 
 /**
  * The work of one verification against a real hash at the current parameters,
  * for a login whose address has no account (or no password): the answer then
  * takes as long as a wrong password would, so timing does not reveal accounts.
- * The dummy hash is computed once per isolate, from a random password.
  */
 export async function spendDummyVerification(password: string): Promise<void> {
-  dummyHash ??= hashPassword(encodeBase64(crypto.getRandomValues(new Uint8Array(24)))).catch((error: unknown) => {
-    dummyHash = undefined;
-    throw error;
-  });
-  const phc = await dummyHash;
-  const parsed = parsePasswordHash(phc);
-  if (!parsed) throw new Error("the dummy password hash does not parse");
-  await argon2idRaw({
-    password: encoder.encode(password),
-    salt: parsed.salt,
-    memorySize: parsed.memoryKiB,
-    passes: parsed.passes,
-    parallelism: parsed.parallelism,
-    tagLength: parsed.tag.length,
-  });
+  await verifyPassword(DUMMY_PASSWORD_HASH, password);
 }
 
 /** Standard base64 without padding, as the PHC string format writes it. */

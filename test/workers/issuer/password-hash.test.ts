@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { argon2idRaw, hashPassword, parsePasswordHash, PASSWORD_HASH_PARAMETERS, spendDummyVerification, verifyPassword } from "../../../shared/crypto/password-hash";
+import { argon2idRaw, DUMMY_PASSWORD_HASH, hashPassword, parsePasswordHash, PASSWORD_HASH_PARAMETERS, spendDummyVerification, verifyPassword } from "../../../shared/crypto/password-hash";
 
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 const filled = (length: number, value: number): Uint8Array => new Uint8Array(length).fill(value);
@@ -108,6 +108,16 @@ describe("Argon2id in workerd", () => {
     it.each(Object.entries(junk))("%s", async (_name, phc) => {
       await expect(verifyPassword(phc, "correct horse battery staple")).resolves.toEqual({ valid: false, needsRehash: false });
     });
+  });
+
+  it("verifies unknown accounts against a well-formed hash at the current parameters, which no password matches", async () => {
+    const parsed = parsePasswordHash(DUMMY_PASSWORD_HASH);
+    expect(parsed).not.toBeNull();
+    expect({ memoryKiB: parsed?.memoryKiB, passes: parsed?.passes, parallelism: parsed?.parallelism }).toEqual(PASSWORD_HASH_PARAMETERS);
+    expect(parsed?.salt.length).toBe(16);
+    expect(parsed?.tag.length).toBe(32);
+    expect(await verifyPassword(DUMMY_PASSWORD_HASH, "correct horse battery staple")).toEqual({ valid: false, needsRehash: false });
+    expect(await verifyPassword(DUMMY_PASSWORD_HASH, "")).toEqual({ valid: false, needsRehash: false });
   });
 
   it("runs the dummy verification for any password, empty and one byte included, without throwing", async () => {
