@@ -35,6 +35,9 @@ import type { AccountStore } from "../../shared/ports/account-store";
 import type { AuditLog } from "../../shared/ports/audit-log";
 import type { EmailTokenStore } from "../../shared/ports/email-token-store";
 import type { MailSender } from "../../shared/ports/mailer";
+import type { BreachedPasswordCheck } from "../../shared/ports/breached-passwords";
+import { BREACHED_PASSWORDS_TIMEOUT_MS, rangeApiBreachCheck } from "../../shared/adapters/breached-passwords/range-api";
+import { mailSenders } from "./mail-senders";
 import type { AuditSpool } from "../../shared/ports/audit-spool";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
@@ -67,6 +70,8 @@ export interface IssuerDeps {
   readonly emailTokens: EmailTokenStore;
   /** In failover order (`EMAIL_PROVIDERS`), only those configured. */
   readonly mailSenders: readonly MailSender[];
+  /** The k-anonymity range API of breached passwords (`BREACHED_PASSWORDS_URL`); callers fail open. */
+  readonly breachedPasswords: BreachedPasswordCheck;
   readonly sessions: SessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
@@ -103,9 +108,10 @@ export function issuerDeps(env: Env): IssuerDeps {
   const config = parseIssuerConfig(env as unknown as Record<string, unknown>);
   const db = createDatabase(config.database);
   const redis = createRedis(config.redis);
+  const logger = createLogger("issuer", config.logLevel);
   const deps: IssuerDeps = {
     config,
-    logger: createLogger("issuer", config.logLevel),
+    logger,
     probes: { database: databaseProbe(db), redis: redisProbe(redis), sms: smsProbes(config) },
     signingKeys: new SigningKeyService({
       store: neonSigningKeyStore(db),
@@ -117,8 +123,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     users: neonUserRepository(db),
     accounts: neonAccountStore(db),
     emailTokens: neonEmailTokenStore(db),
-    // Wired to the configured providers once their adapters land; until then no mail can be sent.
-    mailSenders: [],
+    mailSenders: mailSenders(config),
+    breachedPasswords: rangeApiBreachCheck({ baseUrl: config.breachedPasswordsUrl, timeoutMs: BREACHED_PASSWORDS_TIMEOUT_MS, logger }),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
