@@ -14,6 +14,19 @@ export interface NewSession {
   readonly expiresAt: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** How the user proved who they are (RFC 8176 values: `sms`, `pwd`, …); every sign-in path states its own. */
+  readonly amr: readonly string[];
+}
+
+/** A session as "signed in on these devices" shows it. */
+export interface DeviceSession {
+  readonly id: string;
+  readonly createdAt: Date;
+  /** The last refresh; null until the first one. */
+  readonly lastUsedAt: Date | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+  readonly amr: readonly string[];
 }
 
 export interface PhoneSignInRequest {
@@ -67,6 +80,8 @@ export interface SessionStore {
    */
   openForPhone(request: PhoneSignInRequest): Promise<PhoneSignInOutcome>;
   find(id: string): Promise<SessionRecord | null>;
+  /** The user's sessions neither revoked nor expired at `now`, newest first. */
+  listLive(userId: string, now: Date): Promise<DeviceSession[]>;
   /**
    * Spends the presented token and installs the successor as the session's only
    * live refresh token. A token spent less than `reuseIntervalSeconds` ago whose

@@ -17,6 +17,7 @@ import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
+import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -42,6 +43,7 @@ import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
+import type { IdentityStore } from "../../shared/ports/identity-store";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -54,6 +56,8 @@ export interface IssuerDeps {
   readonly signingKeys: SigningKeyService;
   readonly tenants: TenantRepository;
   readonly users: UserRepository;
+  /** Linked external accounts, for the profile. */
+  readonly identities: IdentityStore;
   readonly sessions: SessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
@@ -100,6 +104,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     }),
     tenants: neonTenantRepository(db),
     users: neonUserRepository(db),
+    identities: neonIdentityStore(db),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { refreshTokens, sessions, users } from "../../../drizzle/schema";
 import type { RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
@@ -38,8 +38,8 @@ export function neonSessionStore(db: Database): SessionStore {
           .returning({ id: users.id }),
         db.select().from(users).where(livePhoneUser).limit(1).for("update"),
         db.execute(sql`
-          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent)
-          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}
+          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
+          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
           from users where tenant_id = ${tenantId} and phone = ${phone} and deleted_at is null and not disabled
         `),
         db.execute(sql`
@@ -58,6 +58,15 @@ export function neonSessionStore(db: Database): SessionStore {
     async find(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
       return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt } : null;
+    },
+
+    async listLive(userId, now) {
+      const rows = await db
+        .select({ id: sessions.id, createdAt: sessions.createdAt, lastUsedAt: sessions.lastUsedAt, ip: sessions.ip, userAgent: sessions.userAgent, amr: sessions.amr })
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+        .orderBy(desc(sessions.createdAt), desc(sessions.id));
+      return rows;
     },
 
     async rotate(request) {
