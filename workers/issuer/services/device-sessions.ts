@@ -47,10 +47,8 @@ export async function listDeviceSessions(deps: Pick<DeviceSessionDeps, "sessions
  */
 export async function revokeDeviceSession(deps: DeviceSessionDeps, audit: AuditRecorder, auth: AuthenticatedToken, sessionId: string): Promise<Result<null, Failure>> {
   const session = await deps.sessions.find(sessionId);
-  if (!session || session.userId !== auth.user.id || session.tenantId !== auth.tenant.id) {
-    audit.record("auth.session_revoked", "failure", { tenantId: auth.tenant.id, userId: auth.user.id, details: { reason: "not_found" } });
-    return err(NO_SUCH_SESSION);
-  }
+  // Refused like any bad input: nothing written, not even an audit row.
+  if (!session || session.userId !== auth.user.id || session.tenantId !== auth.tenant.id) return err(NO_SUCH_SESSION);
   const revoked = await revokeSession(deps, session.id, "user_revoked", new Date());
   audit.record("auth.session_revoked", "success", {
     tenantId: auth.tenant.id,
