@@ -3,6 +3,8 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sessions } from "../../../drizzle/schema";
+import { neonSessionStore } from "../../../shared/adapters/neon/session-store";
+import { newId } from "../../../shared/crypto/ids";
 import { sessionKey } from "../../../shared/domain/revocation-entries";
 import { testDb } from "./support/account-rows";
 import {
@@ -95,6 +97,21 @@ describe("GET /api/auth/sessions", () => {
     await testDb.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sidOf(expired.token)));
     expect(await sessionIds(kept.token)).toEqual([sidOf(kept.token)]);
     expect(await sessionIds(stranger.token)).toEqual([sidOf(stranger.token)]);
+  });
+
+  it("shows the amr its sign-in path wrote, not the column's default", async () => {
+    const tenant = await createTenant();
+    const user = await signIn(tenant);
+    // A session opened by another path (as a password sign-in will) keeps the methods it states.
+    const opened = await neonSessionStore(testDb).openForPhone({
+      tenantId: tenant.tenant_id,
+      phone: user.phone,
+      newUser: { id: newId("usr"), roles: ["user"] },
+      session: { id: newId("ses"), refreshTokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 3600_000), ip: null, userAgent: null, amr: ["pwd", "otp"] },
+    });
+    expect(opened.kind).toBe("opened");
+    const listed = (await (await listSessions(user.token)).json<{ sessions: DeviceSession[] }>()).sessions;
+    expect(listed.map((session) => session.amr)).toEqual([["pwd", "otp"], ["sms"]]);
   });
 
   it("moves last_used_at forward on every refresh", async () => {
