@@ -72,6 +72,7 @@ describe("sign_in_methods on the phone routes", () => {
     const tenant = await createTenant();
     const user = await signIn(tenant);
     expect((await setSignInMethods(tenant, ["password"])).status).toBe(200);
+    await expectError(await requestCode(tenant.api_key, user.phone), 403, "sign_in_method_disabled");
     expect((await setSignInMethods(tenant, ["password", "phone_otp"])).status).toBe(200);
     const again = await signIn(tenant, user.phone);
     expect(again).toMatchObject({ user_id: user.user_id, is_new_user: false });
