@@ -228,6 +228,18 @@ describe("DELETE /api/auth/sessions/{id}", () => {
     expect((await me(user.token)).status).toBe(200);
   });
 
+  it("lets an allowed browser origin sign a device out: the preflight allows DELETE", async () => {
+    const origin = `https://devices-${crypto.randomUUID().slice(0, 8)}.example.org`;
+    await createTenant({ cors_origins: [origin] });
+    const response = await issuerFetch("/api/auth/sessions/ses_00000000000000000000000000", {
+      method: "OPTIONS",
+      headers: { Origin: origin, "Access-Control-Request-Method": "DELETE", "Access-Control-Request-Headers": "authorization" },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get("Access-Control-Allow-Origin")).toBe(origin);
+    expect(response.headers.get("Access-Control-Allow-Methods")?.split(", ")).toContain("DELETE");
+  });
+
   it("refuses a body with 400, revoking nothing", async () => {
     const tenant = await createTenant();
     const here = await signIn(tenant);
