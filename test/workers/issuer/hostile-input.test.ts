@@ -249,6 +249,13 @@ const SETTING_RULES: Record<string, { accepts: Parameters<typeof wrongType>; out
   sms_daily_budget: { accepts: ["number"], outOfRange: [0, 10_000_001] },
   risk_threshold: { accepts: ["number"], outOfRange: [0, 101] },
   turnstile: { accepts: ["object", "null"], outOfRange: [{}, { site_key: "a" }, { site_key: "a b", secret_key: "x" }, { site_key: "a", secret_key: "b", extra: 1 }, { site_key: "é", secret_key: "b" }] },
+  sign_in_methods: { accepts: ["array"], outOfRange: [[], ["sms"], ["PASSWORD"], ["password", "password"], [1], [null], ["phone_otp\u0000"]] },
+  email_verification_required: { accepts: ["boolean"], outOfRange: [] },
+  password_min_length: { accepts: ["number"], outOfRange: [7, 65, 8.5, -8] },
+  mfa: { accepts: ["string"], outOfRange: ["", "always", "OFF", "optional "] },
+  email_branding: { accepts: ["string"], outOfRange: ["", "   ", "x".repeat(101), "Acme\u0007", "Acme\nClick here"] },
+  redirect_uris: { accepts: ["array"], outOfRange: [["http://app.example/cb"], ["https://app.example/cb#x"], ["javascript:alert(1)"], ["https://user:pw@app.example/"], [""], ["/relative"], [1]] },
+  branding: { accepts: ["object"], outOfRange: [{ font: "x" }, { primary_color: "red" }, { primary_color: "#12345" }, { logo_url: "http://cdn.example/l.png" }, { logo_url: "javascript:alert(1)" }] },
 };
 
 const invalidSettings: fc.Arbitrary<Json> = fc.oneof(
