@@ -7,6 +7,7 @@ import type { IssuerDeps } from "./deps";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
+import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
 import { AuditRecorder } from "./services/audit-recorder";
@@ -40,6 +41,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   wellKnownRoutes(app);
   adminRoutes(app);
   authRoutes(app);
+  sessionRoutes(app);
   webhookRoutes(app);
   return app;
 }

@@ -20,6 +20,7 @@ import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
+import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -52,6 +53,7 @@ import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
+import type { IdentityStore } from "../../shared/ports/identity-store";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -72,6 +74,8 @@ export interface IssuerDeps {
   readonly mailSenders: readonly MailSender[];
   /** The k-anonymity range API of breached passwords (`BREACHED_PASSWORDS_URL`); callers fail open. */
   readonly breachedPasswords: BreachedPasswordCheck;
+  /** Linked external accounts, for the profile. */
+  readonly identities: IdentityStore;
   readonly sessions: SessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
@@ -125,6 +129,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     emailTokens: neonEmailTokenStore(db),
     mailSenders: mailSenders(config),
     breachedPasswords: rangeApiBreachCheck({ baseUrl: config.breachedPasswordsUrl, timeoutMs: BREACHED_PASSWORDS_TIMEOUT_MS, logger }),
+    identities: neonIdentityStore(db),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
