@@ -9,6 +9,7 @@ import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
+import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
 import { AuditRecorder } from "./services/audit-recorder";
@@ -44,6 +45,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   authRoutes(app);
   emailSignInRoutes(app);
   emailLinkPageRoutes(app);
+  sessionRoutes(app);
   webhookRoutes(app);
   return app;
 }
