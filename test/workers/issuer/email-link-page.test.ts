@@ -82,7 +82,8 @@ describe("GET /auth/link", () => {
   });
 
   it("escapes a hostile tenant branding in the page", async () => {
-    const tenant = await createTenant({ email_branding: `<script>alert(1)</script>"><img src=x onerror=alert(2)>&amp;` });
+    const hostile = `<script>alert(1)</script>"><img src=x onerror=alert(2)>&amp;`;
+    const tenant = await createTenant({ email_branding: hostile, redirect_uris: [APP] });
     const { token } = await requestedEmail(tenant, freshEmail());
     const html = await (await getLinkPage(token)).text();
     const escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;&amp;amp;";
@@ -90,6 +91,12 @@ describe("GET /auth/link", () => {
     expect(html).toContain(`<button type="submit">Sign in to ${escaped}</button>`);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toContain("<img");
+    // The same branding in a message page (a tenant with nowhere to return to).
+    const bare = await createTenant({ email_branding: hostile });
+    const message = await (await getLinkPage((await requestedEmail(bare, freshEmail())).token)).text();
+    expect(message).toContain(`<p>${escaped} has no return address configured`);
+    expect(message).not.toMatch(/<script/i);
+    expect(message).not.toContain("<img");
   });
 
   it.each([
@@ -110,6 +117,16 @@ describe("GET /auth/link", () => {
     const html = await (await getLinkPage(token)).text();
     expect(html).toContain('<input id="password" type="password" name="password" autocomplete="new-password" required minlength="12" maxlength="128">');
     expect(await deps.emailTokens.find(await linkTokenHash(token), new Date())).toMatchObject({ purpose: "reset_password" });
+  });
+
+  it("tells a sign-in link's visitor at once when the app has no return address, without a form", async () => {
+    const tenant = await createTenant();
+    const { token } = await requestedEmail(tenant, freshEmail());
+    const page = await getLinkPage(token);
+    expect(page.status).toBe(409);
+    const html = await page.text();
+    expect(html).toContain("no return address configured");
+    expect(html).not.toContain("<form");
   });
 
   it("refuses an unknown query parameter with a 400 page and spends nothing", async () => {

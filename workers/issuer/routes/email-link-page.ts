@@ -1,5 +1,6 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
+import { allowsSignInMethod } from "../../../shared/domain/tenant-settings";
 import { failureResponse } from "../../../shared/errors/failure-response";
 import type { Failure } from "../../../shared/errors/failure";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
@@ -47,6 +48,8 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       if (!input.ok) return failurePage(input.error);
       const link = await inspectLink(linkDeps(c), input.value.token);
       if (link === null) return linkMessagePage(EXPIRED.title, EXPIRED.message, 401);
+      const refusal = signInRefusal(link);
+      if (refusal !== null) return refusal;
       return linkFormPage(formFor(link, input.value.token));
     },
     POST: async (c) => {
@@ -63,7 +66,7 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         case "signed_in":
           return new Response(null, { status: 303, headers: { Location: done.value.location, ...LINK_PAGE_HEADERS, "Content-Security-Policy": contentSecurityPolicy() } });
         case "no_return_address":
-          return linkMessagePage("This app cannot finish signing you in", `${done.value.branding} has no return address configured for sign-in links, so nothing was used up. Sign in with the code from the same email instead.`, 409);
+          return noReturnAddressPage(done.value.branding);
         case "verified":
           return linkMessagePage(
             done.value.purpose === "change_email" ? "Your new email address is confirmed" : "Your email address is confirmed",
@@ -72,6 +75,17 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       }
     },
   });
+}
+
+/** A sign-in link the POST would refuse (completeLink decides that), said on the GET already. */
+function signInRefusal({ record, tenant }: LiveLink): Response | null {
+  if (record.purpose !== "sign_in") return null;
+  if (!allowsSignInMethod(tenant.settings, "email_otp")) return failurePage({ reason: "sign_in_method_disabled" });
+  return tenant.settings.redirect_uris.length === 0 ? noReturnAddressPage(tenant.settings.email_branding) : null;
+}
+
+function noReturnAddressPage(branding: string): Response {
+  return linkMessagePage("This app cannot finish signing you in", `${branding} has no return address configured for sign-in links, so nothing was used up. Sign in with the code from the same email instead.`, 409);
 }
 
 function formFor(link: LiveLink, value: string): LinkForm {
