@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -90,14 +91,17 @@ export default defineConfig({
 
 function issuerAuxiliaryWorker(bindings: Record<string, string>) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions("./wrangler.toml");
-  // The bundle is a single ES module, so the module rules (which the pool cannot convert) are not needed.
+  // The bundle is one ES module plus any .wasm module wrangler wrote beside it (Argon2id), listed by hand:
+  // the pool cannot convert module rules, and `modules: true` would load the entry alone.
   // eslint-disable-next-line @typescript-eslint/no-unused-vars -- dropped on purpose
   const { modulesRules, ...options } = workerOptions;
+  const dir = buildOutputDir("issuer");
+  const wasm = readdirSync(dir).filter((file) => file.endsWith(".wasm"));
   return {
     ...options,
     name: "portcullis-issuer",
-    modules: true,
-    scriptPath: `${buildOutputDir("issuer")}/index.js`,
+    modulesRoot: dir,
+    modules: [{ type: "ESModule" as const, path: `${dir}/index.js` }, ...wasm.map((file) => ({ type: "CompiledWasm" as const, path: `${dir}/${file}` }))],
     bindings: { ...(options.bindings as Record<string, string> | undefined), ...bindings },
   };
 }

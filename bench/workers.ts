@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import type { Binding, WorkerSpec } from "./workerd/config";
 
@@ -15,6 +17,14 @@ function wranglerConfig(root: string, config: string): { vars: Record<string, st
 
 function texts(vars: Readonly<Record<string, string>>): Record<string, Binding> {
   return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { kind: "text", value } as const]));
+}
+
+/** The .wasm modules wrangler wrote beside a bundle; the bundle imports each by its file name. */
+export function wasmModulesBeside(bundle: string): { name: string; path: string }[] {
+  const dir = dirname(bundle);
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".wasm"))
+    .map((file) => ({ name: file, path: join(dir, file) }));
 }
 
 export interface IssuerWiring {
@@ -40,6 +50,7 @@ export function issuerWorker(root: string, bundle: string, wiring: IssuerWiring)
     },
     durableObjects: [...new Set(Object.values(durableObjects))],
     durableObjectDir: wiring.storageDir,
+    wasmModules: wasmModulesBeside(bundle),
     ...(wiring.outbound ? { globalOutbound: wiring.outbound } : {}),
   };
 }

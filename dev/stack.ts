@@ -133,6 +133,8 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     AWS_ACCESS_KEY_ID: secrets.AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: secrets.AWS_SECRET_ACCESS_KEY,
     AWS_SNS_ENDPOINT: standIns.sms.url,
+    // The range API of breached passwords (HIBP's shape, `/range/{prefix}`), so nothing leaves the machine.
+    BREACHED_PASSWORDS_URL: standIns.sms.url,
   };
 }
 

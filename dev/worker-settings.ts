@@ -36,6 +36,7 @@ export const STACK_OWNED = [
   "TWILIO_API_BASE",
   "TWILIO_LOOKUP_BASE",
   "AWS_SNS_ENDPOINT",
+  "BREACHED_PASSWORDS_URL",
   "LOCAL_STACK",
 ] as const;
 

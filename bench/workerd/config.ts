@@ -25,6 +25,8 @@ export interface WorkerSpec {
   readonly globalOutbound?: string;
   /** The service behind `caches.default`; without one, workerd's Cache API stores nothing. */
   readonly cacheApiOutbound?: string;
+  /** WebAssembly modules the bundle imports, by the name it imports them under (wrangler writes them beside the script). */
+  readonly wasmModules?: readonly { readonly name: string; readonly path: string }[];
 }
 
 export interface WorkerdConfig {
@@ -64,7 +66,7 @@ function renderWorker(worker: WorkerSpec, configDir: string): string {
   const durableObjects = worker.durableObjects ?? [];
   const lines = [
     `(`,
-    `    modules = [(name = "index.js", esModule = embed ${text(relative(configDir, worker.bundle))})],`,
+    `    modules = [(name = "index.js", esModule = embed ${text(relative(configDir, worker.bundle))})${(worker.wasmModules ?? []).map((module) => `, (name = ${text(module.name)}, wasm = embed ${text(relative(configDir, module.path))})`).join("")}],`,
     `    compatibilityDate = ${text(worker.compatibilityDate)},`,
     `    bindings = [`,
     ...bindings,

@@ -32,6 +32,8 @@ export interface IssuerConfig {
   /** Cloudflare Turnstile's siteverify endpoint (the SMS sandbox locally). */
   readonly turnstileSiteverifyUrl: string;
   readonly logLevel: "debug" | "info" | "warn" | "error";
+  /** A k-anonymity range API of breached passwords, in the shape of Have I Been Pwned's. */
+  readonly breachedPasswordsUrl: string;
 }
 
 export const PORTCULLIS_VERSION = "0.1.0";
@@ -83,6 +85,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
     corsOrigins: listSetting(env, "CORS_ORIGINS", []),
     turnstileSiteverifyUrl: endpointOverride(env, "TURNSTILE_SITEVERIFY_URL", "https://challenges.cloudflare.com/turnstile/v0/siteverify", localStack),
     logLevel: logLevel(optionalString(env, "LOG_LEVEL")),
+    breachedPasswordsUrl: endpointOverride(env, "BREACHED_PASSWORDS_URL", "https://api.pwnedpasswords.com", localStack),
   });
 }
 

@@ -104,3 +104,20 @@ describe("configuration that would leak secrets in production", () => {
     for (const file of ["wrangler.toml", "workers/gate/wrangler.toml"]) expect(readFileSync(join(root, file), "utf8")).not.toMatch(/LOCAL_STACK/);
   });
 });
+
+describe("the breached-passwords range API address (BREACHED_PASSWORDS_URL)", () => {
+  it("defaults to Have I Been Pwned's Pwned Passwords API", () => {
+    expect(parseIssuerConfig(issuerEnv()).breachedPasswordsUrl).toBe("https://api.pwnedpasswords.com");
+  });
+
+  it("takes an https override, without its trailing slash", () => {
+    expect(parseIssuerConfig({ ...issuerEnv(), BREACHED_PASSWORDS_URL: "https://pwned.example.net/" }).breachedPasswordsUrl).toBe("https://pwned.example.net");
+  });
+
+  it("refuses a plain-http address outside the local stack, and takes one on it", () => {
+    expect(() => parseIssuerConfig({ ...issuerEnv(), BREACHED_PASSWORDS_URL: "http://127.0.0.1:8790" })).toThrow(
+      new ConfigError("BREACHED_PASSWORDS_URL must be an https URL (http is allowed only with LOCAL_STACK=true)"),
+    );
+    expect(parseIssuerConfig({ ...issuerEnv(), LOCAL_STACK: "true", BREACHED_PASSWORDS_URL: "http://127.0.0.1:8790" }).breachedPasswordsUrl).toBe("http://127.0.0.1:8790");
+  });
+});
