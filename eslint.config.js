@@ -68,7 +68,8 @@ export default defineConfig(
       "no-restricted-imports": ["error", { patterns: [forbid(["**/workers/**", "**/dev/**", "**/test/**"], "Adapters never import a worker, the dev stack or tests.")] }],
     },
   },
-  ...workerImportRules("issuer", "gate", ["workers/issuer/deps.ts", "workers/issuer/index.ts"]),
+  // mail-senders.ts is part of the issuer's composition root: deps.ts calls it to build the email adapters.
+  ...workerImportRules("issuer", "gate", ["workers/issuer/deps.ts", "workers/issuer/index.ts", "workers/issuer/mail-senders.ts"]),
   ...workerImportRules("gate", "issuer", ["workers/gate/deps.ts"]),
   {
     files: ["test/**/*.ts", "dev/**/*.ts", "bench/**/*.ts"],

@@ -30,6 +30,7 @@ export function printBanner(input: BannerInput): void {
     `  gate          ${urls.gate}          health ${input.gateHealth.status}`,
     `  demo origin   ${input.originUrl}`,
     `  SMS sandbox   ${input.smsUrl}          inbox: ${input.smsUrl}/messages?to=<E.164>`,
+    `  email inbox   ${input.smsUrl}/emails?to=<address>   (Resend, Postmark and SES all deliver here)`,
     `  Neon (SQL)    http://127.0.0.1:${input.ports.neon}/sql   backend: ${input.postgres ? "PostgreSQL (POSTGRES_URL)" : "PGlite"}`,
     `  Upstash       http://127.0.0.1:${input.ports.upstash}        backend: ${input.redis ? "Redis (REDIS_URL)" : "embedded"}`,
     "",

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 
 /** Loopback ports of the local stack (README, Quick start), each movable by an environment variable. */
@@ -30,6 +30,9 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+/** The sender `npm run dev` gives the issuer unless EMAIL_FROM is set; `.localhost` never resolves outside. */
+export const LOCAL_EMAIL_FROM = "Portcullis Local <no-reply@portcullis.localhost>";
+
 /**
  * The secrets the local stack needs. Each is taken from the environment when
  * set, else from .dev.vars when a previous run wrote it, else generated, so a
@@ -49,6 +52,8 @@ export interface LocalSecrets {
   readonly TWILIO_MESSAGING_SERVICE_SID: string;
   readonly AWS_ACCESS_KEY_ID: string;
   readonly AWS_SECRET_ACCESS_KEY: string;
+  readonly RESEND_API_KEY: string;
+  readonly POSTMARK_SERVER_TOKEN: string;
 }
 
 const GENERATORS: { readonly [K in keyof LocalSecrets]: () => string } = {
@@ -64,6 +69,8 @@ const GENERATORS: { readonly [K in keyof LocalSecrets]: () => string } = {
   TWILIO_MESSAGING_SERVICE_SID: () => `MG${randomBytes(16).toString("hex")}`,
   AWS_ACCESS_KEY_ID: () => `AKIA${randomBytes(8).toString("hex").toUpperCase()}`,
   AWS_SECRET_ACCESS_KEY: () => randomBytes(30).toString("base64url"),
+  RESEND_API_KEY: () => `re_${token(24)}`,
+  POSTMARK_SERVER_TOKEN: () => randomUUID(),
 };
 
 export function resolveSecrets(saved: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv = process.env): LocalSecrets {

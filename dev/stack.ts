@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { applyMigrations } from "../drizzle/migrate";
-import type { LocalSecrets } from "./local-settings";
+import { LOCAL_EMAIL_FROM, type LocalSecrets } from "./local-settings";
 import { startNeonServer } from "./neon/server";
 import { createSqlBackend } from "./neon/sql-backend-factory";
 import { startDemoOrigin } from "./origin/server";
@@ -14,6 +14,9 @@ import type { RedisStore } from "./upstash/redis-store";
 export const LOCAL_DATABASE_USER = "portcullis";
 export const LOCAL_DATABASE_NAME = "portcullis";
 export const LOCAL_SNS_REGION = "us-east-1";
+/** Another region than SNS's, so a signature scoped to the wrong one is caught locally too. */
+export const LOCAL_SES_REGION = "eu-west-1";
+
 /**
  * The Turnstile secret the SMS sandbox's siteverify accepts when none is given. Fixed, so it
  * survives restarts without being written anywhere; it guards nothing but a loopback emulator.
@@ -74,6 +77,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       sns: { accessKeyId: secrets.AWS_ACCESS_KEY_ID, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY, region: snsRegion },
       inboxFile: dataDir && join(dataDir, "sms-inbox.json"),
       turnstile: { secretKey: turnstileSecretKey },
+      email: { resendApiKey: secrets.RESEND_API_KEY, postmarkServerToken: secrets.POSTMARK_SERVER_TOKEN, sesRegion: LOCAL_SES_REGION },
+      emailInboxFile: dataDir && join(dataDir, "email-inbox.json"),
     });
     started.push(sms);
     const origin = await startDemoOrigin({ port: options.ports.origin });
@@ -133,7 +138,14 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     AWS_ACCESS_KEY_ID: secrets.AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: secrets.AWS_SECRET_ACCESS_KEY,
     AWS_SNS_ENDPOINT: standIns.sms.url,
-    // The range API of breached passwords (HIBP's shape, `/range/{prefix}`), so nothing leaves the machine.
+    // Email goes to the same sandbox, which speaks all three providers and the breached-password range API.
+    EMAIL_FROM: LOCAL_EMAIL_FROM,
+    RESEND_API_KEY: secrets.RESEND_API_KEY,
+    RESEND_API_BASE: standIns.sms.url,
+    POSTMARK_SERVER_TOKEN: secrets.POSTMARK_SERVER_TOKEN,
+    POSTMARK_API_BASE: standIns.sms.url,
+    AWS_SES_REGION: LOCAL_SES_REGION,
+    AWS_SES_ENDPOINT: standIns.sms.url,
     BREACHED_PASSWORDS_URL: standIns.sms.url,
   };
 }

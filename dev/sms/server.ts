@@ -1,12 +1,20 @@
 import { listen, sendJson, type RunningServer } from "../support/http-server";
+import { breachedRangeHandler, RANGE_PATH } from "./breached-range";
 import { controlRoutesHandler } from "./control-routes";
+import { EMAIL_FAULTS_PATH, EMAIL_INBOX_PATH, emailControlRoutesHandler } from "./email-control-routes";
+import { createEmailFaultBoard, type EmailFault, type EmailFaultTarget } from "./email-faults";
+import { MAX_STORED_EMAILS, openEmailInbox } from "./email-inbox";
 import { createFaultBoard, type Fault, type Provider } from "./faults";
 import { MAX_STORED_MESSAGES, openInbox } from "./inbox";
 import { lookupHandler } from "./lookup";
 import { createRequestCounter } from "./request-counter";
+import { postmarkEmailHandler, POSTMARK_EMAIL_PATH } from "./postmark-email";
 import { parseRequestTarget } from "./request-target";
+import { resendEmailsHandler } from "./resend-emails";
 import type { RouteHandler } from "./route-handler";
+import type { SandboxEmail } from "./sandbox-email";
 import type { SandboxMessage } from "./sandbox-message";
+import { SES_OUTBOUND_EMAILS_PATH, sesOutboundEmailsHandler } from "./ses-outbound-emails";
 import { snsPublishHandler } from "./sns-publish";
 import { createStatusCallbacks, type CallbackAttempt } from "./status-callbacks";
 import { createTurnstileEmulator, ISSUE_PATH, SITEVERIFY_PATH, turnstileHandler } from "./turnstile";
@@ -15,6 +23,8 @@ import { twilioMessagesHandler } from "./twilio-messages";
 
 export type { Fault, FaultMode, Provider } from "./faults";
 export type { SandboxMessage } from "./sandbox-message";
+export type { EmailFault, EmailFaultMode, EmailFaultTarget } from "./email-faults";
+export type { SandboxEmail } from "./sandbox-email";
 export type { CallbackAttempt } from "./status-callbacks";
 
 /**
@@ -31,6 +41,13 @@ export interface SmsSandboxOptions {
   inboxFile: string | undefined;
   /** The secret `POST /turnstile/v0/siteverify` accepts besides Cloudflare's dummy test secrets. */
   turnstile: { secretKey: string };
+  /**
+   * The email providers' credentials: Resend's API key, Postmark's server token, and the region SES
+   * signatures must name (SES signs with the `sns` keys, as one AWS account's keys do both).
+   */
+  email: { resendApiKey: string; postmarkServerToken: string; sesRegion: string };
+  /** Persist the email inbox as JSON when set, like `inboxFile`. */
+  emailInboxFile: string | undefined;
   /** Pause before each status callback (`sent`, then the final one); DEFAULT_STATUS_CALLBACK_DELAY_MS when omitted. */
   statusCallbackDelayMs?: number;
 }
@@ -46,11 +63,18 @@ export interface SmsSandbox extends RunningServer {
   requestCounts(): Record<Provider, number>;
   /** Status callbacks made so far (newest first), with what each URL answered. */
   statusCallbacks(): CallbackAttempt[];
+  /** Every stored email, newest first; only those to `to` (any case) when given. */
+  emails(to?: string): SandboxEmail[];
+  /** Throws when `fault` is malformed; `range` plays only error_5xx and timeout. */
+  setEmailFault(target: EmailFaultTarget, fault: EmailFault): void;
+  /** Empties the email inbox at once; the file, if any, is rewritten in the background. */
+  clearEmails(): void;
 }
 
 /**
  * Starts the local stand-in for Twilio (account fetch, Messages with status callbacks, Lookup v2), AWS SNS
- * (Publish, GetSMSAttributes) and Cloudflare Turnstile's siteverify, with an inbox and fault injection.
+ * (Publish, GetSMSAttributes), Cloudflare Turnstile's siteverify, the email providers (Resend, Postmark,
+ * SES v2) and a breached-password range API, with an SMS inbox, an email inbox and fault injection.
  */
 export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSandbox> {
   const inbox = await openInbox(options.inboxFile);
@@ -63,8 +87,21 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
   const sns = snsPublishHandler({ credentials: options.sns, inbox, faults, counter });
   const control = controlRoutesHandler({ inbox, faults, counter, callbacks });
   const turnstile = turnstileHandler(createTurnstileEmulator({ secretKey: options.turnstile.secretKey }));
+  const emailInbox = await openEmailInbox(options.emailInboxFile);
+  const emailFaults = createEmailFaultBoard();
+  const resend = resendEmailsHandler({ apiKey: options.email.resendApiKey, inbox: emailInbox, faults: emailFaults });
+  const postmark = postmarkEmailHandler({ serverToken: options.email.postmarkServerToken, inbox: emailInbox, faults: emailFaults });
+  const ses = sesOutboundEmailsHandler({ credentials: { ...options.sns, region: options.email.sesRegion }, inbox: emailInbox, faults: emailFaults });
+  const emailControl = emailControlRoutesHandler(emailInbox, emailFaults);
+  const range = breachedRangeHandler(emailFaults);
 
-  const routeFor = (path: string): RouteHandler | undefined => {
+  const routeFor = (path: string, method: string | undefined): RouteHandler | undefined => {
+    // Resend sends with `POST /emails`; reading and clearing the email inbox are the other methods.
+    if (path === EMAIL_INBOX_PATH) return method === "POST" ? resend : emailControl;
+    if (path === POSTMARK_EMAIL_PATH) return postmark;
+    if (path === SES_OUTBOUND_EMAILS_PATH) return ses;
+    if (RANGE_PATH.test(path)) return range;
+    if (path === EMAIL_FAULTS_PATH || path.startsWith(`${EMAIL_FAULTS_PATH}/`)) return emailControl;
     if (path === "/") return sns;
     if (ACCOUNT_PATH.test(path)) return twilioAccount;
     if (path.startsWith("/2010-04-01/")) return twilio;
@@ -77,7 +114,7 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
   const server = await listen(
     async (request, response) => {
       const target = parseRequestTarget(request.url);
-      const route = routeFor(target.path);
+      const route = routeFor(target.path, request.method);
       if (!route) return sendJson(response, 404, { error: "not found" });
       await route(request, response, target);
     },
@@ -91,10 +128,14 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
       await callbacks.close();
       await server.close();
       await inbox.settled();
+      await emailInbox.settled();
     },
     messages: (to) => inbox.newest(to, MAX_STORED_MESSAGES),
     setFault: (provider, fault) => faults.set(provider, fault),
-    resetFaults: () => faults.reset(),
+    resetFaults: () => {
+      faults.reset();
+      emailFaults.reset();
+    },
     clear: () => {
       inbox.clear(undefined).catch((error: unknown) => {
         console.error("[sms] could not save the emptied inbox:", error instanceof Error ? error.message : error);
@@ -102,5 +143,12 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
     },
     requestCounts: () => counter.snapshot(),
     statusCallbacks: () => callbacks.attempts(),
+    emails: (to) => emailInbox.newest(to, MAX_STORED_EMAILS),
+    setEmailFault: (target, fault) => emailFaults.set(target, fault),
+    clearEmails: () => {
+      emailInbox.clear(undefined).catch((error: unknown) => {
+        console.error("[sms] could not save the emptied email inbox:", error instanceof Error ? error.message : error);
+      });
+    },
   };
 }

@@ -12,6 +12,7 @@ import {
   urlSetting,
   type RawEnv,
 } from "./env-reader";
+import { emailSettings, type EmailConfig } from "./email-settings";
 
 export interface IssuerConfig {
   readonly version: string;
@@ -27,6 +28,8 @@ export interface IssuerConfig {
     readonly twilio: { readonly accountSid: string; readonly authToken: string; readonly messagingServiceSid: string; readonly apiBase: string; readonly lookupBase: string } | null;
     readonly sns: { readonly region: string; readonly accessKeyId: string; readonly secretAccessKey: string; readonly originationNumber: string | undefined; readonly endpoint: string } | null;
   };
+  /** Email delivery: providers in failover order and the sender; see docs/email.md. */
+  readonly email: EmailConfig;
   readonly rateLimit: { readonly windowMs: number; readonly max: number };
   readonly corsOrigins: readonly string[];
   /** Cloudflare Turnstile's siteverify endpoint (the SMS sandbox locally). */
@@ -78,6 +81,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
           }
         : null,
     },
+    email: emailSettings(env, snsKey, localStack),
     rateLimit: {
       windowMs: integerSetting(env, "RATE_LIMIT_WINDOW_MS", 3_600_000, 1_000, 86_400_000),
       max: integerSetting(env, "RATE_LIMIT_MAX", 100, 1, 1_000_000),

@@ -1,5 +1,6 @@
 export interface EmailMessage {
   readonly to: string;
+  /** `Name <address>`, from `EMAIL_FROM`. */
   readonly from: string;
   readonly subject: string;
   readonly text: string;
@@ -7,9 +8,9 @@ export interface EmailMessage {
 }
 
 /**
- * `accepted`: the provider took the message. `transient`: worth trying another
- * provider. `permanent`: the provider refused this address or message; no other
- * provider will do better.
+ * `accepted`: the provider answered 2xx and took the message. `transient`: worth trying another
+ * provider (5xx, 429, a credential or sender-identity problem, timeout, network). `permanent`: the
+ * provider refused this address or message; another provider would refuse it too.
  */
 export type MailAttemptResult =
   | { readonly outcome: "accepted"; readonly provider: string; readonly messageId: string }

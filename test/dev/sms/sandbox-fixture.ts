@@ -22,8 +22,19 @@ export const TURNSTILE_SECRET = "0x4AAAAAAASandboxTestSecret0123456789";
 /** Status callbacks follow each other this fast in the suites, so a test waits for them, not for a clock. */
 export const CALLBACK_DELAY_MS = 5;
 
-export function sandboxOptions(inboxFile?: string): SmsSandboxOptions {
-  return { port: 0, twilio: { ...TWILIO }, sns: { ...SNS }, inboxFile, turnstile: { secretKey: TURNSTILE_SECRET }, statusCallbackDelayMs: CALLBACK_DELAY_MS };
+export const EMAIL = { resendApiKey: "re_sandbox_test_key_0123456789", postmarkServerToken: "5f0c1f3e-postmark-sandbox-test-token", sesRegion: "eu-west-1" } as const;
+
+export function sandboxOptions(inboxFile?: string, emailInboxFile?: string): SmsSandboxOptions {
+  return {
+    port: 0,
+    twilio: { ...TWILIO },
+    sns: { ...SNS },
+    inboxFile,
+    turnstile: { secretKey: TURNSTILE_SECRET },
+    statusCallbackDelayMs: CALLBACK_DELAY_MS,
+    email: { ...EMAIL },
+    emailInboxFile,
+  };
 }
 
 /** Our production senders, pointed at the sandbox exactly as the local stack points them. */
