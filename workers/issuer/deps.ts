@@ -4,6 +4,8 @@ import { cachedCarrierLookup, twilioLookup } from "../../shared/adapters/sms/twi
 import { turnstileSiteverify } from "../../shared/adapters/turnstile/siteverify";
 import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
 import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
+import { BREACHED_PASSWORDS_TIMEOUT_MS, rangeApiBreachCheck } from "../../shared/adapters/breached-passwords/range-api";
+import type { BreachedPasswordCheck } from "../../shared/ports/breached-passwords";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { LoginGuardClient } from "../../shared/adapters/durable-objects/login-guard-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
@@ -49,6 +51,7 @@ import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
+import { mailSenders } from "./mail-senders";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -86,6 +89,8 @@ export interface IssuerDeps {
   /** Twilio Lookup, cached per number; null without Twilio credentials. */
   readonly carrierLookup: CarrierLookup | null;
   readonly turnstile: TurnstileVerifier;
+  /** The range API of breached passwords (`BREACHED_PASSWORDS_URL`); fails open, logging the outage. */
+  readonly breachedPasswords: BreachedPasswordCheck;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -117,8 +122,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     users: neonUserRepository(db),
     accounts: neonAccountStore(db),
     emailTokens: neonEmailTokenStore(db),
-    // Wired to the configured providers once their adapters land; until then no mail can be sent.
-    mailSenders: [],
+    mailSenders: mailSenders(config),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
@@ -134,6 +138,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     smsStats: neonSmsStatsReader(db),
     carrierLookup: config.sms.twilio && cachedCarrierLookup(twilioLookup(config.sms.twilio), env.LOOKUP_CACHE, CARRIER_CACHE_SECONDS),
     turnstile: turnstileSiteverify(config.turnstileSiteverifyUrl),
+    breachedPasswords: rangeApiBreachCheck({ baseUrl: config.breachedPasswordsUrl, timeoutMs: BREACHED_PASSWORDS_TIMEOUT_MS, logger: createLogger("passwords", config.logLevel) }),
   };
   built.set(env, deps);
   return deps;
