@@ -8,7 +8,7 @@ import { accountDeps } from "../../../workers/issuer/routes/accounts";
 import { AuditRecorder } from "../../../workers/issuer/services/audit-recorder";
 import { argon2idPasswords, type PasswordHashing } from "../../../workers/issuer/services/password-hashing";
 import { passwordLogin } from "../../../workers/issuer/services/password-login";
-import { awaitMail, emailInbox, freshEmail, linkTokens, login, mailCode, passwordUser, signup, storedLink, strongPassword, type SessionBody } from "./support/accounts-client";
+import { awaitMail, emailInbox, freshEmail, linkTokens, login, mailCode, passwordUser, signup, sessionAmr, storedLink, strongPassword, type SessionBody } from "./support/accounts-client";
 import { adminFetch, createTenant, decodeJwtPart, expectError, freshIp, issuerFetch, jsonRequest, type TenantCredentials } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
@@ -21,7 +21,8 @@ describe("POST /api/auth/login", () => {
     expect(response.status).toBe(200);
     const body = await response.json<SessionBody>();
     expect(body).toEqual({ token: expect.any(String), refresh_token: expect.any(String), token_type: "Bearer", expires_in: expect.any(Number), user_id: user.user_id, is_new_user: false });
-    expect(decodeJwtPart(body.token, 1)).toMatchObject({ sub: user.user_id, amr: ["pwd"] });
+    expect(decodeJwtPart(body.token, 1)).toMatchObject({ sub: user.user_id });
+    expect(await sessionAmr(body.token)).toEqual(["pwd"]);
   });
 
   it("answers a wrong password, an unknown address and a user without a password with the same 401 invalid_credentials", async () => {

@@ -5,9 +5,9 @@ import { issuerDeps } from "../../../workers/issuer/deps";
 import { AuditRecorder } from "../../../workers/issuer/services/audit-recorder";
 import { resetPassword } from "../../../workers/issuer/services/password-reset";
 import { accountDeps } from "../../../workers/issuer/routes/accounts";
-import { awaitMail, emailInbox, forgot, freshEmail, linkTokens, login, passwordUser, reset, signup, storedLink, strongPassword, type SessionBody } from "./support/accounts-client";
+import { awaitMail, emailInbox, forgot, freshEmail, linkTokens, login, passwordUser, reset, signup, sessionAmr, storedLink, strongPassword, type SessionBody } from "./support/accounts-client";
 import { setEmailFault } from "./support/email-sandbox";
-import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, refresh, withBearer } from "./support/issuer-client";
+import { adminFetch, createTenant, expectError, issuerFetch, jsonRequest, refresh, withBearer } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
 
@@ -85,7 +85,7 @@ describe("POST /api/auth/password/reset", () => {
     expect(response.status).toBe(200);
     const session = await response.json<SessionBody>();
     expect(session).toMatchObject({ user_id: user.user_id, is_new_user: false, token_type: "Bearer" });
-    expect(decodeJwtPart(session.token, 1).amr).toEqual(["pwd"]);
+    expect(await sessionAmr(session.token)).toEqual(["pwd"]);
 
     // The old session: its refresh token and its access token are dead.
     await expectError(await refresh(tenant.api_key, user.refresh_token), 401, "invalid_grant");

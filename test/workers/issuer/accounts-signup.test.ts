@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issuerDeps } from "../../../workers/issuer/deps";
-import { awaitMail, emailInbox, freshEmail, linkTokens, login, mailCode, passwordUser, signup, storedLink, strongPassword, verifyByMailedLink, type SessionBody } from "./support/accounts-client";
+import { awaitMail, emailInbox, freshEmail, linkTokens, login, mailCode, passwordUser, signup, sessionAmr, storedLink, strongPassword, verifyByMailedLink, type SessionBody } from "./support/accounts-client";
 import { setEmailFault } from "./support/email-sandbox";
-import { createTenant, decodeJwtPart, expectError, issuerFetch, signIn, withBearer } from "./support/issuer-client";
+import { createTenant, expectError, issuerFetch, signIn, withBearer } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
 
@@ -77,7 +77,7 @@ describe("POST /api/auth/signup with email verification required (the default)",
     expect(response.status).toBe(200);
     const body = await response.json<SessionBody>();
     expect(body).toMatchObject({ user_id: userId, is_new_user: false, token_type: "Bearer" });
-    expect(decodeJwtPart(body.token, 1).amr).toEqual(["pwd"]);
+    expect(await sessionAmr(body.token)).toEqual(["pwd"]);
   });
 
   it("answers 502 email_unavailable alike for a new and an existing address when no provider takes the mail, and leaves no user behind", async () => {
@@ -113,7 +113,7 @@ describe("POST /api/auth/signup without email verification", () => {
     expect(response.status).toBe(201);
     const body = await response.json<SessionBody>();
     expect(body).toMatchObject({ token_type: "Bearer", is_new_user: true, user_id: expect.stringMatching(/^usr_/), refresh_token: expect.any(String) });
-    expect(decodeJwtPart(body.token, 1).amr).toEqual(["pwd"]);
+    expect(await sessionAmr(body.token)).toEqual(["pwd"]);
     expect((await issuerFetch("/api/auth/me", withBearer(body.token))).status).toBe(200);
     expect(await emailInbox(address)).toEqual([]);
   });

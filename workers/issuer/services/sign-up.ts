@@ -65,13 +65,21 @@ export async function signUp(
       const mailed = await mailAccountExists(deps, audit, tenant, { userId: existing.user.id, email: email.value });
       return mailed === "failed" ? err({ reason: "email_unavailable" }) : ok({ kind: "verification_sent" });
     }
-    // The user is written only once the mail is out, so a failed send leaves nothing half-made.
     const userId = newId("usr");
-    const mailed = await sendVerificationMail(deps, audit, context, tenant, { userId, email: email.value });
-    if (mailed === "failed") return err({ reason: "email_unavailable" });
     const created = await deps.accounts.createWithPassword({ id: userId, tenantId, email: email.value.address, emailVerified: false, passwordHash, roles: settings.default_roles });
-    // A sign-up racing this one took the address first; its owner has their own mail.
-    if (created.kind === "created") audit.record("auth.signed_up", "success", { tenantId, userId, details: { ...details, email_verified: false, verification: mailed } });
+    if (created.kind === "email_taken") {
+      // A sign-up racing this one took the address first: its owner gets the notice, as any taken address does.
+      const owner = await deps.accounts.findByEmail(tenantId, email.value.address);
+      const mailed = owner ? await mailAccountExists(deps, audit, tenant, { userId: owner.user.id, email: email.value }) : "sent";
+      return mailed === "failed" ? err({ reason: "email_unavailable" }) : ok({ kind: "verification_sent" });
+    }
+    const mailed = await sendVerificationMail(deps, audit, context, tenant, { userId, email: email.value });
+    if (mailed === "failed") {
+      // Nobody can verify it: the account goes, so a later sign-up starts afresh.
+      await deps.accounts.discardUnverified(userId);
+      return err({ reason: "email_unavailable" });
+    }
+    audit.record("auth.signed_up", "success", { tenantId, userId, details: { ...details, email_verified: false, verification: mailed } });
     return ok({ kind: "verification_sent" });
   }
 

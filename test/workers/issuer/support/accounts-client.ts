@@ -3,12 +3,15 @@
  * from the sandbox's inbox.
  */
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { expect } from "vitest";
+import { sessions } from "../../../../drizzle/schema";
+import { createDatabase } from "../../../../shared/adapters/neon/database";
 import { linkTokenHash } from "../../../../shared/crypto/link-token";
 import type { EmailTokenRecord } from "../../../../shared/ports/email-token-store";
 import { issuerDeps } from "../../../../workers/issuer/deps";
 import { emailInbox, freshEmail, type SandboxEmail } from "./email-sandbox";
-import { freshIp, issuerFetch, jsonRequest, withBearer, type TenantCredentials } from "./issuer-client";
+import { decodeJwtPart, freshIp, issuerFetch, jsonRequest, withBearer, type TenantCredentials } from "./issuer-client";
 
 export { emailInbox, freshEmail };
 
@@ -98,4 +101,11 @@ export async function passwordUser(tenant: TenantCredentials, address = freshEma
   const response = await login(tenant.api_key, address, password);
   expect(response.status, await response.clone().text()).toBe(200);
   return { ...(await response.json<SessionBody>()), email: address, password };
+}
+
+/** How the session of an access token was earned, as stored with the session (RFC 8176 values). */
+export async function sessionAmr(accessToken: string): Promise<unknown> {
+  const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
+  const [row] = await db.select({ amr: sessions.amr }).from(sessions).where(eq(sessions.id, String(decodeJwtPart(accessToken, 1).sid))).limit(1);
+  return row?.amr;
 }
