@@ -26,15 +26,9 @@ describe("POST /api/auth/login", () => {
   });
 
   it("answers a wrong password, an unknown address and a user without a password with the same 401 invalid_credentials", async () => {
-    const tenant = await createTenant({ email_verification_required: false });
+    const tenant = await createTenant();
     const user = await passwordUser(tenant);
-    // An account holding the address without a password: signed up, then its password gone (as a takeover of an unverified claim leaves it).
-    const passwordless = freshEmail();
-    const created = await signup(tenant.api_key, passwordless, strongPassword());
-    const passwordlessId = (await created.json<SessionBody>()).user_id;
-    const stored = await deps.accounts.findCredential(passwordlessId);
-    expect(await deps.accounts.claimUnverifiedEmail(passwordlessId, passwordless)).toMatchObject({ passwordDropped: true });
-    expect(stored?.passwordHash).not.toBeNull();
+    const passwordless = await passwordlessAccount(tenant);
 
     const bodies = await Promise.all(
       [login(tenant.api_key, user.email, `${user.password}x`), login(tenant.api_key, freshEmail(), user.password), login(tenant.api_key, passwordless, user.password)].map(async (answer) => {
@@ -219,7 +213,9 @@ describe("timing equalisation, structurally", () => {
     const user = await passwordUser(tenant);
     const unknown = await loginThrough(tenant, freshEmail(), user.password);
     const wrong = await loginThrough(tenant, user.email, `${user.password}!`);
-    for (const attempt of [unknown, wrong]) {
+    const withoutPassword = await loginThrough(tenant, await passwordlessAccount(tenant), user.password);
+    expect(withoutPassword.verified).toEqual([DUMMY_PASSWORD_HASH]);
+    for (const attempt of [unknown, wrong, withoutPassword]) {
       expect(attempt.result).toEqual({ ok: false, error: { reason: "invalid_credentials" } });
       expect(attempt.verified).toHaveLength(1);
       expect(attempt.hashed).toBe(0);
@@ -241,6 +237,18 @@ describe("timing equalisation, structurally", () => {
     expect(right.verified).toHaveLength(1);
   });
 });
+
+/**
+ * A verified account holding an address without a password: signed up, then the address proven
+ * by someone else's code (the takeover of an unverified claim drops the password set before it).
+ */
+async function passwordlessAccount(tenant: TenantCredentials): Promise<string> {
+  const address = freshEmail();
+  expect((await signup(tenant.api_key, address, strongPassword())).status).toBe(202);
+  const account = await deps.accounts.findByEmail(tenant.tenant_id, address);
+  expect(await deps.accounts.claimUnverifiedEmail(account?.user.id ?? "", address)).toMatchObject({ passwordDropped: true });
+  return address;
+}
 
 /** The same password at a lower memory cost, as an older deployment would have stored it. */
 async function weakerHash(password: string): Promise<string> {
