@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createRedis } from "../../../shared/adapters/upstash/redis-client";
+import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { awaitMail, changePassword, emailInbox, login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
-import { adminFetch, createTenant, expectError, freshIp, issuerFetch, jsonRequest, refresh, signIn, withBearer } from "./support/issuer-client";
+import { adminFetch, createTenant, decodeJwtPart, expectError, freshIp, issuerFetch, jsonRequest, refresh, signIn, withBearer } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
 
@@ -24,6 +26,17 @@ describe("POST /api/auth/password", () => {
     await expectError(await login(tenant.api_key, user.email, user.password), 401, "invalid_credentials");
     expect((await login(tenant.api_key, user.email, next)).status).toBe(200);
     await awaitMail(user.email, /password was changed/);
+  });
+
+  it("publishes the other sessions' revocations to the gate's list, and nothing that would end the caller's own", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const other = await (await login(tenant.api_key, user.email, user.password)).json<SessionBody>();
+    expect((await changePassword(user.token, { current_password: user.password, new_password: strongPassword() })).status).toBe(204);
+    const reader = upstashRevocationReader(createRedis(deps.config.redis));
+    const sid = (token: string) => String(decodeJwtPart(token, 1).sid);
+    expect(await reader.lookup(sid(other.token), user.user_id)).toEqual({ sessionRevoked: true, userRevokedBefore: null });
+    expect(await reader.lookup(sid(user.token), user.user_id)).toEqual({ sessionRevoked: false, userRevokedBefore: null });
   });
 
   it("refuses a wrong current password with 401 invalid_credentials and changes nothing", async () => {

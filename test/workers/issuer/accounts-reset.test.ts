@@ -1,13 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newLinkToken } from "../../../shared/crypto/link-token";
+import { createRedis } from "../../../shared/adapters/upstash/redis-client";
+import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { AuditRecorder } from "../../../workers/issuer/services/audit-recorder";
 import { resetPassword } from "../../../workers/issuer/services/password-reset";
 import { accountDeps } from "../../../workers/issuer/routes/accounts";
 import { awaitMail, emailInbox, forgot, freshEmail, linkTokens, login, passwordUser, reset, signup, sessionAmr, storedLink, strongPassword, type SessionBody } from "./support/accounts-client";
 import { setEmailFault } from "./support/email-sandbox";
-import { adminFetch, createTenant, expectError, issuerFetch, jsonRequest, refresh, withBearer } from "./support/issuer-client";
+import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, refresh, withBearer } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
 
@@ -90,6 +92,10 @@ describe("POST /api/auth/password/reset", () => {
     // The old session: its refresh token and its access token are dead.
     await expectError(await refresh(tenant.api_key, user.refresh_token), 401, "invalid_grant");
     await expectError(await issuerFetch("/api/auth/me", withBearer(user.token)), 401, "invalid_token");
+    // Published for the gate: a mark that covers the old access token and not the new one.
+    const mark = (await upstashRevocationReader(createRedis(deps.config.redis)).lookup(String(decodeJwtPart(user.token, 1).sid), user.user_id)).userRevokedBefore;
+    expect(mark).toBeGreaterThan(Number(decodeJwtPart(user.token, 1).iat));
+    expect(mark).toBeLessThanOrEqual(Number(decodeJwtPart(session.token, 1).iat));
     // The new one works.
     expect((await issuerFetch("/api/auth/me", withBearer(session.token))).status).toBe(200);
     expect((await refresh(tenant.api_key, session.refresh_token)).status).toBe(200);
