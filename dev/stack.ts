@@ -146,6 +146,7 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     POSTMARK_API_BASE: standIns.sms.url,
     AWS_SES_REGION: LOCAL_SES_REGION,
     AWS_SES_ENDPOINT: standIns.sms.url,
+    // The range API of breached passwords (HIBP's shape, `/range/{prefix}`), so nothing leaves the machine.
     BREACHED_PASSWORDS_URL: standIns.sms.url,
   };
 }

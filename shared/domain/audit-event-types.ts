@@ -26,6 +26,8 @@ export const AUDIT_EVENT_TYPES = [
   "auth.profile_updated",
   "auth.carrier_lookup_failed",
   "auth.challenge_passed",
+  "auth.session_revoked",
+  "auth.phone_added",
   "sms.delivery_status",
   "auth.signed_up",
   "auth.login_failed",

@@ -14,7 +14,18 @@ export interface NewSession {
   readonly expiresAt: Date;
   readonly ip: string | null;
   readonly userAgent: string | null;
-  /** How the user proved who they are, as RFC 8176 values: `sms`, `pwd`, `email` (a code or link), `mfa`... */
+  /** How the user proved who they are (RFC 8176 values: `sms`, `pwd`, …); every sign-in path states its own. */
+  readonly amr: readonly string[];
+}
+
+/** A session as "signed in on these devices" shows it. */
+export interface DeviceSession {
+  readonly id: string;
+  readonly createdAt: Date;
+  /** The last refresh; null until the first one. */
+  readonly lastUsedAt: Date | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
   readonly amr: readonly string[];
 }
 
@@ -88,6 +99,8 @@ export interface SessionStore {
   /** A session for a known user (a password login, a reset): none when the user is disabled or gone. */
   openForUser(request: { readonly tenantId: string; readonly userId: string; readonly session: NewSession }): Promise<UserSignInOutcome>;
   find(id: string): Promise<SessionRecord | null>;
+  /** The user's sessions neither revoked nor expired at `now`, newest first. */
+  listLive(userId: string, now: Date): Promise<DeviceSession[]>;
   /**
    * Spends the presented token and installs the successor as the session's only
    * live refresh token. A token spent less than `reuseIntervalSeconds` ago whose

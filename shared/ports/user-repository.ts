@@ -27,9 +27,17 @@ export interface UserChanges {
   readonly email?: string | null;
 }
 
+/** What giving a user a verified phone led to; the live-phone unique index decides between racing claims. */
+export type PhoneAttachment =
+  | { readonly kind: "attached"; readonly user: UserRecord }
+  | { readonly kind: "taken" }
+  | { readonly kind: "no_user" };
+
 export interface UserRepository {
   find(id: string): Promise<UserRecord | null>;
   list(filter: { tenantId?: string; phone?: string; limit: number; cursor: string | null }): Promise<UserPage>;
   /** Changes profile fields, roles or re-enables; disabling and erasing go through the revocation store. */
   update(id: string, changes: UserChanges): Promise<UserRecord | null>;
+  /** Makes `phone` (E.164, verified) the live user's phone, replacing any other; `taken` when another live user of the tenant has it. */
+  attachPhone(id: string, phone: string): Promise<PhoneAttachment>;
 }

@@ -8,6 +8,7 @@ import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
+import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
 import { AuditRecorder } from "./services/audit-recorder";
@@ -42,6 +43,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   adminRoutes(app);
   authRoutes(app);
   accountRoutes(app);
+  sessionRoutes(app);
   webhookRoutes(app);
   return app;
 }

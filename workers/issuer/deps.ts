@@ -4,8 +4,6 @@ import { cachedCarrierLookup, twilioLookup } from "../../shared/adapters/sms/twi
 import { turnstileSiteverify } from "../../shared/adapters/turnstile/siteverify";
 import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
 import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
-import { BREACHED_PASSWORDS_TIMEOUT_MS, rangeApiBreachCheck } from "../../shared/adapters/breached-passwords/range-api";
-import type { BreachedPasswordCheck } from "../../shared/ports/breached-passwords";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { LoginGuardClient } from "../../shared/adapters/durable-objects/login-guard-client";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
@@ -22,6 +20,7 @@ import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
+import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -37,6 +36,9 @@ import type { AccountStore } from "../../shared/ports/account-store";
 import type { AuditLog } from "../../shared/ports/audit-log";
 import type { EmailTokenStore } from "../../shared/ports/email-token-store";
 import type { MailSender } from "../../shared/ports/mailer";
+import type { BreachedPasswordCheck } from "../../shared/ports/breached-passwords";
+import { BREACHED_PASSWORDS_TIMEOUT_MS, rangeApiBreachCheck } from "../../shared/adapters/breached-passwords/range-api";
+import { mailSenders } from "./mail-senders";
 import type { AuditSpool } from "../../shared/ports/audit-spool";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { IdempotencyStore } from "../../shared/ports/idempotency-store";
@@ -51,7 +53,7 @@ import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
-import { mailSenders } from "./mail-senders";
+import type { IdentityStore } from "../../shared/ports/identity-store";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -70,6 +72,10 @@ export interface IssuerDeps {
   readonly emailTokens: EmailTokenStore;
   /** In failover order (`EMAIL_PROVIDERS`), only those configured. */
   readonly mailSenders: readonly MailSender[];
+  /** The k-anonymity range API of breached passwords (`BREACHED_PASSWORDS_URL`); callers fail open. */
+  readonly breachedPasswords: BreachedPasswordCheck;
+  /** Linked external accounts, for the profile. */
+  readonly identities: IdentityStore;
   readonly sessions: SessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
@@ -89,8 +95,6 @@ export interface IssuerDeps {
   /** Twilio Lookup, cached per number; null without Twilio credentials. */
   readonly carrierLookup: CarrierLookup | null;
   readonly turnstile: TurnstileVerifier;
-  /** The range API of breached passwords (`BREACHED_PASSWORDS_URL`); fails open, logging the outage. */
-  readonly breachedPasswords: BreachedPasswordCheck;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -108,9 +112,10 @@ export function issuerDeps(env: Env): IssuerDeps {
   const config = parseIssuerConfig(env as unknown as Record<string, unknown>);
   const db = createDatabase(config.database);
   const redis = createRedis(config.redis);
+  const logger = createLogger("issuer", config.logLevel);
   const deps: IssuerDeps = {
     config,
-    logger: createLogger("issuer", config.logLevel),
+    logger,
     probes: { database: databaseProbe(db), redis: redisProbe(redis), sms: smsProbes(config) },
     signingKeys: new SigningKeyService({
       store: neonSigningKeyStore(db),
@@ -123,6 +128,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     accounts: neonAccountStore(db),
     emailTokens: neonEmailTokenStore(db),
     mailSenders: mailSenders(config),
+    breachedPasswords: rangeApiBreachCheck({ baseUrl: config.breachedPasswordsUrl, timeoutMs: BREACHED_PASSWORDS_TIMEOUT_MS, logger }),
+    identities: neonIdentityStore(db),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
@@ -138,7 +145,6 @@ export function issuerDeps(env: Env): IssuerDeps {
     smsStats: neonSmsStatsReader(db),
     carrierLookup: config.sms.twilio && cachedCarrierLookup(twilioLookup(config.sms.twilio), env.LOOKUP_CACHE, CARRIER_CACHE_SECONDS),
     turnstile: turnstileSiteverify(config.turnstileSiteverifyUrl),
-    breachedPasswords: rangeApiBreachCheck({ baseUrl: config.breachedPasswordsUrl, timeoutMs: BREACHED_PASSWORDS_TIMEOUT_MS, logger: createLogger("passwords", config.logLevel) }),
   };
   built.set(env, deps);
   return deps;

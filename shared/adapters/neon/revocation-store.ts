@@ -7,7 +7,10 @@ const USER_CHANGES: Record<UserRevocation, { reason: string; set: ReturnType<typ
   logout_all: { reason: "logout_all", set: sql`` },
   revoke_sessions: { reason: "admin_revoke", set: sql`` },
   disable: { reason: "user_disabled", set: sql`, disabled = true` },
-  erase: { reason: "user_deleted", set: sql`, disabled = true, phone = null, email = null, metadata = '{}'::jsonb, roles = '[]'::jsonb` },
+  erase: {
+    reason: "user_deleted",
+    set: sql`, disabled = true, phone = null, email = null, email_verified = false, password_hash = null, metadata = '{}'::jsonb, roles = '[]'::jsonb`,
+  },
   // Only the outstanding access tokens go: the sessions refresh into tokens with the remaining
   // roles, which this same statement writes (see revokeUser's newRoles).
   roles_reduced: { reason: "roles_reduced", set: sql``, keepsSessions: true },
@@ -52,6 +55,21 @@ export function neonRevocationStore(db: Database): RevocationStore {
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
+      // Erasure also removes the user's linked identities and emailed link tokens, in the same
+      // statement: a failure leaves all of it, a retry erases all of it. Link tokens not yet tied
+      // to the user (a sign-in link sent before the account existed) go by the erased address,
+      // which `erased` reads from the snapshot before `target` clears it.
+      const erasure =
+        change === "erase"
+          ? sql`,
+        erased as (select id, tenant_id, email from users where id = ${userId} and deleted_at is null),
+        erased_identities as (delete from identities where user_id in (select id from target) returning id),
+        erased_tokens as (
+          delete from email_tokens t using erased e
+          where exists (select 1 from target) and (t.user_id = e.id or (t.user_id is null and t.tenant_id = e.tenant_id and lower(t.email) = lower(e.email)))
+          returning t.token_hash
+        )`
+          : sql``;
       // A role change revokes no session, so no raced session gets an entry of its own: instead its
       // mark is moved past the last rotation that committed before it (whose clock may be later
       // than `at`), so the token that rotation minted with the old roles is issued before the mark.
@@ -84,7 +102,7 @@ export function neonRevocationStore(db: Database): RevocationStore {
           select gen_random_uuid()::text, 'session', id, ${atText}::timestamptz, ${expires}::timestamptz from revoked
           where greatest(created_at, coalesce(last_used_at, created_at)) > ${atText}::timestamptz - make_interval(secs => ${RACED_SESSION_WINDOW_SECONDS})
           returning id, kind
-        )
+        )${erasure}
         select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked,
           (select array_agg(id order by kind desc) from queued) as outbox_ids
       `),

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { refreshTokens, sessions, users } from "../../../drizzle/schema";
 import type { RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
@@ -113,6 +113,15 @@ export function neonSessionStore(db: Database): SessionStore {
     async find(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
       return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt } : null;
+    },
+
+    async listLive(userId, now) {
+      const rows = await db
+        .select({ id: sessions.id, createdAt: sessions.createdAt, lastUsedAt: sessions.lastUsedAt, ip: sessions.ip, userAgent: sessions.userAgent, amr: sessions.amr })
+        .from(sessions)
+        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+        .orderBy(desc(sessions.createdAt), desc(sessions.id));
+      return rows;
     },
 
     async rotate(request) {

@@ -3,6 +3,7 @@ import { users } from "../../../drizzle/schema";
 import type { UserRecord, UserRepository } from "../../ports/user-repository";
 import { decodeCursor, encodeCursor } from "../../domain/page-cursor";
 import type { Database } from "./database";
+import { isUniqueViolation } from "./unique-violation";
 
 export function neonUserRepository(db: Database): UserRepository {
   return {
@@ -44,6 +45,20 @@ export function neonUserRepository(db: Database): UserRepository {
         .where(and(eq(users.id, id), isNull(users.deletedAt)))
         .returning();
       return row ? toUserRecord(row) : null;
+    },
+
+    async attachPhone(id, phone) {
+      try {
+        const [row] = await db
+          .update(users)
+          .set({ phone, updatedAt: new Date() })
+          .where(and(eq(users.id, id), isNull(users.deletedAt)))
+          .returning();
+        return row ? { kind: "attached", user: toUserRecord(row) } : { kind: "no_user" };
+      } catch (error) {
+        if (isUniqueViolation(error, "users_tenant_phone_live_idx")) return { kind: "taken" };
+        throw error;
+      }
     },
   };
 }

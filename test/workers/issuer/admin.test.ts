@@ -66,6 +66,13 @@ describe("tenants", () => {
       cors_origins: [],
       refresh_reuse_interval_seconds: 10,
       carrier_lookup: false,
+      sign_in_methods: ["phone_otp", "email_otp", "password", "passkey"],
+      email_verification_required: true,
+      password_min_length: 8,
+      mfa: "optional",
+      email_branding: "Acme",
+      redirect_uris: [],
+      branding: {},
     });
     const fetched = await adminFetch(`/api/admin/tenants/${body.tenant_id}`);
     expect(fetched.status).toBe(200);
@@ -92,6 +99,19 @@ describe("tenants", () => {
     ["settings.refresh_token_ttl_seconds", { refresh_token_ttl_seconds: 3599 }],
     ["settings.refresh_reuse_interval_seconds", { refresh_reuse_interval_seconds: 61 }],
     ["settings.cors_origins", { cors_origins: ["not a url"] }],
+    ["settings.sign_in_methods", { sign_in_methods: [] }],
+    ["settings.sign_in_methods", { sign_in_methods: ["carrier_pigeon"] }],
+    ["settings.sign_in_methods", { sign_in_methods: ["password", "password"] }],
+    ["settings.email_verification_required", { email_verification_required: "yes" }],
+    ["settings.password_min_length", { password_min_length: 7 }],
+    ["settings.password_min_length", { password_min_length: 65 }],
+    ["settings.mfa", { mfa: "always" }],
+    ["settings.email_branding", { email_branding: "Acme\nClick here" }],
+    ["settings.redirect_uris", { redirect_uris: ["http://app.example/callback"] }],
+    ["settings.redirect_uris", { redirect_uris: ["https://app.example/callback#frag"] }],
+    ["settings.branding", { branding: { primary_color: "red" } }],
+    ["settings.branding", { branding: { logo_url: "http://cdn.example/logo.png" } }],
+    ["settings.branding", { branding: { font: "Comic Sans" } }],
     ["settings.favourite_colour", { favourite_colour: "blue" }],
   ])("refuses an out-of-range or unknown setting (%s) with 400 invalid_request", async (field, settings) => {
     const response = await adminFetch("/api/admin/tenants", jsonRequest("POST", { name: "Bad", slug: `bad-${crypto.randomUUID().slice(0, 8)}`, settings }));
@@ -188,7 +208,7 @@ describe("users", () => {
     const tenant = await createTenant();
     const user = await signIn(tenant);
     const fetched = await (await adminFetch(`/api/admin/users/${user.user_id}`)).json<UserBody>();
-    expect(fetched).toMatchObject({ user_id: user.user_id, tenant_id: tenant.tenant_id, phone: user.phone, roles: ["user"], disabled: false });
+    expect(fetched).toMatchObject({ user_id: user.user_id, tenant_id: tenant.tenant_id, phone: user.phone, roles: ["user"], disabled: false, email_verified: false, has_password: false });
     const patched = await adminFetch(`/api/admin/users/${user.user_id}`, jsonRequest("PATCH", { roles: ["user", "admin"], metadata: { plan: "pro" } }));
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ roles: ["user", "admin"], metadata: { plan: "pro" } });

@@ -68,6 +68,8 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/logout-all": "bodyless",
   "GET /api/auth/me": "none",
   "PATCH /api/auth/me": "json",
+  "GET /api/auth/sessions": "none",
+  "DELETE /api/auth/sessions/:id": "bodyless",
   "POST /api/auth/introspect": "json",
   "POST /api/webhooks/twilio/status": "form",
   "POST /api/auth/signup": "json",
@@ -105,6 +107,9 @@ interface Fixture {
   readonly victimId: string;
   /** Both users' sessions, whose revocation entries must not appear. */
   readonly sessionIds: readonly string[];
+  /** The victim's session, and a session of another tenant's user: neither may be signed out by the fixture's user. */
+  readonly victimSessionId: string;
+  readonly foreignSessionId: string;
 }
 
 let fixture: Fixture;
@@ -113,6 +118,7 @@ beforeAll(async () => {
   const tenant = await createTenant();
   const user = await signIn(tenant);
   const victim = await signIn(tenant);
+  const foreign = await signIn(await createTenant());
   const keys = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/keys`, { method: "POST" });
   expect(keys.status).toBe(201);
   fixture = {
@@ -120,7 +126,9 @@ beforeAll(async () => {
     spareKeyId: (await keys.json<{ key_id: string }>()).key_id,
     user: { id: user.user_id, phone: user.phone, token: user.token, refreshToken: user.refresh_token },
     victimId: victim.user_id,
-    sessionIds: [user.token, victim.token].map((token) => String(decodeJwtPart(token, 1).sid)),
+    sessionIds: [user.token, victim.token, foreign.token].map((token) => String(decodeJwtPart(token, 1).sid)),
+    victimSessionId: String(decodeJwtPart(victim.token, 1).sid),
+    foreignSessionId: String(decodeJwtPart(foreign.token, 1).sid),
   };
 });
 
@@ -246,6 +254,13 @@ const SETTING_RULES: Record<string, { accepts: Parameters<typeof wrongType>; out
   sms_daily_budget: { accepts: ["number"], outOfRange: [0, 10_000_001] },
   risk_threshold: { accepts: ["number"], outOfRange: [0, 101] },
   turnstile: { accepts: ["object", "null"], outOfRange: [{}, { site_key: "a" }, { site_key: "a b", secret_key: "x" }, { site_key: "a", secret_key: "b", extra: 1 }, { site_key: "é", secret_key: "b" }] },
+  sign_in_methods: { accepts: ["array"], outOfRange: [[], ["sms"], ["PASSWORD"], ["password", "password"], [1], [null], ["phone_otp\u0000"]] },
+  email_verification_required: { accepts: ["boolean"], outOfRange: [] },
+  password_min_length: { accepts: ["number"], outOfRange: [7, 65, 8.5, -8] },
+  mfa: { accepts: ["string"], outOfRange: ["", "always", "OFF", "optional "] },
+  email_branding: { accepts: ["string"], outOfRange: ["", "   ", "x".repeat(101), "Acme\u0007", "Acme\nClick here"] },
+  redirect_uris: { accepts: ["array"], outOfRange: [["http://app.example/cb"], ["https://app.example/cb#x"], ["javascript:alert(1)"], ["https://user:pw@app.example/"], [""], ["/relative"], [1]] },
+  branding: { accepts: ["object"], outOfRange: [{ font: "x" }, { primary_color: "red" }, { primary_color: "#12345" }, { logo_url: "http://cdn.example/l.png" }, { logo_url: "javascript:alert(1)" }] },
 };
 
 const invalidSettings: fc.Arbitrary<Json> = fc.oneof(
@@ -406,6 +421,9 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
       return { path: "/api/auth/logout", headers: bearer };
     case "POST /api/auth/logout-all":
       return { path: "/api/auth/logout-all", headers: bearer };
+    case "DELETE /api/auth/sessions/:id":
+      // The user's own session: were the body not refused first, the fixture would be signed out.
+      return { path: `/api/auth/sessions/${fx.sessionIds[0] ?? ""}`, headers: bearer };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -548,6 +566,36 @@ describe("hostile input", () => {
       });
     }, PROPERTY_TIMEOUT_MS);
   });
+
+  it("POST /api/auth/verify with an access token (adding a phone) answers every hostile JSON body with the contract's 4xx and writes nothing", async () => {
+    const spec = BODIES["POST /api/auth/verify"] ?? {};
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(hostileJsonBody(spec), async (hostile) => {
+          const headers = { "x-api-key": fixture.tenant.api_key, Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": clientIp() };
+          await expectContractError(await sendBody("POST", "/api/auth/verify", hostile, headers), hostile.expected, hostile.kind);
+        }),
+        runs(60),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("DELETE /api/auth/sessions/:id answers a hostile session id with 404 not_found and revokes nothing", async () => {
+    const id = fc.oneof(
+      invalidId("ses"),
+      unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))),
+      fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor", fixture.victimSessionId, fixture.foreignSessionId, `${fixture.sessionIds[0] ?? ""}x`),
+    );
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(id, async (raw) => {
+          const response = await issuerFetch(`/api/auth/sessions/${raw}`, { method: "DELETE", headers: { Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": clientIp() } });
+          await expectContractError(response, NOT_FOUND, `id ${raw.slice(0, 60)}`);
+        }),
+        runs(40),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("POST /api/webhooks/twilio/status answers every hostile form with the contract's 4xx and writes nothing", async () => {
     expect(ROUTES[`POST ${WEBHOOK_PATH}`]).toBe("form");

@@ -89,9 +89,13 @@ describe("/api/auth/me", () => {
       tenant_id: tenant.tenant_id,
       phone: session.phone,
       email: null,
+      email_verified: false,
+      has_password: false,
       roles: ["user"],
       metadata: {},
       created_at: expect.stringMatching(/Z$/),
+      mfa: { totp: false, passkeys: 0, recovery_codes_remaining: 0 },
+      identities: [],
     });
   });
 

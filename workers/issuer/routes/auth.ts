@@ -4,13 +4,15 @@ import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { expectNoBody } from "../../../shared/http/json-body";
 import { jsonInput, noContent, respond } from "../../../shared/http/respond";
-import { ok, type Result } from "../../../shared/errors/result";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import { allowsSignInMethod } from "../../../shared/domain/tenant-settings";
 import type { Failure } from "../../../shared/errors/failure";
 import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import type { AuthenticatedToken } from "../services/access-token-auth";
 import type { AuditRecorder } from "../services/audit-recorder";
 import { introspect } from "../services/introspection";
+import { addPhone } from "../services/phone-adding";
 import { requestCode, verifyCode } from "../services/phone-sign-in";
 import { getProfile, logout, logoutAll, updateProfile } from "../services/profile";
 import { refreshSession } from "../services/refresh";
@@ -55,6 +57,7 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/request", {
     POST: (c) =>
       withTenant(c, async (tenant) => {
+        if (!allowsSignInMethod(tenant.settings, "phone_otp")) return respond(err({ reason: "sign_in_method_disabled" }));
         const input = await jsonInput(c, requestSchema);
         if (!input.ok) return respond(input);
         return respond(await requestCode(signInDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { phone: input.value.phone, turnstileToken: input.value.turnstile_token }), 202);
@@ -64,6 +67,15 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/verify", {
     POST: (c) =>
       withTenant(c, async (tenant) => {
+        if (!allowsSignInMethod(tenant.settings, "phone_otp")) return respond(err({ reason: "sign_in_method_disabled" }));
+        // With an access token as well, the code adds the phone to that user instead of signing in.
+        if (c.req.header("Authorization") !== undefined) {
+          return withAccessToken(c, async (auth) => {
+            const input = await jsonInput(c, verifySchema);
+            if (!input.ok) return respond(input);
+            return respond(await addPhone({ ...c.get("deps"), otpHashSecret: c.get("deps").config.otpHashSecret }, c.get("audit"), c.get("context"), tenant, auth, input.value));
+          });
+        }
         const input = await jsonInput(c, verifySchema);
         if (!input.ok) return respond(input);
         return respond(await verifyCode(signInDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, input.value));
@@ -84,7 +96,7 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/logout-all", { POST: (c) => bodylessRevocation(c, logoutAll) });
 
   resource(app, "/api/auth/me", {
-    GET: (c) => withAccessToken(c, (auth) => Promise.resolve(respond(ok(getProfile(auth))))),
+    GET: (c) => withAccessToken(c, async (auth) => respond(ok(await getProfile(c.get("deps"), auth.user)))),
     PATCH: (c) =>
       withAccessToken(c, async (auth) => {
         const input = await jsonInput(c, profileSchema);

@@ -7,7 +7,8 @@ type AuthContext = Context<AppEnv<IssuerBindings>, string, any>;
 
 /** How long a browser may cache a preflight answer. */
 export const CORS_MAX_AGE_SECONDS = 600;
-const ALLOWED_METHODS = "GET, POST, PATCH, OPTIONS";
+// DELETE: a browser app signs out one of the user's devices (`DELETE /api/auth/sessions/{id}`).
+const ALLOWED_METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
 const ALLOWED_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id";
 const EXPOSED_HEADERS = "Retry-After, X-Request-Id, WWW-Authenticate";
 

@@ -3,7 +3,7 @@ import { sendWithFailover } from "./sms-delivery";
 import { hmacSha256Hex } from "../../../shared/crypto/hashing";
 import { newId } from "../../../shared/crypto/ids";
 import { generateNumericCode } from "../../../shared/crypto/otp-code";
-import { normalizePhone } from "../../../shared/domain/phone";
+import { normalizePhone, type NormalizedPhone } from "../../../shared/domain/phone";
 import { phoneRefusal } from "../../../shared/domain/phone-rules";
 import type { RequestContext } from "../../../shared/domain/request-context";
 import { verificationSmsText } from "../../../shared/domain/sms-text";
@@ -101,6 +101,9 @@ export interface VerifiedSignIn extends TokenPair {
   readonly is_new_user: boolean;
 }
 
+/** How a phone code proves who someone is (RFC 8176): the session's `amr`. */
+export const PHONE_AMR: readonly string[] = ["sms"];
+
 /** `POST /api/auth/verify`: one winner per code; on success the user (created on first sign-in) gets a session. */
 export async function verifyCode(
   deps: SignInDeps,
@@ -111,30 +114,11 @@ export async function verifyCode(
 ): Promise<Result<VerifiedSignIn, Failure>> {
   const phone = normalizePhone(input.phone);
   if (!phone.ok) return err({ reason: "invalid_phone" });
-  const phoneKey = await phoneHash(deps.otpHashSecret, phone.value.e164);
   // Loaded before the code is spent: a database outage then refuses the verify and leaves the code usable.
   const signer = await deps.signingKeys.currentSigner();
-  const outcome = await deps.otpGuard.verify(tenant.id, phoneKey, {
-    codeHash: await codeHash(deps.otpHashSecret, tenant.id, phone.value.e164, input.code),
-    network: await networkHash(deps.otpHashSecret, context.network),
-  });
-  switch (outcome.kind) {
-    case "invalid_code":
-      await countPrefixFailure(deps.rateLimiter, tenant.id, phone.value.prefix);
-      audit.record("auth.verify_failed", "failure", { tenantId: tenant.id, details: { reason: "invalid_code", attempts_remaining: outcome.attemptsRemaining } });
-      return err({ reason: "invalid_code", attemptsRemaining: outcome.attemptsRemaining });
-    case "code_expired":
-      audit.record("auth.verify_failed", "failure", { tenantId: tenant.id, details: { reason: "code_expired" } });
-      return err({ reason: "code_expired" });
-    case "too_many_attempts":
-      audit.record("auth.verify_failed", "blocked", { tenantId: tenant.id, details: { reason: "too_many_attempts" } });
-      return err({ reason: "too_many_attempts", retryAfterSeconds: null });
-    case "locked_out":
-      audit.record("auth.locked_out", "blocked", { tenantId: tenant.id, details: { reason: "too_many_attempts", scope: outcome.scope } });
-      return err({ reason: "too_many_attempts", retryAfterSeconds: outcome.retryAfterMs / 1000 });
-    case "verified":
-      break;
-  }
+  const spent = await spendPhoneCode(deps, audit, context, tenant.id, phone.value, input.code);
+  if (!spent.ok) return spent;
+  const outcome = spent.value;
 
   const now = new Date();
   const sessionId = newId("ses");
@@ -143,7 +127,7 @@ export async function verifyCode(
     tenantId: tenant.id,
     phone: phone.value.e164,
     newUser: { id: newId("usr"), roles: settings.default_roles },
-    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent, amr: ["sms"] },
+    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent, amr: PHONE_AMR },
   });
   const { user } = signedIn;
   if (signedIn.kind === "user_disabled") {
@@ -154,6 +138,42 @@ export async function verifyCode(
   const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
   audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: sessionId, new_user: created, otp_request_id: outcome.requestId } });
   return ok({ verified: true, ...pair, user_id: user.id, is_new_user: created });
+}
+
+/**
+ * Spends a phone's code in its guard: one winner per code. A wrong code also counts
+ * against the number's prefix. Shared by sign-in and by adding a phone to an account.
+ */
+export async function spendPhoneCode(
+  deps: Pick<SignInDeps, "otpGuard" | "otpHashSecret" | "rateLimiter">,
+  audit: AuditRecorder,
+  context: RequestContext,
+  tenantId: string,
+  phone: NormalizedPhone,
+  code: string,
+): Promise<Result<{ requestId: string }, Failure>> {
+  const phoneKey = await phoneHash(deps.otpHashSecret, phone.e164);
+  const outcome = await deps.otpGuard.verify(tenantId, phoneKey, {
+    codeHash: await codeHash(deps.otpHashSecret, tenantId, phone.e164, code),
+    network: await networkHash(deps.otpHashSecret, context.network),
+  });
+  switch (outcome.kind) {
+    case "invalid_code":
+      await countPrefixFailure(deps.rateLimiter, tenantId, phone.prefix);
+      audit.record("auth.verify_failed", "failure", { tenantId, details: { reason: "invalid_code", attempts_remaining: outcome.attemptsRemaining } });
+      return err({ reason: "invalid_code", attemptsRemaining: outcome.attemptsRemaining });
+    case "code_expired":
+      audit.record("auth.verify_failed", "failure", { tenantId, details: { reason: "code_expired" } });
+      return err({ reason: "code_expired" });
+    case "too_many_attempts":
+      audit.record("auth.verify_failed", "blocked", { tenantId, details: { reason: "too_many_attempts" } });
+      return err({ reason: "too_many_attempts", retryAfterSeconds: null });
+    case "locked_out":
+      audit.record("auth.locked_out", "blocked", { tenantId, details: { reason: "too_many_attempts", scope: outcome.scope } });
+      return err({ reason: "too_many_attempts", retryAfterSeconds: outcome.retryAfterMs / 1000 });
+    case "verified":
+      return ok({ requestId: outcome.requestId });
+  }
 }
 
 /** Keyed, so a leaked table or object name does not reveal phone numbers by brute force over the number space. */

@@ -1,24 +1,58 @@
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
-import type { UserRepository } from "../../../shared/ports/user-repository";
+import type { IdentityStore } from "../../../shared/ports/identity-store";
+import type { UserRecord, UserRepository } from "../../../shared/ports/user-repository";
 import type { AuthenticatedToken } from "./access-token-auth";
 import type { AuditRecorder } from "./audit-recorder";
 import { revokeSession, revokeUser, type RevokeDeps } from "./revoke";
 import { userView, type UserView } from "./user-admin";
 
-/** What a user sees of themselves: the admin view without `disabled` and `updated_at`. */
-export type Profile = Omit<UserView, "disabled" | "updated_at">;
+/** The user's second factors, as `GET /api/auth/me` shows them. */
+export interface MfaSummary {
+  readonly totp: boolean;
+  readonly passkeys: number;
+  readonly recovery_codes_remaining: number;
+}
+
+/** What a user sees of themselves: the admin view without `disabled` and `updated_at`, with factors and linked identities. */
+export interface Profile extends Omit<UserView, "disabled" | "updated_at"> {
+  readonly mfa: MfaSummary;
+  readonly identities: readonly { readonly provider: string; readonly email: string | null; readonly linked_at: string }[];
+}
+
+export interface ProfileDeps {
+  readonly identities: IdentityStore;
+}
 
 /** Metadata a user may store on themselves, serialised, at most this many bytes. */
 export const MAX_PROFILE_METADATA_BYTES = 4096;
 
-export function getProfile({ user }: AuthenticatedToken): Profile {
-  const { user_id, tenant_id, phone, email, roles, metadata, created_at } = userView(user);
-  return { user_id, tenant_id, phone, email, roles, metadata, created_at };
+/**
+ * No factor can be enrolled yet: there is no TOTP, passkey or recovery-code store, so these
+ * are the true values for every user. The factors change replaces this with reads of its tables.
+ */
+const NO_FACTORS: MfaSummary = { totp: false, passkeys: 0, recovery_codes_remaining: 0 };
+
+export async function getProfile(deps: ProfileDeps, user: UserRecord): Promise<Profile> {
+  const { user_id, tenant_id, phone, email, email_verified, has_password, roles, metadata, created_at } = userView(user);
+  const identities = await deps.identities.listForUser(user.id);
+  return {
+    user_id,
+    tenant_id,
+    phone,
+    email,
+    email_verified,
+    has_password,
+    roles,
+    metadata,
+    created_at,
+    mfa: NO_FACTORS,
+    identities: identities.map((identity) => ({ provider: identity.provider, email: identity.email, linked_at: identity.linkedAt.toISOString() })),
+  };
 }
 
 export async function updateProfile(
-  deps: { users: UserRepository },
+  deps: { users: UserRepository } & ProfileDeps,
   audit: AuditRecorder,
   auth: AuthenticatedToken,
   changes: { email?: string | null | undefined; metadata?: Record<string, unknown> | undefined },
@@ -32,7 +66,7 @@ export async function updateProfile(
   });
   if (!updated) return err({ reason: "invalid_token", description: "invalid or revoked token" });
   audit.record("auth.profile_updated", "success", { tenantId: updated.tenantId, userId: updated.id, details: { fields: Object.keys(changes) } });
-  return ok(getProfile({ ...auth, user: updated }));
+  return ok(await getProfile(deps, updated));
 }
 
 export async function logout(deps: RevokeDeps, audit: AuditRecorder, auth: AuthenticatedToken): Promise<Result<null, Failure>> {

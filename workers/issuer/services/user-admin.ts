@@ -11,6 +11,9 @@ export interface UserView {
   readonly tenant_id: string;
   readonly phone: string | null;
   readonly email: string | null;
+  readonly email_verified: boolean;
+  /** Whether a password is set; the hash never leaves the repository. */
+  readonly has_password: boolean;
   readonly roles: readonly string[];
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly disabled: boolean;
@@ -32,6 +35,8 @@ export function userView(user: UserRecord): UserView {
     tenant_id: user.tenantId,
     phone: user.phone,
     email: user.email,
+    email_verified: user.emailVerified,
+    has_password: user.hasPassword,
     roles: user.roles,
     metadata: user.metadata,
     disabled: user.disabled,
