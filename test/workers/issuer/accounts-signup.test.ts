@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { awaitMail, emailInbox, freshEmail, linkTokens, login, mailCode, passwordUser, signup, sessionAmr, storedLink, strongPassword, verifyByMailedLink, type SessionBody } from "./support/accounts-client";
 import { setEmailFault } from "./support/email-sandbox";
-import { createTenant, expectError, issuerFetch, signIn, withBearer } from "./support/issuer-client";
+import { adminFetch, createTenant, expectError, issuerFetch, signIn, withBearer, type TenantCredentials } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
 
@@ -180,9 +180,10 @@ describe("POST /api/auth/signup refusals", () => {
     ["a control character", "user\u0007@example.org"],
     ["a line break", "user@example.org\r\nBcc: victim@example.org"],
     ["a single-label host", "user@localhost"],
-  ])("refuses an address with %s as 400 invalid_email, writing and sending nothing", async (_label, address) => {
+  ])("refuses an address with %s as 400 invalid_email, creating no account", async (_label, address) => {
     const tenant = await createTenant();
     await expectError(await signup(tenant.api_key, address, strongPassword()), 400, "invalid_email");
+    expect(await usersOf(tenant)).toEqual([]);
   });
 
   it.each([
@@ -193,6 +194,7 @@ describe("POST /api/auth/signup refusals", () => {
     const tenant = await createTenant();
     const response = await issuerFetch("/api/auth/signup", { method: "POST", headers: { "Content-Type": "application/json", "x-api-key": tenant.api_key }, body: JSON.stringify(body) });
     expect((await expectError(response, 400, "invalid_request")).error.field).toBe(field);
+    expect(await usersOf(tenant)).toEqual([]);
   });
 
   it("is 403 sign_in_method_disabled when the tenant has no password sign-in, whatever the body", async () => {
@@ -218,3 +220,9 @@ describe("POST /api/auth/signup refusals", () => {
     expect((await signup(two.api_key, address, strongPassword())).status).toBe(201);
   });
 });
+
+async function usersOf(tenant: TenantCredentials): Promise<unknown[]> {
+  const response = await adminFetch(`/api/admin/users?tenant_id=${tenant.tenant_id}`);
+  expect(response.status).toBe(200);
+  return (await response.json<{ users: unknown[] }>()).users;
+}
