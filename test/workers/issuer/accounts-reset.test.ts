@@ -190,6 +190,17 @@ describe("POST /api/auth/password/reset", () => {
     expect((await deps.accounts.findCredential(user.user_id))?.passwordHash).toBe(before?.passwordHash);
   });
 
+  it("is 403 sign_in_method_disabled while the tenant has no password sign-in, and leaves the link usable", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const token = await resetToken(tenant.api_key, user.email);
+    const methods = (sign_in_methods: string[]) => adminFetch(`/api/admin/tenants/${tenant.tenant_id}`, jsonRequest("PATCH", { settings: { sign_in_methods } }));
+    expect((await methods(["phone_otp", "email_otp"])).status).toBe(200);
+    await expectError(await reset(tenant.api_key, token, strongPassword()), 403, "sign_in_method_disabled");
+    expect((await methods(["phone_otp", "email_otp", "password"])).status).toBe(200);
+    expect((await reset(tenant.api_key, token, strongPassword())).status).toBe(200);
+  });
+
   it.each([
     ["a token that is not a link token", { token: "abc", password: "a fine new password" }, "token"],
     ["a password that is not text", { token: "A".repeat(43), password: 42 }, "password"],
