@@ -4,6 +4,7 @@ import type { RequestContext } from "../../shared/domain/request-context";
 import { createJsonApp } from "../../shared/http/create-app";
 import { createLogger } from "../../shared/logging/logger";
 import type { IssuerDeps } from "./deps";
+import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
@@ -41,6 +42,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   wellKnownRoutes(app);
   adminRoutes(app);
   authRoutes(app);
+  accountRoutes(app);
   sessionRoutes(app);
   webhookRoutes(app);
   return app;
