@@ -46,8 +46,36 @@ export function printBanner(input: BannerInput): void {
     `  TOKEN=$(curl -s -X POST ${urls.issuer}/api/auth/verify -H "x-api-key: $API_KEY" -H 'Content-Type: application/json' -d '{"phone":"${phone}","code":"'$CODE'"}' | ${field("token")})`,
     `  curl -s ${urls.gate}/hello -H "Authorization: Bearer $TOKEN"; echo`,
     "",
+    ...emailWalkthrough(urls.issuer, input.smsUrl, field),
   ];
   console.log(lines.join("\n"));
+}
+
+/** Sign up by email and password, confirm the address, log in, reset the password, then sign in by email code and by link. */
+function emailWalkthrough(issuer: string, sandbox: string, field: (name: string) => string): string[] {
+  const post = (path: string, body: string) => `curl -s -X POST ${issuer}${path} -H "x-api-key: $API_KEY" -H 'Content-Type: application/json' -d '${body}'`;
+  const newestCode = `curl -s "${sandbox}/emails?to=$EMAIL" | grep -o '"text":"[^"]*' | head -n 1 | grep -o '[0-9]\\{6\\}' | head -n 1`;
+  const newestLinkToken = `curl -s "${sandbox}/emails?to=$EMAIL" | grep -o 'token=[A-Za-z0-9_-]\\{43\\}' | head -n 1 | cut -d= -f2`;
+  return [
+    "Email and password (same shell; mail lands in the sandbox's email inbox):",
+    "",
+    "  EMAIL=ada-$RANDOM@example.com",
+    `  ${post("/api/auth/signup", `{"email":"'$EMAIL'","password":"tidy otter lantern 42"}`)}; echo`,
+    `  CODE=$(${newestCode})`,
+    `  ${post("/api/auth/email/verify", `{"email":"'$EMAIL'","code":"'$CODE'"}`)}; echo`,
+    `  TOKEN=$(${post("/api/auth/login", `{"email":"'$EMAIL'","password":"tidy otter lantern 42"}`)} | ${field("token")})`,
+    `  curl -s ${issuer}/api/auth/me -H "Authorization: Bearer $TOKEN"; echo`,
+    `  ${post("/api/auth/password/forgot", `{"email":"'$EMAIL'"}`)}; echo`,
+    "  sleep 1; RESET=$(" + newestLinkToken + ")",
+    `  ${post("/api/auth/password/reset", `{"token":"'$RESET'","password":"brisk heron compass 7"}`)}; echo`,
+    `  ${post("/api/auth/email/request", `{"email":"'$EMAIL'"}`)}; echo`,
+    `  CODE=$(${newestCode})`,
+    `  ${post("/api/auth/email/verify", `{"email":"'$EMAIL'","code":"'$CODE'"}`)}; echo`,
+    `  ${post("/api/auth/email/request", `{"email":"'$EMAIL'"}`)}; echo`,
+    `  LINK=$(${newestLinkToken})`,
+    `  ${post("/api/auth/email/verify", `{"token":"'$LINK'"}`)}; echo`,
+    "",
+  ];
 }
 
 function changedLines(changed: BannerInput["changed"]): string[] {

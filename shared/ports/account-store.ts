@@ -41,6 +41,11 @@ export interface AccountStore {
    * claim may know. Answers whether a password was dropped (its sessions must be revoked too).
    */
   claimUnverifiedEmail(userId: string, email: string): Promise<{ readonly user: UserRecord; readonly passwordDropped: boolean } | null>;
+  /**
+   * Deletes a user a sign-up has just created, when its verification mail could not be sent:
+   * only while its address is unverified and it has never had a session. True when deleted.
+   */
+  discardUnverified(userId: string): Promise<boolean>;
   /** Gives the user a new, verified address; another live user holding it is `email_taken`. */
   changeEmail(userId: string, email: string): Promise<EmailChangeOutcome>;
 }

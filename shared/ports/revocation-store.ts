@@ -34,6 +34,13 @@ export interface RevocationStore {
    * Null when there is no such live user.
    */
   revokeUser(userId: string, change: UserRevocation, at: Date, listExpiresAt: Date, newRoles?: readonly string[]): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] } | null>;
+  /**
+   * Revokes every unexpired live session of the user except `keepSessionId` (a password
+   * change keeps the caller's own), queueing a session entry for each in the same
+   * statement. Unlike `revokeUser` there is no user mark, which would end the kept
+   * session's access tokens too. The user's row is locked first, as a sign-in locks it.
+   */
+  revokeOtherSessions(userId: string, keepSessionId: string, reason: string, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] }>;
   /** Claims queued entries, oldest first; concurrent drains never claim the same row. */
   claim(request: OutboxClaim): Promise<OutboxEntry[]>;
   markPublished(ids: readonly string[]): Promise<void>;

@@ -4,6 +4,7 @@ import type { RequestContext } from "../../shared/domain/request-context";
 import { createJsonApp } from "../../shared/http/create-app";
 import { createLogger } from "../../shared/logging/logger";
 import type { IssuerDeps } from "./deps";
+import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
@@ -43,6 +44,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   wellKnownRoutes(app);
   adminRoutes(app);
   authRoutes(app);
+  accountRoutes(app);
   emailSignInRoutes(app);
   emailLinkPageRoutes(app);
   sessionRoutes(app);

@@ -87,6 +87,14 @@ export function neonAccountStore(db: Database): AccountStore {
       return row ? { user: toUserRecord(row), passwordDropped: claimed.password_dropped } : null;
     },
 
+    async discardUnverified(userId) {
+      const deleted = await db
+        .delete(users)
+        .where(and(eq(users.id, userId), eq(users.emailVerified, false), isNull(users.deletedAt), sql`not exists (select 1 from sessions where sessions.user_id = ${users.id})`))
+        .returning({ id: users.id });
+      return deleted.length > 0;
+    },
+
     async changeEmail(userId, email) {
       try {
         const [row] = await db

@@ -111,6 +111,28 @@ export function neonRevocationStore(db: Database): RevocationStore {
       return row && row.found > 0 && row.outbox_ids !== null ? { sessionsRevoked: row.revoked, outboxIds: row.outbox_ids } : null;
     },
 
+    async revokeOtherSessions(userId, keepSessionId, reason, at, listExpiresAt) {
+      const atText = at.toISOString();
+      const [, result] = await db.batch([
+        db.execute(sql`select id from users where id = ${userId} for update`),
+        db.execute<{ revoked: number; outbox_ids: string[] | null }>(sql`
+        with revoked as (
+          update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = ${reason}
+          where user_id = ${userId} and id <> ${keepSessionId} and revoked_at is null and expires_at > ${atText}::timestamptz
+          returning id
+        ),
+        queued as (
+          insert into revocation_outbox (id, kind, subject_id, at, expires_at)
+          select gen_random_uuid()::text, 'session', id, ${atText}::timestamptz, ${listExpiresAt.toISOString()}::timestamptz from revoked
+          returning id
+        )
+        select (select count(*) from revoked)::int as revoked, (select array_agg(id) from queued) as outbox_ids
+      `),
+      ]);
+      const row = result.rows[0];
+      return { sessionsRevoked: row?.revoked ?? 0, outboxIds: row?.outbox_ids ?? [] };
+    },
+
     async claim({ limit, now, claimUntil, ids }) {
       if (ids !== undefined && ids.length === 0) return [];
       const only = ids === undefined ? sql`` : sql`and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;

@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { refreshTokens, sessions, users } from "../../../drizzle/schema";
-import type { RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
+import type { NewSession, RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
 import { toUserRecord } from "./user-repository";
 
@@ -37,16 +37,8 @@ export function neonSessionStore(db: Database): SessionStore {
           .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
           .returning({ id: users.id }),
         db.select().from(users).where(livePhoneUser).limit(1).for("update"),
-        db.execute(sql`
-          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
-          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
-          from users where tenant_id = ${tenantId} and phone = ${phone} and deleted_at is null and not disabled
-        `),
-        db.execute(sql`
-          insert into refresh_tokens (token_hash, session_id, generation)
-          select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
-          returning session_id
-        `),
+        insertSession(db, session, sql`tenant_id = ${tenantId} and phone = ${phone} and deleted_at is null`),
+        insertFirstRefreshToken(db, session),
       ]);
       if (!user) throw new Error("the phone's user vanished inside its sign-in transaction");
       const record = toUserRecord(user);
@@ -68,16 +60,8 @@ export function neonSessionStore(db: Database): SessionStore {
           returning id
         `),
         db.execute<{ id: string }>(sql`select id from users where ${liveVerified} limit 1 for update`),
-        db.execute(sql`
-          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
-          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
-          from users where ${liveVerified} and not disabled
-        `),
-        db.execute(sql`
-          insert into refresh_tokens (token_hash, session_id, generation)
-          select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
-          returning session_id
-        `),
+        insertSession(db, session, liveVerified),
+        insertFirstRefreshToken(db, session),
       ]);
       const userId = locked.rows[0]?.id;
       if (userId === undefined) return { kind: "user_gone" };
@@ -93,16 +77,8 @@ export function neonSessionStore(db: Database): SessionStore {
       // user-wide revocation either sees this session or commits first and is read here.
       const [[user], , firstToken] = await db.batch([
         db.select().from(users).where(and(eq(users.id, userId), eq(users.tenantId, tenantId), isNull(users.deletedAt))).limit(1).for("update"),
-        db.execute(sql`
-          insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
-          select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
-          from users where id = ${userId} and tenant_id = ${tenantId} and deleted_at is null and not disabled
-        `),
-        db.execute(sql`
-          insert into refresh_tokens (token_hash, session_id, generation)
-          select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
-          returning session_id
-        `),
+        insertSession(db, session, sql`id = ${userId} and tenant_id = ${tenantId} and deleted_at is null`),
+        insertFirstRefreshToken(db, session),
       ]);
       if (!user) return { kind: "user_gone" };
       const record = toUserRecord(user);
@@ -145,6 +121,24 @@ export function neonSessionStore(db: Database): SessionStore {
       return cleared.length;
     },
   };
+}
+
+/** The session, for the live user `userMatch` finds, unless that user is disabled: then nothing is written. */
+function insertSession(db: Database, session: NewSession, userMatch: SQL) {
+  return db.execute(sql`
+    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
+    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
+    from users where ${userMatch} and not disabled
+  `);
+}
+
+/** The session's first refresh token, if the session was written; its row comes back when it was. */
+function insertFirstRefreshToken(db: Database, session: NewSession) {
+  return db.execute(sql`
+    insert into refresh_tokens (token_hash, session_id, generation)
+    select ${session.refreshTokenHash}, id, 1 from sessions where id = ${session.id}
+    returning session_id
+  `);
 }
 
 async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate"]>[0]): Promise<RotationRow> {

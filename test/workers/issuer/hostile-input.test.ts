@@ -76,6 +76,11 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/email/verify": "json",
   "GET /auth/link": "page query",
   "POST /auth/link": "page form",
+  "POST /api/auth/signup": "json",
+  "POST /api/auth/login": "json",
+  "POST /api/auth/password/forgot": "json",
+  "POST /api/auth/password/reset": "json",
+  "POST /api/auth/password": "json",
 };
 
 // ---------------------------------------------------------------------------
@@ -153,8 +158,8 @@ function clientIp(): string {
 
 const NOT_FOUND: ExpectedError = { status: 404, codes: ["not_found"] };
 
-const CONTRACT_CODES = new Set(["unsupported_media_type", "invalid_json", "payload_too_large", "invalid_request", "invalid_phone", "invalid_signature", "not_found", "invalid_email"]);
-const ERROR_EXTRAS = new Set(["field"]);
+const CONTRACT_CODES = new Set(["unsupported_media_type", "invalid_json", "payload_too_large", "invalid_request", "invalid_phone", "invalid_signature", "not_found", "invalid_email", "weak_password"]);
+const ERROR_EXTRAS = new Set(["field", "reason"]);
 /** What must never reach a client: stack frames, SQL, driver or host names, source paths. */
 const INTERNALS = /\bat \S+ \(|\n\s+at |stack|Error:|syntax error|select |insert |update |delete from|postgres|neon|drizzle|zod|127\.0\.0\.1|localhost|node_modules|\.ts:\d+|\.js:\d+/i;
 
@@ -305,16 +310,53 @@ const invalidPhone = fc.oneof(
   unicodeText.filter((text) => text.length <= 64),
 );
 
-/** Not addresses; text the schema lets through is refused by the address parser (`invalid_email`). */
-const invalidEmail = fc.oneof(
+/** Not addresses (null aside, which PATCH /me accepts); text the schema lets through is refused by the address parser (`invalid_email`). */
+const notAnAddress = fc.oneof(
   wrongType("string", "null"),
   tooLong(1024),
   poisonText,
   fc.constantFrom("", "a@", "@b", "a@b@c", `${"x".repeat(250)}@example.com`, "a b@example.org", "a@example.org\r\nBcc: b@example.org", "<a@example.org>", "a@[127.0.0.1]", "a@localhost", "a@-example.org"),
   unicodeText.filter((text) => !text.includes("@")),
 );
+/** Never an address: a sign-up with it and a good password must still be refused. */
+const invalidEmail = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("", " ", "a@", "@b", "a@b@example.org", "a@localhost", "a b@example.org", "a\u0007b@example.org", "a@example.org\u202e", "a@exa mple.org", `${"x".repeat(250)}@example.org`),
+  unicodeText.filter((text) => !text.includes("@")),
+  tooLong(254),
+);
+const validEmail = fc.constant("hostile-input@example.org");
+/** Passes the password policy (and is never sent with every other field valid). */
+const validPassword = fc.constant("a perfectly fine passphrase");
+/** Refused by the schema itself, before the policy, a lookup or a count. */
+const malformedPassword = fc.oneof(wrongType("string"), fc.constant(""), poisonText);
+/** Refused by the schema or, having passed it, by the policy: never accepted. */
+const weakPassword = fc.oneof(malformedPassword, fc.constantFrom("short", "1234567", "password", "password123", "😀😀😀"), tooLong(128));
 
 const BODIES: Record<string, BodySpec> = {
+  "POST /api/auth/signup": {
+    email: { valid: validEmail, invalid: invalidEmail, alsoCodes: ["invalid_email"] },
+    password: { valid: validPassword, invalid: weakPassword, alsoCodes: ["weak_password"] },
+  },
+  "POST /api/auth/login": {
+    email: { valid: validEmail, invalid: invalidEmail, alsoCodes: ["invalid_email"] },
+    // Longer than any stored password: refused before it counts as a guess.
+    password: { valid: validPassword, invalid: fc.oneof(malformedPassword, tooLong(128)) },
+  },
+  "POST /api/auth/password/forgot": {
+    email: { valid: validEmail, invalid: invalidEmail, alsoCodes: ["invalid_email"] },
+  },
+  "POST /api/auth/password/reset": {
+    token: { valid: fc.constant("A".repeat(43)), invalid: fc.oneof(invalidText(43), fc.constantFrom("A".repeat(42), "A".repeat(44), `${"A".repeat(42)}=`, `${"A".repeat(42)}+`, `${"A".repeat(42)}/`), unicodeText) },
+    // A password the policy would refuse reaches the policy only with a live token: here the token is checked first.
+    password: { valid: validPassword, invalid: malformedPassword },
+  },
+  "POST /api/auth/password": {
+    // The fixture's user has no password, so a current password the schema lets through would be ignored and the change made.
+    current_password: { valid: optional(validPassword), invalid: malformedPassword },
+    new_password: { valid: validPassword, invalid: weakPassword, alsoCodes: ["weak_password"] },
+  },
+
   "POST /api/admin/tenants": {
     name: { valid: validName, invalid: invalidText(100, { controls: true }) },
     slug: { valid: validSlug, invalid: invalidFormatted(63, SLUG, ["-a", "a-", "A", "a_b", "a".repeat(64), "a b", "ä"]) },
@@ -341,14 +383,14 @@ const BODIES: Record<string, BodySpec> = {
     refresh_token: { valid: fc.constant(null).map(() => `rt_${newId("ses")}`), invalid: invalidText(512) },
   },
   "PATCH /api/auth/me": {
-    email: { valid: optional(fc.constantFrom("a@example.com", null)), invalid: invalidEmail, alsoCodes: ["invalid_email"] },
+    email: { valid: optional(fc.constantFrom("a@example.com", null)), invalid: notAnAddress, alsoCodes: ["invalid_email"] },
     metadata: { valid: validMetadata, invalid: invalidMetadata },
   },
   "POST /api/auth/email/request": {
-    email: { valid: fc.constant("someone@example.org"), invalid: invalidEmail, alsoCodes: ["invalid_email"] },
+    email: { valid: fc.constant("someone@example.org"), invalid: notAnAddress, alsoCodes: ["invalid_email"] },
   },
   "POST /api/auth/email/verify": {
-    email: { valid: fc.constant("someone@example.org"), invalid: invalidEmail, alsoCodes: ["invalid_email"] },
+    email: { valid: fc.constant("someone@example.org"), invalid: notAnAddress, alsoCodes: ["invalid_email"] },
     code: { valid: fc.stringMatching(/^[0-9]{6}$/), invalid: invalidFormatted(10, CODE, ["123", "12345678901", "１２３４５６", "123456 ", "12a456", "123456\u0000"]) },
     // With an address and a code beside it, a well-formed token is itself refused: one shape or the other.
     token: { valid: optional(fc.constant("A".repeat(43))), invalid: fc.oneof(wrongType("string"), tooLong(256), poisonText) },
@@ -384,6 +426,13 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: "/api/auth/email/request", headers: publishable };
     case "POST /api/auth/email/verify":
       return { path: "/api/auth/email/verify", headers: publishable };
+    case "POST /api/auth/signup":
+    case "POST /api/auth/login":
+    case "POST /api/auth/password/forgot":
+    case "POST /api/auth/password/reset":
+      return { path: route.slice("POST ".length), headers: publishable };
+    case "POST /api/auth/password":
+      return { path: "/api/auth/password", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
     default:
       throw new Error(`no target for ${route}`);
   }

@@ -1,6 +1,7 @@
 import type { EmailAddress } from "../../../shared/domain/email-address";
-import type { EmailMessage, MailAttemptResult, MailSender } from "../../../shared/ports/mailer";
+import type { EmailMessage, MailSender } from "../../../shared/ports/mailer";
 import type { AuditRecorder } from "./audit-recorder";
+import { sendEmailWithFailover } from "./email-delivery";
 
 /** What an account email is for; audited with its outcome, never with the address or the link. */
 export type AccountMailPurpose = "sign_in" | "verify_email" | "change_email" | "account_exists" | "reset_password" | "password_changed";
@@ -26,12 +27,7 @@ export interface AccountMail {
  */
 export async function sendAccountMail(deps: AccountMailDeps, audit: AuditRecorder, mail: AccountMail): Promise<boolean> {
   const message: EmailMessage = { to: mail.to.address, from: deps.emailFrom, ...mail.content };
-  const attempts: MailAttemptResult[] = [];
-  for (const sender of deps.mailSenders) {
-    const result = await sender.send(message);
-    attempts.push(result);
-    if (result.outcome !== "transient_failure") break;
-  }
+  const { attempts } = await sendEmailWithFailover(deps.mailSenders, message);
   const accepted = attempts.find((attempt) => attempt.outcome === "accepted");
   const details = {
     purpose: mail.purpose,

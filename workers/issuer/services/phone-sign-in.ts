@@ -182,7 +182,7 @@ export function phoneHash(secret: string, e164: string): Promise<string> {
 }
 
 /** Failure runs are kept per client network; the phone's object holds only this keyed hash of it, never an address. */
-function networkHash(secret: string, network: string): Promise<string> {
+export function networkHash(secret: string, network: string): Promise<string> {
   return hmacSha256Hex(secret, `network:${network}`);
 }
 

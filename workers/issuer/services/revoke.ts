@@ -30,3 +30,10 @@ export async function revokeUser(deps: RevokeDeps, userId: string, change: UserR
   await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: result === null ? [] : result.outboxIds });
   return result === null ? null : { sessionsRevoked: result.sessionsRevoked };
 }
+
+/** Every other session of the user, published like `revokeSession`; the caller's own session stays. */
+export async function revokeOtherSessions(deps: RevokeDeps, userId: string, keepSessionId: string, reason: string, now: Date): Promise<number> {
+  const result = await deps.revocations.revokeOtherSessions(userId, keepSessionId, reason, now, revocationListExpiry(now));
+  await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: result.outboxIds });
+  return result.sessionsRevoked;
+}
