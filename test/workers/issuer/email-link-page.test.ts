@@ -4,6 +4,7 @@ import { newId } from "../../../shared/crypto/ids";
 import { linkTokenHash, newLinkToken } from "../../../shared/crypto/link-token";
 import type { EmailTokenPurpose } from "../../../shared/ports/email-token-store";
 import { issuerDeps } from "../../../workers/issuer/deps";
+import { login, strongPassword } from "./support/accounts-client";
 import { getLinkPage, postLinkPage, requestedEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
 import { freshEmail } from "./support/email-sandbox";
 import { createTenant, freshIp, issuerFetch, withBearer, type TenantCredentials } from "./support/issuer-client";
@@ -226,6 +227,29 @@ describe("POST /auth/link", () => {
     });
     expect(page.status).toBe(400);
     expect((await postLinkPage({ token })).status).toBe(303);
+  });
+
+  it("sets a new password from a reset link's form: the password works, the link is spent", async () => {
+    const tenant = await createTenant();
+    const { address, token } = await unverifiedUserWithLink(tenant, "reset_password");
+    const password = strongPassword();
+    const page = await postLinkPage({ token, password });
+    expect(page.status).toBe(200);
+    expectPageHeaders(page);
+    expect(await page.text()).toContain("Your password has been changed");
+    expect((await login(tenant.api_key, address, password)).status).toBe(200);
+    expect((await postLinkPage({ token, password: strongPassword() })).status).toBe(401);
+  });
+
+  it("refuses a weak password on the reset form and leaves the link usable", async () => {
+    const tenant = await createTenant();
+    const { token } = await unverifiedUserWithLink(tenant, "reset_password");
+    const page = await postLinkPage({ token, password: "password" });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain("Choose another password");
+    expect((await postLinkPage({ token })).status).toBe(400);
+    expect(await deps.emailTokens.find(await linkTokenHash(token), new Date())).toMatchObject({ purpose: "reset_password" });
+    expect((await postLinkPage({ token, password: strongPassword() })).status).toBe(200);
   });
 
   it("refuses a JSON body with a 415 page", async () => {

@@ -4,6 +4,7 @@ import { newId } from "../../../shared/crypto/ids";
 import { linkTokenHash, newLinkToken } from "../../../shared/crypto/link-token";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { EMAIL_SENDS_PER_NETWORK_PER_HOUR } from "../../../workers/issuer/services/email-codes";
+import { awaitMail, login, signup, strongPassword } from "./support/accounts-client";
 import { codeIn, linkTokenIn, newestEmail, requestEmail, requestedEmail, signInByEmail, verifyEmailCode, verifyEmailToken, type EmailSignInFields } from "./support/email-client";
 import { emailInbox, freshEmail, setEmailFault } from "./support/email-sandbox";
 import { createTenant, expectError, freshIp, issuerFetch, jsonRequest, refresh, withBearer } from "./support/issuer-client";
@@ -276,6 +277,40 @@ describe("the pre-hijacking defence", () => {
     // The owner's own session, opened after the takeover, works.
     expect((await issuerFetch("/api/auth/me", withBearer(owner.token))).status).toBe(200);
     expect((await refresh(tenant.api_key, owner.refresh_token)).status).toBe(200);
+  });
+});
+
+describe("codes and links sent by sign-up", () => {
+  it("a sign-up's verification code confirms the address at /api/auth/email/verify, signing the new user in", async () => {
+    const tenant = await createTenant();
+    const address = freshEmail();
+    const password = strongPassword();
+    expect((await signup(tenant.api_key, address, password)).status).toBe(202);
+    const [mail] = await awaitMail(address, /^Confirm your email address/);
+    const verified = await verifyEmailCode(tenant.api_key, address, codeIn(mail ?? (await newestEmail(address))));
+    expect(verified.status).toBe(200);
+    const session = await verified.json<{ user_id: string; is_new_user: boolean }>();
+    expect(session.is_new_user).toBe(false);
+    const loggedIn = await login(tenant.api_key, address, password);
+    expect(loggedIn.status).toBe(200);
+    expect((await loggedIn.json<{ user_id: string }>()).user_id).toBe(session.user_id);
+  });
+
+  it("a sign-up's verification link works at /api/auth/email/verify", async () => {
+    const tenant = await createTenant();
+    const address = freshEmail();
+    expect((await signup(tenant.api_key, address, strongPassword())).status).toBe(202);
+    const [mail] = await awaitMail(address, /^Confirm your email address/);
+    expect((await verifyEmailToken(tenant.api_key, linkTokenIn(mail ?? (await newestEmail(address))))).status).toBe(200);
+  });
+
+  it("the pre-hijacking takeover through the real routes: a squatter's sign-up password stops working once the owner signs in by code", async () => {
+    const tenant = await createTenant();
+    const address = freshEmail();
+    const squatterPassword = strongPassword();
+    expect((await signup(tenant.api_key, address, squatterPassword)).status).toBe(202);
+    await signInByEmail(tenant, address);
+    await expectError(await login(tenant.api_key, address, squatterPassword), 401, "invalid_credentials");
   });
 });
 

@@ -10,6 +10,8 @@ import { validate } from "../../../shared/http/validate";
 import type { IssuerBindings } from "../app";
 import { contentSecurityPolicy, LINK_PAGE_HEADERS, linkFormPage, linkMessagePage, type LinkForm } from "../pages/link-page";
 import { completeLink, inspectLink, type EmailLinkDeps, type LiveLink } from "../services/email-link";
+import { resetPassword } from "../services/password-reset";
+import { accountDeps } from "./accounts";
 import { emailSignInDeps } from "./email-sign-in";
 
 type PageContext = Context<AppEnv<IssuerBindings>>;
@@ -60,6 +62,7 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const deps = linkDeps(c);
       const link = await inspectLink(deps, input.value.token);
       if (link === null) return linkMessagePage(EXPIRED.title, EXPIRED.message, 401);
+      if (link.record.purpose === "reset_password") return resetPage(c, link, input.value);
       const done = await completeLink(deps, c.get("audit"), c.get("context"), link);
       if (!done.ok) return failurePage(done.error);
       switch (done.value.kind) {
@@ -75,6 +78,21 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       }
     },
   });
+}
+
+/**
+ * The reset form: the same service as `POST /api/auth/password/reset`, the token naming its
+ * tenant. A weak password leaves the link usable. The session the reset opens is not handed
+ * to the browser; the person signs in to the app with the new password.
+ */
+async function resetPage(c: PageContext, link: LiveLink, input: { token: string; password?: string | undefined }): Promise<Response> {
+  if (input.password === undefined) return failurePage({ reason: "invalid_request", field: "form.password", message: "form.password is required to choose a new password." });
+  const reset = await resetPassword(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), { token: input.token, password: input.password, tenant: null });
+  if (!reset.ok && reset.error.reason === "weak_password") {
+    return linkMessagePage("Choose another password", `${failureResponse(reset.error).message} Go back and choose another; the link still works.`, 400);
+  }
+  if (!reset.ok) return failurePage(reset.error);
+  return linkMessagePage("Your password has been changed", `Sign in to ${link.tenant.settings.email_branding} with your new password. Every other session was signed out.`);
 }
 
 /** A sign-in link the POST would refuse (completeLink decides that), said on the GET already. */

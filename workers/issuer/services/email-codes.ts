@@ -1,4 +1,3 @@
-import { hmacSha256Hex } from "../../../shared/crypto/hashing";
 import { newId } from "../../../shared/crypto/ids";
 import { newLinkToken } from "../../../shared/crypto/link-token";
 import { generateNumericCode } from "../../../shared/crypto/otp-code";
@@ -12,8 +11,9 @@ import type { OtpGuard } from "../../../shared/ports/otp-guard";
 import type { RateLimiter } from "../../../shared/ports/rate-limiter";
 import { emailKey, emailLinkUrl } from "./account-session";
 import { sendAccountMail, type AccountMailDeps } from "./account-mail";
+import { emailCodeHash } from "./address-verification";
 import type { AuditRecorder } from "./audit-recorder";
-import type { SignInTenant } from "./phone-sign-in";
+import { networkHash, type SignInTenant } from "./phone-sign-in";
 
 const HOUR_MS = 3_600_000;
 
@@ -75,7 +75,7 @@ export async function sendEmailCode(
   const ttlSeconds = settings.otp_expiry_minutes * 60;
   const reservation = await deps.otpGuard.reserve(tenant.id, guardKey, {
     codeHash: await emailCodeHash(deps.otpHashSecret, tenant.id, email, code),
-    network: await emailNetworkHash(deps.otpHashSecret, context.network),
+    network: await networkHash(deps.otpHashSecret, context.network),
     requestId,
     ttlSeconds,
     maxAttempts: settings.max_otp_attempts,
@@ -103,14 +103,4 @@ export async function sendEmailCode(
     deps.rateLimiter.release(networkKey, networkHit.windowStart),
   ]);
   return err({ reason: "email_unavailable" });
-}
-
-/** Keyed and bound to the tenant and the address, so a leaked guard state cannot be brute-forced offline. */
-export function emailCodeHash(secret: string, tenantId: string, email: EmailAddress, code: string): Promise<string> {
-  return hmacSha256Hex(secret, `email-code:${tenantId}:${email.key}:${code}`);
-}
-
-/** The keyed hash of the client network the code guard keeps failure runs under (as for phones). */
-export function emailNetworkHash(secret: string, network: string): Promise<string> {
-  return hmacSha256Hex(secret, `network:${network}`);
 }

@@ -8,9 +8,10 @@ import { err, ok, type Result } from "../../../shared/errors/result";
 import type { EmailTokenPurpose } from "../../../shared/ports/email-token-store";
 import { emailKey, type SignedIn } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
-import { emailCodeHash, emailNetworkHash, sendEmailCode, type EmailCodeDeps } from "./email-codes";
+import { emailCodeHash } from "./address-verification";
+import { sendEmailCode, type EmailCodeDeps } from "./email-codes";
 import { completeEmailProof, type EmailProofDeps } from "./email-proof";
-import type { SignInTenant } from "./phone-sign-in";
+import { networkHash, type SignInTenant } from "./phone-sign-in";
 import type { SigningKeyService } from "./signing-keys";
 
 export interface EmailSignInDeps extends EmailCodeDeps, EmailProofDeps {
@@ -54,7 +55,7 @@ export async function verifyEmailCode(
   const signer = await deps.signingKeys.currentSigner();
   const outcome = await deps.otpGuard.verify(tenantId, await emailKey(deps.otpHashSecret, email.value), {
     codeHash: await emailCodeHash(deps.otpHashSecret, tenantId, email.value, input.code),
-    network: await emailNetworkHash(deps.otpHashSecret, context.network),
+    network: await networkHash(deps.otpHashSecret, context.network),
   });
   switch (outcome.kind) {
     case "invalid_code":
