@@ -7,6 +7,8 @@ import type { IssuerDeps } from "./deps";
 import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { emailLinkPageRoutes } from "./routes/email-link-page";
+import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
@@ -43,6 +45,8 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   adminRoutes(app);
   authRoutes(app);
   accountRoutes(app);
+  emailSignInRoutes(app);
+  emailLinkPageRoutes(app);
   sessionRoutes(app);
   webhookRoutes(app);
   return app;

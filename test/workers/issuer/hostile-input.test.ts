@@ -41,7 +41,7 @@ import { snapshotState } from "./support/state-snapshot";
 // The routes, each with what it reads. A route the app registers that is not
 // listed here fails the first test, so new input is never left untested.
 
-type RouteInput = "json" | "bodyless" | "query" | "form" | "path id" | "none";
+type RouteInput = "json" | "bodyless" | "query" | "form" | "path id" | "none" | "page query" | "page form";
 
 const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /health": "none",
@@ -72,6 +72,10 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "DELETE /api/auth/sessions/:id": "bodyless",
   "POST /api/auth/introspect": "json",
   "POST /api/webhooks/twilio/status": "form",
+  "POST /api/auth/email/request": "json",
+  "POST /api/auth/email/verify": "json",
+  "GET /auth/link": "page query",
+  "POST /auth/link": "page form",
   "POST /api/auth/signup": "json",
   "POST /api/auth/login": "json",
   "POST /api/auth/password/forgot": "json",
@@ -200,6 +204,19 @@ async function expectContractError(response: Response, expected: ExpectedError, 
   expect(text, context).not.toMatch(INTERNALS);
 }
 
+/** The link page's refusals: HTML in the page's headers, a 4xx, no form, nothing internal. */
+async function expectRefusalPage(response: Response, statuses: readonly number[], kind: string): Promise<void> {
+  const text = await response.text();
+  const context = `${kind} → ${response.status} ${text.slice(0, 300)}`;
+  expect(statuses, context).toContain(response.status);
+  expect(response.headers.get("Content-Type"), context).toBe("text/html; charset=utf-8");
+  expect(response.headers.get("Content-Security-Policy"), context).toMatch(/^default-src 'none';/);
+  expect(response.headers.get("Cache-Control"), context).toBe("no-store");
+  expect(text, context).not.toContain("<form");
+  expect(text.length, context).toBeLessThan(4096);
+  expect(text, context).not.toMatch(INTERNALS);
+}
+
 /** Runs a property and proves it wrote nothing: the state before equals the state after. */
 async function assertNothingWritten(property: () => Promise<void>): Promise<void> {
   const watched = { sessionIds: fixture.sessionIds, userIds: [fixture.user.id, fixture.victimId], countedClientIps: clientIps };
@@ -293,6 +310,14 @@ const invalidPhone = fc.oneof(
   unicodeText.filter((text) => text.length <= 64),
 );
 
+/** Not addresses (null aside, which PATCH /me accepts); text the schema lets through is refused by the address parser (`invalid_email`). */
+const notAnAddress = fc.oneof(
+  wrongType("string", "null"),
+  tooLong(1024),
+  poisonText,
+  fc.constantFrom("", "a@", "@b", "a@b@c", `${"x".repeat(250)}@example.com`, "a b@example.org", "a@example.org\r\nBcc: b@example.org", "<a@example.org>", "a@[127.0.0.1]", "a@localhost", "a@-example.org"),
+  unicodeText.filter((text) => !text.includes("@")),
+);
 /** Never an address: a sign-up with it and a good password must still be refused. */
 const invalidEmail = fc.oneof(
   wrongType("string"),
@@ -358,8 +383,17 @@ const BODIES: Record<string, BodySpec> = {
     refresh_token: { valid: fc.constant(null).map(() => `rt_${newId("ses")}`), invalid: invalidText(512) },
   },
   "PATCH /api/auth/me": {
-    email: { valid: optional(fc.constantFrom("a@example.com", null)), invalid: fc.oneof(wrongType("string", "null"), fc.constantFrom("", "a@", "@b", "a@b@c", `${"x".repeat(250)}@example.com`), unicodeText.filter((text) => !text.includes("@")), poisonText) },
+    email: { valid: optional(fc.constantFrom("a@example.com", null)), invalid: notAnAddress, alsoCodes: ["invalid_email"] },
     metadata: { valid: validMetadata, invalid: invalidMetadata },
+  },
+  "POST /api/auth/email/request": {
+    email: { valid: fc.constant("someone@example.org"), invalid: notAnAddress, alsoCodes: ["invalid_email"] },
+  },
+  "POST /api/auth/email/verify": {
+    email: { valid: fc.constant("someone@example.org"), invalid: notAnAddress, alsoCodes: ["invalid_email"] },
+    code: { valid: fc.stringMatching(/^[0-9]{6}$/), invalid: invalidFormatted(10, CODE, ["123", "12345678901", "１２３４５６", "123456 ", "12a456", "123456\u0000"]) },
+    // With an address and a code beside it, a well-formed token is itself refused: one shape or the other.
+    token: { valid: optional(fc.constant("A".repeat(43))), invalid: fc.oneof(wrongType("string"), tooLong(256), poisonText) },
   },
   "POST /api/auth/introspect": {
     token: { valid: fc.constant("header.payload.signature"), invalid: invalidText(8192) },
@@ -388,6 +422,10 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: "/api/auth/me", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
     case "POST /api/auth/introspect":
       return { path: "/api/auth/introspect", headers: () => ({ Authorization: `Bearer ${fx.tenant.secret_key}` }) };
+    case "POST /api/auth/email/request":
+      return { path: "/api/auth/email/request", headers: publishable };
+    case "POST /api/auth/email/verify":
+      return { path: "/api/auth/email/verify", headers: publishable };
     case "POST /api/auth/signup":
     case "POST /api/auth/login":
     case "POST /api/auth/password/forgot":
@@ -606,6 +644,51 @@ describe("hostile input", () => {
         }),
         runs(100),
       );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /auth/link answers every hostile query with a 4xx page, never a form, and writes nothing", async () => {
+    expect(ROUTES["GET /auth/link"]).toBe("page query");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `token=${junk}`),
+      tooLong(256).map((token) => `token=${token}`),
+      fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
+      fc.constantFrom("", "token=", `token=${"A".repeat(43)}&token=${"B".repeat(43)}`, `token=${"A".repeat(43)}&next=https://evil.example`, "__proto__=1", "token[]=x", `token=${"A".repeat(42)}%00`),
+    );
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(query, async (raw) => {
+          await expectRefusalPage(await issuerFetch(`/auth/link?${raw}`, { headers: { "CF-Connecting-IP": clientIp() } }), [400, 401], `query ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("POST /auth/link answers every hostile form with a 4xx page and writes nothing", async () => {
+    expect(ROUTES["POST /auth/link"]).toBe("page form");
+    const body = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `token=${junk}`),
+      fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
+      fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}&password=${"x".repeat(20)}`),
+      tooLong(1024).map((password) => `token=${"A".repeat(43)}&password=${password}`),
+      fc.constantFrom("", "token=", `token=${"A".repeat(43)}&token=${"A".repeat(43)}`, "__proto__=1", "constructor=1&token=x", `token=${"A".repeat(43)}&remember=1`),
+    );
+    const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8", "application/json", "text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded; charset=latin1", null);
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(body, contentType, async (raw, type) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (type !== null) headers["Content-Type"] = type;
+          const response = await issuerFetch("/auth/link", { method: "POST", headers, body: raw, redirect: "manual" });
+          await expectRefusalPage(response, [400, 401, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+      const huge = await issuerFetch("/auth/link", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() }, body: `token=${"A".repeat(100_000)}` });
+      await expectRefusalPage(huge, [413], "oversized form");
     });
   }, PROPERTY_TIMEOUT_MS);
 

@@ -99,17 +99,18 @@ describe("/api/auth/me", () => {
     });
   });
 
-  it("updates email and metadata, and refuses other fields", async () => {
+  it("updates metadata, starts an email change that waits for its proof, and refuses other fields", async () => {
     const tenant = await createTenant();
     const session = await signIn(tenant);
-    const patched = await issuerFetch("/api/auth/me", withBearer(session.token, jsonRequest("PATCH", { email: "ada@example.com", metadata: { theme: "dark" } })));
+    const address = `ada-${crypto.randomUUID()}@example.com`;
+    const patched = await issuerFetch("/api/auth/me", withBearer(session.token, jsonRequest("PATCH", { email: address, metadata: { theme: "dark" } })));
     expect(patched.status).toBe(200);
-    expect(await patched.json()).toMatchObject({ email: "ada@example.com", metadata: { theme: "dark" } });
+    expect(await patched.json()).toMatchObject({ email: null, pending_email: address, metadata: { theme: "dark" } });
     const roles = await issuerFetch("/api/auth/me", withBearer(session.token, jsonRequest("PATCH", { roles: ["admin"] })));
     await expectError(roles, 400, "invalid_request");
     const badEmail = await issuerFetch("/api/auth/me", withBearer(session.token, jsonRequest("PATCH", { email: "not an email" })));
-    expect((await expectError(badEmail, 400, "invalid_request")).error.field).toBe("email");
-    expect(await (await me(session.token)).json()).toMatchObject({ roles: ["user"], email: "ada@example.com" });
+    await expectError(badEmail, 400, "invalid_email");
+    expect(await (await me(session.token)).json()).toMatchObject({ roles: ["user"], email: null, metadata: { theme: "dark" } });
   });
 });
 

@@ -16,7 +16,8 @@ import { addPhone } from "../services/phone-adding";
 import { requestCode, verifyCode } from "../services/phone-sign-in";
 import { getProfile, logout, logoutAll, updateProfile } from "../services/profile";
 import { refreshSession } from "../services/refresh";
-import { accessTokenAuthDeps, signInDeps, tenantBySecretKey, withAccessToken, withTenant, type AuthContext } from "./auth-context";
+import { accessTokenAuthDeps, settingsOf, signInDeps, tenantBySecretKey, withAccessToken, withTenant, type AuthContext } from "./auth-context";
+import { emailSignInDeps } from "./email-sign-in";
 import { corsHeaders, preflight } from "./cors";
 
 // Any text: what is not a number after normalising, the empty string included, is the contract's `400 invalid_phone`.
@@ -26,7 +27,8 @@ const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10
 const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(512) });
 const introspectSchema = z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() });
 const profileSchema = z.strictObject({
-  email: z.email().max(254).nullable().optional(),
+  // Any text: what is not an address after parsing is the contract's `400 invalid_email`.
+  email: z.string().max(1024).nullable().optional(),
   metadata: z.record(z.string().max(100), z.unknown()).optional(),
 });
 
@@ -101,7 +103,8 @@ export function authRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       withAccessToken(c, async (auth) => {
         const input = await jsonInput(c, profileSchema);
         if (!input.ok) return respond(input);
-        return respond(await updateProfile(c.get("deps"), c.get("audit"), auth, input.value));
+        const deps = c.get("deps");
+        return respond(await updateProfile(emailSignInDeps(deps), c.get("audit"), c.get("context"), { tenant: auth.tenant, settings: settingsOf(auth.tenant, deps) }, auth, input.value));
       }),
   });
 

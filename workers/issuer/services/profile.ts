@@ -1,9 +1,12 @@
+import type { RequestContext } from "../../../shared/domain/request-context";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { IdentityStore } from "../../../shared/ports/identity-store";
 import type { UserRecord, UserRepository } from "../../../shared/ports/user-repository";
 import type { AuthenticatedToken } from "./access-token-auth";
 import type { AuditRecorder } from "./audit-recorder";
+import { emailRemovalRefusal, requestEmailChange, type EmailChangeDeps, type EmailChangeStarted } from "./email-change";
+import type { SignInTenant } from "./phone-sign-in";
 import { revokeSession, revokeUser, type RevokeDeps } from "./revoke";
 import { userView, type UserView } from "./user-admin";
 
@@ -51,22 +54,38 @@ export async function getProfile(deps: ProfileDeps, user: UserRecord): Promise<P
   };
 }
 
+/**
+ * `PATCH /api/auth/me`. A new address takes effect only once proved: the answer shows the
+ * profile as it still is, with `pending_email` naming where the code and link went.
+ */
 export async function updateProfile(
-  deps: { users: UserRepository } & ProfileDeps,
+  deps: { users: UserRepository } & ProfileDeps & EmailChangeDeps,
   audit: AuditRecorder,
+  context: RequestContext,
+  tenant: SignInTenant,
   auth: AuthenticatedToken,
   changes: { email?: string | null | undefined; metadata?: Record<string, unknown> | undefined },
-): Promise<Result<Profile, Failure>> {
+): Promise<Result<Profile & { pending_email?: string }, Failure>> {
   if (changes.metadata !== undefined && new TextEncoder().encode(JSON.stringify(changes.metadata)).length > MAX_PROFILE_METADATA_BYTES) {
     return err({ reason: "invalid_request", field: "metadata", message: `At most ${MAX_PROFILE_METADATA_BYTES} bytes of metadata.` });
   }
+  let pending: EmailChangeStarted = null;
+  if (changes.email === null) {
+    const refusal = emailRemovalRefusal(auth.user);
+    if (refusal !== null) return err(refusal);
+  } else if (changes.email !== undefined) {
+    const started = await requestEmailChange(deps, audit, context, tenant, auth.user, changes.email);
+    if (!started.ok) return started;
+    pending = started.value;
+  }
   const updated = await deps.users.update(auth.user.id, {
-    ...(changes.email === undefined ? {} : { email: changes.email }),
+    ...(changes.email === null ? { email: null } : {}),
     ...(changes.metadata === undefined ? {} : { metadata: changes.metadata }),
   });
   if (!updated) return err({ reason: "invalid_token", description: "invalid or revoked token" });
-  audit.record("auth.profile_updated", "success", { tenantId: updated.tenantId, userId: updated.id, details: { fields: Object.keys(changes) } });
-  return ok(await getProfile(deps, updated));
+  const fields = Object.keys(changes).filter((field) => field !== "email" || changes.email === null);
+  if (fields.length > 0) audit.record("auth.profile_updated", "success", { tenantId: updated.tenantId, userId: updated.id, details: { fields } });
+  return ok({ ...(await getProfile(deps, updated)), ...(pending === null ? {} : pending) });
 }
 
 export async function logout(deps: RevokeDeps, audit: AuditRecorder, auth: AuthenticatedToken): Promise<Result<null, Failure>> {

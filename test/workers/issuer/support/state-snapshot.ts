@@ -1,6 +1,6 @@
 /**
  * A cheap fingerprint of everything a request could write: each table's row count
- * and a digest of its rows, the revocation entries (in Upstash) of the sessions and
+ * and a digest of its rows (emailed link tokens included), the revocation entries (in Upstash) of the sessions and
  * users a test watches, every Durable Object's storage and alarm, every KV entry,
  * and how many requests the SMS sandbox has served per provider. Two equal
  * snapshots mean nothing was written.

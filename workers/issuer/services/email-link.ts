@@ -1,0 +1,72 @@
+import { LINK_TOKEN_PATTERN, linkTokenHash } from "../../../shared/crypto/link-token";
+import type { RequestContext } from "../../../shared/domain/request-context";
+import { allowsSignInMethod, resolveTenantSettings } from "../../../shared/domain/tenant-settings";
+import type { Failure } from "../../../shared/errors/failure";
+import { err, ok, type Result } from "../../../shared/errors/result";
+import type { EmailTokenPurpose, EmailTokenRecord } from "../../../shared/ports/email-token-store";
+import type { TenantRepository } from "../../../shared/ports/tenant-repository";
+import type { SignedIn } from "./account-session";
+import type { AuditRecorder } from "./audit-recorder";
+import { completeEmailProof } from "./email-proof";
+import { cancelCodeOf, type EmailSignInDeps } from "./email-sign-in";
+import type { SignInTenant } from "./phone-sign-in";
+
+export interface EmailLinkDeps extends EmailSignInDeps {
+  readonly tenants: TenantRepository;
+  readonly defaultAudience: string;
+}
+
+/** A live link, read without spending it: what its page should offer. */
+export interface LiveLink {
+  readonly record: EmailTokenRecord;
+  readonly tenant: SignInTenant;
+  readonly tokenHash: string;
+}
+
+/** Looks a link's token up without spending it (a GET, or the checks before a POST spends it). Null: malformed, unknown, spent or expired. */
+export async function inspectLink(deps: Pick<EmailLinkDeps, "emailTokens" | "tenants" | "defaultAudience">, token: string): Promise<LiveLink | null> {
+  if (!LINK_TOKEN_PATTERN.test(token)) return null;
+  const tokenHash = await linkTokenHash(token);
+  const record = await deps.emailTokens.find(tokenHash, new Date());
+  if (record === null) return null;
+  const tenant = await deps.tenants.find(record.tenantId);
+  if (tenant === null) return null;
+  return { record, tokenHash, tenant: { tenant, settings: resolveTenantSettings(tenant.settings, { tenantName: tenant.name, defaultAudience: deps.defaultAudience }) } };
+}
+
+export type LinkCompletion =
+  | { readonly kind: "verified"; readonly purpose: "verify_email" | "change_email"; readonly branding: string }
+  /** The session goes back to the app in the fragment of its first redirect URI (never sent to a server, never logged). */
+  | { readonly kind: "signed_in"; readonly location: string }
+  /** Nothing was spent: a sign-in link needs somewhere to hand the session to. */
+  | { readonly kind: "no_return_address"; readonly branding: string };
+
+/**
+ * The link page's POST for a sign-in or an address confirmation: the token is spent once (of
+ * racing POSTs one wins), the code sent with it dies, and the proof does what it was sent for.
+ * A sign-in link of a tenant with no `redirect_uris`, or without `email_otp`, is not spent.
+ */
+export async function completeLink(deps: EmailLinkDeps, audit: AuditRecorder, context: RequestContext, link: LiveLink): Promise<Result<LinkCompletion, Failure>> {
+  const { record, tenant } = link;
+  const purpose = record.purpose;
+  if (purpose === "reset_password") return err({ reason: "code_expired" });
+  const returnUri = tenant.settings.redirect_uris[0];
+  if (purpose === "sign_in") {
+    if (!allowsSignInMethod(tenant.settings, "email_otp")) return err({ reason: "sign_in_method_disabled" });
+    if (returnUri === undefined) return ok({ kind: "no_return_address", branding: tenant.settings.email_branding });
+  }
+  const signer = purpose === "sign_in" ? await deps.signingKeys.currentSigner() : null;
+  const spent = await deps.emailTokens.consume(link.tokenHash, new Date(), { purposes: [purpose] satisfies EmailTokenPurpose[], tenantId: tenant.tenant.id });
+  if (spent === null) return err({ reason: "code_expired" });
+  await cancelCodeOf(deps, spent);
+  const done = await completeEmailProof(deps, audit, context, tenant, { record: spent, via: "link", signer });
+  if (!done.ok) return done;
+  if (done.value.session !== null && returnUri !== undefined) return ok({ kind: "signed_in", location: withSessionFragment(returnUri, done.value.session) });
+  return ok({ kind: "verified", purpose: purpose === "change_email" ? "change_email" : "verify_email", branding: tenant.settings.email_branding });
+}
+
+/** The implicit-flow shape (RFC 6749 §4.2.2) apps already parse: tokens in the fragment, which browsers never send to a server. */
+function withSessionFragment(returnUri: string, session: SignedIn): string {
+  const fragment = new URLSearchParams({ access_token: session.token, refresh_token: session.refresh_token, token_type: session.token_type, expires_in: String(session.expires_in) });
+  return `${returnUri}#${fragment.toString()}`;
+}
