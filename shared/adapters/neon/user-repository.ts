@@ -38,7 +38,8 @@ export function neonUserRepository(db: Database): UserRepository {
         .set({
           ...(changes.roles === undefined ? {} : { roles: [...changes.roles] }),
           ...(changes.metadata === undefined ? {} : { metadata: { ...changes.metadata } }),
-          ...(changes.email === undefined ? {} : { email: changes.email }),
+          // A verified address only arrives through AccountStore.changeEmail; any address set here is unproven.
+          ...(changes.email === undefined ? {} : { email: changes.email, emailVerified: false }),
           ...(changes.disabled === undefined ? {} : { disabled: changes.disabled }),
           updatedAt: new Date(),
         })

@@ -107,17 +107,17 @@ describe("PATCH /api/auth/me {email}", () => {
     expect(await me(user.token)).toMatchObject({ email: address });
   });
 
-  it("a phone user adds an address proved by code, and may remove it again", async () => {
+  it("a phone user adds an address proved by code, and may remove it again, which forgets that it was verified", async () => {
     const tenant = await createTenant();
     const user = await signIn(tenant);
     const address = freshEmail();
     expect((await patchMe(user.token, { email: address })).status).toBe(200);
     expect(await me(user.token)).toMatchObject({ email: null });
     expect((await verifyEmailCode(tenant.api_key, address, codeIn(await newestEmail(address)))).status).toBe(200);
-    expect(await me(user.token)).toMatchObject({ phone: user.phone, email: address });
+    expect(await me(user.token)).toMatchObject({ phone: user.phone, email: address, email_verified: true });
     const removed = await patchMe(user.token, { email: null });
     expect(removed.status).toBe(200);
-    expect(await removed.json()).toMatchObject({ email: null });
+    expect(await removed.json()).toMatchObject({ email: null, email_verified: false });
   });
 
   it("answers 502 email_unavailable when the verification cannot be sent, changing nothing", async () => {
