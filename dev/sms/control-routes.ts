@@ -1,5 +1,4 @@
-import type { ServerResponse } from "node:http";
-import { sendJson } from "../support/http-server";
+import { badRequest, methodNotAllowed, noContent, sendJson } from "../support/http-server";
 import { faultSchema, isProvider, supportsFault, type FaultBoard } from "./faults";
 import type { Inbox } from "./inbox";
 import { E164_SHAPE } from "./phone-number";
@@ -81,17 +80,4 @@ function recipientFilter(target: RequestTarget): string | undefined | null {
   if (raw === null) return undefined;
   const to = raw.replace(/^ /, "+");
   return E164_SHAPE.test(to) ? to : null;
-}
-
-function badRequest(response: ServerResponse, message: string): void {
-  sendJson(response, 400, { error: message });
-}
-
-function methodNotAllowed(response: ServerResponse, allowed: string): void {
-  sendJson(response, 405, { error: "method not allowed" }, { allow: allowed });
-}
-
-function noContent(response: ServerResponse): void {
-  response.writeHead(204);
-  response.end();
 }

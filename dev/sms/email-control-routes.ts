@@ -1,6 +1,5 @@
-import type { ServerResponse } from "node:http";
 import { parseJsonOrUndefined } from "../support/files";
-import { sendJson } from "../support/http-server";
+import { badRequest, methodNotAllowed, noContent, sendJson } from "../support/http-server";
 import { mailboxAddress } from "./email-address";
 import { emailFaultSchema, emailFaultSupported, EMAIL_FAULT_TARGETS, isEmailFaultTarget, type EmailFaultBoard } from "./email-faults";
 import type { EmailInbox } from "./email-inbox";
@@ -50,17 +49,4 @@ export function emailControlRoutesHandler(inbox: EmailInbox, faults: EmailFaultB
     faults.set(name, fault.data);
     sendJson(response, 200, { faults: faults.current() });
   };
-}
-
-function badRequest(response: ServerResponse, message: string): void {
-  sendJson(response, 400, { error: message });
-}
-
-function methodNotAllowed(response: ServerResponse, allowed: string): void {
-  sendJson(response, 405, { error: "method not allowed" }, { allow: allowed });
-}
-
-function noContent(response: ServerResponse): void {
-  response.writeHead(204);
-  response.end();
 }

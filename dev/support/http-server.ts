@@ -76,3 +76,17 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   });
   response.end(payload);
 }
+
+/** A control route's refusal: the sandbox's own `{error}` shape, not a provider's. */
+export function badRequest(response: ServerResponse, message: string): void {
+  sendJson(response, 400, { error: message });
+}
+
+export function methodNotAllowed(response: ServerResponse, allowed: string): void {
+  sendJson(response, 405, { error: "method not allowed" }, { allow: allowed });
+}
+
+export function noContent(response: ServerResponse): void {
+  response.writeHead(204);
+  response.end();
+}
