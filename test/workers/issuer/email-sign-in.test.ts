@@ -318,3 +318,22 @@ async function adminPatchSettings(tenantId: string, settings: Record<string, unk
   const response = await issuerFetch(`/api/admin/tenants/${tenantId}`, { ...jsonRequest("PATCH", { settings }), headers: { "Content-Type": "application/json", Authorization: `Bearer ${env.ADMIN_TOKEN}` } });
   expect(response.status, await response.clone().text()).toBe(200);
 }
+
+describe("how an emailed proof is recorded", () => {
+  async function amrOf(token: string): Promise<string[]> {
+    const response = await issuerFetch("/api/auth/sessions", withBearer(token));
+    const { sessions } = await response.json<{ sessions: { current: boolean; amr: string[] }[] }>();
+    return sessions.find((session) => session.current)?.amr ?? [];
+  }
+
+  it("a session from an emailed code or link records amr otp (RFC 8176), not sms or pwd", async () => {
+    const tenant = await createTenant();
+    const address = freshEmail();
+    const byCode = await signInByEmail(tenant, address);
+    expect(await amrOf(byCode.token)).toEqual(["otp"]);
+    await requestEmail(tenant.api_key, address);
+    const byLink = await verifyEmailToken(tenant.api_key, linkTokenIn(await newestEmail(address)));
+    expect(byLink.status).toBe(200);
+    expect(await amrOf((await byLink.json<{ token: string }>()).token)).toEqual(["otp"]);
+  });
+});

@@ -21,8 +21,8 @@ export interface AccountSessionDeps {
   readonly issuer: string;
 }
 
-/** How the session was earned, as RFC 8176 `amr` values: `pwd` (password), `email` (a code or link sent by email). */
-export type AccountAmr = "pwd" | "email";
+/** How the session was earned, as RFC 8176 `amr` values: `pwd` (password), `otp` (a one-time code or link sent by email). */
+export type AccountAmr = "pwd" | "otp";
 
 /**
  * Keyed, like phone hashes, so an object name or a stored key does not reveal an address:
@@ -59,7 +59,7 @@ export function openEmailSession(
   request: { readonly signer: ActiveSigner; readonly email: EmailAddress; readonly details?: Record<string, unknown> },
 ): Promise<Result<SignedIn, Failure>> {
   const { settings } = tenant;
-  return openSession(deps, audit, context, tenant, { ...request, amr: ["email"] }, (session) =>
+  return openSession(deps, audit, context, tenant, { ...request, amr: ["otp"] }, (session) =>
     deps.sessions.openForEmail({ tenantId: tenant.tenant.id, email: request.email.address, newUser: { id: newId("usr"), roles: settings.default_roles }, session }),
   );
 }

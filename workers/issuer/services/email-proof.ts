@@ -89,7 +89,7 @@ async function withUserSession(
   details: Record<string, unknown>,
 ): Promise<Result<EmailProofOutcome, Failure>> {
   if (proof.signer === null) return ok({ purpose: proof.record.purpose, userId, session: null });
-  const session = await openUserSession(deps, audit, context, tenant, { signer: proof.signer, userId, amr: ["email"], details });
+  const session = await openUserSession(deps, audit, context, tenant, { signer: proof.signer, userId, amr: ["otp"], details });
   return session.ok ? ok({ purpose: proof.record.purpose, userId, session: session.value }) : session;
 }
 
