@@ -1,3 +1,4 @@
+import { hmacSha256Hex } from "../../../shared/crypto/hashing";
 import { newId } from "../../../shared/crypto/ids";
 import { newLinkToken } from "../../../shared/crypto/link-token";
 import { generateNumericCode } from "../../../shared/crypto/otp-code";
@@ -11,7 +12,6 @@ import type { OtpGuard } from "../../../shared/ports/otp-guard";
 import type { RateLimiter } from "../../../shared/ports/rate-limiter";
 import { emailKey, emailLinkUrl } from "./account-session";
 import { sendAccountMail, type AccountMailDeps } from "./account-mail";
-import { emailCodeHash } from "./address-verification";
 import type { AuditRecorder } from "./audit-recorder";
 import { networkHash, type SignInTenant } from "./phone-sign-in";
 
@@ -23,6 +23,14 @@ const HOUR_MS = 3_600_000;
  * address's own `rate_limit_per_hour` cannot see it.
  */
 export const EMAIL_SENDS_PER_NETWORK_PER_HOUR = 30;
+
+/**
+ * The keyed hash of an email code, as the code guard stores and compares it. The code
+ * and the link of one email share a request id, so whichever is used spends the other.
+ */
+export function emailCodeHash(secret: string, tenantId: string, address: EmailAddress, code: string): Promise<string> {
+  return hmacSha256Hex(secret, `email-code:${tenantId}:${address.key}:${code}`);
+}
 
 export const emailSendKeys = {
   /** `network` is the client's network key (IPv4 address or IPv6 /64), never a raw spelling. */

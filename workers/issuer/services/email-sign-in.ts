@@ -8,7 +8,7 @@ import { err, ok, type Result } from "../../../shared/errors/result";
 import type { EmailTokenPurpose } from "../../../shared/ports/email-token-store";
 import { emailKey, type SignedIn } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
-import { emailCodeHash } from "./address-verification";
+import { emailCodeHash } from "./email-codes";
 import { sendEmailCode, type EmailCodeDeps } from "./email-codes";
 import { completeEmailProof, type EmailProofDeps } from "./email-proof";
 import { networkHash, type SignInTenant } from "./phone-sign-in";
