@@ -62,7 +62,7 @@ export const tenantSettingsPatchSchema = z.strictObject({
   password_min_length: z.number().int().min(8).max(64),
   mfa: z.enum(MFA_MODES, { error: `must be one of ${MFA_MODES.join(", ")}.` }),
   email_branding: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "must not contain control characters."),
-  redirect_uris: z.array(z.string().max(2000).refine(isRedirectUri, "must be an absolute https URL (http only for localhost or 127.0.0.1), with no fragment.")).max(20),
+  redirect_uris: z.array(z.string().max(2000).refine(isRedirectUri, "must be an absolute https URL (plain http only for a loopback address), with no fragment or credentials.")).max(20),
   branding: z.strictObject({
     logo_url: z.string().max(2000).refine(isHttpsUrl, "must be an https URL.").optional(),
     primary_color: z.string().regex(HEX_COLOR, "must be a color written #rrggbb.").optional(),

@@ -209,6 +209,14 @@ describe("tenantSettingsPatchSchema", () => {
       }
     });
 
+    it("the redirect_uris refusal names no host, so no answer reads like it leaks an internal address", () => {
+      const parsed = tenantSettingsPatchSchema.safeParse({ redirect_uris: ["http://app.example.com/cb"] });
+      expect(parsed.success).toBe(false);
+      const message = parsed.error?.issues[0]?.message ?? "";
+      expect(message).toContain("https");
+      expect(message).not.toMatch(/localhost|127\.0\.0\.1/);
+    });
+
     it("branding takes an https logo and #rrggbb colors, nothing else", () => {
       expect(accepts({ branding: {} })).toBe(true);
       expect(accepts({ branding: { logo_url: "https://cdn.example.com/logo.svg", primary_color: "#0a66C2", background_color: "#ffffff" } })).toBe(true);
