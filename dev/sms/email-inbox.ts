@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { isMissingFile, parseJsonOrUndefined, writeFileAtomically } from "../support/files";
+import { readStateFile, writeFileAtomically } from "../support/files";
 import { EMAIL_PROVIDERS, type AcceptedEmail, type EmailProvider, type SandboxEmail } from "./sandbox-email";
 
 /** Older emails are dropped past this, so the inbox (and its file) stays small on a long-lived stack. */
@@ -64,14 +63,5 @@ export async function openEmailInbox(file: string | undefined): Promise<EmailInb
 }
 
 async function readEmailFile(path: string): Promise<SandboxEmail[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if (isMissingFile(error)) return [];
-    throw error;
-  }
-  const parsed = fileSchema.safeParse(parseJsonOrUndefined(text));
-  if (!parsed.success) throw new Error(`${path} is not an email sandbox inbox file; move it away to start with an empty inbox`);
-  return parsed.data.emails;
+  return (await readStateFile(path, fileSchema, "an email sandbox inbox file"))?.emails ?? [];
 }

@@ -1,6 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { isMissingFile, parseJsonOrUndefined, writeFileAtomically } from "../support/files";
+import { readStateFile, writeFileAtomically } from "../support/files";
 import type { InboxEntry } from "./sandbox-message";
 
 const inboxEntrySchema = z.strictObject({
@@ -18,16 +17,7 @@ const inboxFileSchema = z.strictObject({ version: z.literal(1), entries: z.array
 
 /** The saved entries, oldest first; none when the file does not exist yet. */
 export async function readInboxFile(path: string): Promise<InboxEntry[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    if (isMissingFile(error)) return [];
-    throw error;
-  }
-  const parsed = inboxFileSchema.safeParse(parseJsonOrUndefined(text));
-  if (!parsed.success) throw new Error(`${path} is not an SMS sandbox inbox file; move it away to start with an empty inbox`);
-  return parsed.data.entries;
+  return (await readStateFile(path, inboxFileSchema, "an SMS sandbox inbox file"))?.entries ?? [];
 }
 
 /** Written atomically: a crash never leaves half a file. */

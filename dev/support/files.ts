@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { z } from "zod";
 
 /**
  * Writes `text` to a temporary file beside `path` and renames it over, so a
@@ -31,4 +32,21 @@ export function parseJsonOrUndefined(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A state file written by `writeFileAtomically`, checked against `schema`; null when it does not
+ * exist yet. A file of another shape stops the stand-in and names `what` it should have been.
+ */
+export async function readStateFile<T>(path: string, schema: z.ZodType<T>, what: string): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (isMissingFile(error)) return null;
+    throw error;
+  }
+  const parsed = schema.safeParse(parseJsonOrUndefined(text));
+  if (!parsed.success) throw new Error(`${path} is not ${what}; move it away to start with an empty inbox`);
+  return parsed.data;
 }
