@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   index,
   integer,
@@ -81,6 +82,8 @@ export const sessions = pgTable(
     lastUsedAt: moment("last_used_at"),
     /** How the user proved who they are (RFC 8176 values, e.g. `sms`, `pwd`), for "signed in on these devices". */
     amr: jsonb("amr").$type<string[]>().notNull().default(["sms"]),
+    /** When the user last proved who they are for this session (OIDC `auth_time`); refreshes keep it. */
+    authTime: moment("auth_time").notNull().defaultNow(),
   },
   (table) => [index("sessions_user_idx").on(table.userId)],
 );
@@ -133,6 +136,95 @@ export const emailTokens = pgTable(
     index("email_tokens_request_idx").on(table.requestId).where(sql`${table.requestId} is not null`),
     index("email_tokens_expires_idx").on(table.expiresAt),
   ],
+);
+
+export type TotpFactorState = "pending" | "active";
+
+/**
+ * A user's TOTP factor (RFC 6238). Pending from enrolment until a code confirms it; at most
+ * one pending and one active per user. The secret is sealed like signing keys.
+ */
+export const totpFactors = pgTable(
+  "totp_factors",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    state: text("state").$type<TotpFactorState>().notNull(),
+    /** `v1.<iv>.<ciphertext>`: AES-256-GCM under KEY_ENCRYPTION_SECRET, the factor id bound as additional data. */
+    sealedSecret: text("sealed_secret").notNull(),
+    /** The time step of the last accepted code: a code is accepted at most once, and never an older one. */
+    lastUsedStep: bigint("last_used_step", { mode: "number" }),
+    createdAt: createdAt(),
+    confirmedAt: moment("confirmed_at"),
+  },
+  (table) => [
+    uniqueIndex("totp_factors_one_active_idx").on(table.userId).where(sql`${table.state} = 'active'`),
+    uniqueIndex("totp_factors_one_pending_idx").on(table.userId).where(sql`${table.state} = 'pending'`),
+  ],
+);
+
+/** Ten single-use codes per user, kept only as keyed hashes; a new set replaces the old one whole. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+    usedAt: moment("used_at"),
+  },
+  (table) => [index("recovery_codes_user_idx").on(table.userId)],
+);
+
+/** A WebAuthn credential (passkey) registered by a user. */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** The authenticator's credential id, base64url. */
+    credentialId: text("credential_id").notNull(),
+    /** The COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    /** COSE algorithm: -7 (ES256) or -257 (RS256). */
+    algorithm: integer("algorithm").notNull(),
+    /** The authenticator's signature counter (unsigned 32-bit); one that goes back is refused. */
+    signCount: bigint("sign_count", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>().notNull().default([]),
+    aaguid: text("aaguid"),
+    backedUp: boolean("backed_up").notNull().default(false),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: moment("last_used_at"),
+  },
+  (table) => [
+    uniqueIndex("passkeys_tenant_credential_idx").on(table.tenantId, table.credentialId),
+    index("passkeys_user_idx").on(table.userId),
+  ],
+);
+
+export type WebauthnChallengePurpose = "registration" | "authentication";
+
+/**
+ * WebAuthn challenges, looked up by `challenge_id`: single use (spent by one conditional
+ * UPDATE), short-lived, deleted by the cron once expired. A registration challenge names its user.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose").$type<WebauthnChallengePurpose>().notNull(),
+    /** The challenge sent to the authenticator, base64url. */
+    challenge: text("challenge").notNull(),
+    createdAt: createdAt(),
+    expiresAt: moment("expires_at").notNull(),
+    usedAt: moment("used_at"),
+  },
+  (table) => [index("webauthn_challenges_expires_idx").on(table.expiresAt)],
 );
 
 /** Every refresh token a session has had; only the newest unspent one is live. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AMR_VALUES } from "./authentication-methods";
 
 /** The `typ` header of every access token (RFC 9068), which the gate and the issuer insist on. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -20,6 +21,10 @@ export const accessTokenClaimsSchema = z.strictObject({
   jti: z.string().min(1).max(64),
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
+  /** When the user signed in (OIDC); kept unchanged through refreshes. Absent on tokens minted before it existed. */
+  auth_time: z.number().int().nonnegative().optional(),
+  /** How the user signed in (RFC 8176); kept unchanged through refreshes. */
+  amr: z.array(z.enum(AMR_VALUES)).min(1).max(AMR_VALUES.length).optional(),
 });
 
 export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;

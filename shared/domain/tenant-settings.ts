@@ -68,6 +68,12 @@ export const tenantSettingsPatchSchema = z.strictObject({
     primary_color: z.string().regex(HEX_COLOR, "must be a color written #rrggbb.").optional(),
     background_color: z.string().regex(HEX_COLOR, "must be a color written #rrggbb.").optional(),
   }),
+  passkey_rp_id: z
+    .string()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, "must be a domain name, without a scheme, port or path, such as example.com.")
+    .nullable(),
+  passkey_origins: z.array(z.string().refine(isOrigin, "must be an origin: http(s)://host or http(s)://host:port, with no path or trailing slash.")).min(1).max(20).nullable(),
 }).partial();
 
 export type TenantSettingsPatch = z.infer<typeof tenantSettingsPatchSchema>;
@@ -108,6 +114,10 @@ export interface TenantSettings {
   /** Where browser flows of this tenant may return. */
   readonly redirect_uris: readonly string[];
   readonly branding: { readonly logo_url?: string; readonly primary_color?: string; readonly background_color?: string };
+  /** The WebAuthn relying party id; null follows the issuer URL's host. */
+  readonly passkey_rp_id: string | null;
+  /** Origins passkey ceremonies may come from; null follows the issuer's origin and `cors_origins`. */
+  readonly passkey_origins: readonly string[] | null;
 }
 
 export const FIXED_SETTING_DEFAULTS = {
@@ -135,6 +145,8 @@ export const FIXED_SETTING_DEFAULTS = {
   mfa: "optional",
   redirect_uris: [],
   branding: {},
+  passkey_rp_id: null,
+  passkey_origins: null,
 } as const satisfies Partial<TenantSettings>;
 
 /**

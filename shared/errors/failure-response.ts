@@ -97,6 +97,14 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(403, failure.reason, "Verify your email address first; a new verification email is on its way.");
     case "email_unavailable":
       return response(502, failure.reason, "The email could not be sent; try again later.");
+    case "insufficient_user_authentication":
+      return response(401, failure.reason, failure.acrValues === undefined ? "Sign in again to do this: the sign-in is not recent enough." : "Sign in with a second factor to do this.", {}, {
+        "WWW-Authenticate": stepUpChallenge(failure),
+      });
+    case "mfa_token_expired":
+      return response(401, failure.reason, "This sign-in has expired or was used up; start signing in again.");
+    case "invalid_credential":
+      return response(401, failure.reason, "The passkey could not be verified.");
   }
 }
 
@@ -128,6 +136,19 @@ function retryAfter(seconds: number): Record<string, string> {
 export function bearerChallenge(params: Readonly<Record<string, string>>): string {
   const parts = Object.entries(params).map(([name, value]) => `${name}="${quoteValue(value)}"`);
   return `Bearer ${parts.join(", ")}`;
+}
+
+/**
+ * RFC 9470 §3: `max_age` is a number, written as a bare token (`max_age=300`); `acr_values`
+ * is a quoted, space-separated list.
+ */
+function stepUpChallenge(failure: { readonly description: string; readonly maxAge?: number; readonly acrValues?: string }): string {
+  const challenge = bearerChallenge({
+    error: "insufficient_user_authentication",
+    error_description: failure.description,
+    ...(failure.acrValues === undefined ? {} : { acr_values: failure.acrValues }),
+  });
+  return failure.maxAge === undefined ? challenge : `${challenge}, max_age=${Math.max(0, Math.floor(failure.maxAge))}`;
 }
 
 function quoteValue(value: string): string {

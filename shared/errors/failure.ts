@@ -39,7 +39,11 @@ export type Failure =
   | { readonly reason: "phone_taken" }
   | { readonly reason: "invalid_credentials" }
   | { readonly reason: "email_not_verified" }
-  | { readonly reason: "email_unavailable" };
+  | { readonly reason: "email_unavailable" }
+  /** RFC 9470: the token is valid but its sign-in is too old (`maxAge`) or lacks a second factor (`acrValues`). */
+  | { readonly reason: "insufficient_user_authentication"; readonly description: string; readonly maxAge?: number; readonly acrValues?: string }
+  | { readonly reason: "mfa_token_expired" }
+  | { readonly reason: "invalid_credential" };
 
 export type WeakPasswordReason = "too_short" | "too_long" | "breached" | "matches_email";
 

@@ -1,3 +1,4 @@
+import type { AmrValue } from "../domain/authentication-methods";
 import type { UserRecord } from "./user-repository";
 
 export interface SessionRecord {
@@ -6,6 +7,9 @@ export interface SessionRecord {
   readonly userId: string;
   readonly expiresAt: Date;
   readonly revokedAt: Date | null;
+  /** When and how the user signed in: every token of the session carries these unchanged. */
+  readonly authTime: Date;
+  readonly amr: readonly AmrValue[];
 }
 
 export interface NewSession {
@@ -15,7 +19,9 @@ export interface NewSession {
   readonly ip: string | null;
   readonly userAgent: string | null;
   /** How the user proved who they are (RFC 8176 values: `sms`, `pwd`, …); every sign-in path states its own. */
-  readonly amr: readonly string[];
+  readonly amr: readonly AmrValue[];
+  /** When the user proved it: the first factor's moment, or the second's when there were two. */
+  readonly authTime: Date;
 }
 
 /** A session as "signed in on these devices" shows it. */

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { refreshTokens, sessions, users } from "../../../drizzle/schema";
+import type { AmrValue } from "../../domain/authentication-methods";
 import type { NewSession, RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
 import { toUserRecord } from "./user-repository";
@@ -14,6 +15,8 @@ interface RotationRow extends Record<string, unknown> {
   user_id: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  auth_time: string | null;
+  amr: AmrValue[] | null;
   snapshot_spent: boolean | null;
   user_roles: string[] | null;
   user_disabled: boolean | null;
@@ -88,7 +91,7 @@ export function neonSessionStore(db: Database): SessionStore {
 
     async find(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
-      return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt } : null;
+      return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt, authTime: row.authTime, amr: row.amr as AmrValue[] } : null;
     },
 
     async listLive(userId, now) {
@@ -126,8 +129,8 @@ export function neonSessionStore(db: Database): SessionStore {
 /** The session, for the live user `userMatch` finds, unless that user is disabled: then nothing is written. */
 function insertSession(db: Database, session: NewSession, userMatch: SQL) {
   return db.execute(sql`
-    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr)
-    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb
+    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr, auth_time)
+    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb, ${session.authTime.toISOString()}::timestamptz
     from users where ${userMatch} and not disabled
   `);
 }
@@ -155,7 +158,7 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
     `),
     db.execute<RotationRow>(sql`
     with presented as (
-      select rt.session_id, rt.generation, rt.spent_at, s.tenant_id, s.user_id, s.expires_at, s.revoked_at
+      select rt.session_id, rt.generation, rt.spent_at, s.tenant_id, s.user_id, s.expires_at, s.revoked_at, s.auth_time, s.amr
       from refresh_tokens rt join sessions s on s.id = rt.session_id
       where rt.token_hash = ${request.presentedHash} and s.tenant_id = ${request.tenantId}
     ),
@@ -214,7 +217,7 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
       (select count(*) from retried)::int as retried,
       (select sealed_token from retried limit 1) as retry_sealed,
       (select count(*) from reuse)::int as reused,
-      p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, (p.spent_at is not null) as snapshot_spent,
+      p.session_id, p.tenant_id, p.user_id, p.expires_at, p.revoked_at, p.auth_time, p.amr, (p.spent_at is not null) as snapshot_spent,
       u.roles as user_roles, u.disabled as user_disabled, u.deleted_at as user_deleted_at, u.tokens_valid_after as user_tokens_valid_after
     from (select 1) one left join presented p on true left join users u on u.id = p.user_id
   `),
@@ -225,13 +228,15 @@ async function rotateOnce(db: Database, request: Parameters<SessionStore["rotate
 }
 
 function toOutcome(row: RotationRow): RefreshOutcome {
-  if (row.session_id === null || row.user_id === null || row.tenant_id === null || row.expires_at === null) return { kind: "invalid" };
+  if (row.session_id === null || row.user_id === null || row.tenant_id === null || row.expires_at === null || row.auth_time === null || row.amr === null) return { kind: "invalid" };
   const session: SessionRecord = {
     id: row.session_id,
     tenantId: row.tenant_id,
     userId: row.user_id,
     expiresAt: new Date(row.expires_at),
     revokedAt: row.revoked_at === null ? null : new Date(row.revoked_at),
+    authTime: new Date(row.auth_time),
+    amr: row.amr,
   };
   const user: SessionUser = {
     id: row.user_id,

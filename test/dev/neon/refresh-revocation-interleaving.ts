@@ -40,7 +40,7 @@ export async function logoutAllDuringRefresh(serverUrl: string): Promise<Refresh
       tenantId: "tn_race",
       phone: "+447700900123",
       newUser: { id: `usr_${randomBytes(8).toString("hex")}`, roles: ["user"] },
-      session: { id: "ses_race", refreshTokenHash: presentedHash, expiresAt: new Date(Date.now() + HOUR), ip: null, userAgent: null, amr: ["sms"] },
+      session: { id: "ses_race", refreshTokenHash: presentedHash, expiresAt: new Date(Date.now() + HOUR), ip: null, userAgent: null, amr: ["sms"], authTime: new Date() },
     });
     await observer.query(`update sessions set created_at = now() - interval '10 minutes', last_used_at = now() - interval '5 minutes'`);
     const rotate = (hash: string, successorHash: string) => {
@@ -114,7 +114,7 @@ export async function replayDuringRefresh(serverUrl: string): Promise<ReplayInte
       tenantId: "tn_race",
       phone: "+447700900123",
       newUser: { id: `usr_${randomBytes(8).toString("hex")}`, roles: ["user"] },
-      session: { id: "ses_race", refreshTokenHash: oldHash, expiresAt: new Date(Date.now() + HOUR), ip: null, userAgent: null, amr: ["sms"] },
+      session: { id: "ses_race", refreshTokenHash: oldHash, expiresAt: new Date(Date.now() + HOUR), ip: null, userAgent: null, amr: ["sms"], authTime: new Date() },
     });
     const rotate = (hash: string, successorHash: string) => {
       const now = new Date();

@@ -38,7 +38,7 @@ export async function revocationDuringSignIn(serverUrl: string, change: UserRevo
         tenantId: "tn_race",
         phone: "+447700900123",
         newUser: { id: `usr_${randomBytes(8).toString("hex")}`, roles: ["user"] },
-        session: { id: sessionId, refreshTokenHash, expiresAt: new Date(Date.now() + HOUR), ip: null, userAgent: null, amr: ["sms"] },
+        session: { id: sessionId, refreshTokenHash, expiresAt: new Date(Date.now() + HOUR), ip: null, userAgent: null, amr: ["sms"], authTime: new Date() },
       });
     const first = await signInAs("ses_first", randomBytes(32).toString("hex"));
     const userId = first.user.id;

@@ -107,7 +107,7 @@ describe("GET /api/auth/sessions", () => {
       tenantId: tenant.tenant_id,
       phone: user.phone,
       newUser: { id: newId("usr"), roles: ["user"] },
-      session: { id: newId("ses"), refreshTokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 3600_000), ip: null, userAgent: null, amr: ["pwd", "otp"] },
+      session: { id: newId("ses"), refreshTokenHash: crypto.randomUUID(), expiresAt: new Date(Date.now() + 3600_000), ip: null, userAgent: null, amr: ["pwd", "otp"], authTime: new Date() },
     });
     expect(opened.kind).toBe("opened");
     const listed = (await (await listSessions(user.token)).json<{ sessions: DeviceSession[] }>()).sessions;

@@ -258,7 +258,7 @@ describe("the pre-hijacking defence", () => {
     const opened = await deps.sessions.openForUser({
       tenantId: tenant.tenant_id,
       userId: claimant,
-      session: { id: newId("ses"), refreshTokenHash: await linkTokenHash(crypto.randomUUID()), expiresAt: new Date(Date.now() + 3_600_000), ip: null, userAgent: null, amr: ["pwd"] },
+      session: { id: newId("ses"), refreshTokenHash: await linkTokenHash(crypto.randomUUID()), expiresAt: new Date(Date.now() + 3_600_000), ip: null, userAgent: null, amr: ["pwd"], authTime: new Date() },
     });
     expect(opened.kind).toBe("opened");
     expect(squatter.user_id).not.toBe(claimant);

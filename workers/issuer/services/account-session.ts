@@ -1,5 +1,6 @@
 import { hmacSha256Hex } from "../../../shared/crypto/hashing";
 import { newId } from "../../../shared/crypto/ids";
+import type { AmrValue } from "../../../shared/domain/authentication-methods";
 import type { EmailAddress } from "../../../shared/domain/email-address";
 import type { RequestContext } from "../../../shared/domain/request-context";
 import type { Failure } from "../../../shared/errors/failure";
@@ -21,8 +22,8 @@ export interface AccountSessionDeps {
   readonly issuer: string;
 }
 
-/** How the session was earned, as RFC 8176 `amr` values: `pwd` (password), `otp` (a one-time code or link sent by email). */
-export type AccountAmr = "pwd" | "otp";
+/** How the session was earned, as RFC 8176 `amr` values (see `authentication-methods`). */
+export type AccountAmr = AmrValue;
 
 /**
  * Keyed, like phone hashes, so an object name or a stored key does not reveal an address:
@@ -82,6 +83,7 @@ async function openSession(
     ip: context.ip,
     userAgent: context.userAgent,
     amr: request.amr,
+    authTime: now,
   });
   if (outcome.kind === "user_gone") return err({ reason: "code_expired" });
   if (outcome.kind === "user_disabled") {
@@ -89,7 +91,7 @@ async function openSession(
     return err({ reason: "user_disabled" });
   }
   const { user, created } = outcome;
-  const pair = await mintTokenPair({ signer: request.signer, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
+  const pair = await mintTokenPair({ signer: request.signer, issuer: deps.issuer, settings, user, sessionId, authentication: { amr: request.amr, authTime: now }, refreshToken: refresh.token, now });
   audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { ...request.details, session_id: sessionId, new_user: created, amr: request.amr } });
   return ok({ ...pair, user_id: user.id, is_new_user: created });
 }

@@ -13,5 +13,5 @@ export async function introspect(deps: AccessTokenAuthDeps, tenantId: string, to
   const auth = await authenticateAccessToken(deps, token, new Date());
   if (!auth.ok || auth.value.claims.tid !== tenantId) return { active: false };
   const { claims, user } = auth.value;
-  return { active: true, sub: claims.sub, tid: claims.tid, sid: claims.sid, roles: user.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti };
+  return { active: true, sub: claims.sub, tid: claims.tid, sid: claims.sid, roles: user.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti, auth_time: claims.auth_time, amr: claims.amr };
 }

@@ -1,3 +1,4 @@
+import type { AmrValue } from "../../../shared/domain/authentication-methods";
 import { countPrefixFailure, guardSend, releaseBudget, type SendGuardDeps } from "./send-guard";
 import { sendWithFailover } from "./sms-delivery";
 import { hmacSha256Hex } from "../../../shared/crypto/hashing";
@@ -102,7 +103,7 @@ export interface VerifiedSignIn extends TokenPair {
 }
 
 /** How a phone code proves who someone is (RFC 8176): the session's `amr`. */
-export const PHONE_AMR: readonly string[] = ["sms"];
+export const PHONE_AMR: readonly AmrValue[] = ["sms"];
 
 /** `POST /api/auth/verify`: one winner per code; on success the user (created on first sign-in) gets a session. */
 export async function verifyCode(
@@ -127,7 +128,7 @@ export async function verifyCode(
     tenantId: tenant.id,
     phone: phone.value.e164,
     newUser: { id: newId("usr"), roles: settings.default_roles },
-    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent, amr: PHONE_AMR },
+    session: { id: sessionId, refreshTokenHash: refresh.hash, expiresAt: new Date(now.getTime() + settings.refresh_token_ttl_seconds * 1000), ip: context.ip, userAgent: context.userAgent, amr: PHONE_AMR, authTime: now },
   });
   const { user } = signedIn;
   if (signedIn.kind === "user_disabled") {
@@ -135,7 +136,7 @@ export async function verifyCode(
     return err({ reason: "user_disabled" });
   }
   const created = signedIn.created;
-  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId, refreshToken: refresh.token, now });
+  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId, authentication: { amr: PHONE_AMR, authTime: now }, refreshToken: refresh.token, now });
   audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: sessionId, new_user: created, otp_request_id: outcome.requestId } });
   return ok({ verified: true, ...pair, user_id: user.id, is_new_user: created });
 }

@@ -61,7 +61,7 @@ export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { 
     audit.record("auth.refresh_failed", "failure", { tenantId: tenant.id, userId: user.id, details: { reason: "invalid_grant" } });
     return err({ reason: "invalid_grant" });
   }
-  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, refreshToken: refreshTokenOut, now });
+  const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId: outcome.session.id, authentication: outcome.session, refreshToken: refreshTokenOut, now });
   audit.record("auth.refreshed", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: outcome.session.id, retry: outcome.kind === "retried" } });
   return ok(pair);
 }

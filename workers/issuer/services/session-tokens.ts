@@ -3,6 +3,7 @@ import { signAccessToken } from "../../../shared/crypto/access-token";
 import { sha256Hex } from "../../../shared/crypto/hashing";
 import { randomBase32 } from "../../../shared/crypto/ids";
 import { newRefreshToken } from "../../../shared/crypto/tenant-keys";
+import type { AmrValue } from "../../../shared/domain/authentication-methods";
 import type { TenantSettings } from "../../../shared/domain/tenant-settings";
 import type { UserRecord } from "../../../shared/ports/user-repository";
 import type { ActiveSigner } from "./signing-keys";
@@ -21,6 +22,8 @@ export interface MintInput {
   readonly settings: TenantSettings;
   readonly user: Pick<UserRecord, "id" | "tenantId" | "roles" | "tokensValidAfter">;
   readonly sessionId: string;
+  /** How and when the user signed in: the session's, carried unchanged through every refresh. */
+  readonly authentication: { readonly amr: readonly AmrValue[]; readonly authTime: Date };
   readonly refreshToken: string;
   readonly now: Date;
 }
@@ -40,6 +43,8 @@ export async function mintTokenPair(input: MintInput): Promise<TokenPair> {
       jti: randomBase32(26),
       iat,
       exp: iat + ttl,
+      auth_time: Math.floor(input.authentication.authTime.getTime() / 1000),
+      amr: [...input.authentication.amr],
     },
     input.signer,
   );
