@@ -6,6 +6,16 @@ export const IDENTITY_HEADERS = {
   roles: "X-User-Roles",
 } as const;
 
+/**
+ * How and when the caller signed in, from the token's `amr` (RFC 8176 values, comma-separated,
+ * such as `pwd,otp,mfa`) and `auth_time` (unix seconds). Set on a signed-in request whose
+ * token carries the claim; tokens minted before these claims existed carry neither.
+ */
+export const SIGN_IN_HEADERS = {
+  amr: "X-Portcullis-Amr",
+  authTime: "X-Portcullis-Auth-Time",
+} as const;
+
 /** Set on every forwarded request, signed in or not. */
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
@@ -49,7 +59,7 @@ export const OVERRIDE_HEADERS = [
 export const RESERVED_HEADER_PREFIXES = ["x-user-", "x-portcullis-", "x-forwarded-"] as const;
 
 const GATE_OWNED = new Set(
-  [...Object.values(IDENTITY_HEADERS), REQUEST_ID_HEADER, ...Object.values(CLIENT_ADDRESS_HEADERS), ...Object.values(SIGNATURE_HEADERS), ...OVERRIDE_HEADERS].map((name) =>
+  [...Object.values(IDENTITY_HEADERS), ...Object.values(SIGN_IN_HEADERS), REQUEST_ID_HEADER, ...Object.values(CLIENT_ADDRESS_HEADERS), ...Object.values(SIGNATURE_HEADERS), ...OVERRIDE_HEADERS].map((name) =>
     name.toLowerCase(),
   ),
 );
@@ -76,6 +86,10 @@ export interface UserIdentity {
   readonly tenantId: string;
   readonly sessionId: string;
   readonly roles: readonly string[];
+  /** How the user signed in (RFC 8176 `amr`); empty when the gate did not say (a token from before `amr`, or an older gate). */
+  readonly amr: readonly string[];
+  /** When the user signed in (unix seconds), or null when the gate did not say. */
+  readonly authTime: number | null;
 }
 
 /** Who the gate says is calling: a user, or nobody (a route the policy marks public). */

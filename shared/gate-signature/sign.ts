@@ -3,6 +3,8 @@ import { importHmacKey, utf8 } from "./hmac";
 import { SIGNATURE_HEADERS } from "./identity-headers";
 import { signatureBase, signatureParams, type SignatureParam } from "./signature-base";
 import {
+  AMR_COMPONENT,
+  AUTH_TIME_COMPONENT,
   CLIENT_ADDRESS_COMPONENTS,
   GATE_KEY_ID,
   REQUEST_COMPONENTS,
@@ -22,6 +24,9 @@ export interface SignInput {
   /** The exact bytes sent as the body (empty for none). */
   readonly body: Uint8Array;
   readonly signedIn: boolean;
+  /** The `amr` and `auth_time` headers were set (signed-in requests whose token has the claim). */
+  readonly amrSet: boolean;
+  readonly authTimeSet: boolean;
   readonly clientAddressSet: boolean;
   /** Unix seconds. */
   readonly created: number;
@@ -30,8 +35,9 @@ export interface SignInput {
 /**
  * Signs a request to the origin with an RFC 9421 HTTP Message Signature
  * (`hmac-sha256`): method, authority, path and query, the body's
- * `Content-Digest` (RFC 9530), the request id, the identity and client
- * address headers when present, and `created`, `expires` and a fresh nonce.
+ * `Content-Digest` (RFC 9530), the request id, the identity, sign-in
+ * (`amr`, `auth_time`) and client address headers when present, and
+ * `created`, `expires` and a fresh nonce.
  */
 export class GateSigner {
   readonly #key: Promise<CryptoKey>;
@@ -43,7 +49,10 @@ export class GateSigner {
   async sign(input: SignInput): Promise<void> {
     const { headers } = input;
     headers.set(SIGNATURE_HEADERS.contentDigest, await contentDigest(input.body));
-    const components = [...REQUEST_COMPONENTS, ...(input.signedIn ? USER_COMPONENTS : []), ...(input.clientAddressSet ? CLIENT_ADDRESS_COMPONENTS : [])];
+    const components = [...REQUEST_COMPONENTS, ...(input.signedIn ? USER_COMPONENTS : [])];
+    if (input.amrSet) components.push(AMR_COMPONENT);
+    if (input.authTimeSet) components.push(AUTH_TIME_COMPONENT);
+    if (input.clientAddressSet) components.push(...CLIENT_ADDRESS_COMPONENTS);
     const params: SignatureParam[] = [
       ["created", input.created],
       ["expires", input.created + SIGNATURE_LIFETIME_SECONDS],

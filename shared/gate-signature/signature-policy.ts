@@ -1,4 +1,4 @@
-import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGNATURE_HEADERS } from "./identity-headers";
+import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGNATURE_HEADERS, SIGN_IN_HEADERS } from "./identity-headers";
 
 /** The `Signature-Input` / `Signature` label of the gate's signature. */
 export const SIGNATURE_LABEL = "portcullis";
@@ -17,6 +17,13 @@ export const REQUEST_COMPONENTS = ["@method", "@authority", "@path", "@query", S
 
 /** Covered when the caller is signed in; on a public route these headers are absent and not covered. */
 export const USER_COMPONENTS = Object.values(IDENTITY_HEADERS).map(lower);
+
+/**
+ * Each covered when the gate set it, beside the user components: signatures made before these
+ * headers existed cover neither, and still verify (the origin then hears no `amr`).
+ */
+export const AMR_COMPONENT = lower(SIGN_IN_HEADERS.amr);
+export const AUTH_TIME_COMPONENT = lower(SIGN_IN_HEADERS.authTime);
 
 /** Covered when the platform reported the client's address. */
 export const CLIENT_ADDRESS_COMPONENTS = Object.values(CLIENT_ADDRESS_HEADERS).map(lower);

@@ -1,8 +1,17 @@
 import { contentDigestMatches, type Body } from "./content-digest";
 import { importHmacKey, utf8 } from "./hmac";
-import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, type GateIdentity } from "./identity-headers";
+import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, SIGN_IN_HEADERS, type GateIdentity } from "./identity-headers";
 import { authorityOf, signatureBase, type SignatureParam } from "./signature-base";
-import { CLIENT_ADDRESS_COMPONENTS, GATE_KEY_ID, REQUEST_COMPONENTS, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, USER_COMPONENTS } from "./signature-policy";
+import {
+  AMR_COMPONENT,
+  AUTH_TIME_COMPONENT,
+  CLIENT_ADDRESS_COMPONENTS,
+  GATE_KEY_ID,
+  REQUEST_COMPONENTS,
+  SIGNATURE_ALGORITHM,
+  SIGNATURE_LABEL,
+  USER_COMPONENTS,
+} from "./signature-policy";
 import { parseDictionary, type BareItem } from "./structured-fields";
 
 /** The oldest signature (by `created`) an origin accepts; the gate's own `expires` is 60 s after `created` too. */
@@ -61,7 +70,10 @@ export type VerifyFailure =
 export type VerifyResult =
   | {
       readonly ok: true;
-      /** `{kind: "user", ...}` for a signed-in caller, `{kind: "anonymous"}` on a public route. */
+      /**
+       * `{kind: "user", ...}` for a signed-in caller, with how (`amr`) and when (`authTime`) they
+       * signed in when the gate said so; `{kind: "anonymous"}` on a public route.
+       */
       readonly identity: GateIdentity;
       readonly requestId: string;
       /** The client's address as the platform reported it, or null when it did not. */
@@ -82,7 +94,7 @@ interface GateSignature {
 }
 
 const HMAC_SHA256_BYTES = 32;
-const KNOWN_COMPONENTS = new Set([...REQUEST_COMPONENTS, ...USER_COMPONENTS, ...CLIENT_ADDRESS_COMPONENTS]);
+const KNOWN_COMPONENTS = new Set([...REQUEST_COMPONENTS, ...USER_COMPONENTS, AMR_COMPONENT, AUTH_TIME_COMPONENT, ...CLIENT_ADDRESS_COMPONENTS]);
 
 /**
  * For origins behind the gate: checks the gate's RFC 9421 signature on a
@@ -123,7 +135,7 @@ export async function verifyGateRequest(input: VerifyInput): Promise<VerifyResul
   return {
     ok: true,
     // parseGateSignature let through all of each group or none of it.
-    identity: USER_COMPONENTS.every((name) => covered.has(name)) ? userIdentity(headers) : { kind: "anonymous" },
+    identity: USER_COMPONENTS.every((name) => covered.has(name)) ? userIdentity(headers, covered) : { kind: "anonymous" },
     requestId: headers.get(REQUEST_ID_HEADER) ?? "",
     clientAddress: covered.has(CLIENT_ADDRESS_HEADERS.forwardedFor.toLowerCase()) ? headers.get(CLIENT_ADDRESS_HEADERS.forwardedFor) : null,
     created: parsed.created,
@@ -132,15 +144,22 @@ export async function verifyGateRequest(input: VerifyInput): Promise<VerifyResul
   };
 }
 
-function userIdentity(headers: ReadHeaders): GateIdentity {
-  const roles = headers.get(IDENTITY_HEADERS.roles) ?? "";
+/** Reads only what the signature covers: an `amr` or `auth_time` header it does not cover never gets this far. */
+function userIdentity(headers: ReadHeaders, covered: ReadonlySet<string>): GateIdentity {
+  const authTime = covered.has(AUTH_TIME_COMPONENT) ? (headers.get(SIGN_IN_HEADERS.authTime) ?? "") : "";
   return {
     kind: "user",
     userId: headers.get(IDENTITY_HEADERS.userId) ?? "",
     tenantId: headers.get(IDENTITY_HEADERS.tenantId) ?? "",
     sessionId: headers.get(IDENTITY_HEADERS.sessionId) ?? "",
-    roles: roles === "" ? [] : roles.split(","),
+    roles: commaList(headers.get(IDENTITY_HEADERS.roles)),
+    amr: covered.has(AMR_COMPONENT) ? commaList(headers.get(SIGN_IN_HEADERS.amr)) : [],
+    authTime: /^\d{1,15}$/.test(authTime) ? Number(authTime) : null,
   };
+}
+
+function commaList(value: string | null): string[] {
+  return value === null || value === "" ? [] : value.split(",");
 }
 
 /** The gate's member of `Signature-Input` and `Signature`, held to the one shape the gate produces. */
@@ -162,6 +181,9 @@ function parseGateSignature(inputHeader: string | null, signatureHeader: string 
   if (!REQUEST_COMPONENTS.every((name) => components.includes(name)) || !allOrNone(components, USER_COMPONENTS) || !allOrNone(components, CLIENT_ADDRESS_COMPONENTS)) {
     return "malformed";
   }
+  // How a user signed in only means something beside who the user is.
+  const signedIn = USER_COMPONENTS.every((name) => components.includes(name));
+  if (!signedIn && (components.includes(AMR_COMPONENT) || components.includes(AUTH_TIME_COMPONENT))) return "malformed";
 
   const params: SignatureParam[] = [];
   for (const [name, value] of member.params) {

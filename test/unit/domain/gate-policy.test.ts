@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalPath } from "../../../shared/domain/canonical-path";
-import { DEFAULT_RULE, DEVELOPMENT_POLICY, parsePolicy, POLICY_METHODS, routeFor, type GatePolicy, type RouteRule } from "../../../shared/domain/gate-policy";
+import { DEFAULT_RULE, DEVELOPMENT_POLICY, MAX_SIGN_IN_AGE_SECONDS, parsePolicy, POLICY_METHODS, routeFor, type GatePolicy, type RouteRule } from "../../../shared/domain/gate-policy";
 
 /** The rule the gate applies to a request, or "refused" when the path cannot be decided on. */
 function matchRoute(policy: GatePolicy, method: string, raw: string): RouteRule | "refused" {
@@ -18,7 +18,9 @@ function access(policy: GatePolicy, method: string, raw: string): RouteRule["acc
 
 describe("gate policy", () => {
   const policy = parsePolicy(DEVELOPMENT_POLICY);
-  const ADMIN = { kind: "authenticated", roles: ["admin"] };
+  /** The development policy's admin rule: the role, and a sign-in with two factors. */
+  const ADMIN = { kind: "authenticated", roles: ["admin"], signIn: { mfa: true } };
+  const ADMIN_ROLE_ONLY = { kind: "authenticated", roles: ["admin"], signIn: null };
 
   it("matches the development policy of the contract", () => {
     expect(access(policy, "GET", "/public/a/b")).toEqual({ kind: "public" });
@@ -40,7 +42,7 @@ describe("gate policy", () => {
       { method: ["POST", "PUT"], path: "/orgs/*/billing", roles: ["billing"], sensitive: true },
     ]);
     expect(access(rules, "GET", "/docs/x")).toEqual({ kind: "public" });
-    expect(access(rules, "POST", "/docs/x")).toEqual({ kind: "authenticated", roles: ["editor"] });
+    expect(access(rules, "POST", "/docs/x")).toEqual({ kind: "authenticated", roles: ["editor"], signIn: null });
     expect(matchRoute(rules, "PUT", "/orgs/acme/billing")).toMatchObject({ sensitive: true, access: { roles: ["billing"] } });
     expect(matchRoute(rules, "PUT", "/orgs/acme/billing/extra")).toBe(DEFAULT_RULE);
     expect(matchRoute(rules, "GET", "/orgs/acme/billing")).toBe(DEFAULT_RULE);
@@ -51,7 +53,7 @@ describe("gate policy", () => {
       { method: "GET", path: "/admin/*", roles: ["admin"] },
       { method: "HEAD", path: "/probe", access: "public" },
     ]);
-    expect(access(rules, "HEAD", "/admin/export")).toEqual(ADMIN);
+    expect(access(rules, "HEAD", "/admin/export")).toEqual(ADMIN_ROLE_ONLY);
     expect(access(rules, "HEAD", "/probe")).toEqual({ kind: "public" });
     expect(matchRoute(rules, "GET", "/probe")).toBe(DEFAULT_RULE);
     expect(matchRoute(rules, "POST", "/admin/export")).toBe(DEFAULT_RULE);
@@ -99,8 +101,8 @@ describe("gate policy", () => {
     expect(access(rules, "GET", "/files/it%21")).toEqual("refused");
     expect(access(rules, "GET", "/files/%E2%84%AAey")).toEqual("refused");
     expect(access(rules, "GET", "/files/it!")).toEqual({ kind: "public" });
-    expect(access(rules, "GET", "/files/other")).toEqual(ADMIN);
-    expect(access(rules, "GET", "/files/caf%C3%A9")).toEqual(ADMIN);
+    expect(access(rules, "GET", "/files/other")).toEqual(ADMIN_ROLE_ONLY);
+    expect(access(rules, "GET", "/files/caf%C3%A9")).toEqual(ADMIN_ROLE_ONLY);
   });
 
   it("refuses a format suffix on a protected path, which Rails routes to the path itself", () => {
@@ -128,5 +130,50 @@ describe("gate policy", () => {
       }),
       { numRuns: 3_000 },
     );
+  });
+});
+
+describe("step-up rules (mfa, max_age)", () => {
+  const signInOf = (input: unknown) => {
+    const [rule] = parsePolicy(input);
+    return rule?.access.kind === "authenticated" ? rule.access.signIn : "public";
+  };
+
+  it("reads mfa and max_age into the rule's sign-in requirement, and none when neither is given", () => {
+    expect(signInOf([{ path: "/admin/*", roles: ["admin"], mfa: true, max_age: 300 }])).toEqual({ mfa: true, maxAge: 300 });
+    expect(signInOf([{ path: "/billing/*", max_age: MAX_SIGN_IN_AGE_SECONDS }])).toEqual({ mfa: false, maxAge: MAX_SIGN_IN_AGE_SECONDS });
+    expect(signInOf([{ path: "/settings/*", mfa: true }])).toEqual({ mfa: true });
+    expect(signInOf([{ path: "/a", mfa: false }])).toBeNull();
+    expect(signInOf([{ path: "/a" }])).toBeNull();
+    expect(DEFAULT_RULE.access).toEqual({ kind: "authenticated", roles: [], signIn: null });
+  });
+
+  it.each([
+    [0, "zero, which no sign-in could ever meet"],
+    [-300, "a negative age"],
+    [1.5, "a fraction of a second"],
+    ["300", "a number written as a string"],
+    [MAX_SIGN_IN_AGE_SECONDS + 1, "longer than any session lives"],
+    [null, "null"],
+    [Number.MAX_SAFE_INTEGER + 2, "beyond exact integers"],
+  ])("refuses max_age %j (%s) at startup, naming the rule and field", (maxAge, why) => {
+    expect(() => parsePolicy([{ path: "/public/*", access: "public" }, { path: "/admin/*", max_age: maxAge }]), why).toThrow(
+      `policy rule 2, max_age: must be a whole number of seconds from 1 to ${MAX_SIGN_IN_AGE_SECONDS}`,
+    );
+  });
+
+  it.each([["yes"], [1], [null]])("refuses mfa %j, which is not true or false", (mfa) => {
+    expect(() => parsePolicy([{ path: "/admin/*", mfa }])).toThrow("policy rule 1, mfa: must be true or false");
+  });
+
+  it.each([[{ mfa: true }], [{ max_age: 300 }]])("a public route that asks for a strong sign-in (%j) is refused, not silently served to anyone", (extra) => {
+    expect(() => parsePolicy([{ path: "/public/*", access: "public", ...extra }])).toThrow(
+      "policy rule for /public/*: a public route cannot require a second factor or a recent sign-in (mfa, max_age)",
+    );
+  });
+
+  it("names the rule and field of any other mistake, not a dump of the schema", () => {
+    expect(() => parsePolicy([{ path: "/a", maxAge: 300 }])).toThrow('policy rule 1: Unrecognized key: "maxAge"');
+    expect(() => parsePolicy({ path: "/a" })).toThrow(/^the policy must be a JSON array of rules/);
   });
 });

@@ -5,6 +5,8 @@ export const SECRET = "a-gate-signing-secret-of-at-least-32-chars";
 export const NOW = 1_800_000_000;
 export const ORIGIN = "https://origin.example";
 export const USER = { userId: "usr_a", tenantId: "tn_b", sessionId: "ses_c", roles: ["user", "admin"] } as const;
+/** How the user signed in, as the gate forwards it: a password and a second factor, 90 s before NOW. */
+export const SIGN_IN = { amr: ["pwd", "otp", "mfa"], authTime: NOW - 90 } as const;
 
 export interface SignedRequest {
   readonly method: string;
@@ -14,7 +16,17 @@ export interface SignedRequest {
 }
 
 export async function signedRequest(
-  options: { method?: string; url?: string; body?: string; signedIn?: boolean; clientAddress?: string | null; created?: number; secret?: string } = {},
+  options: {
+    method?: string;
+    url?: string;
+    body?: string;
+    signedIn?: boolean;
+    /** False: signed as a gate from before the `amr` and `auth_time` headers (or for a token without them). */
+    signInHeaders?: boolean;
+    clientAddress?: string | null;
+    created?: number;
+    secret?: string;
+  } = {},
 ): Promise<SignedRequest> {
   const method = options.method ?? "POST";
   const url = new URL(options.url ?? `${ORIGIN}/orders?page=2`);
@@ -27,6 +39,11 @@ export async function signedRequest(
     headers.set("X-Session-Id", USER.sessionId);
     headers.set("X-User-Roles", USER.roles.join(","));
   }
+  const signInHeaders = signedIn && (options.signInHeaders ?? true);
+  if (signInHeaders) {
+    headers.set("X-Portcullis-Amr", SIGN_IN.amr.join(","));
+    headers.set("X-Portcullis-Auth-Time", String(SIGN_IN.authTime));
+  }
   const clientAddress = options.clientAddress === undefined ? "203.0.113.7" : options.clientAddress;
   if (clientAddress !== null) {
     headers.set("X-Forwarded-For", clientAddress);
@@ -34,7 +51,7 @@ export async function signedRequest(
     headers.set("True-Client-IP", clientAddress);
     headers.set("Forwarded", `for=${clientAddress}`);
   }
-  await new GateSigner(options.secret ?? SECRET).sign({ method, url, headers, body, signedIn, clientAddressSet: clientAddress !== null, created: options.created ?? NOW });
+  await new GateSigner(options.secret ?? SECRET).sign({ method, url, headers, body, signedIn, amrSet: signInHeaders, authTimeSet: signInHeaders, clientAddressSet: clientAddress !== null, created: options.created ?? NOW });
   return { method, url: url.toString(), headers, body };
 }
 

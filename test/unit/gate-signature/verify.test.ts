@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature";
-import { headerRecord, NOW, ORIGIN, SECRET, signedRequest, USER, type SignedRequest } from "./signed-request";
+import { headerRecord, NOW, ORIGIN, SECRET, SIGN_IN, signedRequest, USER, type SignedRequest } from "./signed-request";
 
 const verify = (request: SignedRequest, extra: Partial<VerifyInput> = {}) =>
   verifyGateRequest({ method: request.method, url: request.url, headers: request.headers, body: request.body, secret: SECRET, authority: "origin.example", now: NOW, ...extra });
@@ -10,7 +10,7 @@ describe("verifyGateRequest (runs in Node with WebCrypto only)", () => {
     const request = await signedRequest();
     expect(await verify(request)).toEqual({
       ok: true,
-      identity: { kind: "user", ...USER },
+      identity: { kind: "user", ...USER, amr: SIGN_IN.amr, authTime: SIGN_IN.authTime },
       requestId: "req_d",
       clientAddress: "203.0.113.7",
       created: NOW,
@@ -40,6 +40,8 @@ describe("verifyGateRequest (runs in Node with WebCrypto only)", () => {
     ["X-Tenant-Id", "tn_other"],
     ["X-Session-Id", "ses_other"],
     ["X-User-Roles", "user,admin,root"],
+    ["X-Portcullis-Amr", "pwd,otp,mfa,hwk"],
+    ["X-Portcullis-Auth-Time", String(NOW)],
     ["X-Request-Id", "req_other"],
     ["X-Forwarded-For", "198.51.100.1"],
     ["X-Real-IP", "198.51.100.1"],
@@ -126,7 +128,7 @@ describe("anonymous requests", () => {
     expect(result.ok && "userId" in result.identity).toBe(false);
   });
 
-  it.each(["X-User-Id", "X-Tenant-Id", "X-Session-Id", "X-User-Roles", "X-User-Email", "X-Portcullis-User"])(
+  it.each(["X-User-Id", "X-Tenant-Id", "X-Session-Id", "X-User-Roles", "X-User-Email", "X-Portcullis-User", "X-Portcullis-Amr", "X-Portcullis-Auth-Time"])(
     "identity header %s added to an anonymous request is refused, not passed on as unsigned",
     async (name) => {
       const request = await signedRequest({ signedIn: false });
@@ -143,8 +145,50 @@ describe("anonymous requests", () => {
   });
 });
 
+describe("how the user signed in (amr, auth_time)", () => {
+  it("an old-style signature, from a gate before the amr header, still verifies and says nothing of the sign-in", async () => {
+    const request = await signedRequest({ signInHeaders: false });
+    expect(request.headers.get("Signature-Input")).not.toMatch(/x-portcullis/);
+    expect(await verify(request)).toMatchObject({ ok: true, identity: { kind: "user", ...USER, amr: [], authTime: null } });
+  });
+
+  it("a new signature covers both headers, after the identity headers", async () => {
+    const request = await signedRequest();
+    expect(request.headers.get("Signature-Input")).toMatch(/"x-user-roles" "x-portcullis-amr" "x-portcullis-auth-time" "x-forwarded-for"/);
+  });
+
+  it.each([
+    ["X-Portcullis-Amr", "sms,mfa"],
+    ["X-Portcullis-Auth-Time", String(NOW)],
+  ])("an origin is not fooled by a %s header added after signing", async (name, value) => {
+    // A single-factor sign-in from a gate that sent no sign-in headers, dressed up on the way.
+    const request = await signedRequest({ signInHeaders: false });
+    const lookAlike: Record<string, string> = { ...headerRecord(request.headers), [name.replaceAll("-", "_")]: value };
+    expect(await verify(request, { headers: lookAlike })).toEqual({ ok: false, reason: "unsigned_header" });
+    request.headers.set(name, value);
+    expect(await verify(request)).toEqual({ ok: false, reason: "unsigned_header" });
+  });
+
+  it("an origin is not fooled by a stripped amr header, nor by one stripped from the signature too", async () => {
+    const stripped = await signedRequest();
+    stripped.headers.delete("X-Portcullis-Amr");
+    expect(await verify(stripped)).toEqual({ ok: false, reason: "bad_signature" });
+
+    const downgraded = await signedRequest();
+    downgraded.headers.delete("X-Portcullis-Amr");
+    downgraded.headers.set("Signature-Input", (downgraded.headers.get("Signature-Input") ?? "").replace(' "x-portcullis-amr"', ""));
+    expect(await verify(downgraded)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+
+  it("an origin is not fooled by a fresher auth time", async () => {
+    const request = await signedRequest();
+    request.headers.set("X-Portcullis-Auth-Time", String(NOW));
+    expect(await verify(request)).toEqual({ ok: false, reason: "bad_signature" });
+  });
+});
+
 describe("look-alike headers", () => {
-  it.each(["X_User_Id", "X-User_Roles", "x_tenant_id", "X_Request_Id", "X_Forwarded_For", "Content_Digest", "Signature_Input"])(
+  it.each(["X_User_Id", "X-User_Roles", "x_tenant_id", "X_Request_Id", "X_Forwarded_For", "Content_Digest", "Signature_Input", "X_Portcullis_Amr", "X-Portcullis_Auth_Time"])(
     "look-alike %s beside a valid signature is refused",
     async (name) => {
       const request = await signedRequest();
@@ -220,6 +264,10 @@ describe("signature shape", () => {
     ["a signature of the wrong length", (input: string) => [input, "portcullis=:AAAA:"]],
     ["a component list without content-digest", (input: string, signature: string) => [input.replace(' "content-digest"', ""), signature]],
     ["only some of the identity headers", (input: string, signature: string) => [input.replace(' "x-user-roles"', ""), signature]],
+    [
+      "the sign-in headers without the identity headers",
+      (input: string, signature: string) => [input.replace(' "x-user-id" "x-tenant-id" "x-session-id" "x-user-roles"', ""), signature],
+    ],
     ["a component the gate never signs", (input: string, signature: string) => [input.replace('"@method"', '"@method" "@target-uri"'), signature]],
     ["a component with parameters", (input: string, signature: string) => [input.replace('"x-user-id"', '"x-user-id";bs'), signature]],
     ["another algorithm", (input: string, signature: string) => [input.replace('alg="hmac-sha256"', 'alg="ed25519"'), signature]],

@@ -2,8 +2,9 @@ import { clientNetwork } from "../../../shared/domain/client-network";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import { readCapped } from "../../../shared/http/json-body";
-import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, type GateIdentity } from "../../../shared/gate-signature/identity-headers";
+import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, SIGN_IN_HEADERS } from "../../../shared/gate-signature/identity-headers";
 import type { GateSigner } from "../../../shared/gate-signature/sign";
+import type { IdentityHeaderValues } from "../validation/identity-header-values";
 
 /** Headers that describe one connection, not the request; never forwarded. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
@@ -26,8 +27,8 @@ export interface ForwardTarget {
   readonly binding: Fetcher | undefined;
 }
 
-/** Who is calling, and the request id the origin sees with it. */
-export type ForwardedIdentity = GateIdentity & { readonly requestId: string };
+/** Who is calling (as the header values of their verified token), and the request id the origin sees with it. */
+export type ForwardedIdentity = ({ readonly kind: "user"; readonly headers: IdentityHeaderValues } | { readonly kind: "anonymous" }) & { readonly requestId: string };
 
 export interface ForwardInput {
   readonly request: Request;
@@ -81,18 +82,30 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
       headers.delete(name);
     }
   }
-  if (identity.kind === "user") {
-    headers.set(IDENTITY_HEADERS.userId, identity.userId);
-    headers.set(IDENTITY_HEADERS.tenantId, identity.tenantId);
-    headers.set(IDENTITY_HEADERS.sessionId, identity.sessionId);
-    headers.set(IDENTITY_HEADERS.roles, identity.roles.join(","));
+  const user = identity.kind === "user" ? identity.headers : null;
+  if (user !== null) {
+    headers.set(IDENTITY_HEADERS.userId, user.userId);
+    headers.set(IDENTITY_HEADERS.tenantId, user.tenantId);
+    headers.set(IDENTITY_HEADERS.sessionId, user.sessionId);
+    headers.set(IDENTITY_HEADERS.roles, user.roles);
+    if (user.amr !== null) headers.set(SIGN_IN_HEADERS.amr, user.amr);
+    if (user.authTime !== null) headers.set(SIGN_IN_HEADERS.authTime, user.authTime);
   }
   headers.set(REQUEST_ID_HEADER, identity.requestId);
   // The same reading of the platform's address as the issuer's limits use.
   const { address } = clientNetwork(request.headers.get(PLATFORM_ADDRESS_HEADER));
   if (address !== null) setClientAddress(headers, address);
 
-  const signed = { method: request.method, url: upstreamUrl, headers, body, signedIn: identity.kind === "user", clientAddressSet: address !== null };
+  const signed = {
+    method: request.method,
+    url: upstreamUrl,
+    headers,
+    body,
+    signedIn: user !== null,
+    amrSet: user !== null && user.amr !== null,
+    authTimeSet: user !== null && user.authTime !== null,
+    clientAddressSet: address !== null,
+  };
   await signer.sign({ ...signed, created: Math.floor(input.now / 1000) });
 
   const upstream = new Request(upstreamUrl, { method: request.method, headers, body: hasBody(request.method) ? body : null, redirect: "manual" });

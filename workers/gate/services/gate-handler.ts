@@ -1,3 +1,4 @@
+import { authenticationShortfall, MFA_ACR, type AuthenticationRequirement } from "../../../shared/domain/authentication-methods";
 import { canonicalPath, type PathRefusal } from "../../../shared/domain/canonical-path";
 import { hasRoles, POLICY_METHODS, routeFor } from "../../../shared/domain/gate-policy";
 import type { Failure } from "../../../shared/errors/failure";
@@ -19,8 +20,9 @@ const ANONYMOUS = { kind: "anonymous" } as const;
 
 /**
  * Everything that is not `/__gate/*`: method, path, policy, token, revocation,
- * roles, then the origin. The policy decides on the canonical path, and that
- * same path is the one forwarded.
+ * roles, how recently and with how many factors the user signed in, then the
+ * origin. The policy decides on the canonical path, and that same path is the
+ * one forwarded; the sign-in is judged on the claims the origin is told.
  */
 export async function handleGatedRequest(deps: GateDeps, { request, requestId, waitUntil }: GateRequest): Promise<Response> {
   if (deps.config.tenants.kind === "unset") return failureToResponse({ reason: "gate_not_configured" });
@@ -49,10 +51,17 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   }
   if (revocation === "revoked") return reject(deps, "revoked", requestId);
 
-  if (rule.access.kind === "authenticated" && !hasRoles(claims.roles, rule.access.roles)) {
+  // A missing role first: signing in again, however strongly, would not grant it.
+  if (!hasRoles(claims.roles, rule.access.roles)) {
     return failureToResponse({ reason: "insufficient_scope", description: "A required role is missing." });
   }
-  const identity: ForwardedIdentity = { kind: "user", userId: claims.sub, tenantId: claims.tid, sessionId: claims.sid, roles: claims.roles, requestId };
+  // Judged on every request, cached tokens too: `max_age` depends on the time now.
+  const { signIn } = rule.access;
+  if (signIn !== null) {
+    const shortfall = authenticationShortfall(claims, signIn, Math.floor(now / 1000));
+    if (shortfall !== null) return stepUp(deps, signIn, shortfall, requestId);
+  }
+  const identity: ForwardedIdentity = { kind: "user", headers: authentication.identity, requestId };
   return forward(deps, request, target, identity, rule.forwardAuthorization, now);
 }
 
@@ -78,6 +87,18 @@ async function checkRevocation(
 function refusePath(deps: GateDeps, refusal: PathRefusal | "ambiguous_path", requestId: string): Response {
   deps.logger.info("path_refused", { request_id: requestId, reason: refusal });
   return failureToResponse({ reason: "ambiguous_path" });
+}
+
+/** RFC 9470 §3: the challenge names the `max_age` the route needs, and the `acr_values` when a second factor is what is missing. */
+function stepUp(deps: GateDeps, requirement: AuthenticationRequirement, shortfall: "mfa" | "max_age", requestId: string): Response {
+  deps.logger.info("step_up_required", { request_id: requestId, reason: shortfall });
+  const failure: Failure = {
+    reason: "insufficient_user_authentication",
+    description: shortfall === "mfa" ? "A sign-in with a second factor is required." : "A more recent sign-in is required.",
+    ...(requirement.maxAge === undefined ? {} : { maxAge: requirement.maxAge }),
+    ...(shortfall === "mfa" ? { acrValues: MFA_ACR } : {}),
+  };
+  return failureToResponse(failure);
 }
 
 function reject(deps: GateDeps, rejection: TokenRejection, requestId: string): Response {

@@ -4,8 +4,9 @@ import { parseCompactJws } from "../../../shared/crypto/compact-jws";
 import { verifySignature } from "../../../shared/crypto/ecdsa-verification";
 import { bearerFromHeader } from "./bearer-header";
 import type { JwksCache } from "./jwks-cache";
+import { identityHeaderValues, type IdentityHeaderValues } from "./identity-header-values";
 import type { TokenRejection } from "./token-rejection";
-import type { VerifiedTokenCache } from "./verified-token-cache";
+import type { VerifiedToken, VerifiedTokenCache } from "./verified-token-cache";
 
 /**
  * Tolerated clock difference for `exp` and `iat`, in seconds: the issuer's, so a
@@ -22,7 +23,10 @@ export interface TokenValidatorConfig {
   readonly algorithms: ReadonlySet<string>;
 }
 
-export type Authentication = { readonly kind: "anonymous" } | { readonly kind: "token"; readonly claims: AccessTokenClaims } | { readonly kind: "rejected"; readonly rejection: TokenRejection };
+export type Authentication =
+  | { readonly kind: "anonymous" }
+  | { readonly kind: "token"; readonly claims: AccessTokenClaims; readonly identity: IdentityHeaderValues }
+  | { readonly kind: "rejected"; readonly rejection: TokenRejection };
 
 /**
  * The contract's validation order, cheapest first: header shape and `alg`, the
@@ -44,19 +48,20 @@ export class TokenValidator {
     const bearer = bearerFromHeader(authorization);
     if (bearer === null) return { kind: "anonymous" };
     if (!bearer.ok) return { kind: "rejected", rejection: bearer.error };
-    const claims = await this.#verifiedClaims(bearer.value, now, background);
-    if (!claims.ok) return { kind: "rejected", rejection: claims.error };
-    const timely = tokenTimeRejection(claims.value, Math.floor(now / 1000));
-    return timely === null ? { kind: "token", claims: claims.value } : { kind: "rejected", rejection: timely };
+    const verified = await this.#verifiedToken(bearer.value, now, background);
+    if (!verified.ok) return { kind: "rejected", rejection: verified.error };
+    const { claims, identity } = verified.value;
+    const timely = tokenTimeRejection(claims, Math.floor(now / 1000));
+    return timely === null ? { kind: "token", claims, identity } : { kind: "rejected", rejection: timely };
   }
 
-  async #verifiedClaims(token: string, now: number, background: (work: Promise<unknown>) => void): Promise<Result<AccessTokenClaims, TokenRejection>> {
+  async #verifiedToken(token: string, now: number, background: (work: Promise<unknown>) => void): Promise<Result<VerifiedToken, TokenRejection>> {
     const nowSeconds = Math.floor(now / 1000);
     const cached = this.#verified.get(token, nowSeconds - GATE_CLOCK_SKEW_SECONDS);
     if (cached) {
       // A cached token is only as good as its key: a withdrawn or dropped key ends it here.
       await this.#jwks.refresh(now, background);
-      if (this.#jwks.isLive(cached.kid)) return ok(cached.claims);
+      if (this.#jwks.isLive(cached.kid)) return ok(cached);
       this.#verified.delete(token);
     }
 
@@ -71,8 +76,9 @@ export class TokenValidator {
     const key = await this.#jwks.keyFor(kid, alg, now, background);
     if (key === null) return err("unknown_kid");
     if (!(await verifySignature(key, alg, signature, signingInput))) return err("bad_signature");
-    this.#verified.set(token, { claims, kid });
-    return ok(claims);
+    const verified: VerifiedToken = { claims, kid, identity: identityHeaderValues(claims) };
+    this.#verified.set(token, verified);
+    return ok(verified);
   }
 
   #checkIssuerAndAudience(claims: AccessTokenClaims): TokenRejection | null {

@@ -1,4 +1,5 @@
 import type { AccessTokenClaims } from "../../../shared/domain/access-token-claims";
+import type { IdentityHeaderValues } from "./identity-header-values";
 
 /** Most tokens an isolate remembers as verified; the oldest entry goes first. */
 export const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
@@ -7,13 +8,16 @@ export interface VerifiedToken {
   readonly claims: AccessTokenClaims;
   /** The key that verified it: the entry is only good while that key is. */
   readonly kid: string;
+  /** The identity headers the origin gets for it, from these claims. */
+  readonly identity: IdentityHeaderValues;
 }
 
 /**
  * Token text → its verified claims and the key that verified them, so a
  * token's signature is checked once per isolate. Only the signature and the
- * static claims are cached: the key's liveness, expiry and revocation are
- * checked on every request by the caller.
+ * static claims are cached: the key's liveness, expiry, revocation and how
+ * recent the sign-in is (a route's `max_age`) are checked on every request by
+ * the caller.
  */
 export class VerifiedTokenCache {
   readonly #entries = new Map<string, VerifiedToken>();
