@@ -36,7 +36,7 @@ export function totpStep(now: Date): number {
 export async function totpCode(secret: Uint8Array, step: number, digits: number = TOTP_DIGITS): Promise<string> {
   if (!Number.isInteger(digits) || digits < 6 || digits > 10) throw new RangeError("TOTP codes have 6 to 10 digits");
   if (!Number.isSafeInteger(step) || step < 0) throw new RangeError("a time step is a non-negative integer");
-  const key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", new Uint8Array(secret), { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
   const counter = new Uint8Array(8);
   new DataView(counter.buffer).setBigUint64(0, BigInt(step));
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, counter));
