@@ -159,6 +159,8 @@ describe("POST /api/auth/introspect (RFC 7662)", () => {
       exp: claims.exp,
       iat: claims.iat,
       jti: claims.jti,
+      auth_time: claims.auth_time,
+      amr: ["sms"],
     });
   });
 
