@@ -6,6 +6,8 @@ import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
 import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { LoginGuardClient } from "../../shared/adapters/durable-objects/login-guard-client";
+import { MfaTicketClient } from "../../shared/adapters/durable-objects/mfa-ticket-client";
+import type { MfaTickets } from "../../shared/ports/mfa-tickets";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { neonAccountStore } from "../../shared/adapters/neon/account-store";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
@@ -88,6 +90,8 @@ export interface IssuerDeps {
   readonly rateLimiter: RateLimiter;
   /** Password login failures per account, per account and network, and per network. */
   readonly loginThrottle: LoginThrottle;
+  /** The `mfa_token`s of two-step sign-ins. */
+  readonly mfaTickets: MfaTickets;
   /** In failover order (`SMS_PROVIDERS`), only those configured. */
   readonly smsSenders: readonly SmsSender[];
   /** Per-tenant SMS sends, delivery reports and refusals, for `GET /api/admin/tenants/{id}/sms-stats`. */
@@ -141,6 +145,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
     rateLimiter: new RateLimiterClient(env.RATE_LIMITER),
     loginThrottle: new LoginGuardClient(env.LOGIN_GUARD),
+    mfaTickets: new MfaTicketClient(env.MFA_TICKETS),
     smsSenders: smsSenders(config),
     smsStats: neonSmsStatsReader(db),
     carrierLookup: config.sms.twilio && cachedCarrierLookup(twilioLookup(config.sms.twilio), env.LOOKUP_CACHE, CARRIER_CACHE_SECONDS),
