@@ -45,6 +45,10 @@ export const AUDIT_EVENT_TYPES = [
   "auth.session_revoked",
   "email.sent",
   "email.send_failed",
+  // Two-step sign-in
+  "auth.mfa_required",
+  "mfa.verify_failed",
+  "mfa.enrolment_completed",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

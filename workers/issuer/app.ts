@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
+import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
@@ -46,6 +47,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   authRoutes(app);
   accountRoutes(app);
   emailSignInRoutes(app);
+  mfaVerifyRoutes(app);
   emailLinkPageRoutes(app);
   sessionRoutes(app);
   webhookRoutes(app);

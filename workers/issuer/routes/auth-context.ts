@@ -11,12 +11,13 @@ import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
 import type { SignInDeps, SignInTenant } from "../services/phone-sign-in";
+import { secondStepDeps } from "./second-factor-deps";
 
 /** How `/api/auth/*` routes learn who is asking: the tenant by its key, or the user by an access token. */
 export type AuthContext = Context<AppEnv<IssuerBindings>>;
 
 export function signInDeps(deps: IssuerDeps): SignInDeps {
-  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
+  return { ...deps, ...secondStepDeps(deps), otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
 }
 
 export function accessTokenAuthDeps(deps: IssuerDeps) {

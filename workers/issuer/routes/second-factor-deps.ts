@@ -1,0 +1,24 @@
+import type { IssuerDeps } from "../deps";
+import type { MfaVerifyDeps } from "../services/mfa-verify";
+import { checkTotpCode, secondFactorDeps, secondFactorSummary, spendRecoveryCode } from "../services/second-factors";
+import type { SecondStepDeps } from "../services/second-step";
+
+/** What every first factor needs to decide on, and issue, a second step. */
+export function secondStepDeps(deps: IssuerDeps): SecondStepDeps {
+  const factors = secondFactorDeps(deps);
+  return { sessions: deps.sessions, issuer: deps.config.issuerUrl, mfaTickets: deps.mfaTickets, factorSummary: (userId) => secondFactorSummary(factors, userId) };
+}
+
+/** `POST /api/auth/mfa/verify`'s checks: the TOTP and recovery-code services, and passkey assertions. */
+export function mfaVerifyDeps(deps: IssuerDeps): MfaVerifyDeps {
+  const factors = secondFactorDeps(deps);
+  return {
+    ...secondStepDeps(deps),
+    signingKeys: deps.signingKeys,
+    secondFactors: {
+      totp: (user, code, now) => checkTotpCode(factors, user, code, now),
+      recoveryCode: (user, code, now) => spendRecoveryCode(factors, user, code, now),
+      passkey: () => Promise.resolve(false),
+    },
+  };
+}
