@@ -19,7 +19,8 @@ export class MfaTicketClient implements MfaTickets {
   }
 
   async issue(tokenHash: string, ticket: MfaTicket, limits: { readonly ttlSeconds: number; readonly maxAttempts: number }): Promise<void> {
-    await this.#stub(tokenHash).issue({ ticket: { ...ticket, amr: [...ticket.amr] }, ...limits });
+    // 160 random bits never collide; a clash means a bug that reuses tokens.
+    if (!(await this.#stub(tokenHash).issue({ ticket: { ...ticket, amr: [...ticket.amr] }, ...limits }))) throw new Error("an mfa ticket's object already held a ticket");
   }
 
   attempt(tokenHash: string, tenantId: string): Promise<TicketAdmission> {

@@ -28,12 +28,14 @@ const peekInput = z.strictObject({ tenantId: tenantId.nullable() });
  * counted one at a time and exactly one of them can complete. The alarm at expiry deletes it.
  */
 export class MfaTicketGuard extends DurableObject {
-  issue(input: unknown): void {
+  /** False when the object already holds a ticket: one is never written over. */
+  issue(input: unknown): boolean {
     const { ticket, ttlSeconds, maxAttempts } = issueInput.parse(input);
-    if (this.#stored() !== undefined) throw new Error("an mfa ticket's object is written once");
+    if (this.#stored() !== undefined) return false;
     const expiresAt = Date.now() + ttlSeconds * 1000;
     this.ctx.storage.kv.put(TICKET_KEY, { ...ticket, expiresAt, attemptsLeft: maxAttempts, pending: [] } satisfies StoredTicket);
     void this.ctx.storage.setAlarm(expiresAt);
+    return true;
   }
 
   attempt(input: unknown): TicketAdmission {

@@ -51,6 +51,7 @@ export async function snapshotState(watched: WatchedSubjects): Promise<StateSnap
       RATE_LIMITER: await durableObjectStates(env.RATE_LIMITER, counted),
       AUDIT_SPOOL: await durableObjectStates(env.AUDIT_SPOOL, new Set()),
       LOGIN_GUARD: await durableObjectStates(env.LOGIN_GUARD, new Set()),
+      MFA_TICKETS: await durableObjectStates(env.MFA_TICKETS, new Set()),
     },
     kv: { JWKS_KV: await kvEntries(env.JWKS_KV), LOOKUP_CACHE: await kvEntries(env.LOOKUP_CACHE) },
     sms_sandbox_requests: await sandboxRequestCounts(),
