@@ -1,6 +1,7 @@
 import type { IssuerDeps } from "../deps";
 import type { MfaVerifyDeps } from "../services/mfa-verify";
 import { checkTotpCode, secondFactorDeps, secondFactorSummary, spendRecoveryCode } from "../services/second-factors";
+import type { EnrolmentStepDeps } from "../services/enrolment-step";
 import type { SecondStepDeps } from "../services/second-step";
 
 /** What every first factor needs to decide on, and issue, a second step. */
@@ -21,4 +22,9 @@ export function mfaVerifyDeps(deps: IssuerDeps): MfaVerifyDeps {
       passkey: () => Promise.resolve(false),
     },
   };
+}
+
+/** The enrolment routes' reading of an enrolment `mfa_token`, and the session its completion opens. */
+export function enrolmentStepDeps(deps: IssuerDeps): EnrolmentStepDeps {
+  return { ...secondStepDeps(deps), tenants: deps.tenants, users: deps.users, signingKeys: deps.signingKeys, defaultAudience: deps.config.defaultAudience };
 }
