@@ -81,6 +81,7 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/password/forgot": "json",
   "POST /api/auth/password/reset": "json",
   "POST /api/auth/password": "json",
+  "POST /api/auth/mfa/verify": "json",
 };
 
 // ---------------------------------------------------------------------------
@@ -395,6 +396,15 @@ const BODIES: Record<string, BodySpec> = {
     // With an address and a code beside it, a well-formed token is itself refused: one shape or the other.
     token: { valid: optional(fc.constant("A".repeat(43))), invalid: fc.oneof(wrongType("string"), tooLong(256), poisonText) },
   },
+  "POST /api/auth/mfa/verify": {
+    // Any string up to 128 is looked up (and an unknown one is 401 mfa_token_expired): only wrong types and lengths are 400.
+    mfa_token: { valid: fc.constant(`mfa_${"a".repeat(32)}`), invalid: fc.oneof(wrongType("string"), tooLong(128)) },
+    method: { valid: fc.constant("totp"), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "TOTP", "sms", "otp", "totp ", "recovery-code"), poisonText) },
+    code: { valid: fc.stringMatching(/^[0-9]{6}$/), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "12345", "1234567", "１２３４５６", "١٢٣٤٥٦", "12a456", "123456 ", "123456\u0000"), tooLong(64)) },
+    // Only with method passkey: beside a TOTP code any value is refused, before the token is looked up.
+    challenge_id: { valid: fc.constant(undefined), invalid: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, unicodeText) },
+    credential: { valid: fc.constant(undefined), invalid: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, unicodeText) },
+  },
   "POST /api/auth/introspect": {
     token: { valid: fc.constant("header.payload.signature"), invalid: invalidText(8192) },
     token_type_hint: { valid: optional(fc.constantFrom("access_token")), invalid: fc.oneof(wrongType("string"), tooLong(64), poisonText) },
@@ -430,6 +440,7 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
     case "POST /api/auth/login":
     case "POST /api/auth/password/forgot":
     case "POST /api/auth/password/reset":
+    case "POST /api/auth/mfa/verify":
       return { path: route.slice("POST ".length), headers: publishable };
     case "POST /api/auth/password":
       return { path: "/api/auth/password", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
