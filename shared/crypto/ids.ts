@@ -1,4 +1,4 @@
-export type IdPrefix = "tn" | "usr" | "ses" | "req" | "evt" | "key";
+export type IdPrefix = "tn" | "usr" | "ses" | "req" | "evt" | "key" | "totp";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

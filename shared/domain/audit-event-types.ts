@@ -43,6 +43,13 @@ export const AUDIT_EVENT_TYPES = [
   "auth.password_changed",
   "auth.phone_added",
   "auth.session_revoked",
+  "mfa.totp_enrolment_started",
+  "mfa.totp_confirm_failed",
+  "mfa.totp_enrolled",
+  "mfa.totp_removed",
+  "mfa.recovery_codes_generated",
+  "mfa.recovery_code_used",
+  "mfa.step_up_refused",
   "email.sent",
   "email.send_failed",
   // Two-step sign-in

@@ -105,6 +105,10 @@ export function failureResponse(failure: Failure): ErrorResponse {
       return response(401, failure.reason, "This sign-in has expired or was used up; start signing in again.");
     case "invalid_credential":
       return response(401, failure.reason, "The passkey could not be verified.");
+    case "totp_already_enrolled":
+      return response(409, failure.reason, "This account already has an authenticator app; remove it before enrolling another.");
+    case "no_second_factor":
+      return response(409, failure.reason, "Recovery codes stand in for a second factor: add an authenticator app or a passkey first.");
   }
 }
 

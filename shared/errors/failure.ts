@@ -43,7 +43,9 @@ export type Failure =
   /** RFC 9470: the token is valid but its sign-in is too old (`maxAge`) or lacks a second factor (`acrValues`). */
   | { readonly reason: "insufficient_user_authentication"; readonly description: string; readonly maxAge?: number; readonly acrValues?: string }
   | { readonly reason: "mfa_token_expired" }
-  | { readonly reason: "invalid_credential" };
+  | { readonly reason: "invalid_credential" }
+  | { readonly reason: "totp_already_enrolled" }
+  | { readonly reason: "no_second_factor" };
 
 export type WeakPasswordReason = "too_short" | "too_long" | "breached" | "matches_email";
 

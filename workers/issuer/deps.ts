@@ -23,6 +23,7 @@ import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-stor
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
 import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
+import { neonSecondFactorStore } from "../../shared/adapters/neon/second-factor-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -56,6 +57,7 @@ import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
 import type { IdentityStore } from "../../shared/ports/identity-store";
+import type { SecondFactorStore } from "../../shared/ports/second-factor-store";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -78,6 +80,8 @@ export interface IssuerDeps {
   readonly breachedPasswords: BreachedPasswordCheck;
   /** Linked external accounts, for the profile. */
   readonly identities: IdentityStore;
+  /** TOTP factors and recovery codes (and the count of passkeys, for the summary). */
+  readonly secondFactors: SecondFactorStore;
   readonly sessions: SessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
@@ -134,6 +138,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     mailSenders: mailSenders(config),
     breachedPasswords: rangeApiBreachCheck({ baseUrl: config.breachedPasswordsUrl, timeoutMs: BREACHED_PASSWORDS_TIMEOUT_MS, logger }),
     identities: neonIdentityStore(db),
+    secondFactors: neonSecondFactorStore(db),
     sessions: neonSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openSecret, sealSecret, type SealPurpose } from "../../../shared/crypto/key-encryption";
 
 const SECRET = "a-test-secret-that-is-long-enough-000000";
-const PURPOSES: readonly SealPurpose[] = ["signing-key", "turnstile-secret", "idempotent-answer"];
+const PURPOSES: readonly SealPurpose[] = ["signing-key", "turnstile-secret", "idempotent-answer", "totp-secret"];
 
 /** Sealed by the single-key format (`v1`, HKDF info "portcullis signing-key encryption v1") that rows written before v2 hold. */
 const LEGACY_SECRET = "legacy-fixture-secret-that-is-long-enough-0123";
