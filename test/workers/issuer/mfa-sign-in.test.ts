@@ -3,13 +3,22 @@ import { MFA_TOKEN_MAX_ATTEMPTS, MFA_TOKEN_TTL_SECONDS } from "../../../shared/d
 import { awaitMail, forgot, freshEmail, linkTokens, login, passwordUser, reset, sessionAmr, signup, strongPassword, type SessionBody } from "./support/accounts-client";
 import { requestedEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
 import { adminFetch, createTenant, decodeJwtPart, expectError, freshPhone, issuerFetch, jsonRequest, latestCode, refresh, requestCode, signIn, verifyCode, withBearer, type TenantCredentials } from "./support/issuer-client";
+import { decodeTotpSecret } from "../../../shared/crypto/totp";
+import { storeActiveTotp } from "./support/second-factors";
 import { codeAt, enrolTotp, expectMfaRequired, expireTicket, mfaVerify, storedTicket, type EnrolledTotp } from "./support/mfa-client";
 
-/** A verified password user with an active TOTP factor (enrolled with the session of a first login). */
+/** An active TOTP factor with its recovery codes, written through the issuer's store. */
+async function activeTotp(tenant: TenantCredentials, userId: string): Promise<EnrolledTotp> {
+  const stored = await storeActiveTotp({ tenantId: tenant.tenant_id, userId });
+  const secret = decodeTotpSecret(stored.secret);
+  if (secret === null) throw new Error("the store handed back a secret that is not base32");
+  return { secret, recoveryCodes: stored.recoveryCodes };
+}
+
+/** A verified password user with an active TOTP factor. */
 async function totpUser(tenant: TenantCredentials): Promise<{ email: string; password: string; userId: string; totp: EnrolledTotp }> {
   const user = await passwordUser(tenant);
-  const totp = await enrolTotp(user.token);
-  return { email: user.email, password: user.password, userId: user.user_id, totp };
+  return { email: user.email, password: user.password, userId: user.user_id, totp: await activeTotp(tenant, user.user_id) };
 }
 
 /** A password login that must stop at the second step. */
@@ -42,7 +51,7 @@ describe("every first factor answers mfa_required for a user with a second facto
   it("phone code: mfa_required for a phone user who enrolled TOTP", async () => {
     const tenant = await createTenant();
     const first = await signIn(tenant);
-    await enrolTotp(first.token);
+    await activeTotp(tenant, first.user_id);
     expect((await requestCode(tenant.api_key, first.phone)).status).toBe(202);
     const body = await expectMfaRequired(await verifyCode(tenant.api_key, first.phone, await latestCode(first.phone)));
     expect(body.methods).toEqual(["totp", "recovery_code"]);

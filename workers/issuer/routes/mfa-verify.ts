@@ -29,7 +29,7 @@ export function mfaVerifyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         if (!input.ok) return respond(input);
         const proof = proofOf(input.value);
         if (!proof.ok) return respond(proof);
-        return respond(await verifySecondFactor(mfaVerifyDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { mfaToken: input.value.mfa_token, proof: proof.value }));
+        return respond(await verifySecondFactor(mfaVerifyDeps(c.get("deps"), c.get("audit")), c.get("audit"), c.get("context"), tenant, { mfaToken: input.value.mfa_token, proof: proof.value }));
       }),
   });
 }

@@ -1,18 +1,18 @@
 import type { IssuerDeps } from "../deps";
-import type { MfaVerifyDeps } from "../services/mfa-verify";
-import { checkTotpCode, secondFactorDeps, secondFactorSummary, spendRecoveryCode } from "../services/second-factors";
+import type { AuditRecorder } from "../services/audit-recorder";
 import type { EnrolmentStepDeps } from "../services/enrolment-step";
+import type { MfaVerifyDeps } from "../services/mfa-verify";
+import { checkTotpCode, secondFactorDeps, spendRecoveryCode } from "../services/second-factors";
 import type { SecondStepDeps } from "../services/second-step";
 
 /** What every first factor needs to decide on, and issue, a second step. */
 export function secondStepDeps(deps: IssuerDeps): SecondStepDeps {
-  const factors = secondFactorDeps(deps);
-  return { sessions: deps.sessions, issuer: deps.config.issuerUrl, mfaTickets: deps.mfaTickets, factorSummary: (userId) => secondFactorSummary(factors, userId) };
+  return { sessions: deps.sessions, issuer: deps.config.issuerUrl, mfaTickets: deps.mfaTickets, factorSummary: (userId) => deps.secondFactors.summary(userId) };
 }
 
 /** `POST /api/auth/mfa/verify`'s checks: the TOTP and recovery-code services, and passkey assertions. */
-export function mfaVerifyDeps(deps: IssuerDeps): MfaVerifyDeps {
-  const factors = secondFactorDeps(deps);
+export function mfaVerifyDeps(deps: IssuerDeps, audit: AuditRecorder): MfaVerifyDeps {
+  const factors = secondFactorDeps(deps, audit);
   return {
     ...secondStepDeps(deps),
     signingKeys: deps.signingKeys,
