@@ -1,4 +1,7 @@
-export type IdPrefix = "tn" | "usr" | "ses" | "req" | "evt" | "key";
+export type IdPrefix =
+  | "tn" | "usr" | "ses" | "req" | "evt" | "key"
+  // Passkeys and their WebAuthn challenges.
+  | "pk" | "wac";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

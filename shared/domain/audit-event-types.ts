@@ -45,6 +45,11 @@ export const AUDIT_EVENT_TYPES = [
   "auth.session_revoked",
   "email.sent",
   "email.send_failed",
+  // Passkeys.
+  "passkey.registered",
+  "passkey.removed",
+  "passkey.sign_in_failed",
+  "passkey.counter_regression",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

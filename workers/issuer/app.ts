@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
+import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
@@ -48,6 +49,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   emailSignInRoutes(app);
   emailLinkPageRoutes(app);
   sessionRoutes(app);
+  passkeyRoutes(app);
   webhookRoutes(app);
   return app;
 }
