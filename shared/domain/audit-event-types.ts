@@ -56,6 +56,11 @@ export const AUDIT_EVENT_TYPES = [
   "auth.mfa_required",
   "mfa.verify_failed",
   "mfa.enrolment_completed",
+  // Passkeys.
+  "passkey.registered",
+  "passkey.removed",
+  "passkey.sign_in_failed",
+  "passkey.counter_regression",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

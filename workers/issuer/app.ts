@@ -11,6 +11,7 @@ import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
+import { passkeyRoutes } from "./routes/passkeys";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
@@ -50,6 +51,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   mfaVerifyRoutes(app);
   emailLinkPageRoutes(app);
   sessionRoutes(app);
+  passkeyRoutes(app);
   webhookRoutes(app);
   return app;
 }

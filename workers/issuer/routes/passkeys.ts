@@ -1,0 +1,111 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import { isId } from "../../../shared/crypto/ids";
+import { allowsSignInMethod, NO_CONTROL_CHARACTERS } from "../../../shared/domain/tenant-settings";
+import { err, ok } from "../../../shared/errors/result";
+import { resource, type AppEnv } from "../../../shared/http/create-app";
+import { failureToResponse } from "../../../shared/http/error-body";
+import { expectNoBody } from "../../../shared/http/json-body";
+import { jsonInput, noContent, respond } from "../../../shared/http/respond";
+import type { IssuerBindings } from "../app";
+import type { IssuerDeps } from "../deps";
+import type { AuthenticatedToken } from "../services/access-token-auth";
+import type { PasskeySignInDeps } from "../services/passkeys/passkey-sign-in";
+import { passkeyLoginOptions, passkeySignIn } from "../services/passkeys/passkey-sign-in";
+import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
+import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAuthority, type PasskeyOwner } from "../services/passkeys/passkey-registration";
+import type { SignInTenant } from "../services/phone-sign-in";
+import { settingsOf, withAccessToken, withTenant, type AuthContext } from "./auth-context";
+
+// Any text up to a sane size: what is not a live challenge of this tenant is `401 invalid_credential`.
+const challengeId = z.string().max(64);
+// The credential's own shape is the service's to check (the same check serves a passkey as second factor).
+const credential = z.record(z.string(), z.unknown());
+const registerSchema = z.strictObject({
+  challenge_id: challengeId,
+  credential,
+  name: z.string().trim().min(1).max(64).regex(NO_CONTROL_CHARACTERS, "must not contain control characters.").optional(),
+});
+const loginSchema = z.strictObject({ challenge_id: challengeId, credential });
+
+export function passkeyDeps(deps: IssuerDeps): IssuerDeps & PasskeySignInDeps {
+  return { ...deps, issuer: deps.config.issuerUrl };
+}
+
+/** `/api/auth/passkeys/*`: registering, listing and removing passkeys (Bearer), and signing in with one (`x-api-key`). */
+export function passkeyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/api/auth/passkeys/register/options", {
+    POST: (c) =>
+      withPasskeyOwner(c, async (auth, owner) => {
+        const body = await expectNoBody(c);
+        if (!body.ok) return respond(body);
+        const deps = c.get("deps");
+        const allowed = await requirePasskeyEnrolmentAuthority(deps, auth, new Date());
+        if (!allowed.ok) return respond(allowed);
+        return respond(ok(await passkeyRegistrationOptions(passkeyDeps(deps), owner, new Date())));
+      }),
+  });
+
+  resource(app, "/api/auth/passkeys/register", {
+    POST: (c) =>
+      withPasskeyOwner(c, async (auth, owner) => {
+        const input = await jsonInput(c, registerSchema);
+        if (!input.ok) return respond(input);
+        const deps = c.get("deps");
+        const allowed = await requirePasskeyEnrolmentAuthority(deps, auth, new Date());
+        if (!allowed.ok) return respond(allowed);
+        const { challenge_id, credential: presented, name } = input.value;
+        return respond(await registerPasskey(passkeyDeps(deps), c.get("audit"), owner, { challengeId: challenge_id, credential: presented, name }, new Date()), 201);
+      }),
+  });
+
+  resource(app, "/api/auth/passkeys", {
+    GET: (c) => withAccessToken(c, async (auth) => respond(await listPasskeys(c.get("deps"), auth))),
+  });
+
+  resource(app, "/api/auth/passkeys/login/options", {
+    POST: (c) =>
+      withPasskeyTenant(c, async (tenant) => {
+        const body = await expectNoBody(c);
+        if (!body.ok) return respond(body);
+        return respond(ok(await passkeyLoginOptions(passkeyDeps(c.get("deps")), tenant, new Date())));
+      }),
+  });
+
+  resource(app, "/api/auth/passkeys/login", {
+    POST: (c) =>
+      withPasskeyTenant(c, async (tenant) => {
+        const input = await jsonInput(c, loginSchema);
+        if (!input.ok) return respond(input);
+        const { challenge_id, credential: presented } = input.value;
+        return respond(await passkeySignIn(passkeyDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { challengeId: challenge_id, credential: presented }));
+      }),
+  });
+
+  // Last: `:id` would otherwise catch `login` and `register`.
+  resource(app, "/api/auth/passkeys/:id", {
+    DELETE: (c) =>
+      withAccessToken(c, async (auth) => {
+        const body = await expectNoBody(c);
+        if (!body.ok) return respond(body);
+        // A malformed id is not found, like any id that is not one of the user's passkeys.
+        const id = c.req.param("id") ?? "";
+        if (!isId("pk", id)) return respond(err({ reason: "not_found", message: "No such passkey." }));
+        return noContent(await removePasskey(c.get("deps"), c.get("audit"), auth, id, new Date()));
+      }),
+  });
+}
+
+/** The tenant by its key; a tenant without `passkey` among its sign-in methods is refused before the body is read. */
+function withPasskeyTenant(c: AuthContext, handler: (tenant: SignInTenant) => Promise<Response>): Promise<Response> {
+  return withTenant(c, (tenant) => (allowsSignInMethod(tenant.settings, "passkey") ? handler(tenant) : Promise.resolve(failureToResponse({ reason: "sign_in_method_disabled" }))));
+}
+
+/** The access token's user, as the owner of the passkey being added; refused when the tenant has passkeys off. */
+function withPasskeyOwner(c: AuthContext, handler: (auth: AuthenticatedToken, owner: PasskeyOwner) => Promise<Response>): Promise<Response> {
+  return withAccessToken(c, (auth) => {
+    const settings = settingsOf(auth.tenant, c.get("deps"));
+    if (!allowsSignInMethod(settings, "passkey")) return Promise.resolve(failureToResponse({ reason: "sign_in_method_disabled" }));
+    return handler(auth, { tenant: { tenant: auth.tenant, settings }, user: auth.user });
+  });
+}
