@@ -9,13 +9,17 @@ import { expectNoBody } from "../../../shared/http/json-body";
 import { jsonInput, noContent, respond } from "../../../shared/http/respond";
 import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
-import type { AuthenticatedToken } from "../services/access-token-auth";
+import type { Failure } from "../../../shared/errors/failure";
+import type { Result } from "../../../shared/errors/result";
+import { secondStepPasskeyOptions } from "../services/second-step-passkey";
 import type { PasskeySignInDeps } from "../services/passkeys/passkey-sign-in";
 import { passkeyLoginOptions, passkeySignIn } from "../services/passkeys/passkey-sign-in";
 import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
 import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAuthority, type PasskeyOwner } from "../services/passkeys/passkey-registration";
 import type { SignInTenant } from "../services/phone-sign-in";
-import { settingsOf, withAccessToken, withTenant, type AuthContext } from "./auth-context";
+import { settingsOf, withAccessToken, withEnrollingCaller, withTenant, type AuthContext, type EnrollingCaller } from "./auth-context";
+import { secondStepDeps } from "./second-factor-deps";
+import { completingEnrolment, secondStepOptionsInput } from "./second-step-input";
 
 // Any text up to a sane size: what is not a live challenge of this tenant is `401 invalid_credential`.
 const challengeId = z.string().max(64);
@@ -36,11 +40,11 @@ export function passkeyDeps(deps: IssuerDeps): IssuerDeps & PasskeySignInDeps {
 export function passkeyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/passkeys/register/options", {
     POST: (c) =>
-      withPasskeyOwner(c, async (auth, owner) => {
+      withPasskeyOwner(c, async (caller, owner) => {
         const body = await expectNoBody(c);
         if (!body.ok) return respond(body);
         const deps = c.get("deps");
-        const allowed = await requirePasskeyEnrolmentAuthority(deps, auth, new Date());
+        const allowed = await enrolmentAuthority(deps, caller);
         if (!allowed.ok) return respond(allowed);
         return respond(ok(await passkeyRegistrationOptions(passkeyDeps(deps), owner, new Date())));
       }),
@@ -48,14 +52,15 @@ export function passkeyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
   resource(app, "/api/auth/passkeys/register", {
     POST: (c) =>
-      withPasskeyOwner(c, async (auth, owner) => {
+      withPasskeyOwner(c, async (caller, owner) => {
         const input = await jsonInput(c, registerSchema);
         if (!input.ok) return respond(input);
         const deps = c.get("deps");
-        const allowed = await requirePasskeyEnrolmentAuthority(deps, auth, new Date());
+        const allowed = await enrolmentAuthority(deps, caller);
         if (!allowed.ok) return respond(allowed);
         const { challenge_id, credential: presented, name } = input.value;
-        return respond(await registerPasskey(passkeyDeps(deps), c.get("audit"), owner, { challengeId: challenge_id, credential: presented, name }, new Date()), 201);
+        const registered = () => registerPasskey(passkeyDeps(deps), c.get("audit"), owner, { challengeId: challenge_id, credential: presented, name }, new Date());
+        return respond(await completingEnrolment(c, caller, "passkey", registered), 201);
       }),
   });
 
@@ -66,9 +71,11 @@ export function passkeyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/passkeys/login/options", {
     POST: (c) =>
       withPasskeyTenant(c, async (tenant) => {
-        const body = await expectNoBody(c);
-        if (!body.ok) return respond(body);
-        return respond(ok(await passkeyLoginOptions(passkeyDeps(c.get("deps")), tenant, new Date())));
+        const input = await secondStepOptionsInput(c);
+        if (!input.ok) return respond(input);
+        const deps = passkeyDeps(c.get("deps"));
+        if (input.value.mfaToken !== null) return respond(await secondStepPasskeyOptions({ ...deps, ...secondStepDeps(c.get("deps")) }, tenant, input.value.mfaToken));
+        return respond(ok(await passkeyLoginOptions(deps, tenant, new Date())));
       }),
   });
 
@@ -101,11 +108,20 @@ function withPasskeyTenant(c: AuthContext, handler: (tenant: SignInTenant) => Pr
   return withTenant(c, (tenant) => (allowsSignInMethod(tenant.settings, "passkey") ? handler(tenant) : Promise.resolve(failureToResponse({ reason: "sign_in_method_disabled" }))));
 }
 
-/** The access token's user, as the owner of the passkey being added; refused when the tenant has passkeys off. */
-function withPasskeyOwner(c: AuthContext, handler: (auth: AuthenticatedToken, owner: PasskeyOwner) => Promise<Response>): Promise<Response> {
-  return withAccessToken(c, (auth) => {
-    const settings = settingsOf(auth.tenant, c.get("deps"));
-    if (!allowsSignInMethod(settings, "passkey")) return Promise.resolve(failureToResponse({ reason: "sign_in_method_disabled" }));
-    return handler(auth, { tenant: { tenant: auth.tenant, settings }, user: auth.user });
+/**
+ * The owner of the passkey being added: the access token's user, or the user of an enrolment
+ * `mfa_token` (see `withEnrollingCaller`); refused when the tenant has passkeys off.
+ */
+function withPasskeyOwner(c: AuthContext, handler: (caller: EnrollingCaller, owner: PasskeyOwner) => Promise<Response>): Promise<Response> {
+  return withEnrollingCaller(c, (caller) => {
+    const owner: PasskeyOwner =
+      caller.kind === "session" ? { tenant: { tenant: caller.auth.tenant, settings: settingsOf(caller.auth.tenant, c.get("deps")) }, user: caller.auth.user } : caller.enrolling;
+    if (!allowsSignInMethod(owner.tenant.settings, "passkey")) return Promise.resolve(failureToResponse({ reason: "sign_in_method_disabled" }));
+    return handler(caller, owner);
   });
+}
+
+/** An enrolment token already proves a first factor within five minutes for a user with no factor: the rule's own bar for a first passkey. */
+function enrolmentAuthority(deps: IssuerDeps, caller: EnrollingCaller): Promise<Result<void, Failure>> {
+  return caller.kind === "session" ? requirePasskeyEnrolmentAuthority(deps, caller.auth, new Date()) : Promise.resolve(ok(undefined));
 }

@@ -2,6 +2,7 @@ import type { IssuerDeps } from "../deps";
 import type { AuditRecorder } from "../services/audit-recorder";
 import type { EnrolmentStepDeps } from "../services/enrolment-step";
 import type { MfaVerifyDeps } from "../services/mfa-verify";
+import { verifyPasskeyAssertion } from "../services/passkeys/passkey-sign-in";
 import { checkTotpCode, secondFactorDeps, spendRecoveryCode } from "../services/second-factors";
 import type { SecondStepDeps } from "../services/second-step";
 
@@ -19,7 +20,7 @@ export function mfaVerifyDeps(deps: IssuerDeps, audit: AuditRecorder): MfaVerify
     secondFactors: {
       totp: (user, code, now) => checkTotpCode(factors, user, code, now),
       recoveryCode: (user, code, now) => spendRecoveryCode(factors, user, code, now),
-      passkey: () => Promise.resolve(false),
+      passkey: async (tenant, proof, now) => (await verifyPasskeyAssertion({ passkeys: deps.passkeys, webauthnChallenges: deps.webauthnChallenges, issuer: deps.config.issuerUrl, audit }, tenant, { challengeId: proof.challengeId, credential: proof.credential, expectedUserId: proof.userId }, now)).ok,
     },
   };
 }

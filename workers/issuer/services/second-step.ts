@@ -58,7 +58,7 @@ export function mfaTokenHash(token: string): Promise<string> {
 /**
  * What the tenant and the user's factors ask of a sign-in after its first factor: nothing
  * (`null`), one of the user's factors, or (tenant `mfa: "required"`, no factor yet) an
- * enrolment. A tenant with `mfa: "off"` never asks, even of users who enrolled before.
+ * enrolment. Recovery codes are listed while some remain; they exist only beside a factor. A tenant with `mfa: "off"` never asks, even of users who enrolled before.
  */
 export async function secondStepDemand(deps: Pick<SecondStepDeps, "factorSummary">, settings: TenantSettings, userId: string): Promise<{ readonly methods: readonly SecondFactorMethod[]; readonly enrollment: boolean } | null> {
   if (settings.mfa === "off") return null;
@@ -66,7 +66,8 @@ export async function secondStepDemand(deps: Pick<SecondStepDeps, "factorSummary
   const methods: SecondFactorMethod[] = [];
   if (summary.totp) methods.push("totp");
   if (summary.recoveryCodesRemaining > 0) methods.push("recovery_code");
-  if (summary.passkeys > 0) methods.push("passkey");
+  // A tenant with passkeys off hands out no passkey challenges: its users' passkeys are no factor there.
+  if (summary.passkeys > 0 && allowsSignInMethod(settings, "passkey")) methods.push("passkey");
   if (methods.length > 0) return { methods, enrollment: false };
   return settings.mfa === "required" ? { methods, enrollment: true } : null;
 }
