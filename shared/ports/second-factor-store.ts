@@ -59,8 +59,12 @@ export interface SecondFactorStore {
    * codes when no passkey is left either. `removed` is false when there was no active factor.
    */
   removeTotp(owner: FactorOwner): Promise<{ readonly removed: boolean; readonly recoveryCodesDeleted: number }>;
-  /** The user's codes become exactly `codeHashes`, in one statement: the old set stops working as the new one starts. */
-  replaceRecoveryCodes(owner: FactorOwner, codeHashes: readonly string[], now: Date): Promise<void>;
+  /**
+   * The user's codes become exactly `codeHashes`, in one statement: the old set stops working as
+   * the new one starts. Only while the user has a second factor (active TOTP or a passkey); false,
+   * with nothing changed, otherwise.
+   */
+  replaceRecoveryCodes(owner: FactorOwner, codeHashes: readonly string[], now: Date): Promise<boolean>;
   /** Spends an unused code of this user; `remaining` counts the unused codes left after it. */
   spendRecoveryCode(owner: FactorOwner, codeHash: string, now: Date): Promise<{ readonly spent: boolean; readonly remaining: number }>;
 }

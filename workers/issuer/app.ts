@@ -12,6 +12,7 @@ import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { passkeyRoutes } from "./routes/passkeys";
+import { secondFactorRoutes } from "./routes/second-factors";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
@@ -52,6 +53,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   emailLinkPageRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);
+  secondFactorRoutes(app);
   webhookRoutes(app);
   return app;
 }

@@ -55,7 +55,8 @@ export function neonRevocationStore(db: Database): RevocationStore {
       const atText = at.toISOString();
       const expires = listExpiresAt.toISOString();
       const deletedAt = change === "erase" ? sql`, deleted_at = ${atText}::timestamptz` : sql``;
-      // Erasure also removes the user's linked identities and emailed link tokens, in the same
+      // Erasure also removes the user's linked identities, second factors (TOTP, recovery codes,
+      // passkeys and their pending WebAuthn challenges) and emailed link tokens, in the same
       // statement: a failure leaves all of it, a retry erases all of it. Link tokens not yet tied
       // to the user (a sign-in link sent before the account existed) go by the erased address,
       // which `erased` reads from the snapshot before `target` clears it.
@@ -64,6 +65,10 @@ export function neonRevocationStore(db: Database): RevocationStore {
           ? sql`,
         erased as (select id, tenant_id, email from users where id = ${userId} and deleted_at is null),
         erased_identities as (delete from identities where user_id in (select id from target) returning id),
+        erased_totp as (delete from totp_factors where user_id in (select id from target) returning id),
+        erased_recovery_codes as (delete from recovery_codes where user_id in (select id from target) returning code_hash),
+        erased_passkeys as (delete from passkeys where user_id in (select id from target) returning id),
+        erased_challenges as (delete from webauthn_challenges where user_id in (select id from target) returning id),
         erased_tokens as (
           delete from email_tokens t using erased e
           where exists (select 1 from target) and (t.user_id = e.id or (t.user_id is null and t.tenant_id = e.tenant_id and lower(t.email) = lower(e.email)))

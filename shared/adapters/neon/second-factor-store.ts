@@ -116,12 +116,19 @@ export function neonSecondFactorStore(db: Database): SecondFactorStore {
     async replaceRecoveryCodes(owner, codeHashes, now) {
       const at = now.toISOString();
       // A data-modifying WITH runs to completion whether or not the insert reads it (PostgreSQL docs, 7.8.4).
-      await db.execute(sql`
-        with dropped as (delete from recovery_codes where user_id = ${owner.userId} returning code_hash)
+      const result = await db.execute<{ code_hash: string }>(sql`
+        with factor as (
+          select 1 where exists (select 1 from totp_factors where user_id = ${owner.userId} and tenant_id = ${owner.tenantId} and state = 'active')
+            or exists (select 1 from passkeys where user_id = ${owner.userId} and tenant_id = ${owner.tenantId})
+        ),
+        dropped as (delete from recovery_codes where user_id = ${owner.userId} and exists (select 1 from factor) returning code_hash)
         insert into recovery_codes (code_hash, tenant_id, user_id, created_at)
         select hashes.code_hash, ${owner.tenantId}, ${owner.userId}, ${at}::timestamptz
         from (${hashList(codeHashes)}) as hashes (code_hash)
+        where exists (select 1 from factor)
+        returning code_hash
       `);
+      return result.rows.length > 0;
     },
 
     async spendRecoveryCode(owner, codeHash, now) {

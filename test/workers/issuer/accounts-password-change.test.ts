@@ -5,6 +5,7 @@ import { upstashRevocationReader } from "../../../shared/adapters/upstash/revoca
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { awaitMail, changePassword, emailInbox, login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
 import { adminFetch, createTenant, decodeJwtPart, expectError, freshIp, issuerFetch, jsonRequest, refresh, signIn, withBearer } from "./support/issuer-client";
+import { enrolTotp, insertPasskey, sessionToken } from "./support/second-factors";
 
 const deps = issuerDeps(env);
 
@@ -117,5 +118,42 @@ describe("POST /api/auth/password", () => {
     const user = await passwordUser(tenant);
     expect((await expectError(await changePassword(user.token, body), 400, "invalid_request")).error.field).toBe(field);
     expect(await emailInbox(user.email)).toHaveLength(1);
+  });
+
+  describe("when the user has a second factor", () => {
+    it("answers a password-only token with the RFC 9470 challenge: a stolen session and the password do not change it", async () => {
+      const tenant = await createTenant();
+      const user = await passwordUser(tenant);
+      await enrolTotp(user.token);
+      const refused = await changePassword(user.token, { current_password: user.password, new_password: strongPassword() });
+      await expectError(refused, 401, "insufficient_user_authentication");
+      expect(refused.headers.get("WWW-Authenticate")).toMatch(/^Bearer error="insufficient_user_authentication", error_description="[^"]+", max_age=300$/);
+      expect((await login(tenant.api_key, user.email, user.password)).status).toBe(200);
+    });
+
+    it("answers the challenge when the only second factor is a passkey", async () => {
+      const tenant = await createTenant();
+      const user = await passwordUser(tenant);
+      await insertPasskey({ tenantId: tenant.tenant_id, userId: user.user_id });
+      await expectError(await changePassword(user.token, { current_password: user.password, new_password: strongPassword() }), 401, "insufficient_user_authentication");
+    });
+
+    it("answers the challenge to a two-factor sign-in older than five minutes", async () => {
+      const tenant = await createTenant();
+      const user = await passwordUser(tenant);
+      await enrolTotp(user.token);
+      const stale = await sessionToken(tenant, user.user_id, { signedInSecondsAgo: 600 });
+      await expectError(await changePassword(stale.token, { current_password: user.password, new_password: strongPassword() }), 401, "insufficient_user_authentication");
+    });
+
+    it("changes it after a recent two-factor sign-in", async () => {
+      const tenant = await createTenant();
+      const user = await passwordUser(tenant);
+      await enrolTotp(user.token);
+      const strong = await sessionToken(tenant, user.user_id);
+      const next = strongPassword();
+      expect((await changePassword(strong.token, { current_password: user.password, new_password: next })).status).toBe(204);
+      expect((await login(tenant.api_key, user.email, next)).status).toBe(200);
+    });
   });
 });

@@ -7,6 +7,7 @@ import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { AccountStore } from "../../../shared/ports/account-store";
 import type { LoginThrottle } from "../../../shared/ports/login-throttle";
+import type { SecondFactorStore } from "../../../shared/ports/second-factor-store";
 import type { AuthenticatedToken } from "./access-token-auth";
 import type { AccountMailDeps } from "./account-mail";
 import { emailKey } from "./account-session";
@@ -15,10 +16,12 @@ import { acceptNewPassword, type NewPasswordDeps } from "./new-password";
 import type { PasswordHashing } from "./password-hashing";
 import { notifyPasswordChanged } from "./password-reset";
 import { networkHash } from "./phone-sign-in";
+import { requireRecentStrongSignIn } from "./recent-sign-in";
 import { revokeOtherSessions, type RevokeDeps } from "./revoke";
 
 export interface PasswordChangeDeps extends NewPasswordDeps, RevokeDeps, AccountMailDeps {
   readonly accounts: AccountStore;
+  readonly secondFactors: SecondFactorStore;
   readonly loginThrottle: LoginThrottle;
   readonly passwords: PasswordHashing;
   readonly otpHashSecret: string;
@@ -28,7 +31,8 @@ export interface PasswordChangeDeps extends NewPasswordDeps, RevokeDeps, Account
  * `POST /api/auth/password`. A user with a password must give it, and that check goes
  * through the login throttle under the same account key as a login, so this route is no
  * second way to guess. The new hash is written only over the hash that was checked; every
- * other session of the user is revoked, the caller's own stays.
+ * other session of the user is revoked, the caller's own stays. A user with a second factor
+ * must have signed in with it recently: a password alone (or a stolen token) does not change it.
  */
 export async function changePassword(
   deps: PasswordChangeDeps,
@@ -40,6 +44,14 @@ export async function changePassword(
   const { settings } = auth;
   const tenantId = auth.tenant.id;
   if (!allowsSignInMethod(settings, "password")) return err({ reason: "sign_in_method_disabled" });
+  const factors = await deps.secondFactors.summary(auth.user.id);
+  if (factors.totp || factors.passkeys > 0) {
+    const recent = requireRecentStrongSignIn(auth.claims, new Date());
+    if (!recent.ok) {
+      audit.record("mfa.step_up_refused", "blocked", { tenantId, userId: auth.user.id, details: { action: "password_change", session_id: auth.claims.sid } });
+      return recent;
+    }
+  }
   const credential = await deps.accounts.findCredential(auth.user.id);
   if (!credential) return err({ reason: "invalid_token", description: "invalid or revoked token" });
   const { user, passwordHash: stored } = credential;

@@ -2,6 +2,7 @@ import type { RequestContext } from "../../../shared/domain/request-context";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { IdentityStore } from "../../../shared/ports/identity-store";
+import type { SecondFactorStore } from "../../../shared/ports/second-factor-store";
 import type { UserRecord, UserRepository } from "../../../shared/ports/user-repository";
 import type { AuthenticatedToken } from "./access-token-auth";
 import type { AuditRecorder } from "./audit-recorder";
@@ -25,20 +26,15 @@ export interface Profile extends Omit<UserView, "disabled" | "updated_at"> {
 
 export interface ProfileDeps {
   readonly identities: IdentityStore;
+  readonly secondFactors: SecondFactorStore;
 }
 
 /** Metadata a user may store on themselves, serialised, at most this many bytes. */
 export const MAX_PROFILE_METADATA_BYTES = 4096;
 
-/**
- * No factor can be enrolled yet: there is no TOTP, passkey or recovery-code store, so these
- * are the true values for every user. The factors change replaces this with reads of its tables.
- */
-const NO_FACTORS: MfaSummary = { totp: false, passkeys: 0, recovery_codes_remaining: 0 };
-
 export async function getProfile(deps: ProfileDeps, user: UserRecord): Promise<Profile> {
   const { user_id, tenant_id, phone, email, email_verified, has_password, roles, metadata, created_at } = userView(user);
-  const identities = await deps.identities.listForUser(user.id);
+  const [identities, factors] = await Promise.all([deps.identities.listForUser(user.id), deps.secondFactors.summary(user.id)]);
   return {
     user_id,
     tenant_id,
@@ -49,7 +45,7 @@ export async function getProfile(deps: ProfileDeps, user: UserRecord): Promise<P
     roles,
     metadata,
     created_at,
-    mfa: NO_FACTORS,
+    mfa: { totp: factors.totp, passkeys: factors.passkeys, recovery_codes_remaining: factors.recoveryCodesRemaining },
     identities: identities.map((identity) => ({ provider: identity.provider, email: identity.email, linked_at: identity.linkedAt.toISOString() })),
   };
 }

@@ -1,9 +1,16 @@
 import { openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
-import { normalizeRecoveryCode, recoveryCodeHash } from "../../../shared/crypto/recovery-codes";
+import { newRecoveryCodes, normalizeRecoveryCode, recoveryCodeHash } from "../../../shared/crypto/recovery-codes";
 import { decodeTotpSecret, TOTP_DIGITS, verifyTotp } from "../../../shared/crypto/totp";
+import type { AuthenticationClaims } from "../../../shared/domain/authentication-methods";
+import type { TenantSettings } from "../../../shared/domain/tenant-settings";
+import type { Failure } from "../../../shared/errors/failure";
+import type { Result } from "../../../shared/errors/result";
 import type { FactorOwner, SecondFactorStore } from "../../../shared/ports/second-factor-store";
+import type { TenantRecord } from "../../../shared/ports/tenant-repository";
+import type { UserRecord } from "../../../shared/ports/user-repository";
 import type { IssuerDeps } from "../deps";
 import type { AuditRecorder } from "./audit-recorder";
+import { requireRecentStrongSignIn } from "./recent-sign-in";
 
 /** What checking and spending second factors needs: the store, the two server secrets, and the request's audit trail. */
 export interface SecondFactorDeps {
@@ -67,4 +74,38 @@ export async function openTotpSecret(keyEncryptionSecret: string, factorId: stri
   const secret = opened === null ? null : decodeTotpSecret(opened);
   if (secret === null) throw new Error(`the sealed secret of TOTP factor ${factorId} does not open`);
   return secret;
+}
+
+/**
+ * Who is changing their factors, and how they signed in: enough for the recent-strong-sign-in
+ * rule. Routes build it from an access token; nothing here depends on where it came from.
+ */
+export interface FactorHolder {
+  readonly tenant: TenantRecord;
+  readonly settings: TenantSettings;
+  readonly user: UserRecord;
+  readonly authentication: AuthenticationClaims;
+  /** The caller's own session, kept when a removal revokes the others; null when there is none. */
+  readonly sessionId: string | null;
+}
+
+export function factorOwner(holder: FactorHolder): FactorOwner {
+  return { tenantId: holder.tenant.id, userId: holder.user.id };
+}
+
+/**
+ * The recent-strong-sign-in rule, audited when it refuses: a token that tries to change factors
+ * without a fresh second factor is worth knowing about.
+ */
+export function requireStepUp(deps: SecondFactorDeps, holder: FactorHolder, action: string, now: Date): Result<void, Failure> {
+  const allowed = requireRecentStrongSignIn(holder.authentication, now);
+  if (!allowed.ok) deps.audit.record("mfa.step_up_refused", "blocked", { tenantId: holder.tenant.id, userId: holder.user.id, details: { action, session_id: holder.sessionId } });
+  return allowed;
+}
+
+/** Ten new codes for the user, stored as keyed hashes bound to them; the plain codes are shown once. */
+export async function recoveryCodeSet(deps: SecondFactorDeps, userId: string): Promise<{ readonly codes: string[]; readonly hashes: string[] }> {
+  const codes = newRecoveryCodes();
+  const hashes = await Promise.all(codes.map((code) => recoveryCodeHash(deps.otpHashSecret, userId, normalizeRecoveryCode(code) ?? code)));
+  return { codes, hashes };
 }
