@@ -82,6 +82,10 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/password/reset": "json",
   "POST /api/auth/password": "json",
   "POST /api/auth/mfa/verify": "json",
+  "POST /api/auth/mfa/totp": "bodyless",
+  "DELETE /api/auth/mfa/totp": "bodyless",
+  "POST /api/auth/mfa/totp/confirm": "json",
+  "POST /api/auth/mfa/recovery-codes": "bodyless",
 };
 
 // ---------------------------------------------------------------------------
@@ -358,6 +362,11 @@ const BODIES: Record<string, BodySpec> = {
     new_password: { valid: validPassword, invalid: weakPassword, alsoCodes: ["weak_password"] },
   },
 
+  "POST /api/auth/mfa/totp/confirm": {
+    // Six digits exactly, as the app shows them: anything else is refused before it counts as an attempt.
+    code: { valid: fc.stringMatching(/^[0-9]{6}$/), invalid: invalidFormatted(10, /^[0-9]{6}$/, ["12345", "1234567", "１２３４５６", "١٢٣٤٥٦", "123456 ", " 123456", "12a456", "-12345", "1e5", "123456\u0000", "abcd-efgh-jkmn"]) },
+  },
+
   "POST /api/admin/tenants": {
     name: { valid: validName, invalid: invalidText(100, { controls: true }) },
     slug: { valid: validSlug, invalid: invalidFormatted(63, SLUG, ["-a", "a-", "A", "a_b", "a".repeat(64), "a b", "ä"]) },
@@ -444,6 +453,8 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: route.slice("POST ".length), headers: publishable };
     case "POST /api/auth/password":
       return { path: "/api/auth/password", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
+    case "POST /api/auth/mfa/totp/confirm":
+      return { path: "/api/auth/mfa/totp/confirm", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -473,6 +484,12 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
     case "DELETE /api/auth/sessions/:id":
       // The user's own session: were the body not refused first, the fixture would be signed out.
       return { path: `/api/auth/sessions/${fx.sessionIds[0] ?? ""}`, headers: bearer };
+    case "POST /api/auth/mfa/totp":
+      // Were the body not refused first, a pending factor would be written.
+      return { path: "/api/auth/mfa/totp", headers: bearer };
+    case "DELETE /api/auth/mfa/totp":
+    case "POST /api/auth/mfa/recovery-codes":
+      return { path: route.slice(route.indexOf(" ") + 1), headers: bearer };
     default:
       throw new Error(`no target for ${route}`);
   }
