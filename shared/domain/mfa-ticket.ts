@@ -42,8 +42,12 @@ export function admitAttempt(stored: StoredTicket | undefined, tenantId: string,
   if (stored === undefined || stored.expiresAt <= now || stored.attemptsLeft <= 0) return { state: null, admission: { kind: "expired" } };
   const attemptsLeft = stored.attemptsLeft - 1;
   if (stored.tenantId !== tenantId) return { state: attemptsLeft > 0 || stored.pending.length > 0 ? { ...stored, attemptsLeft } : null, admission: { kind: "expired" } };
-  const { expiresAt: _expiresAt, attemptsLeft: _left, pending, ...ticket } = stored;
-  return { state: { ...stored, attemptsLeft, pending: [...pending, attemptId] }, admission: { kind: "admitted", ticket, attemptId, attemptsRemaining: attemptsLeft } };
+  return { state: { ...stored, attemptsLeft, pending: [...stored.pending, attemptId] }, admission: { kind: "admitted", ticket: ticketOf(stored), attemptId, attemptsRemaining: attemptsLeft } };
+}
+
+/** The ticket without its object's bookkeeping. */
+export function ticketOf(stored: StoredTicket): MfaTicket {
+  return { tenantId: stored.tenantId, userId: stored.userId, amr: stored.amr, firstFactorAt: stored.firstFactorAt, enrollment: stored.enrollment, newUser: stored.newUser };
 }
 
 /** True for exactly one admitted attempt of a live ticket: the one whose second factor opens the session. */

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { AMR_VALUES } from "../../domain/authentication-methods";
-import { admitAttempt, canComplete, type MfaTicket, type StoredTicket, type TicketAdmission } from "../../domain/mfa-ticket";
+import { admitAttempt, canComplete, ticketOf, type MfaTicket, type StoredTicket, type TicketAdmission } from "../../domain/mfa-ticket";
 
 const TICKET_KEY = "ticket";
 const tenantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
@@ -58,8 +58,7 @@ export class MfaTicketGuard extends DurableObject {
     const stored = this.#stored();
     if (stored === undefined || stored.expiresAt <= Date.now() || stored.attemptsLeft <= 0) return null;
     if (request.tenantId !== null && stored.tenantId !== request.tenantId) return null;
-    const { expiresAt: _expiresAt, attemptsLeft: _attemptsLeft, pending: _pending, ...ticket } = stored;
-    return ticket;
+    return ticketOf(stored);
   }
 
   override alarm(): void {
