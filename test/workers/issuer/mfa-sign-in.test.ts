@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MFA_TOKEN_MAX_ATTEMPTS, MFA_TOKEN_TTL_SECONDS } from "../../../shared/domain/mfa-ticket";
 import { awaitMail, forgot, freshEmail, linkTokens, login, passwordUser, reset, sessionAmr, signup, strongPassword, type SessionBody } from "./support/accounts-client";
-import { requestedEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
+import { postLinkPage, requestedEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
 import { adminFetch, createTenant, decodeJwtPart, expectError, freshPhone, issuerFetch, jsonRequest, latestCode, refresh, requestCode, signIn, verifyCode, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { decodeTotpSecret } from "../../../shared/crypto/totp";
 import { storeActiveTotp } from "./support/second-factors";
@@ -64,6 +64,22 @@ describe("every first factor answers mfa_required for a user with a second facto
     await expectMfaRequired(await verifyEmailCode(tenant.api_key, user.email, byCode.code));
     const byLink = await requestedEmail(tenant, user.email);
     await expectMfaRequired(await verifyEmailToken(tenant.api_key, byLink.token));
+  });
+
+  it("email link on the link page: the app gets the second step in the fragment, never a session", async () => {
+    const tenant = await createTenant({ redirect_uris: ["https://app.example.com/after"] });
+    const user = await totpUser(tenant);
+    const { token } = await requestedEmail(tenant, user.email);
+    const done = await postLinkPage({ token });
+    expect(done.status).toBe(303);
+    const location = new URL(done.headers.get("Location") ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe("https://app.example.com/after");
+    const fragment = new URLSearchParams(location.hash.slice(1));
+    expect(fragment.get("mfa_required")).toBe("true");
+    expect(fragment.get("methods")).toBe("totp,recovery_code");
+    expect(fragment.has("access_token")).toBe(false);
+    const verified = await mfaVerify(tenant.api_key, { mfa_token: fragment.get("mfa_token"), method: "totp", code: await codeAt(user.totp.secret) });
+    expect(decodeJwtPart((await sessionBody(verified)).token, 1)).toMatchObject({ amr: ["otp", "mfa"] });
   });
 
   it("password reset: the link proves only the mailbox, so it answers mfa_required, still revokes the other sessions and spends the link", async () => {
