@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest"
 import { createIssuerApp } from "../../../workers/issuer/app";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { whileDown } from "../../support/dependency-switch";
-import { createTenant, freshIp, freshPhone, jsonRequest, latestCode, withBearer, type SignedIn, type TokenPairBody } from "./support/issuer-client";
+import { adminFetch, createTenant, freshIp, freshPhone, jsonRequest, latestCode, withBearer, type SignedIn, type TokenPairBody } from "./support/issuer-client";
+import { appCode, sessionToken } from "./support/second-factors";
 
 const CONSOLE_METHODS = ["debug", "info", "log", "warn", "error"] as const;
 
@@ -119,4 +120,45 @@ describe("what the issuer's logs never contain", () => {
     }
     for (const [name, value] of Object.entries({ code, "wrong code": wrongCode })) expect(log, `the logs contain the ${name}`).not.toMatch(standalone(value));
   });
+
+  it("no TOTP secret, TOTP code or recovery code appears in any line logged, or any audit event written, while factors are enrolled, mistyped, renewed and removed", async () => {
+    const lines = captureConsole();
+    const tenant = await createTenant();
+    const phone = freshPhone();
+    expect((await call("/api/auth/request", jsonRequest("POST", { phone }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }))).status).toBe(202);
+    const verified = await call("/api/auth/verify", jsonRequest("POST", { phone, code: await latestCode(phone) }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }));
+    const session = await verified.json<SignedIn>();
+    const strong = await sessionToken(tenant, session.user_id);
+
+    const started = await call("/api/auth/mfa/totp", withBearer(session.token, { method: "POST" }));
+    const { secret } = await started.json<{ secret: string }>();
+    const code = await appCode(secret, new Date());
+    const wrongCode = code === "000000" ? "111111" : "000000";
+    expect((await call("/api/auth/mfa/totp/confirm", withBearer(session.token, jsonRequest("POST", { code: wrongCode })))).status).toBe(401);
+    const confirmed = await call("/api/auth/mfa/totp/confirm", withBearer(session.token, jsonRequest("POST", { code })));
+    const { recovery_codes: first } = await confirmed.json<{ recovery_codes: string[] }>();
+    expect((await call("/api/auth/mfa/recovery-codes", withBearer(session.token, { method: "POST" }))).status).toBe(401);
+    const renewed = await call("/api/auth/mfa/recovery-codes", withBearer(strong.token, { method: "POST" }));
+    const { recovery_codes: second } = await renewed.json<{ recovery_codes: string[] }>();
+    expect((await call("/api/auth/mfa/totp", withBearer(strong.token, { method: "DELETE" }))).status).toBe(204);
+    expect([...first, ...second]).toHaveLength(20);
+
+    const audit = await adminAudit(session.user_id);
+    expect(audit).toContain("mfa.totp_removed");
+    const written = { logs: lines.join("\n"), audit };
+    for (const [where, text] of Object.entries(written)) {
+      expect(text, `the ${where} contain the TOTP secret`).not.toContain(secret);
+      for (const recovery of [...first, ...second]) {
+        expect(text, `the ${where} contain a recovery code`).not.toContain(recovery);
+        expect(text, `the ${where} contain a recovery code`).not.toContain(recovery.replace(/-/g, ""));
+      }
+      for (const [name, value] of Object.entries({ code, "wrong code": wrongCode })) expect(text, `the ${where} contain the ${name}`).not.toMatch(standalone(value));
+    }
+  });
 });
+
+async function adminAudit(userId: string): Promise<string> {
+  const response = await adminFetch(`/api/admin/audit?user_id=${userId}&limit=100`);
+  expect(response.status).toBe(200);
+  return response.text();
+}

@@ -168,6 +168,14 @@ describe("POST /api/auth/mfa/totp/confirm", () => {
     for (const row of rows) expect(row.codeHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("a pending factor is no second factor: its codes do not pass before it is confirmed", async () => {
+    const tenant = await createTenant();
+    const user = await signIn(tenant);
+    const body = await started(await startTotp(user.token));
+    const now = new Date();
+    expect(await checkTotpCode(factorDeps(), { tenantId: tenant.tenant_id, userId: user.user_id }, await appCode(body.secret, now), now)).toBe(false);
+  });
+
   it("the code that confirmed the factor cannot then be used to sign in (no replay of the enrolment code)", async () => {
     const tenant = await createTenant();
     const user = await signIn(tenant);
@@ -307,6 +315,15 @@ describe("DELETE /api/auth/mfa/totp", () => {
     expect((await removeTotp(strong.token)).status).toBe(204);
     expect(await mfaOf(strong.token)).toEqual({ totp: false, passkeys: 1, recovery_codes_remaining: 10 });
     expect(await spendRecoveryCode(factorDeps(), { tenantId: tenant.tenant_id, userId: user.user_id }, recoveryCodes[0] ?? "", new Date())).toBe(true);
+  });
+
+  it("drops a pending enrolment with the app: its secret cannot be confirmed afterwards", async () => {
+    const tenant = await createTenant();
+    const { userId, strong } = await userWithStrongSession(tenant);
+    await enrolTotp(strong);
+    await testDb.insert(totpFactors).values({ id: newId("totp"), tenantId: tenant.tenant_id, userId, state: "pending", sealedSecret: "v2.unused.unused" });
+    expect((await removeTotp(strong)).status).toBe(204);
+    expect(await testDb.select().from(totpFactors).where(eq(totpFactors.userId, userId))).toHaveLength(0);
   });
 
   it("answers 404 not_found when there is no authenticator app to remove", async () => {
