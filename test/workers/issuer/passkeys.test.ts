@@ -261,7 +261,7 @@ describe("attacks on passkey sign-in", () => {
     const { tenant } = await userWithPasskey(authenticator);
     const body = await assertion(tenant.api_key, authenticator);
     const broken = await expectError(await passkeyLogin(tenant.api_key, { challenge_id: body.challenge_id, credential: { id: "x" } }), 400, "invalid_request");
-    expect(broken.error.field).toBe("credential");
+    expect(broken.error.field).toMatch(/^credential/);
     expect((await passkeyLogin(tenant.api_key, body)).status).toBe(200);
   });
 });
