@@ -20,6 +20,7 @@ import {
 } from "@oslojs/webauthn";
 import { err, ok, type Result } from "../errors/result";
 import { decodeBase64Url, encodeBase64Url } from "./base64url";
+import { cborMapByteString } from "./cbor-map-value";
 import { bytesEqual } from "./constant-time";
 
 /** The COSE algorithms a passkey may use (§5.8.3): ES256 and RS256, in the order offered. */
@@ -171,23 +172,7 @@ async function checkAuthenticatorData(data: AuthenticatorData, flags: number, rp
 
 /** The flags byte of the authenticator data inside an attestation object (oslo does not expose BE/BS). */
 function attestationFlags(attestationObject: Uint8Array): number {
-  // authData is a CBOR byte string; its flags sit 32 bytes into it. Find it by its 37+ byte prefix header.
-  for (let index = 0; index + 2 < attestationObject.length; index++) {
-    const header = attestationObject[index];
-    if (header === 0x58 || header === 0x59) {
-      const length = header === 0x58 ? (attestationObject[index + 1] ?? 0) : ((attestationObject[index + 1] ?? 0) << 8) | (attestationObject[index + 2] ?? 0);
-      const start = index + (header === 0x58 ? 2 : 3);
-      if (length >= 37 && start + length <= attestationObject.length && isAuthDataKey(attestationObject, index)) return attestationObject[start + 32] ?? 0;
-    }
-  }
-  return 0;
-}
-
-function isAuthDataKey(bytes: Uint8Array, valueIndex: number): boolean {
-  // The text key "authData" (0x68 + 8 bytes) right before the value.
-  const key = new TextEncoder().encode("authData");
-  const start = valueIndex - key.length;
-  return start >= 1 && bytes[start - 1] === 0x68 && bytesEqual(bytes.slice(start, valueIndex), key);
+  return cborMapByteString(attestationObject, "authData")?.[32] ?? 0;
 }
 
 type PublicJwk = { kty: "EC"; crv: "P-256"; x: string; y: string } | { kty: "RSA"; n: string; e: string };

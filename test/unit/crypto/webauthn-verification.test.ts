@@ -42,6 +42,8 @@ describe("WebAuthn registration checks", () => {
     expect(credential.algorithm).toBe(algorithm === "ES256" ? -7 : -257);
     expect(JSON.parse(credential.publicKey)).toMatchObject({ kty: algorithm === "ES256" ? "EC" : "RSA" });
     expect(credential.signCount).toBe(0);
+    // The emulator's credentials are synced passkeys: backup eligible and backed up.
+    expect(credential.backedUp).toBe(true);
   });
 
   it("refuses a credential made for a challenge it was not issued", async () => {

@@ -86,6 +86,12 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "DELETE /api/auth/mfa/totp": "bodyless",
   "POST /api/auth/mfa/totp/confirm": "json",
   "POST /api/auth/mfa/recovery-codes": "bodyless",
+  "POST /api/auth/passkeys/register/options": "bodyless",
+  "POST /api/auth/passkeys/register": "json",
+  "GET /api/auth/passkeys": "none",
+  "POST /api/auth/passkeys/login/options": "bodyless",
+  "POST /api/auth/passkeys/login": "json",
+  "DELETE /api/auth/passkeys/:id": "bodyless",
 };
 
 // ---------------------------------------------------------------------------
@@ -338,7 +344,39 @@ const malformedPassword = fc.oneof(wrongType("string"), fc.constant(""), poisonT
 /** Refused by the schema or, having passed it, by the policy: never accepted. */
 const weakPassword = fc.oneof(malformedPassword, fc.constantFrom("short", "1234567", "password", "password123", "😀😀😀"), tooLong(128));
 
+/** Well-formed WebAuthn JSON that no authenticator made: the route's schema lets it through, the checks would not. */
+const base64urlText = fc.stringMatching(/^[A-Za-z0-9_-]{4,40}$/);
+const wellFormedAssertion = base64urlText.map((id) => ({ id, rawId: id, type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} }));
+const wellFormedRegistration = base64urlText.map((id) => ({ id, rawId: id, type: "public-key", response: { clientDataJSON: "e30", attestationObject: "AAAA" }, clientExtensionResults: {} }));
+/** Not the JSON of a PublicKeyCredential: wrong types, missing or extra members, ids that differ or are not base64url. */
+const notACredential: fc.Arbitrary<Json> = fc.oneof(
+  wrongType("object"),
+  fc.constantFrom<Json>(
+    {},
+    { id: "AAAA" },
+    { id: "AAAA", rawId: "BBBB", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} },
+    { id: "AA+A", rawId: "AA+A", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "password", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON: "e30" }, clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "public-key", response: "AAAA", clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA", extra: 1 }, clientExtensionResults: {}, extra: 1 },
+  ),
+  tooLong(2000).map((id) => ({ id, rawId: id, type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} })),
+  poisonText.map((id) => ({ id, rawId: id, type: "public-key", response: {}, clientExtensionResults: {} })),
+);
+const invalidChallengeId = fc.oneof(wrongType("string"), tooLong(64), poisonText);
+const validChallengeId = fc.constant(null).map(() => newId("wac"));
+
 const BODIES: Record<string, BodySpec> = {
+  "POST /api/auth/passkeys/register": {
+    challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
+    credential: { valid: wellFormedRegistration, invalid: notACredential },
+    name: { valid: optional(validName), invalid: invalidText(64, { controls: true }) },
+  },
+  "POST /api/auth/passkeys/login": {
+    challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
+    credential: { valid: wellFormedAssertion, invalid: notACredential },
+  },
   "POST /api/auth/signup": {
     email: { valid: validEmail, invalid: invalidEmail, alsoCodes: ["invalid_email"] },
     password: { valid: validPassword, invalid: weakPassword, alsoCodes: ["weak_password"] },
@@ -455,6 +493,10 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: "/api/auth/password", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
     case "POST /api/auth/mfa/totp/confirm":
       return { path: "/api/auth/mfa/totp/confirm", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
+    case "POST /api/auth/passkeys/register":
+      return { path: route.slice("POST ".length), headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
+    case "POST /api/auth/passkeys/login":
+      return { path: route.slice("POST ".length), headers: publishable };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -490,6 +532,12 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
     case "DELETE /api/auth/mfa/totp":
     case "POST /api/auth/mfa/recovery-codes":
       return { path: route.slice(route.indexOf(" ") + 1), headers: bearer };
+    case "POST /api/auth/passkeys/register/options":
+      return { path: "/api/auth/passkeys/register/options", headers: bearer };
+    case "POST /api/auth/passkeys/login/options":
+      return { path: "/api/auth/passkeys/login/options", headers: () => ({ "x-api-key": fx.tenant.api_key, "CF-Connecting-IP": clientIp() }) };
+    case "DELETE /api/auth/passkeys/:id":
+      return { path: `/api/auth/passkeys/${newId("pk")}`, headers: bearer };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -656,6 +704,19 @@ describe("hostile input", () => {
       await fc.assert(
         fc.asyncProperty(id, async (raw) => {
           const response = await issuerFetch(`/api/auth/sessions/${raw}`, { method: "DELETE", headers: { Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": clientIp() } });
+          await expectContractError(response, NOT_FOUND, `id ${raw.slice(0, 60)}`);
+        }),
+        runs(40),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("DELETE /api/auth/passkeys/:id answers a hostile passkey id with 404 not_found and removes nothing", async () => {
+    const id = fc.oneof(invalidId("pk"), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor", fixture.victimSessionId));
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(id, async (raw) => {
+          const response = await issuerFetch(`/api/auth/passkeys/${raw}`, { method: "DELETE", headers: { Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": clientIp() } });
           await expectContractError(response, NOT_FOUND, `id ${raw.slice(0, 60)}`);
         }),
         runs(40),

@@ -16,6 +16,7 @@ import type { PasskeySignInDeps } from "../services/passkeys/passkey-sign-in";
 import { passkeyLoginOptions, passkeySignIn } from "../services/passkeys/passkey-sign-in";
 import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
 import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAuthority, type PasskeyOwner } from "../services/passkeys/passkey-registration";
+import { assertionCredentialSchema, registrationCredentialSchema } from "../services/passkeys/passkey-credential-input";
 import type { SignInTenant } from "../services/phone-sign-in";
 import { settingsOf, withAccessToken, withEnrollingCaller, withTenant, type AuthContext, type EnrollingCaller } from "./auth-context";
 import { secondStepDeps } from "./second-factor-deps";
@@ -23,14 +24,13 @@ import { completingEnrolment, secondStepOptionsInput } from "./second-step-input
 
 // Any text up to a sane size: what is not a live challenge of this tenant is `401 invalid_credential`.
 const challengeId = z.string().max(64);
-// The credential's own shape is the service's to check (the same check serves a passkey as second factor).
-const credential = z.record(z.string(), z.unknown());
+// Checked here too, so a malformed body is refused before anything else is asked (the service checks again).
 const registerSchema = z.strictObject({
   challenge_id: challengeId,
-  credential,
+  credential: registrationCredentialSchema,
   name: z.string().trim().min(1).max(64).regex(NO_CONTROL_CHARACTERS, "must not contain control characters.").optional(),
 });
-const loginSchema = z.strictObject({ challenge_id: challengeId, credential });
+const loginSchema = z.strictObject({ challenge_id: challengeId, credential: assertionCredentialSchema });
 
 export function passkeyDeps(deps: IssuerDeps): IssuerDeps & PasskeySignInDeps {
   return { ...deps, issuer: deps.config.issuerUrl };
