@@ -82,6 +82,7 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/password/reset": "json",
   "POST /api/auth/password": "json",
   "POST /api/auth/mfa/verify": "json",
+  "POST /api/auth/mfa/passkey/options": "json",
   "POST /api/auth/mfa/totp": "bodyless",
   "DELETE /api/auth/mfa/totp": "bodyless",
   "POST /api/auth/mfa/totp/confirm": "json",
@@ -452,6 +453,9 @@ const BODIES: Record<string, BodySpec> = {
     challenge_id: { valid: fc.constant(undefined), invalid: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, unicodeText) },
     credential: { valid: fc.constant(undefined), invalid: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, unicodeText) },
   },
+  "POST /api/auth/mfa/passkey/options": {
+    mfa_token: { valid: fc.constant(`mfa_${"a".repeat(32)}`), invalid: fc.oneof(wrongType("string"), tooLong(128)) },
+  },
   "POST /api/auth/introspect": {
     token: { valid: fc.constant("header.payload.signature"), invalid: invalidText(8192) },
     token_type_hint: { valid: optional(fc.constantFrom("access_token")), invalid: fc.oneof(wrongType("string"), tooLong(64), poisonText) },
@@ -488,6 +492,7 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
     case "POST /api/auth/password/forgot":
     case "POST /api/auth/password/reset":
     case "POST /api/auth/mfa/verify":
+    case "POST /api/auth/mfa/passkey/options":
       return { path: route.slice("POST ".length), headers: publishable };
     case "POST /api/auth/password":
       return { path: "/api/auth/password", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };

@@ -7,7 +7,7 @@ import { expectMfaRequired, mfaVerify, storedTicket } from "./support/mfa-client
 import { addPasskey, ISSUER_ORIGIN, options, register, registerOptions, SoftwareAuthenticator } from "./support/passkey-client";
 
 function secondStepOptions(apiKey: string, mfaToken: string): Promise<Response> {
-  return issuerFetch("/api/auth/passkeys/login/options", jsonRequest("POST", { mfa_token: mfaToken }, { "x-api-key": apiKey, "CF-Connecting-IP": freshIp() }));
+  return issuerFetch("/api/auth/mfa/passkey/options", jsonRequest("POST", { mfa_token: mfaToken }, { "x-api-key": apiKey, "CF-Connecting-IP": freshIp() }));
 }
 
 /** A verified password user who added a passkey right after signing in. */
@@ -46,7 +46,7 @@ describe("a passkey as the second factor", () => {
     expect(refused.error.attempts_remaining).toBe(MFA_TOKEN_MAX_ATTEMPTS - 1);
   });
 
-  it("options for a dead or another tenant's mfa_token are mfa_token_expired", async () => {
+  it("options for a dead or another tenant's mfa_token are mfa_token_expired, and a tenant with passkeys off hands out none", async () => {
     const tenant = await createTenant();
     const other = await createTenant();
     const user = await passkeyUser(tenant);
@@ -55,6 +55,8 @@ describe("a passkey as the second factor", () => {
     await expectError(await secondStepOptions(tenant.api_key, `mfa_${"b".repeat(32)}`), 401, "mfa_token_expired");
     // Asking for options checks nothing, so it counts no attempt.
     expect((await storedTicket(step.mfa_token))?.attemptsLeft).toBe(MFA_TOKEN_MAX_ATTEMPTS);
+    const closed = await createTenant({ sign_in_methods: ["password"] });
+    await expectError(await secondStepOptions(closed.api_key, step.mfa_token), 403, "sign_in_method_disabled");
   });
 });
 

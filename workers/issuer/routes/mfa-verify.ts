@@ -5,7 +5,10 @@ import { err, ok, type Result } from "../../../shared/errors/result";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
 import { jsonInput, respond } from "../../../shared/http/respond";
 import type { IssuerBindings } from "../app";
+import { allowsSignInMethod } from "../../../shared/domain/tenant-settings";
 import { verifySecondFactor, type SecondFactorProof } from "../services/mfa-verify";
+import { assertionCredentialSchema } from "../services/passkeys/passkey-credential-input";
+import { secondStepPasskeyOptions } from "../services/second-step-passkey";
 import { withTenant } from "./auth-context";
 import { mfaVerifyDeps } from "./second-factor-deps";
 
@@ -17,11 +20,27 @@ const verifySchema = z.strictObject({
   // A TOTP code is six digits; a recovery code is checked as typed (case, spaces and dashes do not matter).
   code: z.string().min(1).max(64).optional(),
   challenge_id: z.string().max(128).optional(),
-  credential: z.record(z.string(), z.unknown()).optional(),
+  credential: assertionCredentialSchema.optional(),
 });
+const passkeyOptionsSchema = z.strictObject({ mfa_token: mfaToken });
 
-/** `POST /api/auth/mfa/verify`: the second step of a sign-in, with the `mfa_token` its first factor answered. */
+/**
+ * `POST /api/auth/mfa/verify`: the second step of a sign-in, with the `mfa_token` its first
+ * factor answered; `POST /api/auth/mfa/passkey/options`: the challenge for a passkey as that step.
+ */
 export function mfaVerifyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/api/auth/mfa/passkey/options", {
+    POST: (c) =>
+      withTenant(c, async (tenant) => {
+        if (!allowsSignInMethod(tenant.settings, "passkey")) return respond(err({ reason: "sign_in_method_disabled" }));
+        const input = await jsonInput(c, passkeyOptionsSchema);
+        if (!input.ok) return respond(input);
+        const deps = c.get("deps");
+        const passkeys = { passkeys: deps.passkeys, webauthnChallenges: deps.webauthnChallenges, issuer: deps.config.issuerUrl, mfaTickets: deps.mfaTickets };
+        return respond(await secondStepPasskeyOptions(passkeys, tenant, input.value.mfa_token));
+      }),
+  });
+
   resource(app, "/api/auth/mfa/verify", {
     POST: (c) =>
       withTenant(c, async (tenant) => {

@@ -11,7 +11,6 @@ import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import type { Failure } from "../../../shared/errors/failure";
 import type { Result } from "../../../shared/errors/result";
-import { secondStepPasskeyOptions } from "../services/second-step-passkey";
 import type { PasskeySignInDeps } from "../services/passkeys/passkey-sign-in";
 import { passkeyLoginOptions, passkeySignIn } from "../services/passkeys/passkey-sign-in";
 import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
@@ -19,8 +18,7 @@ import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAut
 import { assertionCredentialSchema, registrationCredentialSchema } from "../services/passkeys/passkey-credential-input";
 import type { SignInTenant } from "../services/phone-sign-in";
 import { settingsOf, withAccessToken, withEnrollingCaller, withTenant, type AuthContext, type EnrollingCaller } from "./auth-context";
-import { secondStepDeps } from "./second-factor-deps";
-import { completingEnrolment, secondStepOptionsInput } from "./second-step-input";
+import { completingEnrolment } from "./second-step-input";
 
 // Any text up to a sane size: what is not a live challenge of this tenant is `401 invalid_credential`.
 const challengeId = z.string().max(64);
@@ -71,11 +69,9 @@ export function passkeyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/passkeys/login/options", {
     POST: (c) =>
       withPasskeyTenant(c, async (tenant) => {
-        const input = await secondStepOptionsInput(c);
-        if (!input.ok) return respond(input);
-        const deps = passkeyDeps(c.get("deps"));
-        if (input.value.mfaToken !== null) return respond(await secondStepPasskeyOptions({ ...deps, ...secondStepDeps(c.get("deps")) }, tenant, input.value.mfaToken));
-        return respond(ok(await passkeyLoginOptions(deps, tenant, new Date())));
+        const body = await expectNoBody(c);
+        if (!body.ok) return respond(body);
+        return respond(ok(await passkeyLoginOptions(passkeyDeps(c.get("deps")), tenant, new Date())));
       }),
   });
 

@@ -1,28 +1,10 @@
-import { z } from "zod";
 import type { Failure } from "../../../shared/errors/failure";
 import { ok, type Result } from "../../../shared/errors/result";
 import type { SignedIn } from "../services/account-session";
 import { countEnrolmentAttempt, finishEnrolment } from "../services/enrolment-step";
 import { SECOND_FACTOR_AMR } from "../services/mfa-verify";
-import { expectNoBody, isJsonContentType } from "../../../shared/http/json-body";
-import { jsonInput } from "../../../shared/http/respond";
 import type { AuthContext, EnrollingCaller } from "./auth-context";
 import { enrolmentStepDeps } from "./second-factor-deps";
-
-const optionsSchema = z.strictObject({ mfa_token: z.string().max(128).optional() });
-
-/**
- * The body of `POST /api/auth/passkeys/login/options`: none or `{}` for a passkey sign-in,
- * `{"mfa_token"}` for a passkey as the second step of that sign-in.
- */
-export async function secondStepOptionsInput(c: AuthContext): Promise<Result<{ readonly mfaToken: string | null }, Failure>> {
-  if (!isJsonContentType(c.req.header("Content-Type"))) {
-    const none = await expectNoBody(c);
-    return none.ok ? ok({ mfaToken: null }) : none;
-  }
-  const input = await jsonInput(c, optionsSchema);
-  return input.ok ? ok({ mfaToken: input.value.mfa_token ?? null }) : input;
-}
 
 /**
  * Runs the step that completes an enrolment (a TOTP confirmation, a passkey registration).
