@@ -264,6 +264,17 @@ describe("tenant mfa settings", () => {
     expect(decodeJwtPart(String(enrolled.confirmed.token), 1)).toMatchObject({ amr: ["sms", "otp", "mfa"] });
   });
 
+  it("mfa required: a new address signing in by email code is created verified, without a session, and must enrol first", async () => {
+    const tenant = await createTenant({ mfa: "required" });
+    const email = freshEmail();
+    const { code } = await requestedEmail(tenant, email);
+    const body = await expectMfaRequired(await verifyEmailCode(tenant.api_key, email, code));
+    expect(body).toMatchObject({ methods: [], enrollment_required: true });
+    const enrolled = await enrolTotp(body.mfa_token);
+    expect(enrolled.confirmed).toMatchObject({ is_new_user: true });
+    expect(decodeJwtPart(String(enrolled.confirmed.token), 1)).toMatchObject({ amr: ["otp", "mfa"] });
+  });
+
   it("an mfa_token of a user who has a factor cannot enrol another (a first factor alone must not add a factor)", async () => {
     const tenant = await createTenant({ mfa: "required", email_verification_required: false });
     const email = freshEmail();
