@@ -237,7 +237,8 @@ describe("attacks on passkey sign-in", () => {
     const outcome = await verifyPasskeyAssertion(passkeyDeps, signInTenant, { challengeId: challenge_id, credential, expectedUserId: victim.user_id }, new Date());
     expect(outcome).toEqual({ ok: false, error: { reason: "invalid_credential" } });
     await audit.flush();
-    expect((await auditOf(tenant.tenant_id, "passkey.sign_in_failed")).map((event) => [event.user_id, event.details.reason])).toEqual([[owner.user_id, "credential_of_another_user"]]);
+    expect((await auditOf(tenant.tenant_id, "passkey.sign_in_failed")).map((event) => [event.user_id, event.details.reason])).toEqual([[victim.user_id, "credential_of_another_user"]]);
+    expect((await auditOf(tenant.tenant_id, "passkey.sign_in_failed"))[0]?.details.passkey_user_id).toBe(owner.user_id);
 
     // A challenge issued for a user's second factor is no full sign-in on its own.
     const forOwner = await passkeyOptionsForUser(passkeyDeps, signInTenant, owner.user_id);

@@ -64,8 +64,9 @@ export async function verifyPasskeyAssertion(
   const refuse = (reason: string, passkey?: PasskeyRecord): Result<never, Failure> => {
     deps.audit.record("passkey.sign_in_failed", "failure", {
       tenantId,
-      userId: passkey?.userId ?? input.expectedUserId ?? null,
-      details: { reason, challenge_id: input.challengeId, second_factor: secondFactor, ...(passkey ? { passkey_id: passkey.id } : {}) },
+      // A second factor fails on the timeline of the user signing in, whoever owns the passkey offered.
+      userId: input.expectedUserId ?? passkey?.userId ?? null,
+      details: { reason, challenge_id: input.challengeId, second_factor: secondFactor, ...(passkey ? { passkey_id: passkey.id, passkey_user_id: passkey.userId } : {}) },
     });
     return err(INVALID_CREDENTIAL);
   };
