@@ -47,6 +47,7 @@ export function printBanner(input: BannerInput): void {
     `  curl -s ${urls.gate}/hello -H "Authorization: Bearer $TOKEN"; echo`,
     "",
     ...emailWalkthrough(urls.issuer, input.smsUrl, field),
+    ...passkeyWalkthrough(urls.issuer, input.ports.issuer, input.smsUrl, field),
   ];
   console.log(lines.join("\n"));
 }
@@ -84,4 +85,25 @@ function changedLines(changed: BannerInput["changed"]): string[] {
     ...Object.entries(changed.gate).map(([name, value]) => `  gate    ${name}=${value}`),
   ];
   return lines.length === 0 ? [] : ["Settings from your environment (not the defaults):", "", ...lines, ""];
+}
+
+/**
+ * Register a passkey with the software authenticator and sign in with it alone. WebAuthn takes
+ * no IP address as RP id, so this tenant's passkeys belong to `localhost`.
+ */
+function passkeyWalkthrough(issuer: string, issuerPort: number, sandbox: string, field: (name: string) => string): string[] {
+  const phone = WALKTHROUGH_PHONE;
+  const origin = `http://localhost:${issuerPort}`;
+  const settings = `{"passkey_rp_id":"localhost","passkey_origins":["${origin}"]}`;
+  return [
+    "Passkeys (same shell; `npm run passkey` is a software authenticator, keys kept in .portcullis/):",
+    "",
+    `  PK_KEY=$(curl -s -X POST ${issuer}/api/admin/tenants -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' -d '{"name":"Passkeys","slug":"passkeys-'$RANDOM'","settings":${settings}}' | ${field("api_key")})`,
+    `  curl -s -X POST ${issuer}/api/auth/request -H "x-api-key: $PK_KEY" -H 'Content-Type: application/json' -d '{"phone":"${phone}"}'; echo`,
+    `  CODE=$(curl -s '${sandbox}/messages?to=%2B${phone.slice(1)}' | grep -o 'code is: [0-9]*' | head -n 1 | grep -o '[0-9]*$')`,
+    `  TOKEN=$(curl -s -X POST ${issuer}/api/auth/verify -H "x-api-key: $PK_KEY" -H 'Content-Type: application/json' -d '{"phone":"${phone}","code":"'$CODE'"}' | ${field("token")})`,
+    `  curl -s -X POST ${issuer}/api/auth/passkeys/register/options -H "Authorization: Bearer $TOKEN" | npm run -s passkey -- create --origin ${origin} | curl -s ${issuer}/api/auth/passkeys/register -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d @-; echo`,
+    `  curl -s -X POST ${issuer}/api/auth/passkeys/login/options -H "x-api-key: $PK_KEY" | npm run -s passkey -- get --origin ${origin} | curl -s ${issuer}/api/auth/passkeys/login -H "x-api-key: $PK_KEY" -H 'Content-Type: application/json' -d @-; echo`,
+    "",
+  ];
 }

@@ -186,7 +186,7 @@ export const passkeys = pgTable(
     userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
     /** The authenticator's credential id, base64url. */
     credentialId: text("credential_id").notNull(),
-    /** The COSE public key, base64url. */
+    /** The public key as a JWK (JSON text), ready for WebCrypto. */
     publicKey: text("public_key").notNull(),
     /** COSE algorithm: -7 (ES256) or -257 (RS256). */
     algorithm: integer("algorithm").notNull(),

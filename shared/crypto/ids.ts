@@ -1,4 +1,9 @@
-export type IdPrefix = "tn" | "usr" | "ses" | "req" | "evt" | "key" | "totp";
+export type IdPrefix =
+  | "tn" | "usr" | "ses" | "req" | "evt" | "key"
+  // TOTP factors.
+  | "totp"
+  // Passkeys and their WebAuthn challenges.
+  | "pk" | "wac";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

@@ -52,6 +52,15 @@ export const AUDIT_EVENT_TYPES = [
   "mfa.step_up_refused",
   "email.sent",
   "email.send_failed",
+  // Two-step sign-in
+  "auth.mfa_required",
+  "mfa.verify_failed",
+  "mfa.enrolment_completed",
+  // Passkeys.
+  "passkey.registered",
+  "passkey.removed",
+  "passkey.sign_in_failed",
+  "passkey.counter_regression",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -40,4 +40,17 @@ export interface UserRepository {
   update(id: string, changes: UserChanges): Promise<UserRecord | null>;
   /** Makes `phone` (E.164, verified) the live user's phone, replacing any other; `taken` when another live user of the tenant has it. */
   attachPhone(id: string, phone: string): Promise<PhoneAttachment>;
+  /**
+   * The live user holding this verified phone, or holding this verified address, created on
+   * its first sign-in without a session: for a sign-in that owes a second step (or an
+   * enrolment) before its session opens. The live unique indexes decide racing first
+   * sign-ins. Null for an address a live user holds unverified (its claim is taken over first).
+   */
+  findOrCreateByPhone(request: FirstSignIn & { readonly phone: string }): Promise<{ readonly user: UserRecord; readonly created: boolean }>;
+  findOrCreateByEmail(request: FirstSignIn & { readonly email: string }): Promise<{ readonly user: UserRecord; readonly created: boolean } | null>;
+}
+
+export interface FirstSignIn {
+  readonly tenantId: string;
+  readonly newUser: { readonly id: string; readonly roles: readonly string[] };
 }

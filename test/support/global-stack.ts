@@ -9,6 +9,7 @@ import type { TestProject } from "vitest/node";
 import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
 import { startCanary } from "./canary-server";
+import { startPasskeyAuthenticator } from "./passkey-authenticator-server";
 import { switchable } from "./switchable-server";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
 
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // A run starts from an empty Redis database, whatever an earlier run left behind.
   if (redisUrl) await standIns.redisStore.execute(["FLUSHDB"]);
   const canary = await startCanary();
+  const passkeyAuthenticator = await startPasskeyAuthenticator();
   // Second addresses for Upstash and Neon, which degradation tests stop and start.
   const switchableUpstash = await switchable(standIns.upstash.url);
   const switchableNeon = await switchable(standIns.neon.url);
@@ -50,8 +52,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("turnstileSiteverifyUrl", standIns.turnstileSiteverifyUrl);
   project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
   project.provide("propertyRuns", propertyRuns());
+  project.provide("passkeyAuthenticatorUrl", passkeyAuthenticator.url);
   return async () => {
-    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close()]);
+    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close(), passkeyAuthenticator.close()]);
     await standIns.close();
     await database?.drop();
   };

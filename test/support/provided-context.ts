@@ -19,5 +19,7 @@ declare module "vitest" {
     turnstileSecretKey: string;
     /** Property-based tests: `FC_SEED` and `FC_PATH` replay a reported failure, `FC_RUNS_SCALE` scales the run counts. */
     propertyRuns: { seed: number | null; path: string | null; scale: number };
+    /** The software WebAuthn authenticator (test/support/passkey-authenticator-server.ts). */
+    passkeyAuthenticatorUrl: string;
   }
 }

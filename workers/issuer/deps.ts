@@ -6,6 +6,8 @@ import type { CarrierLookup } from "../../shared/ports/carrier-lookup";
 import type { TurnstileVerifier } from "../../shared/ports/turnstile-verifier";
 import { RateLimiterClient } from "../../shared/adapters/durable-objects/rate-limiter-client";
 import { LoginGuardClient } from "../../shared/adapters/durable-objects/login-guard-client";
+import { MfaTicketClient } from "../../shared/adapters/durable-objects/mfa-ticket-client";
+import type { MfaTickets } from "../../shared/ports/mfa-tickets";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { neonAccountStore } from "../../shared/adapters/neon/account-store";
 import { neonAuditLog } from "../../shared/adapters/neon/audit-log";
@@ -22,6 +24,9 @@ import { neonTenantRepository } from "../../shared/adapters/neon/tenant-reposito
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
 import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
 import { neonSecondFactorStore } from "../../shared/adapters/neon/second-factor-store";
+import { neonPasskeyStore } from "../../shared/adapters/neon/passkey-store";
+import { neonSecondFactorPresence } from "../../shared/adapters/neon/second-factor-presence";
+import { neonWebauthnChallengeStore } from "../../shared/adapters/neon/webauthn-challenge-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -56,6 +61,9 @@ import type { TenantRepository } from "../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../shared/ports/user-repository";
 import type { IdentityStore } from "../../shared/ports/identity-store";
 import type { SecondFactorStore } from "../../shared/ports/second-factor-store";
+import type { PasskeyStore } from "../../shared/ports/passkey-store";
+import type { SecondFactorPresence } from "../../shared/ports/second-factor-presence";
+import type { WebauthnChallengeStore } from "../../shared/ports/webauthn-challenge-store";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
@@ -92,6 +100,8 @@ export interface IssuerDeps {
   readonly rateLimiter: RateLimiter;
   /** Password login failures per account, per account and network, and per network. */
   readonly loginThrottle: LoginThrottle;
+  /** The `mfa_token`s of two-step sign-ins. */
+  readonly mfaTickets: MfaTickets;
   /** In failover order (`SMS_PROVIDERS`), only those configured. */
   readonly smsSenders: readonly SmsSender[];
   /** Per-tenant SMS sends, delivery reports and refusals, for `GET /api/admin/tenants/{id}/sms-stats`. */
@@ -99,6 +109,10 @@ export interface IssuerDeps {
   /** Twilio Lookup, cached per number; null without Twilio credentials. */
   readonly carrierLookup: CarrierLookup | null;
   readonly turnstile: TurnstileVerifier;
+  /** Users' passkeys, their WebAuthn challenges, and whether a user holds any second factor. */
+  readonly passkeys: PasskeyStore;
+  readonly webauthnChallenges: WebauthnChallengeStore;
+  readonly secondFactorPresence: SecondFactorPresence;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -146,10 +160,14 @@ export function issuerDeps(env: Env): IssuerDeps {
     otpGuard: new PhoneCodeGuardClient(env.PHONE_CODES),
     rateLimiter: new RateLimiterClient(env.RATE_LIMITER),
     loginThrottle: new LoginGuardClient(env.LOGIN_GUARD),
+    mfaTickets: new MfaTicketClient(env.MFA_TICKETS),
     smsSenders: smsSenders(config),
     smsStats: neonSmsStatsReader(db),
     carrierLookup: config.sms.twilio && cachedCarrierLookup(twilioLookup(config.sms.twilio), env.LOOKUP_CACHE, CARRIER_CACHE_SECONDS),
     turnstile: turnstileSiteverify(config.turnstileSiteverifyUrl),
+    passkeys: neonPasskeyStore(db),
+    webauthnChallenges: neonWebauthnChallengeStore(db),
+    secondFactorPresence: neonSecondFactorPresence(db),
   };
   built.set(env, deps);
   return deps;

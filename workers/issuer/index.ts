@@ -4,6 +4,7 @@ import { runScheduledMaintenance } from "./services/maintenance";
 
 export { AuditSpool } from "../../shared/adapters/durable-objects/audit-spool";
 export { LoginGuard } from "../../shared/adapters/durable-objects/login-guard";
+export { MfaTicketGuard } from "../../shared/adapters/durable-objects/mfa-ticket-guard";
 export { PhoneCodeGuard } from "../../shared/adapters/durable-objects/phone-code-guard";
 export { RateLimiter } from "../../shared/adapters/durable-objects/rate-limiter";
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
 import type { UserRecord, UserRepository } from "../../ports/user-repository";
 import { decodeCursor, encodeCursor } from "../../domain/page-cursor";
@@ -60,6 +60,43 @@ export function neonUserRepository(db: Database): UserRepository {
         if (isUniqueViolation(error, "users_tenant_phone_live_idx")) return { kind: "taken" };
         throw error;
       }
+    },
+
+    async findOrCreateByPhone({ tenantId, phone, newUser }) {
+      // As the session store's openForPhone, without the session: the partial unique index on
+      // live (tenant_id, phone) decides a race between first sign-ins.
+      const [inserted, [user]] = await db.batch([
+        db
+          .insert(users)
+          .values({ id: newUser.id, tenantId, phone, roles: [...newUser.roles], metadata: {}, createdAt: new Date() })
+          .onConflictDoNothing({ target: [users.tenantId, users.phone], where: isNull(users.deletedAt) })
+          .returning({ id: users.id }),
+        db
+          .select()
+          .from(users)
+          .where(and(eq(users.tenantId, tenantId), eq(users.phone, phone), isNull(users.deletedAt)))
+          .limit(1),
+      ]);
+      if (!user) throw new Error("the phone's user vanished inside its sign-in transaction");
+      return { user: toUserRecord(user), created: inserted.length > 0 };
+    },
+
+    async findOrCreateByEmail({ tenantId, email, newUser }) {
+      // As the session store's openForEmail, without the session: only a verified address is signed into.
+      const [inserted, [user]] = await db.batch([
+        db.execute<{ id: string }>(sql`
+          insert into users (id, tenant_id, email, email_verified, roles, metadata)
+          values (${newUser.id}, ${tenantId}, ${email}, true, ${JSON.stringify(newUser.roles)}::jsonb, '{}'::jsonb)
+          on conflict (tenant_id, lower(email)) where deleted_at is null and email is not null do nothing
+          returning id
+        `),
+        db
+          .select()
+          .from(users)
+          .where(and(eq(users.tenantId, tenantId), sql`lower(${users.email}) = lower(${email})`, isNull(users.deletedAt), eq(users.emailVerified, true)))
+          .limit(1),
+      ]);
+      return user ? { user: toUserRecord(user), created: inserted.rows.length > 0 } : null;
     },
   };
 }

@@ -217,6 +217,13 @@ describe("tenantSettingsPatchSchema", () => {
       expect(message).not.toMatch(/localhost|127\.0\.0\.1/);
     });
 
+    it("passkey_rp_id is a bare domain name and passkey_origins a list of origins: no scheme, port or path where they do not belong", () => {
+      expect(accepts({ passkey_rp_id: "example.com", passkey_origins: ["https://example.com", "https://app.example.com:8443"] })).toBe(true);
+      expect(accepts({ passkey_rp_id: null, passkey_origins: null })).toBe(true);
+      for (const rpId of ["https://example.com", "example.com:443", "example.com/", "", "exa mple.com", "-example.com"]) expect(accepts({ passkey_rp_id: rpId }), rpId).toBe(false);
+      for (const origins of [[], ["https://example.com/"], ["https://example.com/login"], ["*"]]) expect(accepts({ passkey_origins: origins }), JSON.stringify(origins)).toBe(false);
+    });
+
     it("branding takes an https logo and #rrggbb colors, nothing else", () => {
       expect(accepts({ branding: {} })).toBe(true);
       expect(accepts({ branding: { logo_url: "https://cdn.example.com/logo.svg", primary_color: "#0a66C2", background_color: "#ffffff" } })).toBe(true);
@@ -263,6 +270,8 @@ describe("resolveTenantSettings", () => {
       email_branding: "Acme Bank",
       redirect_uris: [],
       branding: {},
+      passkey_rp_id: null,
+      passkey_origins: null,
     });
   });
 

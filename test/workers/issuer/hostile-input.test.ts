@@ -81,10 +81,18 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/password/forgot": "json",
   "POST /api/auth/password/reset": "json",
   "POST /api/auth/password": "json",
+  "POST /api/auth/mfa/verify": "json",
+  "POST /api/auth/mfa/passkey/options": "json",
   "POST /api/auth/mfa/totp": "bodyless",
   "DELETE /api/auth/mfa/totp": "bodyless",
   "POST /api/auth/mfa/totp/confirm": "json",
   "POST /api/auth/mfa/recovery-codes": "bodyless",
+  "POST /api/auth/passkeys/register/options": "bodyless",
+  "POST /api/auth/passkeys/register": "json",
+  "GET /api/auth/passkeys": "none",
+  "POST /api/auth/passkeys/login/options": "bodyless",
+  "POST /api/auth/passkeys/login": "json",
+  "DELETE /api/auth/passkeys/:id": "bodyless",
 };
 
 // ---------------------------------------------------------------------------
@@ -337,7 +345,39 @@ const malformedPassword = fc.oneof(wrongType("string"), fc.constant(""), poisonT
 /** Refused by the schema or, having passed it, by the policy: never accepted. */
 const weakPassword = fc.oneof(malformedPassword, fc.constantFrom("short", "1234567", "password", "password123", "😀😀😀"), tooLong(128));
 
+/** Well-formed WebAuthn JSON that no authenticator made: the route's schema lets it through, the checks would not. */
+const base64urlText = fc.stringMatching(/^[A-Za-z0-9_-]{4,40}$/);
+const wellFormedAssertion = base64urlText.map((id) => ({ id, rawId: id, type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} }));
+const wellFormedRegistration = base64urlText.map((id) => ({ id, rawId: id, type: "public-key", response: { clientDataJSON: "e30", attestationObject: "AAAA" }, clientExtensionResults: {} }));
+/** Not the JSON of a PublicKeyCredential: wrong types, missing or extra members, ids that differ or are not base64url. */
+const notACredential: fc.Arbitrary<Json> = fc.oneof(
+  wrongType("object"),
+  fc.constantFrom<Json>(
+    {},
+    { id: "AAAA" },
+    { id: "AAAA", rawId: "BBBB", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} },
+    { id: "AA+A", rawId: "AA+A", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "password", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON: "e30" }, clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "public-key", response: "AAAA", clientExtensionResults: {} },
+    { id: "AAAA", rawId: "AAAA", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA", extra: 1 }, clientExtensionResults: {}, extra: 1 },
+  ),
+  tooLong(2000).map((id) => ({ id, rawId: id, type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "AAAA", signature: "AAAA" }, clientExtensionResults: {} })),
+  poisonText.map((id) => ({ id, rawId: id, type: "public-key", response: {}, clientExtensionResults: {} })),
+);
+const invalidChallengeId = fc.oneof(wrongType("string"), tooLong(64), poisonText);
+const validChallengeId = fc.constant(null).map(() => newId("wac"));
+
 const BODIES: Record<string, BodySpec> = {
+  "POST /api/auth/passkeys/register": {
+    challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
+    credential: { valid: wellFormedRegistration, invalid: notACredential },
+    name: { valid: optional(validName), invalid: invalidText(64, { controls: true }) },
+  },
+  "POST /api/auth/passkeys/login": {
+    challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
+    credential: { valid: wellFormedAssertion, invalid: notACredential },
+  },
   "POST /api/auth/signup": {
     email: { valid: validEmail, invalid: invalidEmail, alsoCodes: ["invalid_email"] },
     password: { valid: validPassword, invalid: weakPassword, alsoCodes: ["weak_password"] },
@@ -404,6 +444,18 @@ const BODIES: Record<string, BodySpec> = {
     // With an address and a code beside it, a well-formed token is itself refused: one shape or the other.
     token: { valid: optional(fc.constant("A".repeat(43))), invalid: fc.oneof(wrongType("string"), tooLong(256), poisonText) },
   },
+  "POST /api/auth/mfa/verify": {
+    // Any string up to 128 is looked up (and an unknown one is 401 mfa_token_expired): only wrong types and lengths are 400.
+    mfa_token: { valid: fc.constant(`mfa_${"a".repeat(32)}`), invalid: fc.oneof(wrongType("string"), tooLong(128)) },
+    method: { valid: fc.constant("totp"), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "TOTP", "sms", "otp", "totp ", "recovery-code"), poisonText) },
+    code: { valid: fc.stringMatching(/^[0-9]{6}$/), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "12345", "1234567", "１２３４５６", "١٢٣٤٥٦", "12a456", "123456 ", "123456\u0000"), tooLong(64)) },
+    // Only with method passkey: beside a TOTP code any value is refused, before the token is looked up.
+    challenge_id: { valid: fc.constant(undefined), invalid: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, unicodeText) },
+    credential: { valid: fc.constant(undefined), invalid: fc.oneof(fc.jsonValue() as fc.Arbitrary<Json>, unicodeText) },
+  },
+  "POST /api/auth/mfa/passkey/options": {
+    mfa_token: { valid: fc.constant(`mfa_${"a".repeat(32)}`), invalid: fc.oneof(wrongType("string"), tooLong(128)) },
+  },
   "POST /api/auth/introspect": {
     token: { valid: fc.constant("header.payload.signature"), invalid: invalidText(8192) },
     token_type_hint: { valid: optional(fc.constantFrom("access_token")), invalid: fc.oneof(wrongType("string"), tooLong(64), poisonText) },
@@ -439,11 +491,17 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
     case "POST /api/auth/login":
     case "POST /api/auth/password/forgot":
     case "POST /api/auth/password/reset":
+    case "POST /api/auth/mfa/verify":
+    case "POST /api/auth/mfa/passkey/options":
       return { path: route.slice("POST ".length), headers: publishable };
     case "POST /api/auth/password":
       return { path: "/api/auth/password", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
     case "POST /api/auth/mfa/totp/confirm":
       return { path: "/api/auth/mfa/totp/confirm", headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
+    case "POST /api/auth/passkeys/register":
+      return { path: route.slice("POST ".length), headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
+    case "POST /api/auth/passkeys/login":
+      return { path: route.slice("POST ".length), headers: publishable };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -479,6 +537,12 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
     case "DELETE /api/auth/mfa/totp":
     case "POST /api/auth/mfa/recovery-codes":
       return { path: route.slice(route.indexOf(" ") + 1), headers: bearer };
+    case "POST /api/auth/passkeys/register/options":
+      return { path: "/api/auth/passkeys/register/options", headers: bearer };
+    case "POST /api/auth/passkeys/login/options":
+      return { path: "/api/auth/passkeys/login/options", headers: () => ({ "x-api-key": fx.tenant.api_key, "CF-Connecting-IP": clientIp() }) };
+    case "DELETE /api/auth/passkeys/:id":
+      return { path: `/api/auth/passkeys/${newId("pk")}`, headers: bearer };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -645,6 +709,19 @@ describe("hostile input", () => {
       await fc.assert(
         fc.asyncProperty(id, async (raw) => {
           const response = await issuerFetch(`/api/auth/sessions/${raw}`, { method: "DELETE", headers: { Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": clientIp() } });
+          await expectContractError(response, NOT_FOUND, `id ${raw.slice(0, 60)}`);
+        }),
+        runs(40),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("DELETE /api/auth/passkeys/:id answers a hostile passkey id with 404 not_found and removes nothing", async () => {
+    const id = fc.oneof(invalidId("pk"), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor", fixture.victimSessionId));
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(id, async (raw) => {
+          const response = await issuerFetch(`/api/auth/passkeys/${raw}`, { method: "DELETE", headers: { Authorization: `Bearer ${fixture.user.token}`, "CF-Connecting-IP": clientIp() } });
           await expectContractError(response, NOT_FOUND, `id ${raw.slice(0, 60)}`);
         }),
         runs(40),

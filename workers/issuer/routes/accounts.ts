@@ -14,8 +14,10 @@ import { argon2idPasswords } from "../services/password-hashing";
 import { passwordLogin, type PasswordLoginDeps } from "../services/password-login";
 import { acceptResetRequest, mailResetLink, resetPassword, type PasswordResetDeps, type PasswordResetRequestDeps } from "../services/password-reset";
 import type { SignInTenant } from "../services/phone-sign-in";
+import { isMfaRequired } from "../services/second-step";
 import { signUp, type SignUpDeps } from "../services/sign-up";
 import { settingsOf, withAccessToken, withTenant, type AuthContext } from "./auth-context";
+import { secondStepDeps } from "./second-factor-deps";
 
 // Addresses are any text here: what is not an address is the contract's `400 invalid_email`.
 const email = z.string();
@@ -33,6 +35,7 @@ export function accountDeps(deps: IssuerDeps): AccountDeps {
   const { config } = deps;
   return {
     ...deps,
+    ...secondStepDeps(deps),
     passwords: argon2idPasswords,
     otpHashSecret: config.otpHashSecret,
     issuer: config.issuerUrl,
@@ -50,7 +53,9 @@ export function accountRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         if (!input.ok) return respond(input);
         const outcome = await signUp(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, input.value);
         if (!outcome.ok) return respond(outcome);
-        return outcome.value.kind === "verification_sent" ? respond(ok({ status: "verification_sent" }), 202) : respond(ok(outcome.value.session), 201);
+        if (outcome.value.kind === "verification_sent") return respond(ok({ status: "verification_sent" }), 202);
+        // The account exists either way; a session is Created, the second step still owed is not.
+        return respond(ok(outcome.value.session), isMfaRequired(outcome.value.session) ? 200 : 201);
       }),
   });
 

@@ -11,12 +11,15 @@ import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
 import type { SignInDeps, SignInTenant } from "../services/phone-sign-in";
+import type { EnrollingUser } from "../services/enrolment-step";
+import { enrollingUser } from "../services/enrolment-step";
+import { enrolmentStepDeps, secondStepDeps } from "./second-factor-deps";
 
 /** How `/api/auth/*` routes learn who is asking: the tenant by its key, or the user by an access token. */
 export type AuthContext = Context<AppEnv<IssuerBindings>>;
 
 export function signInDeps(deps: IssuerDeps): SignInDeps {
-  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
+  return { ...deps, ...secondStepDeps(deps), otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, keyEncryptionSecret: deps.config.keyEncryptionSecret };
 }
 
 export function accessTokenAuthDeps(deps: IssuerDeps) {
@@ -37,6 +40,22 @@ export async function withAccessToken(c: AuthContext, handler: (auth: Authentica
   if (!auth.ok) return failureToResponse({ reason: "invalid_token", description: auth.error === "expired" ? "token expired" : "invalid or revoked token" });
   c.set("tenantCorsOrigins", settingsOf(auth.value.tenant, deps).cors_origins);
   return handler(auth.value);
+}
+
+/**
+ * Who is enrolling a second factor: a signed-in user (access token), or the holder of an
+ * enrolment `mfa_token` (the tenant requires a second factor and the user has none yet),
+ * which stands in for the access token on the enrolment routes only.
+ */
+export type EnrollingCaller = { readonly kind: "session"; readonly auth: AuthenticatedToken } | { readonly kind: "enrolment"; readonly enrolling: EnrollingUser };
+
+export async function withEnrollingCaller(c: AuthContext, handler: (caller: EnrollingCaller) => Promise<Response>): Promise<Response> {
+  const token = bearerToken(c);
+  if (token === null || !token.startsWith("mfa_")) return withAccessToken(c, (auth) => handler({ kind: "session", auth }));
+  const enrolling = await enrollingUser(enrolmentStepDeps(c.get("deps")), token);
+  if (!enrolling.ok) return respond(enrolling);
+  c.set("tenantCorsOrigins", enrolling.value.tenant.settings.cors_origins);
+  return handler({ kind: "enrolment", enrolling: enrolling.value });
 }
 
 export function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, Failure>> {

@@ -8,6 +8,7 @@ import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
 import { requestEmailSignIn, verifyEmailCode, verifyEmailLink, type EmailSignInDeps } from "../services/email-sign-in";
 import { withTenant } from "./auth-context";
+import { secondStepDeps } from "./second-factor-deps";
 
 // Any text up to a sane size: what is not an address after parsing is the contract's `400 invalid_email`.
 const email = z.string().max(1024);
@@ -20,7 +21,7 @@ const verifySchema = z.strictObject({
 });
 
 export function emailSignInDeps(deps: IssuerDeps): IssuerDeps & EmailSignInDeps {
-  return { ...deps, otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, emailFrom: deps.config.email.from ?? "" };
+  return { ...deps, ...secondStepDeps(deps), otpHashSecret: deps.config.otpHashSecret, issuer: deps.config.issuerUrl, emailFrom: deps.config.email.from ?? "" };
 }
 
 /** `POST /api/auth/email/request` and `/verify`: passwordless sign-in by a code or a link sent by email. */

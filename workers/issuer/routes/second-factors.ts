@@ -8,7 +8,9 @@ import type { IssuerBindings } from "../app";
 import { renewRecoveryCodes } from "../services/recovery-code-renewal";
 import { secondFactorDeps, type FactorHolder } from "../services/second-factors";
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment, type TotpEnrolmentDeps } from "../services/totp-enrolment";
-import { settingsOf, withAccessToken, type AuthContext } from "./auth-context";
+import type { AuthenticatedToken } from "../services/access-token-auth";
+import { settingsOf, withAccessToken, withEnrollingCaller, type AuthContext, type EnrollingCaller } from "./auth-context";
+import { completingEnrolment } from "./second-step-input";
 
 const confirmSchema = z.strictObject({ code: z.string().regex(new RegExp(`^[0-9]{${TOTP_DIGITS}}$`), `must be the ${TOTP_DIGITS} digits the authenticator app shows.`) });
 
@@ -16,7 +18,7 @@ const confirmSchema = z.strictObject({ code: z.string().regex(new RegExp(`^[0-9]
 export function secondFactorRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/api/auth/mfa/totp", {
     POST: (c) =>
-      withFactorHolder(c, async (holder) => {
+      withEnrollingHolder(c, async (holder) => {
         const body = await expectNoBody(c);
         if (!body.ok) return respond(body);
         return respond(await startTotpEnrolment(enrolmentDeps(c), holder, new Date()));
@@ -31,10 +33,10 @@ export function secondFactorRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
   resource(app, "/api/auth/mfa/totp/confirm", {
     POST: (c) =>
-      withFactorHolder(c, async (holder) => {
+      withEnrollingHolder(c, async (holder, caller) => {
         const input = await jsonInput(c, confirmSchema);
         if (!input.ok) return respond(input);
-        return respond(await confirmTotpEnrolment(enrolmentDeps(c), holder, input.value.code, new Date()));
+        return respond(await completingEnrolment(c, caller, "totp", () => confirmTotpEnrolment(enrolmentDeps(c), holder, input.value.code, new Date())));
       }),
   });
 
@@ -50,9 +52,21 @@ export function secondFactorRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 
 /** The user whose factors change, by access token: the one place that says who may. */
 function withFactorHolder(c: AuthContext, handler: (holder: FactorHolder) => Promise<Response>): Promise<Response> {
-  return withAccessToken(c, (auth) =>
-    handler({ tenant: auth.tenant, settings: settingsOf(auth.tenant, c.get("deps")), user: auth.user, authentication: auth.claims, sessionId: auth.claims.sid }),
-  );
+  return withAccessToken(c, (auth) => handler(holderOf(c, auth)));
+}
+
+/** As withFactorHolder, for the two enrolment routes: an enrolment `mfa_token` may stand in for the access token. */
+function withEnrollingHolder(c: AuthContext, handler: (holder: FactorHolder, caller: EnrollingCaller) => Promise<Response>): Promise<Response> {
+  return withEnrollingCaller(c, (caller) => {
+    if (caller.kind === "session") return handler(holderOf(c, caller.auth), caller);
+    const { tenant, user, ticket } = caller.enrolling;
+    const authentication = { amr: ticket.amr, auth_time: Math.floor(ticket.firstFactorAt / 1000) };
+    return handler({ tenant: tenant.tenant, settings: tenant.settings, user, authentication, sessionId: null }, caller);
+  });
+}
+
+function holderOf(c: AuthContext, auth: AuthenticatedToken): FactorHolder {
+  return { tenant: auth.tenant, settings: settingsOf(auth.tenant, c.get("deps")), user: auth.user, authentication: auth.claims, sessionId: auth.claims.sid };
 }
 
 function enrolmentDeps(c: AuthContext): TotpEnrolmentDeps {

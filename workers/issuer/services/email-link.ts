@@ -5,7 +5,7 @@ import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { EmailTokenPurpose, EmailTokenRecord } from "../../../shared/ports/email-token-store";
 import type { TenantRepository } from "../../../shared/ports/tenant-repository";
-import type { SignedIn } from "./account-session";
+import { isMfaRequired, type SignInAnswer } from "./second-step";
 import type { AuditRecorder } from "./audit-recorder";
 import { completeEmailProof } from "./email-proof";
 import { cancelCodeOf, type EmailSignInDeps } from "./email-sign-in";
@@ -65,8 +65,20 @@ export async function completeLink(deps: EmailLinkDeps, audit: AuditRecorder, co
   return ok({ kind: "verified", purpose: purpose === "change_email" ? "change_email" : "verify_email", branding: tenant.settings.email_branding });
 }
 
-/** The implicit-flow shape (RFC 6749 §4.2.2) apps already parse: tokens in the fragment, which browsers never send to a server. */
-function withSessionFragment(returnUri: string, session: SignedIn): string {
+/**
+ * The implicit-flow shape (RFC 6749 §4.2.2) apps already parse: tokens in the fragment, which
+ * browsers never send to a server. A second step still owed goes back the same way, as the
+ * fields of the JSON answer (`mfa_required`, `mfa_token`, `methods` comma-separated, …).
+ */
+function withSessionFragment(returnUri: string, session: SignInAnswer): string {
+  if (isMfaRequired(session)) {
+    const owed = new URLSearchParams({ mfa_required: "true", mfa_token: session.mfa_token, methods: session.methods.join(","), expires_in: String(session.expires_in) });
+    if (session.enroll !== undefined) {
+      owed.set("enrollment_required", "true");
+      owed.set("enroll", session.enroll.join(","));
+    }
+    return `${returnUri}#${owed.toString()}`;
+  }
   const fragment = new URLSearchParams({ access_token: session.token, refresh_token: session.refresh_token, token_type: session.token_type, expires_in: String(session.expires_in) });
   return `${returnUri}#${fragment.toString()}`;
 }

@@ -5,14 +5,18 @@ import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { AccountStore } from "../../../shared/ports/account-store";
 import type { EmailTokenRecord } from "../../../shared/ports/email-token-store";
-import { openEmailSession, openUserSession, type AccountSessionDeps, type SignedIn } from "./account-session";
+import { newId } from "../../../shared/crypto/ids";
+import type { UserRepository } from "../../../shared/ports/user-repository";
+import { openEmailSession } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
 import type { SignInTenant } from "./phone-sign-in";
+import { issueMfaToken, secondStepDemand, sessionOrSecondStep, type MfaRequired, type SecondStepDeps, type SignInAnswer } from "./second-step";
 import { revokeUser, type RevokeDeps } from "./revoke";
 import type { ActiveSigner } from "./signing-keys";
 
-export interface EmailProofDeps extends AccountSessionDeps, RevokeDeps {
+export interface EmailProofDeps extends SecondStepDeps, RevokeDeps {
   readonly accounts: AccountStore;
+  readonly users: UserRepository;
 }
 
 /** A spent code or link: what it was for, and how it was presented (for the audit trail). */
@@ -26,7 +30,8 @@ export interface EmailProof {
 export interface EmailProofOutcome {
   readonly purpose: EmailTokenRecord["purpose"];
   readonly userId: string;
-  readonly session: SignedIn | null;
+  /** A session, or the second step it still owes. */
+  readonly session: SignInAnswer | null;
 }
 
 /**
@@ -52,6 +57,10 @@ export async function completeEmailProof(
       if (!allowsSignInMethod(tenant.settings, "email_otp")) return err({ reason: "sign_in_method_disabled" });
       if (proof.signer === null) throw new Error("a sign-in proof needs a signer");
       await takeOverUnverifiedClaim(deps, audit, tenantId, email.value);
+      if (tenant.settings.mfa !== "off") {
+        const second = await emailSecondStep(deps, audit, tenant, email.value, details);
+        if (second !== null) return second.ok ? ok({ purpose: record.purpose, userId: second.value.userId, session: second.value.answer }) : second;
+      }
       const session = await openEmailSession(deps, audit, context, tenant, { signer: proof.signer, email: email.value, details });
       return session.ok ? ok({ purpose: record.purpose, userId: session.value.user_id, session: session.value }) : session;
     }
@@ -89,8 +98,40 @@ async function withUserSession(
   details: Record<string, unknown>,
 ): Promise<Result<EmailProofOutcome, Failure>> {
   if (proof.signer === null) return ok({ purpose: proof.record.purpose, userId, session: null });
-  const session = await openUserSession(deps, audit, context, tenant, { signer: proof.signer, userId, amr: ["otp"], details });
+  const session = await sessionOrSecondStep(deps, audit, context, tenant, { signer: proof.signer, userId, amr: ["otp"], details });
   return session.ok ? ok({ purpose: proof.record.purpose, userId, session: session.value }) : session;
+}
+
+/**
+ * The second step the address's user owes, if any: null when none is (the session then opens
+ * in openForEmail's one transaction). An address with no user yet owes one only when the
+ * tenant requires a second factor: its user is created first, without a session.
+ */
+async function emailSecondStep(
+  deps: EmailProofDeps,
+  audit: AuditRecorder,
+  tenant: SignInTenant,
+  email: EmailAddress,
+  details: Record<string, unknown>,
+): Promise<Result<{ readonly userId: string; readonly answer: MfaRequired }, Failure> | null> {
+  const tenantId = tenant.tenant.id;
+  const holder = await deps.accounts.findByEmail(tenantId, email.address);
+  let user = holder?.user.emailVerified === true ? holder.user : null;
+  let created = false;
+  if (user === null) {
+    if (holder !== null || tenant.settings.mfa !== "required") return null;
+    const claimed = await deps.users.findOrCreateByEmail({ tenantId, email: email.address, newUser: { id: newId("usr"), roles: tenant.settings.default_roles } });
+    if (claimed === null) return err({ reason: "code_expired" });
+    ({ user, created } = claimed);
+  }
+  const demand = await secondStepDemand(deps, tenant.settings, user.id);
+  if (demand === null) return null;
+  if (user.disabled) {
+    audit.record("auth.verify_failed", "blocked", { tenantId, userId: user.id, details: { reason: "user_disabled" } });
+    return err({ reason: "user_disabled" });
+  }
+  const answer = await issueMfaToken(deps, audit, tenant, { userId: user.id, amr: ["otp"], newUser: created, ...demand, details });
+  return ok({ userId: user.id, answer });
 }
 
 /**

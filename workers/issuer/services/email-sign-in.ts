@@ -6,12 +6,13 @@ import { allowsSignInMethod } from "../../../shared/domain/tenant-settings";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import type { EmailTokenPurpose } from "../../../shared/ports/email-token-store";
-import { emailKey, type SignedIn } from "./account-session";
+import { emailKey } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
 import { emailCodeHash } from "./email-codes";
 import { sendEmailCode, type EmailCodeDeps } from "./email-codes";
 import { completeEmailProof, type EmailProofDeps } from "./email-proof";
 import { networkHash, type SignInTenant } from "./phone-sign-in";
+import type { SignInAnswer } from "./second-step";
 import type { SigningKeyService } from "./signing-keys";
 
 export interface EmailSignInDeps extends EmailCodeDeps, EmailProofDeps {
@@ -47,7 +48,7 @@ export async function verifyEmailCode(
   context: RequestContext,
   tenant: SignInTenant,
   input: { email: string; code: string },
-): Promise<Result<SignedIn, Failure>> {
+): Promise<Result<SignInAnswer, Failure>> {
   const tenantId = tenant.tenant.id;
   const email = parseEmailAddress(input.email);
   if (!email.ok) return err({ reason: "invalid_email" });
@@ -93,7 +94,7 @@ export async function verifyEmailLink(
   context: RequestContext,
   tenant: SignInTenant,
   input: { token: string },
-): Promise<Result<SignedIn, Failure>> {
+): Promise<Result<SignInAnswer, Failure>> {
   const tenantId = tenant.tenant.id;
   if (!LINK_TOKEN_PATTERN.test(input.token)) return err({ reason: "code_expired" });
   const tokenHash = await linkTokenHash(input.token);
@@ -123,7 +124,7 @@ function sameAddress(stored: string, key: string): boolean {
   return parsed.ok && parsed.value.key === key;
 }
 
-function signedIn(result: Result<{ session: SignedIn | null }, Failure>): Result<SignedIn, Failure> {
+function signedIn(result: Result<{ session: SignInAnswer | null }, Failure>): Result<SignInAnswer, Failure> {
   if (!result.ok) return result;
   if (result.value.session === null) throw new Error("a verify with a signer opens a session");
   return ok(result.value.session);

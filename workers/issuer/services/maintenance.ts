@@ -3,7 +3,7 @@ import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys, refresh-token retry copies and email link tokens. */
+/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys, refresh-token retry copies, email link tokens and WebAuthn challenges. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -23,6 +23,10 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
     (async () => {
       const deleted = await deps.emailTokens.deleteExpired(new Date());
       if (deleted > 0) deps.logger.info("email_tokens_deleted", { count: deleted });
+    })(),
+    (async () => {
+      const deleted = await deps.webauthnChallenges.deleteExpired(new Date());
+      if (deleted > 0) deps.logger.info("webauthn_challenges_deleted", { count: deleted });
     })(),
     (async () => {
       const purged = await deps.idempotency.purgeExpired();

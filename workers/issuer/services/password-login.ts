@@ -7,14 +7,15 @@ import type { Failure } from "../../../shared/errors/failure";
 import { err, type Result } from "../../../shared/errors/result";
 import type { AccountStore } from "../../../shared/ports/account-store";
 import type { LoginThrottle } from "../../../shared/ports/login-throttle";
-import { emailKey, openUserSession, type AccountSessionDeps, type SignedIn } from "./account-session";
+import { emailKey } from "./account-session";
 import { sendVerificationMail, type AddressVerificationDeps } from "./address-verification";
 import type { AuditRecorder } from "./audit-recorder";
 import type { PasswordHashing } from "./password-hashing";
 import { networkHash, type SignInTenant } from "./phone-sign-in";
+import { sessionOrSecondStep, type SecondStepDeps, type SignInAnswer } from "./second-step";
 import type { SigningKeyService } from "./signing-keys";
 
-export interface PasswordLoginDeps extends AddressVerificationDeps, AccountSessionDeps {
+export interface PasswordLoginDeps extends AddressVerificationDeps, SecondStepDeps {
   readonly accounts: AccountStore;
   readonly loginThrottle: LoginThrottle;
   readonly signingKeys: SigningKeyService;
@@ -33,7 +34,7 @@ export async function passwordLogin(
   context: RequestContext,
   tenant: SignInTenant,
   input: { readonly email: string; readonly password: string },
-): Promise<Result<SignedIn, Failure>> {
+): Promise<Result<SignInAnswer, Failure>> {
   const { settings } = tenant;
   const tenantId = tenant.tenant.id;
   if (!allowsSignInMethod(settings, "password")) return err({ reason: "sign_in_method_disabled" });
@@ -76,7 +77,6 @@ export async function passwordLogin(
     audit.record("auth.login_failed", "blocked", { tenantId, userId: user.id, details: { reason: "email_not_verified", verification: mailed } });
     return err({ reason: "email_not_verified" });
   }
-  // Second factors arrive in a later change: a user with one will be answered `mfa_required` here instead of a session.
   const signer = await deps.signingKeys.currentSigner();
-  return openUserSession(deps, audit, context, tenant, { signer, userId: user.id, amr: ["pwd"], details: { method: "password" } });
+  return sessionOrSecondStep(deps, audit, context, tenant, { signer, userId: user.id, amr: ["pwd"], details: { method: "password" } });
 }

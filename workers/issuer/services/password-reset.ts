@@ -11,12 +11,13 @@ import type { RateLimiter } from "../../../shared/ports/rate-limiter";
 import type { TenantRepository } from "../../../shared/ports/tenant-repository";
 import { admitAccountMail } from "./account-mail-limit";
 import { sendAccountMail, type AccountMailDeps } from "./account-mail";
-import { emailKey, emailLinkUrl, openUserSession, type AccountSessionDeps, type SignedIn } from "./account-session";
+import { emailKey, emailLinkUrl } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
 import { acceptNewPassword, type NewPasswordDeps } from "./new-password";
 import type { PasswordHashing } from "./password-hashing";
 import type { SignInTenant } from "./phone-sign-in";
 import { revokeUser, type RevokeDeps } from "./revoke";
+import { sessionOrSecondStep, type SecondStepDeps, type SignInAnswer } from "./second-step";
 import { RESET_LINK_TTL_MINUTES } from "./sign-up";
 import type { SigningKeyService } from "./signing-keys";
 
@@ -78,7 +79,7 @@ export async function mailResetLink(deps: PasswordResetRequestDeps, audit: Audit
   audit.record("auth.password_reset_requested", sent ? "success" : "failure", { tenantId: tenant.id, userId, details: { ...details, ...(sent ? {} : { reason: "email_unavailable" }) } });
 }
 
-export interface PasswordResetDeps extends AccountSessionDeps, NewPasswordDeps, RevokeDeps, AccountMailDeps {
+export interface PasswordResetDeps extends SecondStepDeps, NewPasswordDeps, RevokeDeps, AccountMailDeps {
   readonly accounts: AccountStore;
   readonly emailTokens: EmailTokenStore;
   readonly tenants: TenantRepository;
@@ -96,14 +97,16 @@ const HASH_WRITE_ATTEMPTS = 3;
  * the token names its tenant). The token is only looked at until the new password has
  * passed the policy, so a weak password leaves the link usable; then it is spent (one
  * winner among racing resets), the password replaced, the address marked verified (the
- * link proved it), every session of the user revoked, and a new session opened.
+ * link proved it), every session of the user revoked, and a new session opened. A link
+ * proves only the mailbox: a user with a second factor (or of a tenant that requires one)
+ * gets `mfa_required` instead of the session, as after any first factor.
  */
 export async function resetPassword(
   deps: PasswordResetDeps,
   audit: AuditRecorder,
   context: RequestContext,
   input: { token: string; password: string; tenant: SignInTenant | null },
-): Promise<Result<SignedIn, Failure>> {
+): Promise<Result<SignInAnswer, Failure>> {
   if (!LINK_TOKEN_PATTERN.test(input.token)) return err({ reason: "code_expired" });
   const tokenHash = await linkTokenHash(input.token);
   const record = await deps.emailTokens.find(tokenHash, new Date());
@@ -147,7 +150,7 @@ export async function resetPassword(
   await deps.accounts.markEmailVerified(userId, record.email);
   const revoked = await revokeUser(deps, userId, "revoke_sessions", now);
   audit.record("auth.password_reset", "success", { tenantId, userId, details: { sessions_revoked: revoked?.sessionsRevoked ?? 0 } });
-  const session = await openUserSession(deps, audit, context, tenant, { signer, userId, amr: ["pwd"], details: { method: "password_reset" } });
+  const session = await sessionOrSecondStep(deps, audit, context, tenant, { signer, userId, amr: ["pwd"], details: { method: "password_reset" } });
   await notifyPasswordChanged(deps, audit, tenant, userId, record.email);
   return session;
 }

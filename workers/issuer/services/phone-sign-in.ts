@@ -16,11 +16,14 @@ import type { OtpRequestLog } from "../../../shared/ports/otp-request-log";
 import type { SessionStore } from "../../../shared/ports/session-store";
 import type { SmsSender } from "../../../shared/ports/sms-sender";
 import type { TenantRecord } from "../../../shared/ports/tenant-repository";
+import type { UserRepository } from "../../../shared/ports/user-repository";
 import type { AuditRecorder } from "./audit-recorder";
+import { issueMfaToken, secondStepDemand, type MfaRequired, type SecondStepDeps } from "./second-step";
 import { mintTokenPair, newRefreshTokenWithHash, type TokenPair } from "./session-tokens";
 import type { SigningKeyService } from "./signing-keys";
 
-export interface SignInDeps extends SendGuardDeps {
+export interface SignInDeps extends SendGuardDeps, SecondStepDeps {
+  readonly users: UserRepository;
   readonly otpGuard: OtpGuard;
   readonly otpRequests: OtpRequestLog;
   readonly smsSenders: readonly SmsSender[];
@@ -105,14 +108,17 @@ export interface VerifiedSignIn extends TokenPair {
 /** How a phone code proves who someone is (RFC 8176): the session's `amr`. */
 export const PHONE_AMR: readonly AmrValue[] = ["sms"];
 
-/** `POST /api/auth/verify`: one winner per code; on success the user (created on first sign-in) gets a session. */
+/**
+ * `POST /api/auth/verify`: one winner per code; on success the user (created on first sign-in)
+ * gets a session, or an `mfa_token` when a second step is owed.
+ */
 export async function verifyCode(
   deps: SignInDeps,
   audit: AuditRecorder,
   context: RequestContext,
   { tenant, settings }: SignInTenant,
   input: { phone: string; code: string },
-): Promise<Result<VerifiedSignIn, Failure>> {
+): Promise<Result<VerifiedSignIn | MfaRequired, Failure>> {
   const phone = normalizePhone(input.phone);
   if (!phone.ok) return err({ reason: "invalid_phone" });
   // Loaded before the code is spent: a database outage then refuses the verify and leaves the code usable.
@@ -120,6 +126,10 @@ export async function verifyCode(
   const spent = await spendPhoneCode(deps, audit, context, tenant.id, phone.value, input.code);
   if (!spent.ok) return spent;
   const outcome = spent.value;
+  if (settings.mfa !== "off") {
+    const second = await phoneSecondStep(deps, audit, { tenant, settings }, phone.value, outcome.requestId);
+    if (second !== null) return second;
+  }
 
   const now = new Date();
   const sessionId = newId("ses");
@@ -139,6 +149,36 @@ export async function verifyCode(
   const pair = await mintTokenPair({ signer, issuer: deps.issuer, settings, user, sessionId, authentication: { amr: PHONE_AMR, authTime: now }, refreshToken: refresh.token, now });
   audit.record("auth.signed_in", "success", { tenantId: tenant.id, userId: user.id, details: { session_id: sessionId, new_user: created, otp_request_id: outcome.requestId } });
   return ok({ verified: true, ...pair, user_id: user.id, is_new_user: created });
+}
+
+/**
+ * The second step a verified phone's user owes, if any: null when none is (the session then
+ * opens in openForPhone's one transaction, as without second factors). A phone with no user
+ * yet owes one only when the tenant requires a second factor: its user is created first,
+ * without a session, so the enrolment has someone to enrol.
+ */
+async function phoneSecondStep(
+  deps: SignInDeps,
+  audit: AuditRecorder,
+  tenant: SignInTenant,
+  phone: NormalizedPhone,
+  requestId: string,
+): Promise<Result<MfaRequired, Failure> | null> {
+  const tenantId = tenant.tenant.id;
+  let user = (await deps.users.list({ tenantId, phone: phone.e164, limit: 1, cursor: null })).users[0] ?? null;
+  let created = false;
+  if (user === null) {
+    if (tenant.settings.mfa !== "required") return null;
+    const claimed = await deps.users.findOrCreateByPhone({ tenantId, phone: phone.e164, newUser: { id: newId("usr"), roles: tenant.settings.default_roles } });
+    ({ user, created } = claimed);
+  }
+  const demand = await secondStepDemand(deps, tenant.settings, user.id);
+  if (demand === null) return null;
+  if (user.disabled) {
+    audit.record("auth.verify_failed", "blocked", { tenantId, userId: user.id, details: { reason: "user_disabled" } });
+    return err({ reason: "user_disabled" });
+  }
+  return ok(await issueMfaToken(deps, audit, tenant, { userId: user.id, amr: PHONE_AMR, newUser: created, ...demand, details: { method: "phone", otp_request_id: requestId } }));
 }
 
 /**

@@ -10,22 +10,23 @@ import type { AccountStore } from "../../../shared/ports/account-store";
 import type { RateLimiter } from "../../../shared/ports/rate-limiter";
 import { admitAccountMail } from "./account-mail-limit";
 import { sendAccountMail } from "./account-mail";
-import { emailKey, emailLinkUrl, openUserSession, type AccountSessionDeps, type SignedIn } from "./account-session";
+import { emailKey, emailLinkUrl } from "./account-session";
 import { sendVerificationMail, type AddressVerificationDeps } from "./address-verification";
 import type { AuditRecorder } from "./audit-recorder";
 import { acceptNewPassword, type NewPasswordDeps } from "./new-password";
 import type { PasswordHashing } from "./password-hashing";
 import type { SignInTenant } from "./phone-sign-in";
+import { sessionOrSecondStep, type SecondStepDeps, type SignInAnswer } from "./second-step";
 import type { SigningKeyService } from "./signing-keys";
 
-export interface SignUpDeps extends AddressVerificationDeps, NewPasswordDeps, AccountSessionDeps {
+export interface SignUpDeps extends AddressVerificationDeps, NewPasswordDeps, SecondStepDeps {
   readonly accounts: AccountStore;
   readonly rateLimiter: RateLimiter;
   readonly signingKeys: SigningKeyService;
   readonly passwords: PasswordHashing;
 }
 
-export type SignUpOutcome = { readonly kind: "verification_sent" } | { readonly kind: "signed_in"; readonly session: SignedIn };
+export type SignUpOutcome = { readonly kind: "verification_sent" } | { readonly kind: "signed_in"; readonly session: SignInAnswer };
 
 /** How long the reset link in a "you already have an account" mail (and in a reset mail) lives. */
 export const RESET_LINK_TTL_MINUTES = 30;
@@ -91,9 +92,10 @@ export async function signUp(
   const created = await deps.accounts.createWithPassword({ id: userId, tenantId, email: email.value.address, emailVerified: false, passwordHash, roles: settings.default_roles });
   if (created.kind === "email_taken") return err({ reason: "email_taken" });
   audit.record("auth.signed_up", "success", { tenantId, userId, details: { ...details, email_verified: false } });
-  const session = await openUserSession(deps, audit, context, tenant, { signer, userId, amr: ["pwd"], details: { method: "password" } });
+  // A tenant that requires a second factor answers `mfa_required` with an enrolment instead.
+  const session = await sessionOrSecondStep(deps, audit, context, tenant, { signer, userId, amr: ["pwd"], newUser: true, details: { method: "password" } });
   if (!session.ok) return session;
-  return ok({ kind: "signed_in", session: { ...session.value, is_new_user: true } });
+  return ok({ kind: "signed_in", session: session.value });
 }
 
 /**

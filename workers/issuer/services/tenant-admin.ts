@@ -2,6 +2,7 @@ import { sha256Hex } from "../../../shared/crypto/hashing";
 import { sealSecret } from "../../../shared/crypto/key-encryption";
 import { newId } from "../../../shared/crypto/ids";
 import { newApiKey, newSecretKey } from "../../../shared/crypto/tenant-keys";
+import { misfitPasskeyOrigin, PASSKEY_ORIGIN_RULE } from "../../../shared/domain/passkey-relying-party";
 import { resolveTenantSettings, type TenantSettings, type TenantSettingsPatch } from "../../../shared/domain/tenant-settings";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
@@ -38,6 +39,8 @@ export async function createTenant(
   audit: AuditRecorder,
   input: { name: string; slug: string; settings: TenantSettingsPatch },
 ): Promise<Result<TenantView & IssuedKeyPair, Failure>> {
+  const misfit = passkeyOriginRefusal(input.settings);
+  if (misfit) return err(misfit);
   const id = newId("tn");
   const { pair, stored } = await issueKeyPair();
   const settings = await sealSettings(deps, id, input.settings);
@@ -60,6 +63,13 @@ export async function updateTenant(
   id: string,
   changes: { name?: string; settings?: TenantSettingsPatch },
 ): Promise<Result<TenantView, Failure>> {
+  if (changes.settings?.passkey_rp_id !== undefined || changes.settings?.passkey_origins !== undefined) {
+    // Checked against what the tenant will hold after the merge; the passkey code also drops a misfit at use.
+    const current = await deps.tenants.find(id);
+    if (!current) return err({ reason: "not_found", message: "No such tenant." });
+    const misfit = passkeyOriginRefusal({ ...current.settings, ...changes.settings });
+    if (misfit) return err(misfit);
+  }
   const updated = await deps.tenants.update(id, {
     ...(changes.name === undefined ? {} : { name: changes.name }),
     ...(changes.settings === undefined ? {} : { settingsPatch: await sealSettings(deps, id, changes.settings) }),
@@ -104,6 +114,11 @@ async function issueKeyPair(): Promise<{ pair: IssuedKeyPair; stored: NewKeyPair
 }
 
 /** The Turnstile secret is stored sealed under KEY_ENCRYPTION_SECRET, bound to the tenant. */
+function passkeyOriginRefusal(settings: TenantSettingsPatch): Failure | null {
+  const index = misfitPasskeyOrigin(settings);
+  return index === null ? null : { reason: "invalid_request", field: `settings.passkey_origins.${index}`, message: `settings.passkey_origins.${index} ${PASSKEY_ORIGIN_RULE}` };
+}
+
 async function sealSettings(deps: TenantAdminDeps, tenantId: string, settings: TenantSettingsPatch): Promise<TenantSettingsPatch> {
   if (!settings.turnstile) return settings;
   const sealed = await sealSecret(deps.keyEncryptionSecret, "turnstile-secret", settings.turnstile.secret_key, turnstileSecretContext(tenantId));

@@ -20,7 +20,7 @@ import { createDatabase } from "../../../../shared/adapters/neon/database";
 import { sessionKey, USER_MARK_MEMBER, userKey } from "../../../../shared/domain/revocation-entries";
 import { sandboxRequestCounts } from "./issuer-client";
 
-const TABLES = ["tenants", "tenant_keys", "users", "sessions", "refresh_tokens", "signing_keys", "otp_requests", "audit_events", "revocation_outbox", "email_tokens", "totp_factors", "recovery_codes"] as const;
+const TABLES = ["tenants", "tenant_keys", "users", "sessions", "refresh_tokens", "signing_keys", "otp_requests", "audit_events", "revocation_outbox", "email_tokens", "totp_factors", "recovery_codes", "passkeys", "webauthn_challenges"] as const;
 
 export type StateSnapshot = Record<string, unknown>;
 
@@ -51,6 +51,7 @@ export async function snapshotState(watched: WatchedSubjects): Promise<StateSnap
       RATE_LIMITER: await durableObjectStates(env.RATE_LIMITER, counted),
       AUDIT_SPOOL: await durableObjectStates(env.AUDIT_SPOOL, new Set()),
       LOGIN_GUARD: await durableObjectStates(env.LOGIN_GUARD, new Set()),
+      MFA_TICKETS: await durableObjectStates(env.MFA_TICKETS, new Set()),
     },
     kv: { JWKS_KV: await kvEntries(env.JWKS_KV), LOOKUP_CACHE: await kvEntries(env.LOOKUP_CACHE) },
     sms_sandbox_requests: await sandboxRequestCounts(),
