@@ -3,7 +3,7 @@ export type IdPrefix =
   // TOTP factors.
   | "totp"
   // Passkeys and their WebAuthn challenges.
-  | "pk" | "wac";
+  | "pkey" | "wac";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

@@ -542,7 +542,7 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
     case "POST /api/auth/passkeys/login/options":
       return { path: "/api/auth/passkeys/login/options", headers: () => ({ "x-api-key": fx.tenant.api_key, "CF-Connecting-IP": clientIp() }) };
     case "DELETE /api/auth/passkeys/:id":
-      return { path: `/api/auth/passkeys/${newId("pk")}`, headers: bearer };
+      return { path: `/api/auth/passkeys/${newId("pkey")}`, headers: bearer };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -717,7 +717,7 @@ describe("hostile input", () => {
   }, PROPERTY_TIMEOUT_MS);
 
   it("DELETE /api/auth/passkeys/:id answers a hostile passkey id with 404 not_found and removes nothing", async () => {
-    const id = fc.oneof(invalidId("pk"), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor", fixture.victimSessionId));
+    const id = fc.oneof(invalidId("pkey"), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor", fixture.victimSessionId));
     await assertNothingWritten(async () => {
       await fc.assert(
         fc.asyncProperty(id, async (raw) => {

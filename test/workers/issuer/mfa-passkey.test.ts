@@ -69,7 +69,7 @@ describe("required enrolment with a passkey", () => {
     expect(step.enroll).toEqual(["totp", "passkey"]);
     const response = await enrolPasskey(step.mfa_token, new SoftwareAuthenticator());
     const body = await response.json<SessionBody & { passkey_id: string }>();
-    expect(body).toMatchObject({ passkey_id: expect.stringMatching(/^pk_/), token: expect.any(String), refresh_token: expect.any(String), token_type: "Bearer", is_new_user: true });
+    expect(body).toMatchObject({ passkey_id: expect.stringMatching(/^pkey_/), token: expect.any(String), refresh_token: expect.any(String), token_type: "Bearer", is_new_user: true });
     expect(decodeJwtPart(body.token, 1)).toMatchObject({ amr: ["pwd", "hwk", "user", "mfa"] });
     expect(await storedTicket(step.mfa_token)).toBeUndefined();
     // The next sign-in asks for the new passkey.

@@ -55,7 +55,7 @@ describe("registering a passkey and signing in with it", () => {
   it.each(["ES256", "RS256"] as const)("registers an %s passkey and signs in with it alone, as two factors (amr hwk user mfa)", async (algorithm) => {
     const authenticator = new SoftwareAuthenticator({ algorithm });
     const { tenant, user, passkey } = await userWithPasskey(authenticator);
-    expect(passkey).toEqual({ passkey_id: expect.stringMatching(/^pk_[0-9a-z]{26}$/), name: "Passkey", created_at: expect.any(String) });
+    expect(passkey).toEqual({ passkey_id: expect.stringMatching(/^pkey_[0-9a-z]{26}$/), name: "Passkey", created_at: expect.any(String) });
     expect((await storedPasskey(passkey.passkey_id))?.algorithm).toBe(algorithm === "ES256" ? -7 : -257);
 
     const session = await signedInWithPasskey(tenant, authenticator);
@@ -252,7 +252,7 @@ describe("attacks on passkey sign-in", () => {
     const ownCredential = await authenticator.get(ISSUER_ORIGIN, own.options);
     expect(await verifyPasskeyAssertion(passkeyDeps, signInTenant, { challengeId: own.challenge_id, credential: ownCredential, expectedUserId: owner.user_id }, new Date())).toEqual({
       ok: true,
-      value: { userId: owner.user_id, passkeyId: expect.stringMatching(/^pk_/) },
+      value: { userId: owner.user_id, passkeyId: expect.stringMatching(/^pkey_/) },
     });
   });
 
@@ -311,7 +311,7 @@ describe("managing passkeys", () => {
     const { tenant: otherTenant } = await userWithPasskey(other);
     const otherSession = await signedInWithPasskey(otherTenant, other);
     await expectError(await deletePasskey(otherSession.token, passkey.passkey_id), 404, "not_found");
-    await expectError(await deletePasskey(otherSession.token, "pk_not-an-id"), 404, "not_found");
+    await expectError(await deletePasskey(otherSession.token, "pkey_not-an-id"), 404, "not_found");
     expect(await storedPasskey(passkey.passkey_id)).toBeDefined();
     expect(tenant.tenant_id).not.toBe(otherTenant.tenant_id);
   });

@@ -139,7 +139,10 @@ describe("POST /api/auth/verify", () => {
       jti: expect.any(String),
       iat: expect.any(Number),
       exp: expect.any(Number),
+      auth_time: expect.any(Number),
+      amr: ["sms"],
     });
+    expect(Math.abs((claims.auth_time as number) - (claims.iat as number))).toBeLessThanOrEqual(1);
     expect((claims.exp as number) - (claims.iat as number)).toBe(600);
     expect(JSON.stringify(claims)).not.toContain(phone.slice(1));
     expect(body.refresh_token.split(".")).toHaveLength(1);

@@ -93,7 +93,7 @@ export function passkeyRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         if (!body.ok) return respond(body);
         // A malformed id is not found, like any id that is not one of the user's passkeys.
         const id = c.req.param("id") ?? "";
-        if (!isId("pk", id)) return respond(err({ reason: "not_found", message: "No such passkey." }));
+        if (!isId("pkey", id)) return respond(err({ reason: "not_found", message: "No such passkey." }));
         return noContent(await removePasskey(c.get("deps"), c.get("audit"), auth, id, new Date()));
       }),
   });

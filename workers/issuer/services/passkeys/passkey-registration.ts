@@ -109,7 +109,7 @@ export async function registerPasskey(
 
   const transports = (credential.value.response.transports ?? []).filter((transport) => (TRANSPORTS as readonly string[]).includes(transport));
   const added = await deps.passkeys.add(
-    { id: newId("pk"), tenantId: tenant.id, userId, ...verified.value, transports: [...new Set(transports)], name: input.name ?? DEFAULT_PASSKEY_NAME },
+    { id: newId("pkey"), tenantId: tenant.id, userId, ...verified.value, transports: [...new Set(transports)], name: input.name ?? DEFAULT_PASSKEY_NAME },
     now,
   );
   // A credential id already registered in the tenant: the same authenticator again, or someone
