@@ -10,7 +10,7 @@ import type { UserRepository } from "../../../shared/ports/user-repository";
 import { openEmailSession } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
 import type { SignInTenant } from "./phone-sign-in";
-import { issueMfaToken, secondStepDemand, sessionOrSecondStep, type MfaRequired, type SecondStepDeps, type SignInAnswer } from "./second-step";
+import { secondStepFor, sessionOrSecondStep, type MfaRequired, type SecondStepDeps, type SignInAnswer } from "./second-step";
 import { revokeUser, type RevokeDeps } from "./revoke";
 import type { ActiveSigner } from "./signing-keys";
 
@@ -124,14 +124,9 @@ async function emailSecondStep(
     if (claimed === null) return err({ reason: "code_expired" });
     ({ user, created } = claimed);
   }
-  const demand = await secondStepDemand(deps, tenant.settings, user.id);
-  if (demand === null) return null;
-  if (user.disabled) {
-    audit.record("auth.verify_failed", "blocked", { tenantId, userId: user.id, details: { reason: "user_disabled" } });
-    return err({ reason: "user_disabled" });
-  }
-  const answer = await issueMfaToken(deps, audit, tenant, { userId: user.id, amr: ["otp"], newUser: created, ...demand, details });
-  return ok({ userId: user.id, answer });
+  const step = await secondStepFor(deps, audit, tenant, { user, created, amr: ["otp"], details });
+  if (step === null || !step.ok) return step;
+  return ok({ userId: user.id, answer: step.value });
 }
 
 /**

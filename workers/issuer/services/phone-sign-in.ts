@@ -18,7 +18,7 @@ import type { SmsSender } from "../../../shared/ports/sms-sender";
 import type { TenantRecord } from "../../../shared/ports/tenant-repository";
 import type { UserRepository } from "../../../shared/ports/user-repository";
 import type { AuditRecorder } from "./audit-recorder";
-import { issueMfaToken, secondStepDemand, type MfaRequired, type SecondStepDeps } from "./second-step";
+import { secondStepFor, type MfaRequired, type SecondStepDeps } from "./second-step";
 import { mintTokenPair, newRefreshTokenWithHash, type TokenPair } from "./session-tokens";
 import type { SigningKeyService } from "./signing-keys";
 
@@ -172,13 +172,7 @@ async function phoneSecondStep(
     const claimed = await deps.users.findOrCreateByPhone({ tenantId, phone: phone.e164, newUser: { id: newId("usr"), roles: tenant.settings.default_roles } });
     ({ user, created } = claimed);
   }
-  const demand = await secondStepDemand(deps, tenant.settings, user.id);
-  if (demand === null) return null;
-  if (user.disabled) {
-    audit.record("auth.verify_failed", "blocked", { tenantId, userId: user.id, details: { reason: "user_disabled" } });
-    return err({ reason: "user_disabled" });
-  }
-  return ok(await issueMfaToken(deps, audit, tenant, { userId: user.id, amr: PHONE_AMR, newUser: created, ...demand, details: { method: "phone", otp_request_id: requestId } }));
+  return secondStepFor(deps, audit, tenant, { user, created, amr: PHONE_AMR, details: { method: "phone", otp_request_id: requestId } });
 }
 
 /**

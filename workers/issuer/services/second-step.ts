@@ -5,8 +5,9 @@ import { MFA_TOKEN_MAX_ATTEMPTS, MFA_TOKEN_TTL_SECONDS } from "../../../shared/d
 import type { RequestContext } from "../../../shared/domain/request-context";
 import { allowsSignInMethod, type TenantSettings } from "../../../shared/domain/tenant-settings";
 import type { Failure } from "../../../shared/errors/failure";
-import { ok, type Result } from "../../../shared/errors/result";
+import { err, ok, type Result } from "../../../shared/errors/result";
 import type { MfaTickets } from "../../../shared/ports/mfa-tickets";
+import type { UserRecord } from "../../../shared/ports/user-repository";
 import { openUserSession, type AccountSessionDeps, type SignedIn } from "./account-session";
 import type { AuditRecorder } from "./audit-recorder";
 import type { SignInTenant } from "./phone-sign-in";
@@ -89,6 +90,26 @@ export async function sessionOrSecondStep(
     return session.ok && request.newUser === true ? ok({ ...session.value, is_new_user: true }) : session;
   }
   return ok(await issueMfaToken(deps, audit, tenant, { ...request, ...demand }));
+}
+
+/**
+ * The second step a user just found (or created) by a first factor owes, if any: null when
+ * none is. A disabled user is refused here, as opening the session would refuse them.
+ */
+export async function secondStepFor(
+  deps: Pick<SecondStepDeps, "factorSummary" | "mfaTickets">,
+  audit: AuditRecorder,
+  tenant: SignInTenant,
+  request: { readonly user: Pick<UserRecord, "id" | "disabled">; readonly created: boolean; readonly amr: readonly AmrValue[]; readonly details: Record<string, unknown> },
+): Promise<Result<MfaRequired, Failure> | null> {
+  const { user } = request;
+  const demand = await secondStepDemand(deps, tenant.settings, user.id);
+  if (demand === null) return null;
+  if (user.disabled) {
+    audit.record("auth.verify_failed", "blocked", { tenantId: tenant.tenant.id, userId: user.id, details: { reason: "user_disabled" } });
+    return err({ reason: "user_disabled" });
+  }
+  return ok(await issueMfaToken(deps, audit, tenant, { userId: user.id, amr: request.amr, newUser: request.created, ...demand, details: request.details }));
 }
 
 /** Stores the ticket in its own object and answers `mfa_required`; the token itself is never stored. */
