@@ -3,7 +3,7 @@ import { refreshTokens, sessions, users } from "../../../drizzle/schema";
 import type { AmrValue } from "../../domain/authentication-methods";
 import type { NewSession, RefreshOutcome, SessionRecord, SessionStore, SessionUser } from "../../ports/session-store";
 import type { Database } from "./database";
-import { toUserRecord } from "./user-repository";
+import { insertVerifiedEmailUser, toUserRecord } from "./user-repository";
 
 interface RotationRow extends Record<string, unknown> {
   rotated: number;
@@ -56,12 +56,7 @@ export function neonSessionStore(db: Database): SessionStore {
       // Only a verified address is signed into; an unverified claim was taken over before this.
       const liveVerified = sql`tenant_id = ${tenantId} and lower(email) = lower(${email}) and deleted_at is null and email_verified`;
       const [inserted, locked, , firstToken] = await db.batch([
-        db.execute<{ id: string }>(sql`
-          insert into users (id, tenant_id, email, email_verified, roles, metadata)
-          values (${newUser.id}, ${tenantId}, ${email}, true, ${JSON.stringify(newUser.roles)}::jsonb, '{}'::jsonb)
-          on conflict (tenant_id, lower(email)) where deleted_at is null and email is not null do nothing
-          returning id
-        `),
+        insertVerifiedEmailUser(db, { tenantId, email, newUser }),
         db.execute<{ id: string }>(sql`select id from users where ${liveVerified} limit 1 for update`),
         insertSession(db, session, liveVerified),
         insertFirstRefreshToken(db, session),

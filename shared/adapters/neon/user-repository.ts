@@ -84,12 +84,7 @@ export function neonUserRepository(db: Database): UserRepository {
     async findOrCreateByEmail({ tenantId, email, newUser }) {
       // As the session store's openForEmail, without the session: only a verified address is signed into.
       const [inserted, [user]] = await db.batch([
-        db.execute<{ id: string }>(sql`
-          insert into users (id, tenant_id, email, email_verified, roles, metadata)
-          values (${newUser.id}, ${tenantId}, ${email}, true, ${JSON.stringify(newUser.roles)}::jsonb, '{}'::jsonb)
-          on conflict (tenant_id, lower(email)) where deleted_at is null and email is not null do nothing
-          returning id
-        `),
+        insertVerifiedEmailUser(db, { tenantId, email, newUser }),
         db
           .select()
           .from(users)
@@ -99,6 +94,19 @@ export function neonUserRepository(db: Database): UserRepository {
       return user ? { user: toUserRecord(user), created: inserted.rows.length > 0 } : null;
     },
   };
+}
+
+/**
+ * A first sign-in's user for a proven address, created verified; nothing when a live user
+ * holds the address in any spelling of its case (the live unique index on lower(email) decides).
+ */
+export function insertVerifiedEmailUser(db: Database, { tenantId, email, newUser }: { tenantId: string; email: string; newUser: { id: string; roles: readonly string[] } }) {
+  return db.execute<{ id: string }>(sql`
+    insert into users (id, tenant_id, email, email_verified, roles, metadata)
+    values (${newUser.id}, ${tenantId}, ${email}, true, ${JSON.stringify(newUser.roles)}::jsonb, '{}'::jsonb)
+    on conflict (tenant_id, lower(email)) where deleted_at is null and email is not null do nothing
+    returning id
+  `);
 }
 
 export function toUserRecord(row: typeof users.$inferSelect): UserRecord {
