@@ -33,6 +33,9 @@ export interface PasskeyStore {
    * counter went back or stood still, or the passkey is gone: decided in the write itself.
    */
   recordUse(id: string, signCount: number, backedUp: boolean, now: Date): Promise<boolean>;
-  /** Deletes one of the user's passkeys; false when it is not theirs or already gone. */
+  /**
+   * Deletes one of the user's passkeys, and the user's recovery codes when it was their last
+   * second factor; false when it is not theirs or already gone.
+   */
   remove(tenantId: string, userId: string, id: string): Promise<boolean>;
 }

@@ -49,11 +49,23 @@ export function neonPasskeyStore(db: Database): PasskeyStore {
     },
 
     async remove(tenantId, userId, id) {
-      const deleted = await db
-        .delete(passkeys)
-        .where(and(eq(passkeys.id, id), eq(passkeys.tenantId, tenantId), eq(passkeys.userId, userId)))
-        .returning({ id: passkeys.id });
-      return deleted.length > 0;
+      // Recovery codes stand in for a second factor: with the last one gone (no other passkey,
+      // no authenticator app) they go too, as when the app is removed. The statement's
+      // snapshot still shows the passkey being deleted, hence `id <>`.
+      const result = await db.execute<{ removed: number }>(sql`
+        with removed as (
+          delete from passkeys where id = ${id} and tenant_id = ${tenantId} and user_id = ${userId} returning id
+        ),
+        codes as (
+          delete from recovery_codes
+          where user_id = ${userId} and exists (select 1 from removed)
+            and not exists (select 1 from passkeys where user_id = ${userId} and id <> ${id})
+            and not exists (select 1 from totp_factors where user_id = ${userId} and state = 'active')
+          returning code_hash
+        )
+        select (select count(*) from removed)::int as removed, (select count(*) from codes)::int as codes
+      `);
+      return (result.rows[0]?.removed ?? 0) > 0;
     },
   };
 }

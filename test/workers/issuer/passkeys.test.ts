@@ -294,6 +294,20 @@ describe("managing passkeys", () => {
     expect((await auditOf(tenant.tenant_id, "passkey.removed")).map((event) => event.details)).toEqual([expect.objectContaining({ passkey_id: passkey.passkey_id, sessions_revoked: 1 })]);
   });
 
+  it("drops the recovery codes with the last passkey, so a user left without a factor is not asked for a second step", async () => {
+    const authenticator = new SoftwareAuthenticator();
+    const { tenant, user, passkey } = await userWithPasskey(authenticator);
+    const session = await signedInWithPasskey(tenant, authenticator);
+    const codes = await issuerFetch("/api/auth/mfa/recovery-codes", withBearer(session.token, { method: "POST" }));
+    expect(codes.status, await codes.clone().text()).toBe(200);
+    const second = await addPasskey(session.token, new SoftwareAuthenticator());
+    expect((await deletePasskey(session.token, passkey.passkey_id)).status).toBe(204);
+    expect((await (await me(session.token)).json<{ mfa: unknown }>()).mfa).toEqual({ totp: false, passkeys: 1, recovery_codes_remaining: 10 });
+    expect((await deletePasskey(session.token, second.passkey_id)).status).toBe(204);
+    expect((await (await me(session.token)).json<{ mfa: unknown }>()).mfa).toEqual({ totp: false, passkeys: 0, recovery_codes_remaining: 0 });
+    expect(await signIn(tenant, user.phone)).toMatchObject({ token: expect.any(String), user_id: user.user_id });
+  });
+
   it("refuses to remove a passkey on a single-factor session with the RFC 9470 challenge", async () => {
     const authenticator = new SoftwareAuthenticator();
     const { user, passkey } = await userWithPasskey(authenticator);

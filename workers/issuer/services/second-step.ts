@@ -66,7 +66,8 @@ export async function secondStepDemand(deps: Pick<SecondStepDeps, "factorSummary
   const summary = await deps.factorSummary(userId);
   const methods: SecondFactorMethod[] = [];
   if (summary.totp) methods.push("totp");
-  if (summary.recoveryCodesRemaining > 0) methods.push("recovery_code");
+  // Recovery codes stand in for a factor; left over without one, they ask for nothing.
+  if (summary.recoveryCodesRemaining > 0 && (summary.totp || summary.passkeys > 0)) methods.push("recovery_code");
   // A tenant with passkeys off hands out no passkey challenges: its users' passkeys are no factor there.
   if (summary.passkeys > 0 && allowsSignInMethod(settings, "passkey")) methods.push("passkey");
   if (methods.length > 0) return { methods, enrollment: false };
