@@ -25,7 +25,6 @@ import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
 import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
 import { neonSecondFactorStore } from "../../shared/adapters/neon/second-factor-store";
 import { neonPasskeyStore } from "../../shared/adapters/neon/passkey-store";
-import { neonSecondFactorPresence } from "../../shared/adapters/neon/second-factor-presence";
 import { neonWebauthnChallengeStore } from "../../shared/adapters/neon/webauthn-challenge-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
@@ -62,7 +61,6 @@ import type { UserRepository } from "../../shared/ports/user-repository";
 import type { IdentityStore } from "../../shared/ports/identity-store";
 import type { SecondFactorStore } from "../../shared/ports/second-factor-store";
 import type { PasskeyStore } from "../../shared/ports/passkey-store";
-import type { SecondFactorPresence } from "../../shared/ports/second-factor-presence";
 import type { WebauthnChallengeStore } from "../../shared/ports/webauthn-challenge-store";
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
@@ -112,7 +110,6 @@ export interface IssuerDeps {
   /** Users' passkeys, their WebAuthn challenges, and whether a user holds any second factor. */
   readonly passkeys: PasskeyStore;
   readonly webauthnChallenges: WebauthnChallengeStore;
-  readonly secondFactorPresence: SecondFactorPresence;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -167,7 +164,6 @@ export function issuerDeps(env: Env): IssuerDeps {
     turnstile: turnstileSiteverify(config.turnstileSiteverifyUrl),
     passkeys: neonPasskeyStore(db),
     webauthnChallenges: neonWebauthnChallengeStore(db),
-    secondFactorPresence: neonSecondFactorPresence(db),
   };
   built.set(env, deps);
   return deps;

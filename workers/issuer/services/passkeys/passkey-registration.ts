@@ -1,16 +1,15 @@
 import { encodeBase64Url } from "../../../../shared/crypto/base64url";
 import { newId } from "../../../../shared/crypto/ids";
 import { PASSKEY_ALGORITHMS, verifyRegistration } from "../../../../shared/crypto/webauthn-verification";
-import { authenticationShortfall, RECENT_SIGN_IN_SECONDS } from "../../../../shared/domain/authentication-methods";
 import { passkeyRelyingParty } from "../../../../shared/domain/passkey-relying-party";
 import type { Failure } from "../../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../../shared/errors/result";
-import type { SecondFactorPresence } from "../../../../shared/ports/second-factor-presence";
+import type { SecondFactorStore } from "../../../../shared/ports/second-factor-store";
 import type { UserRecord } from "../../../../shared/ports/user-repository";
 import type { AuthenticatedToken } from "../access-token-auth";
 import type { AuditRecorder } from "../audit-recorder";
 import type { SignInTenant } from "../phone-sign-in";
-import { requireRecentStrongSignIn } from "../recent-sign-in";
+import { requireRecentSignIn, requireRecentStrongSignIn } from "../recent-sign-in";
 import { decodeBase64Url } from "../../../../shared/crypto/base64url";
 import { CHALLENGE_TTL_SECONDS, issueChallenge } from "./passkey-challenges";
 import { parseRegistrationCredential, TRANSPORTS } from "./passkey-credential-input";
@@ -45,10 +44,9 @@ const INVALID_CREDENTIAL: Failure = { reason: "invalid_credential" };
  * ever add a first passkey. Either way a token older than that, stolen or left on a shared
  * machine, cannot add the thief's passkey.
  */
-export async function requirePasskeyEnrolmentAuthority(deps: { readonly secondFactorPresence: SecondFactorPresence }, auth: AuthenticatedToken, now: Date): Promise<Result<void, Failure>> {
-  if (await deps.secondFactorPresence.hasSecondFactor(auth.tenant.id, auth.user.id)) return requireRecentStrongSignIn(auth.claims, now);
-  if (authenticationShortfall(auth.claims, { maxAge: RECENT_SIGN_IN_SECONDS }, Math.floor(now.getTime() / 1000)) === null) return ok(undefined);
-  return err({ reason: "insufficient_user_authentication", description: "Sign in again within the last five minutes to do this.", maxAge: RECENT_SIGN_IN_SECONDS });
+export async function requirePasskeyEnrolmentAuthority(deps: { readonly secondFactors: SecondFactorStore }, auth: AuthenticatedToken, now: Date): Promise<Result<void, Failure>> {
+  const { totp, passkeys } = await deps.secondFactors.summary(auth.user.id);
+  return totp || passkeys > 0 ? requireRecentStrongSignIn(auth.claims, now) : requireRecentSignIn(auth.claims, now);
 }
 
 /** `POST /api/auth/passkeys/register/options`: creation options for `navigator.credentials.create()`. */
