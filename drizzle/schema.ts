@@ -84,6 +84,10 @@ export const sessions = pgTable(
     amr: jsonb("amr").$type<string[]>().notNull().default(["sms"]),
     /** When the user last proved who they are for this session (OIDC `auth_time`); refreshes keep it. */
     authTime: moment("auth_time").notNull().defaultNow(),
+    /** The browser session (issuer cookie) this session was opened under, if any: revoking either ends both. */
+    browserSessionId: text("browser_session_id"),
+    /** The OAuth client the session was issued to through `/oauth2/token`; null for the JSON sign-in routes. */
+    clientId: text("client_id"),
   },
   (table) => [index("sessions_user_idx").on(table.userId)],
 );
@@ -227,6 +231,87 @@ export const webauthnChallenges = pgTable(
   (table) => [index("webauthn_challenges_expires_idx").on(table.expiresAt)],
 );
 
+export type OAuthClientType = "public" | "confidential";
+
+/** A tenant's OAuth 2.0 / OpenID Connect client. Redirect URIs match exactly; the secret is kept only as a hash. */
+export const oauthClients = pgTable(
+  "oauth_clients",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type").$type<OAuthClientType>().notNull(),
+    firstParty: boolean("first_party").notNull().default(false),
+    redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),
+    postLogoutRedirectUris: jsonb("post_logout_redirect_uris").$type<string[]>().notNull().default([]),
+    idTokenAlg: text("id_token_alg").$type<SigningAlgorithm>().notNull().default("RS256"),
+    roles: jsonb("roles").$type<string[]>().notNull().default([]),
+    /** Confidential clients only: SHA-256 of the secret shown once at creation. */
+    secretHash: text("secret_hash"),
+    createdAt: createdAt(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+    deletedAt: moment("deleted_at"),
+  },
+  (table) => [index("oauth_clients_tenant_idx").on(table.tenantId)],
+);
+
+/**
+ * Authorization codes: kept only as a hash, single use (spent by one conditional UPDATE),
+ * 60 s. A second use revokes the session the first use opened (`issued_session_id`).
+ */
+export const authorizationCodes = pgTable(
+  "authorization_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull().references(() => oauthClients.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    browserSessionId: text("browser_session_id"),
+    redirectUri: text("redirect_uri").notNull(),
+    /** PKCE S256 challenge (RFC 7636), base64url. */
+    codeChallenge: text("code_challenge").notNull(),
+    nonce: text("nonce"),
+    scope: text("scope").notNull(),
+    authTime: moment("auth_time").notNull(),
+    amr: jsonb("amr").$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    expiresAt: moment("expires_at").notNull(),
+    usedAt: moment("used_at"),
+    issuedSessionId: text("issued_session_id"),
+  },
+  (table) => [index("authorization_codes_expires_idx").on(table.expiresAt)],
+);
+
+/** The issuer's sign-in cookie: an opaque id kept only as a hash, bound to one user of one tenant. */
+export const browserSessions = pgTable(
+  "browser_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    authTime: moment("auth_time").notNull(),
+    amr: jsonb("amr").$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: moment("last_used_at"),
+    expiresAt: moment("expires_at").notNull(),
+    revokedAt: moment("revoked_at"),
+  },
+  (table) => [index("browser_sessions_user_idx").on(table.userId), index("browser_sessions_expires_idx").on(table.expiresAt)],
+);
+
+/** What a user let a third-party (not first-party) client have. */
+export const consents = pgTable(
+  "consents",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull().references(() => oauthClients.id, { onDelete: "cascade" }),
+    scopes: jsonb("scopes").$type<string[]>().notNull(),
+    grantedAt: moment("granted_at").notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("consents_user_client_idx").on(table.userId, table.clientId)],
+);
+
 /** Every refresh token a session has had; only the newest unspent one is live. */
 export const refreshTokens = pgTable(
   "refresh_tokens",
@@ -252,10 +337,14 @@ export const refreshTokens = pgTable(
 export type SigningKeyState = "next" | "current" | "retired" | "withdrawn";
 
 /** ES256 signing keys; the private half is AES-GCM encrypted under a worker secret. */
+export type SigningAlgorithm = "ES256" | "RS256";
+
 export const signingKeys = pgTable(
   "signing_keys",
   {
     kid: text("kid").primaryKey(),
+    /** ES256 signs access tokens; RS256 (which OpenID Connect requires) signs id_tokens. Each has its own lifecycle. */
+    alg: text("alg").$type<SigningAlgorithm>().notNull().default("ES256"),
     state: text("state").$type<SigningKeyState>().notNull(),
     publicJwk: jsonb("public_jwk").$type<Record<string, string>>().notNull(),
     encryptedPrivateKey: text("encrypted_private_key").notNull(),
@@ -266,8 +355,8 @@ export const signingKeys = pgTable(
     publishUntil: moment("publish_until"),
   },
   (table) => [
-    uniqueIndex("signing_keys_one_current_idx").on(table.state).where(sql`${table.state} = 'current'`),
-    uniqueIndex("signing_keys_one_next_idx").on(table.state).where(sql`${table.state} = 'next'`),
+    uniqueIndex("signing_keys_one_current_per_alg_idx").on(table.alg, table.state).where(sql`${table.state} = 'current'`),
+    uniqueIndex("signing_keys_one_next_per_alg_idx").on(table.alg, table.state).where(sql`${table.state} = 'next'`),
   ],
 );
 
