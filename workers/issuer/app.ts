@@ -11,6 +11,7 @@ import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
+import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
 import { passkeyRoutes } from "./routes/passkeys";
 import { secondFactorRoutes } from "./routes/second-factors";
 import { sessionRoutes } from "./routes/sessions";
@@ -46,6 +47,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   healthRoutes(app);
   wellKnownRoutes(app);
   adminRoutes(app);
+  oauthClientAdminRoutes(app);
   authRoutes(app);
   accountRoutes(app);
   emailSignInRoutes(app);
