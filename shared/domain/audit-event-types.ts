@@ -65,6 +65,7 @@ export const AUDIT_EVENT_TYPES = [
   "oauth.client_created",
   "oauth.client_updated",
   "oauth.client_deleted",
+  "oauth.code_replayed",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

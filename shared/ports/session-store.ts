@@ -22,6 +22,10 @@ export interface NewSession {
   readonly amr: readonly AmrValue[];
   /** When the user proved it: the first factor's moment, or the second's when there were two. */
   readonly authTime: Date;
+  /** The OAuth client the session is issued to through `/oauth2/token`; absent for the JSON sign-in routes. */
+  readonly clientId?: string | null;
+  /** The issuer's browser session the authorization code was granted under, if any. */
+  readonly browserSessionId?: string | null;
 }
 
 /** A session as "signed in on these devices" shows it. */

@@ -124,8 +124,9 @@ export function neonSessionStore(db: Database): SessionStore {
 /** The session, for the live user `userMatch` finds, unless that user is disabled: then nothing is written. */
 function insertSession(db: Database, session: NewSession, userMatch: SQL) {
   return db.execute(sql`
-    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr, auth_time)
-    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb, ${session.authTime.toISOString()}::timestamptz
+    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr, auth_time, client_id, browser_session_id)
+    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb, ${session.authTime.toISOString()}::timestamptz,
+      ${session.clientId ?? null}, ${session.browserSessionId ?? null}
     from users where ${userMatch} and not disabled
   `);
 }
