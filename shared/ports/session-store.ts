@@ -10,6 +10,8 @@ export interface SessionRecord {
   /** When and how the user signed in: every token of the session carries these unchanged. */
   readonly authTime: Date;
   readonly amr: readonly AmrValue[];
+  /** The OAuth client the session was issued to; null for the JSON sign-in routes. Read by `find` only. */
+  readonly clientId?: string | null;
 }
 
 export interface NewSession {

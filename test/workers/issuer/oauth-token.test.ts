@@ -228,3 +228,52 @@ describe("POST /oauth2/token: authorization_code", () => {
     expect((await issuerFetch("/oauth2/token")).status).toBe(405);
   });
 });
+
+describe("POST /oauth2/token: refresh_token", () => {
+  async function offlineTokens(f: Fixture): Promise<{ access_token: string; refresh_token: string }> {
+    const { code, verifier } = await codeFor(f, { scope: "openid offline_access" });
+    const response = await redeem(f, code, verifier);
+    expect(response.status).toBe(200);
+    return response.json<{ access_token: string; refresh_token: string }>();
+  }
+
+  function refreshAs(f: Fixture, refreshToken: string): Promise<Response> {
+    return tokenRequest({ grant_type: "refresh_token", refresh_token: refreshToken }, { Authorization: basic(f.client.client_id, f.client.client_secret ?? "") });
+  }
+
+  it("rotates the refresh token and keeps the session's sign-in (auth_time, amr)", async () => {
+    const f = await fixture();
+    const first = await offlineTokens(f);
+    const response = await refreshAs(f, first.refresh_token);
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const body = await response.json<{ access_token: string; refresh_token: string; token_type: string }>();
+    expect(body.token_type).toBe("Bearer");
+    expect(body.refresh_token).not.toBe(first.refresh_token);
+    const before = decodeJwtPart(first.access_token, 1);
+    const after = decodeJwtPart(body.access_token, 1);
+    expect(after).toMatchObject({ sid: before.sid, auth_time: before.auth_time, amr: before.amr });
+  });
+
+  it("refuses a refresh token presented by another client of the tenant, and ends its session (stolen refresh token)", async () => {
+    const f = await fixture();
+    const tokens = await offlineTokens(f);
+    const other = await adminFetch(`/api/admin/tenants/${f.tenant.tenant_id}/clients`, jsonRequest("POST", { name: "Other", type: "confidential", redirect_uris: [REDIRECT] }));
+    const thief = { ...f, client: await other.json<Client>() };
+    await expectOAuthError(await refreshAs(thief, tokens.refresh_token), 400, "invalid_grant");
+    const [session] = await testDb.select().from(sessions).where(eq(sessions.id, String(decodeJwtPart(tokens.access_token, 1).sid)));
+    expect(session?.revokedAt).not.toBeNull();
+  });
+
+  it("refuses a refresh token of the JSON sign-in routes at the OAuth token endpoint (session not issued to a client)", async () => {
+    const f = await fixture();
+    const direct = await signIn(f.tenant);
+    await expectOAuthError(await refreshAs(f, direct.refresh_token), 400, "invalid_grant");
+  });
+
+  it("refuses an unknown refresh token and a missing one", async () => {
+    const f = await fixture();
+    await expectOAuthError(await refreshAs(f, "rt_unknown"), 400, "invalid_grant");
+    await expectOAuthError(await tokenRequest({ grant_type: "refresh_token" }, { Authorization: basic(f.client.client_id, f.client.client_secret ?? "") }), 400, "invalid_request");
+  });
+});

@@ -4,6 +4,7 @@ import { readFormBody } from "../../../shared/http/form-body";
 import type { IssuerBindings } from "../app";
 import { authenticateClient } from "../services/oauth/client-authentication";
 import { redeemAuthorizationCode, type TokenResponse } from "../services/oauth/code-grant";
+import { refreshForClient } from "../services/oauth/refresh-grant";
 import { oauthError, type OAuthError } from "../services/oauth/token-error";
 
 /** RFC 6749 §5.1: token responses are never cached. */
@@ -46,16 +47,27 @@ export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
           );
           return grant.ok ? tokenSuccess(c, grant.value) : oauthFailure(c, grant.error);
         }
+        case "refresh_token": {
+          const refreshToken = field("refresh_token");
+          if (refreshToken === null || refreshToken.length > 512) return oauthFailure(c, oauthError("invalid_request", "refresh_token is required."));
+          const refreshed = await refreshForClient(
+            { ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience, keyEncryptionSecret: deps.config.keyEncryptionSecret },
+            c.get("audit"),
+            client.value,
+            refreshToken,
+          );
+          return refreshed.ok ? tokenSuccess(c, refreshed.value) : oauthFailure(c, refreshed.error);
+        }
         case null:
           return oauthFailure(c, oauthError("invalid_request", "grant_type is required."));
         default:
-          return oauthFailure(c, oauthError("unsupported_grant_type", "grant_type must be authorization_code."));
+          return oauthFailure(c, oauthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token."));
       }
     },
   });
 }
 
-function tokenSuccess(c: Context, body: TokenResponse): Response {
+function tokenSuccess(c: Context, body: TokenResponse | Omit<TokenResponse, "scope">): Response {
   return c.json(body, 200, NO_STORE);
 }
 
