@@ -111,6 +111,8 @@ export interface SessionStore {
   /** A session for a known user (a password login, a reset): none when the user is disabled or gone. */
   openForUser(request: { readonly tenantId: string; readonly userId: string; readonly session: NewSession }): Promise<UserSignInOutcome>;
   find(id: string): Promise<SessionRecord | null>;
+  /** The session a refresh token (any generation, spent or not) belongs to, by the token's hash: for RFC 7009 revocation. */
+  findByRefreshHash(tokenHash: string): Promise<SessionRecord | null>;
   /** The user's sessions neither revoked nor expired at `now`, newest first. */
   listLive(userId: string, now: Date): Promise<DeviceSession[]>;
   /**

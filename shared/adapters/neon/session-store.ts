@@ -89,6 +89,16 @@ export function neonSessionStore(db: Database): SessionStore {
       return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt, authTime: row.authTime, amr: row.amr as AmrValue[], clientId: row.clientId } : null;
     },
 
+    async findByRefreshHash(tokenHash) {
+      const [row] = await db
+        .select({ session: sessions })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(eq(refreshTokens.tokenHash, tokenHash))
+        .limit(1);
+      return row ? { id: row.session.id, tenantId: row.session.tenantId, userId: row.session.userId, expiresAt: row.session.expiresAt, revokedAt: row.session.revokedAt, authTime: row.session.authTime, amr: row.session.amr as AmrValue[], clientId: row.session.clientId } : null;
+    },
+
     async listLive(userId, now) {
       const rows = await db
         .select({ id: sessions.id, createdAt: sessions.createdAt, lastUsedAt: sessions.lastUsedAt, ip: sessions.ip, userAgent: sessions.userAgent, amr: sessions.amr })

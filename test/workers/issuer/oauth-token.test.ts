@@ -277,3 +277,58 @@ describe("POST /oauth2/token: refresh_token", () => {
     await expectOAuthError(await tokenRequest({ grant_type: "refresh_token" }, { Authorization: basic(f.client.client_id, f.client.client_secret ?? "") }), 400, "invalid_request");
   });
 });
+
+describe("POST /oauth2/revoke", () => {
+  async function offlineTokens(f: Fixture): Promise<{ access_token: string; refresh_token: string }> {
+    const { code, verifier } = await codeFor(f, { scope: "openid offline_access" });
+    return (await redeem(f, code, verifier)).json<{ access_token: string; refresh_token: string }>();
+  }
+
+  function revoke(f: Fixture, fields: Record<string, string>): Promise<Response> {
+    return issuerFetch("/oauth2/revoke", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: basic(f.client.client_id, f.client.client_secret ?? "") }, body: new URLSearchParams(fields).toString() });
+  }
+
+  async function sessionRevoked(accessToken: string): Promise<boolean> {
+    const [session] = await testDb.select().from(sessions).where(eq(sessions.id, String(decodeJwtPart(accessToken, 1).sid)));
+    return session?.revokedAt !== null && session?.revokedAt !== undefined;
+  }
+
+  it("revokes the session of a refresh token: the refresh token and the access token stop working", async () => {
+    const f = await fixture();
+    const tokens = await offlineTokens(f);
+    const response = await revoke(f, { token: tokens.refresh_token, token_type_hint: "refresh_token" });
+    expect(response.status).toBe(200);
+    expect(await sessionRevoked(tokens.access_token)).toBe(true);
+    expect((await issuerFetch("/api/auth/me", withBearer(tokens.access_token))).status).toBe(401);
+  });
+
+  it("revokes the session of an access token", async () => {
+    const f = await fixture();
+    const tokens = await offlineTokens(f);
+    expect((await revoke(f, { token: tokens.access_token })).status).toBe(200);
+    expect(await sessionRevoked(tokens.access_token)).toBe(true);
+  });
+
+  it("answers 200 for an unknown token and changes nothing", async () => {
+    const f = await fixture();
+    const tokens = await offlineTokens(f);
+    expect((await revoke(f, { token: "rt_unknown" })).status).toBe(200);
+    expect(await sessionRevoked(tokens.access_token)).toBe(false);
+  });
+
+  it("leaves another client's token alone (cross-client revocation)", async () => {
+    const f = await fixture();
+    const tokens = await offlineTokens(f);
+    const other = await adminFetch(`/api/admin/tenants/${f.tenant.tenant_id}/clients`, jsonRequest("POST", { name: "Other", type: "confidential", redirect_uris: [REDIRECT] }));
+    const stranger = { ...f, client: await other.json<Client>() };
+    expect((await revoke(stranger, { token: tokens.refresh_token })).status).toBe(200);
+    expect((await revoke(stranger, { token: tokens.access_token })).status).toBe(200);
+    expect(await sessionRevoked(tokens.access_token)).toBe(false);
+  });
+
+  it("needs client authentication and a token", async () => {
+    const f = await fixture();
+    await expectOAuthError(await revoke({ ...f, client: { ...f.client, client_secret: "wrong" } }, { token: "x" }), 401, "invalid_client");
+    await expectOAuthError(await revoke(f, {}), 400, "invalid_request");
+  });
+});

@@ -5,6 +5,7 @@ import type { IssuerBindings } from "../app";
 import { authenticateClient } from "../services/oauth/client-authentication";
 import { redeemAuthorizationCode, type TokenResponse } from "../services/oauth/code-grant";
 import { refreshForClient } from "../services/oauth/refresh-grant";
+import { revokeClientToken } from "../services/oauth/token-revocation";
 import { oauthError, type OAuthError } from "../services/oauth/token-error";
 
 /** RFC 6749 §5.1: token responses are never cached. */
@@ -63,6 +64,31 @@ export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         default:
           return oauthFailure(c, oauthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token."));
       }
+    },
+  });
+}
+
+/** `POST /oauth2/revoke` (RFC 7009): client authentication as at the token endpoint, then 200 whatever the token was. */
+export function oauthRevocationRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/oauth2/revoke", {
+    POST: async (c) => {
+      const form = await readFormBody(c);
+      if (!form.ok) return oauthFailure(c, oauthError("invalid_request", "The body must be application/x-www-form-urlencoded, at most 16 KiB of UTF-8."));
+      const params = form.value;
+      for (const name of new Set(params.keys())) {
+        if (params.getAll(name).length > 1) return oauthFailure(c, oauthError("invalid_request", `${name} must not be repeated.`));
+      }
+      const field = (name: string): string | null => {
+        const value = params.get(name);
+        return value === null || value === "" ? null : value;
+      };
+      const deps = c.get("deps");
+      const client = await authenticateClient(deps, { authorization: c.req.header("Authorization"), formClientId: field("client_id"), formClientSecret: field("client_secret") });
+      if (!client.ok) return oauthFailure(c, client.error);
+      const token = field("token");
+      if (token === null) return oauthFailure(c, oauthError("invalid_request", "token is required."));
+      await revokeClientToken({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, c.get("audit"), client.value, token, field("token_type_hint"));
+      return c.body(null, 200, NO_STORE);
     },
   });
 }
