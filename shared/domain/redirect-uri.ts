@@ -1,5 +1,5 @@
 /** What a registered redirect URI must be, in the words error messages use. */
-export const REDIRECT_URI_RULE = "must be an absolute https URL, or http on a loopback address (127.0.0.1, [::1] or localhost), without a fragment or credentials.";
+export const REDIRECT_URI_RULE = "must be an absolute https URL (or http on this machine's loopback address), in canonical form, without a fragment or credentials.";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
