@@ -10,8 +10,9 @@ export interface SessionRecord {
   /** When and how the user signed in: every token of the session carries these unchanged. */
   readonly authTime: Date;
   readonly amr: readonly AmrValue[];
-  /** The OAuth client the session was issued to; null for the JSON sign-in routes. Read by `find` only. */
+  /** The OAuth client the session was issued to, and the scopes granted to it; null for the JSON sign-in routes. Read by `find` only. */
   readonly clientId?: string | null;
+  readonly scope?: string | null;
 }
 
 export interface NewSession {
@@ -28,6 +29,8 @@ export interface NewSession {
   readonly clientId?: string | null;
   /** The issuer's browser session the authorization code was granted under, if any. */
   readonly browserSessionId?: string | null;
+  /** The scopes granted to the client (space-separated); userinfo releases claims by them. */
+  readonly scope?: string | null;
 }
 
 /** A session as "signed in on these devices" shows it. */

@@ -12,7 +12,7 @@ import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
-import { oauthRevocationRoutes, oauthTokenRoutes } from "./routes/oauth-token";
+import { oauthRevocationRoutes, oauthTokenRoutes, oauthUserinfoRoutes } from "./routes/oauth-token";
 import { passkeyRoutes } from "./routes/passkeys";
 import { secondFactorRoutes } from "./routes/second-factors";
 import { sessionRoutes } from "./routes/sessions";
@@ -51,6 +51,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   oauthClientAdminRoutes(app);
   oauthTokenRoutes(app);
   oauthRevocationRoutes(app);
+  oauthUserinfoRoutes(app);
   authRoutes(app);
   accountRoutes(app);
   emailSignInRoutes(app);

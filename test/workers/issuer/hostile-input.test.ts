@@ -100,6 +100,9 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "DELETE /api/admin/tenants/:id/clients/:clientId": "bodyless",
   "POST /oauth2/token": "oauth form",
   "POST /oauth2/revoke": "oauth form",
+  // Read only the Authorization header; the hostile tokens are in oauth-token.test.ts.
+  "GET /oauth2/userinfo": "none",
+  "POST /oauth2/userinfo": "none",
 };
 
 // ---------------------------------------------------------------------------

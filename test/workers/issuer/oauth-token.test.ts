@@ -332,3 +332,50 @@ describe("POST /oauth2/revoke", () => {
     await expectOAuthError(await revoke(f, {}), 400, "invalid_request");
   });
 });
+
+describe("GET|POST /oauth2/userinfo", () => {
+  it("answers the user's claims released by the granted scopes, and only those", async () => {
+    const f = await fixture();
+    const phoneOnly = await codeFor(f, { scope: "openid phone" });
+    const tokens = await (await redeem(f, phoneOnly.code, phoneOnly.verifier)).json<{ access_token: string }>();
+    for (const method of ["GET", "POST"]) {
+      const response = await issuerFetch("/oauth2/userinfo", withBearer(tokens.access_token, { method }));
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      const body = await response.json<Record<string, unknown>>();
+      expect(body).toEqual({ sub: f.userId, phone_number: expect.stringMatching(/^\+/), phone_number_verified: true });
+    }
+    const bare = await codeFor(f, { scope: "openid" });
+    const bareTokens = await (await redeem(f, bare.code, bare.verifier)).json<{ access_token: string }>();
+    expect(await (await issuerFetch("/oauth2/userinfo", withBearer(bareTokens.access_token))).json()).toEqual({ sub: f.userId });
+  });
+
+  it("refuses a token of the JSON sign-in routes with 403 insufficient_scope (no granted scopes)", async () => {
+    const f = await fixture();
+    const direct = await signIn(f.tenant);
+    const response = await issuerFetch("/oauth2/userinfo", withBearer(direct.token));
+    expect(response.status).toBe(403);
+    expect(response.headers.get("WWW-Authenticate")).toMatch(/error="insufficient_scope"/);
+  });
+
+  it("refuses a token granted without openid with 403 insufficient_scope", async () => {
+    const f = await fixture();
+    const issued = await codeFor(f, { scope: "email" });
+    const tokens = await (await redeem(f, issued.code, issued.verifier)).json<{ access_token: string }>();
+    expect((await issuerFetch("/oauth2/userinfo", withBearer(tokens.access_token))).status).toBe(403);
+  });
+
+  it("refuses a missing, forged or revoked token with 401 and a Bearer challenge", async () => {
+    const f = await fixture();
+    const missing = await issuerFetch("/oauth2/userinfo");
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="portcullis"/);
+    const forged = await issuerFetch("/oauth2/userinfo", withBearer("a.b.c"));
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get("WWW-Authenticate")).toMatch(/error="invalid_token"/);
+    const issued = await codeFor(f);
+    const tokens = await (await redeem(f, issued.code, issued.verifier)).json<{ access_token: string }>();
+    await redeem(f, issued.code, issued.verifier);
+    expect((await issuerFetch("/oauth2/userinfo", withBearer(tokens.access_token))).status).toBe(401);
+  });
+});

@@ -1,11 +1,14 @@
 import type { Context, Hono } from "hono";
 import { resource, type AppEnv } from "../../../shared/http/create-app";
+import { failureToResponse } from "../../../shared/http/error-body";
+import { bearerToken } from "../../../shared/http/respond";
 import { readFormBody } from "../../../shared/http/form-body";
 import type { IssuerBindings } from "../app";
 import { authenticateClient } from "../services/oauth/client-authentication";
 import { redeemAuthorizationCode, type TokenResponse } from "../services/oauth/code-grant";
 import { refreshForClient } from "../services/oauth/refresh-grant";
 import { revokeClientToken } from "../services/oauth/token-revocation";
+import { userinfo } from "../services/oauth/userinfo";
 import { oauthError, type OAuthError } from "../services/oauth/token-error";
 
 /** RFC 6749 §5.1: token responses are never cached. */
@@ -91,6 +94,19 @@ export function oauthRevocationRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       return c.body(null, 200, NO_STORE);
     },
   });
+}
+
+/** `GET|POST /oauth2/userinfo` (OIDC Core §5.3): a Bearer access token in the Authorization header only (RFC 6750 §2.1). */
+export function oauthUserinfoRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  const handler = async (c: Context<AppEnv<IssuerBindings>>) => {
+    const token = bearerToken(c);
+    if (token === null) return failureToResponse({ reason: "authentication_required" });
+    const deps = c.get("deps");
+    const claims = await userinfo({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, token, new Date());
+    if (!claims.ok) return failureToResponse(claims.error);
+    return c.json(claims.value, 200, NO_STORE);
+  };
+  resource(app, "/oauth2/userinfo", { GET: handler, POST: handler });
 }
 
 function tokenSuccess(c: Context, body: TokenResponse | Omit<TokenResponse, "scope">): Response {

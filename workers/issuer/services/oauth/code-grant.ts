@@ -87,6 +87,7 @@ export async function redeemAuthorizationCode(
       authTime: code.authTime,
       clientId: client.id,
       browserSessionId: code.browserSessionId,
+      scope: code.scope,
     },
   });
   if (opened.kind !== "opened") {
