@@ -6,7 +6,9 @@ import { neonAuthorizationCodeStore } from "../../../shared/adapters/neon/author
 import { neonOAuthClientStore } from "../../../shared/adapters/neon/oauth-client-store";
 import { AUTHORIZATION_CODE_TTL_SECONDS, issueAuthorizationCode } from "../../../workers/issuer/services/oauth/authorization-codes";
 import { clientSecretMatches, findClient } from "../../../workers/issuer/services/oauth/clients";
+import { AUTHORIZATION_CODE_RETENTION_MS } from "../../../workers/issuer/services/maintenance";
 import { testDb } from "./support/account-rows";
+import { runCron } from "./support/cron";
 import { adminFetch, createTenant, expectError, jsonRequest, signIn } from "./support/issuer-client";
 
 interface ClientBody {
@@ -186,5 +188,22 @@ describe("authorization codes", () => {
     const hash = await sha256Hex(code);
     await testDb.update(authorizationCodes).set({ expiresAt: new Date(now.getTime() - 1000) }).where(eq(authorizationCodes.codeHash, hash));
     expect(await deps.authorizationCodes.spend(hash, now)).toEqual({ outcome: "unknown" });
+  });
+});
+
+describe("authorization code clean-up", () => {
+  it("keeps a code an hour past expiry, so a late replay still finds it, and the cron deletes it after", async () => {
+    const tenant = await createTenant();
+    const client = await registerClient(tenant.tenant_id, { name: "Web", type: "public", redirect_uris: ["https://app.example/cb"] });
+    const user = await signIn(tenant);
+    const now = new Date();
+    const issue = () =>
+      issueAuthorizationCode(deps, { tenantId: tenant.tenant_id, clientId: client.client_id, userId: user.user_id, browserSessionId: null, redirectUri: "https://app.example/cb", codeChallenge: "x".repeat(43), nonce: null, scope: "openid", authTime: now, amr: ["sms"] }, now);
+    const [recent, old] = [await sha256Hex(await issue()), await sha256Hex(await issue())];
+    await testDb.update(authorizationCodes).set({ expiresAt: new Date(Date.now() - AUTHORIZATION_CODE_RETENTION_MS + 60_000) }).where(eq(authorizationCodes.codeHash, recent));
+    await testDb.update(authorizationCodes).set({ expiresAt: new Date(Date.now() - AUTHORIZATION_CODE_RETENTION_MS - 60_000) }).where(eq(authorizationCodes.codeHash, old));
+    await runCron();
+    const left = (await testDb.select().from(authorizationCodes).where(eq(authorizationCodes.clientId, client.client_id))).map((row) => row.codeHash);
+    expect(left).toEqual([recent]);
   });
 });
