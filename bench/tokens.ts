@@ -19,7 +19,7 @@ export interface IssuerSigner {
  */
 export async function issuerSigner(database: { url: string; fetchEndpoint: string }, keyEncryptionSecret: string): Promise<IssuerSigner> {
   const keys = await neonSigningKeyStore(createDatabase(database)).listPublished(new Date());
-  const current = keys.find((key) => key.state === "current");
+  const current = keys.find((key) => key.alg === "ES256" && key.state === "current");
   if (!current) throw new Error("the issuer has no current signing key yet");
   const privateJwk = await openSecret(keyEncryptionSecret, "signing-key", current.encryptedPrivateKey, current.kid);
   if (privateJwk === null) throw new Error("the issuer's key does not open with its KEY_ENCRYPTION_SECRET");

@@ -88,6 +88,8 @@ export const sessions = pgTable(
     browserSessionId: text("browser_session_id"),
     /** The OAuth client the session was issued to through `/oauth2/token`; null for the JSON sign-in routes. */
     clientId: text("client_id"),
+    /** The scopes granted to the OAuth client (space-separated), which userinfo and refreshes release claims by; null for the JSON sign-in routes. */
+    scope: text("scope"),
   },
   (table) => [index("sessions_user_idx").on(table.userId)],
 );

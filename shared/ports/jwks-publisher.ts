@@ -1,7 +1,7 @@
-import type { PublicSigningJwk } from "../crypto/es256-keys";
+import type { PublishedJwk } from "./signing-key-store";
 
 export interface JwksDocument {
-  readonly keys: readonly PublicSigningJwk[];
+  readonly keys: readonly PublishedJwk[];
   /**
    * Only in the copy for the gates (KV), never in the public JWKS: kids the
    * operator withdrew while tokens they signed may still be unexpired. A gate

@@ -10,6 +10,9 @@ export interface SessionRecord {
   /** When and how the user signed in: every token of the session carries these unchanged. */
   readonly authTime: Date;
   readonly amr: readonly AmrValue[];
+  /** The OAuth client the session was issued to, and the scopes granted to it; null for the JSON sign-in routes. Read by `find` only. */
+  readonly clientId?: string | null;
+  readonly scope?: string | null;
 }
 
 export interface NewSession {
@@ -22,6 +25,12 @@ export interface NewSession {
   readonly amr: readonly AmrValue[];
   /** When the user proved it: the first factor's moment, or the second's when there were two. */
   readonly authTime: Date;
+  /** The OAuth client the session is issued to through `/oauth2/token`; absent for the JSON sign-in routes. */
+  readonly clientId?: string | null;
+  /** The issuer's browser session the authorization code was granted under, if any. */
+  readonly browserSessionId?: string | null;
+  /** The scopes granted to the client (space-separated); userinfo releases claims by them. */
+  readonly scope?: string | null;
 }
 
 /** A session as "signed in on these devices" shows it. */
@@ -105,6 +114,8 @@ export interface SessionStore {
   /** A session for a known user (a password login, a reset): none when the user is disabled or gone. */
   openForUser(request: { readonly tenantId: string; readonly userId: string; readonly session: NewSession }): Promise<UserSignInOutcome>;
   find(id: string): Promise<SessionRecord | null>;
+  /** The session a refresh token (any generation, spent or not) belongs to, by the token's hash: for RFC 7009 revocation. */
+  findByRefreshHash(tokenHash: string): Promise<SessionRecord | null>;
   /** The user's sessions neither revoked nor expired at `now`, newest first. */
   listLive(userId: string, now: Date): Promise<DeviceSession[]>;
   /**

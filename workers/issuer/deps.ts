@@ -26,6 +26,10 @@ import { neonIdentityStore } from "../../shared/adapters/neon/identity-store";
 import { neonSecondFactorStore } from "../../shared/adapters/neon/second-factor-store";
 import { neonPasskeyStore } from "../../shared/adapters/neon/passkey-store";
 import { neonWebauthnChallengeStore } from "../../shared/adapters/neon/webauthn-challenge-store";
+import { neonOAuthClientStore } from "../../shared/adapters/neon/oauth-client-store";
+import { neonAuthorizationCodeStore } from "../../shared/adapters/neon/authorization-code-store";
+import type { OAuthClientStore } from "../../shared/ports/oauth-client-store";
+import type { AuthorizationCodeStore } from "../../shared/ports/authorization-code-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -110,6 +114,9 @@ export interface IssuerDeps {
   /** Users' passkeys, their WebAuthn challenges, and whether a user holds any second factor. */
   readonly passkeys: PasskeyStore;
   readonly webauthnChallenges: WebauthnChallengeStore;
+  /** The OpenID Provider: tenants' OAuth clients and the authorization codes issued to them. */
+  readonly oauthClients: OAuthClientStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -164,6 +171,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     turnstile: turnstileSiteverify(config.turnstileSiteverifyUrl),
     passkeys: neonPasskeyStore(db),
     webauthnChallenges: neonWebauthnChallengeStore(db),
+    oauthClients: neonOAuthClientStore(db),
+    authorizationCodes: neonAuthorizationCodeStore(db),
   };
   built.set(env, deps);
   return deps;

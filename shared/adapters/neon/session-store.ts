@@ -86,7 +86,17 @@ export function neonSessionStore(db: Database): SessionStore {
 
     async find(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
-      return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt, authTime: row.authTime, amr: row.amr as AmrValue[] } : null;
+      return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt, authTime: row.authTime, amr: row.amr as AmrValue[], clientId: row.clientId, scope: row.scope } : null;
+    },
+
+    async findByRefreshHash(tokenHash) {
+      const [row] = await db
+        .select({ session: sessions })
+        .from(refreshTokens)
+        .innerJoin(sessions, eq(sessions.id, refreshTokens.sessionId))
+        .where(eq(refreshTokens.tokenHash, tokenHash))
+        .limit(1);
+      return row ? { id: row.session.id, tenantId: row.session.tenantId, userId: row.session.userId, expiresAt: row.session.expiresAt, revokedAt: row.session.revokedAt, authTime: row.session.authTime, amr: row.session.amr as AmrValue[], clientId: row.session.clientId } : null;
     },
 
     async listLive(userId, now) {
@@ -124,8 +134,9 @@ export function neonSessionStore(db: Database): SessionStore {
 /** The session, for the live user `userMatch` finds, unless that user is disabled: then nothing is written. */
 function insertSession(db: Database, session: NewSession, userMatch: SQL) {
   return db.execute(sql`
-    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr, auth_time)
-    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb, ${session.authTime.toISOString()}::timestamptz
+    insert into sessions (id, tenant_id, user_id, expires_at, ip, user_agent, amr, auth_time, client_id, browser_session_id, scope)
+    select ${session.id}, tenant_id, id, ${session.expiresAt.toISOString()}::timestamptz, ${session.ip}, ${session.userAgent}, ${JSON.stringify(session.amr)}::jsonb, ${session.authTime.toISOString()}::timestamptz,
+      ${session.clientId ?? null}, ${session.browserSessionId ?? null}, ${session.scope ?? null}
     from users where ${userMatch} and not disabled
   `);
 }

@@ -10,7 +10,7 @@ import { decodeBase64Url, encodeBase64Url } from "../../../shared/crypto/base64u
 import { MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
 import { MAX_AUTHORIZATION_BYTES } from "../../../workers/gate/validation/bearer-header";
 import { GATE_CLOCK_SKEW_SECONDS } from "../../../workers/gate/validation/token-validator";
-import { createTenant, decodePayload, encodeJson, isolatedGate, issuerSigningKey, signEs256, signHs256, signIn, type OriginEcho } from "./support/gate-stack";
+import { createTenant, decodePayload, encodeJson, isolatedGate, issuerSigningKey, signEs256, signHs256, signIn, signRs256, type OriginEcho } from "./support/gate-stack";
 
 let key: Awaited<ReturnType<typeof issuerSigningKey>>;
 let claims: Record<string, unknown>;
@@ -50,6 +50,13 @@ describe("algorithm confusion", () => {
     const token = `${encodeJson({ ...header(), alg })}.${encodeJson(claims)}.`;
     await expectRefused(await callWith(token));
     await expectRefused(await callWith(`${token}AA`));
+  });
+
+  it("a token signed with the issuer's own published RS256 id_token key is refused (id_token key confusion)", async () => {
+    const rsa = await issuerSigningKey("RS256");
+    await expectRefused(await callWith(await signRs256(rsa.privateKey, { alg: "RS256", kid: rsa.kid, typ: "at+jwt" }, claims)));
+    // Claiming ES256 over the RSA key's kid does not help either: the gate never imports that key.
+    await expectRefused(await callWith(await signEs256(key.privateKey, { ...header(), kid: rsa.kid }, claims)));
   });
 
   it("HS256 signed with the public key as PEM is refused", async () => {

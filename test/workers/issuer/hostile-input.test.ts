@@ -41,7 +41,7 @@ import { snapshotState } from "./support/state-snapshot";
 // The routes, each with what it reads. A route the app registers that is not
 // listed here fails the first test, so new input is never left untested.
 
-type RouteInput = "json" | "bodyless" | "query" | "form" | "path id" | "none" | "page query" | "page form";
+type RouteInput = "json" | "bodyless" | "query" | "form" | "path id" | "none" | "page query" | "page form" | "oauth form";
 
 const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /health": "none",
@@ -93,6 +93,16 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/passkeys/login/options": "bodyless",
   "POST /api/auth/passkeys/login": "json",
   "DELETE /api/auth/passkeys/:id": "bodyless",
+  "POST /api/admin/tenants/:id/clients": "json",
+  "GET /api/admin/tenants/:id/clients": "path id",
+  "GET /api/admin/tenants/:id/clients/:clientId": "path id",
+  "PATCH /api/admin/tenants/:id/clients/:clientId": "json",
+  "DELETE /api/admin/tenants/:id/clients/:clientId": "bodyless",
+  "POST /oauth2/token": "oauth form",
+  "POST /oauth2/revoke": "oauth form",
+  // Read only the Authorization header; the hostile tokens are in oauth-token.test.ts.
+  "GET /oauth2/userinfo": "none",
+  "POST /oauth2/userinfo": "none",
 };
 
 // ---------------------------------------------------------------------------
@@ -126,6 +136,8 @@ interface Fixture {
   /** The victim's session, and a session of another tenant's user: neither may be signed out by the fixture's user. */
   readonly victimSessionId: string;
   readonly foreignSessionId: string;
+  /** A confidential OAuth client of the tenant, and its secret. */
+  readonly client: { readonly id: string; readonly secret: string };
 }
 
 let fixture: Fixture;
@@ -137,7 +149,15 @@ beforeAll(async () => {
   const foreign = await signIn(await createTenant());
   const keys = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/keys`, { method: "POST" });
   expect(keys.status).toBe(201);
+  const registered = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/clients`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "Web", type: "confidential", redirect_uris: ["https://app.example/cb"] }),
+  });
+  expect(registered.status).toBe(201);
+  const client = await registered.json<{ client_id: string; client_secret: string }>();
   fixture = {
+    client: { id: client.client_id, secret: client.client_secret },
     tenant,
     spareKeyId: (await keys.json<{ key_id: string }>()).key_id,
     user: { id: user.user_id, phone: user.phone, token: user.token, refreshToken: user.refresh_token },
@@ -368,7 +388,34 @@ const notACredential: fc.Arbitrary<Json> = fc.oneof(
 const invalidChallengeId = fc.oneof(wrongType("string"), tooLong(64), poisonText);
 const validChallengeId = fc.constant(null).map(() => newId("wac"));
 
+const redirectUris = {
+  valid: fc.constant<Json>(["https://app.example/cb"]),
+  invalid: fc.oneof<fc.Arbitrary<Json>[]>(
+    wrongType("array"),
+    fc.constantFrom<Json>(["http://evil.example/cb"], ["https://app.example/cb#x"], ["https://u:p@app.example/cb"], ["https://app.example\\@evil.example/"], ["//evil.example"], ["javascript:alert(1)"], ["https://APP.example/cb"], [""]),
+    tooLong(2001).map((tail) => [`https://app.example/${tail}`]),
+    unicodeText.map((text) => [text]),
+  ),
+};
+const clientFields = {
+  name: { valid: fc.constant("App"), invalid: fc.oneof(wrongType("string"), fc.constant(""), tooLong(100), poisonText) },
+  redirect_uris: redirectUris,
+  post_logout_redirect_uris: { valid: optional(redirectUris.valid), invalid: redirectUris.invalid },
+  first_party: { valid: optional(fc.boolean()), invalid: wrongType("boolean") },
+  id_token_signed_response_alg: { valid: optional(fc.constantFrom("RS256", "ES256")), invalid: fc.oneof(wrongType("string"), fc.constantFrom("none", "HS256", "rs256", "RS256 ", "PS256"), poisonText) },
+  roles: { valid: optional(fc.constant<Json>(["reader"])), invalid: fc.oneof(wrongType("array"), fc.constantFrom(["Has Space"], [""], Array.from({ length: 21 }, (_, index) => `r${index}`))) },
+};
+
 const BODIES: Record<string, BodySpec> = {
+  "POST /api/admin/tenants/:id/clients": {
+    ...clientFields,
+    type: { valid: fc.constantFrom("public", "confidential"), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "Public", "private", "__proto__"), poisonText) },
+  },
+  "PATCH /api/admin/tenants/:id/clients/:clientId": {
+    ...clientFields,
+    name: { valid: optional(clientFields.name.valid), invalid: clientFields.name.invalid },
+    redirect_uris: { valid: optional(redirectUris.valid), invalid: redirectUris.invalid },
+  },
   "POST /api/auth/passkeys/register": {
     challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
     credential: { valid: wellFormedRegistration, invalid: notACredential },
@@ -502,6 +549,10 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: route.slice("POST ".length), headers: () => ({ Authorization: `Bearer ${fx.user.token}`, "CF-Connecting-IP": clientIp() }) };
     case "POST /api/auth/passkeys/login":
       return { path: route.slice("POST ".length), headers: publishable };
+    case "POST /api/admin/tenants/:id/clients":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/clients`, headers: admin };
+    case "PATCH /api/admin/tenants/:id/clients/:clientId":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/clients/${fx.client.id}`, headers: admin };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -521,6 +572,9 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
       return { path: `/api/admin/users/${fx.victimId}/revoke-sessions`, headers: admin };
     case "POST /api/admin/keys/rotate":
       return { path: "/api/admin/keys/rotate", headers: admin };
+    case "DELETE /api/admin/tenants/:id/clients/:clientId":
+      // Were the body not refused first, the fixture's client would be deleted.
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/clients/${fx.client.id}`, headers: admin };
     case "POST /api/admin/keys/:kid/withdraw":
       // A well-formed kid the issuer never had: the body is refused before the kid is looked up.
       return { path: "/api/admin/keys/key_0000000000000000000000000a/withdraw", headers: admin };
@@ -673,12 +727,15 @@ describe("hostile input", () => {
 
   describe.each(Object.entries(ROUTES).filter(([, input]) => input === "path id").map(([route]) => route))("%s", (route) => {
     it("answers a hostile id with 404 not_found", async () => {
-      const prefix = route.includes("/tenants/") ? "/api/admin/tenants/" : "/api/admin/users/";
-      const id = fc.oneof(invalidId(prefix.includes("tenants") ? "tn" : "usr"), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor"));
+      const clientRoute = route.endsWith("/clients/:clientId");
+      const prefix = clientRoute ? `/api/admin/tenants/${fixture.tenant.tenant_id}/clients/` : route.includes("/tenants/") ? "/api/admin/tenants/" : "/api/admin/users/";
+      const suffix = route.endsWith("/:id/clients") ? "/clients" : "";
+      const kind = clientRoute ? "cli" : prefix.includes("tenants") ? "tn" : "usr";
+      const id = fc.oneof(invalidId(kind), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor"));
       await assertNothingWritten(async () => {
         await fc.assert(
           fc.asyncProperty(id, async (raw) => {
-            await expectContractError(await adminFetch(`${prefix}${raw}`), NOT_FOUND, `id ${raw.slice(0, 60)}`);
+            await expectContractError(await adminFetch(`${prefix}${raw}${suffix}`), NOT_FOUND, `id ${raw.slice(0, 60)}`);
           }),
           runs(40),
         );
@@ -728,6 +785,45 @@ describe("hostile input", () => {
       );
     });
   }, PROPERTY_TIMEOUT_MS);
+
+  describe.each(Object.entries(ROUTES).filter(([, input]) => input === "oauth form").map(([route]) => route))("%s", (route) => {
+    it("answers every hostile form with an RFC 6749 error (400, or 401 invalid_client) and writes nothing", async () => {
+      const path = route.slice("POST ".length);
+      const junkValue = fc.oneof(unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), tooLong(600), fc.constantFrom("", "%00", "%E0%80", "__proto__", "rt_x", "a.b.c"));
+      const name = fc.constantFrom("grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "token", "token_type_hint", "client_id", "client_secret", "scope", "__proto__");
+      const form = fc.oneof(
+        fc.array(fc.tuple(name, junkValue), { maxLength: 6 }).map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&")),
+        fc.constantFrom("grant_type=authorization_code&code=x&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier=" + "a".repeat(43), "grant_type=client_credentials", "token=x&token=y", "grant_type=authorization_code&grant_type=refresh_token"),
+      );
+      const credentials = fc.constantFrom<"good" | "wrong" | "none" | "junk">("good", "wrong", "none", "junk");
+      await assertNothingWritten(async () => {
+        await fc.assert(
+          fc.asyncProperty(form, credentials, async (body, auth) => {
+            const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() };
+            if (auth === "good") headers.Authorization = `Basic ${btoa(`${fixture.client.id}:${fixture.client.secret}`)}`;
+            if (auth === "wrong") headers.Authorization = `Basic ${btoa(`${fixture.client.id}:wrong`)}`;
+            if (auth === "junk") headers.Authorization = "Basic %%%";
+            const response = await issuerFetch(path, { method: "POST", headers, body });
+            const text = await response.text();
+            const context = `${auth} ${body.slice(0, 120)} → ${response.status} ${text.slice(0, 200)}`;
+            // Revocation answers 200 with no body for any token it does not know (RFC 7009 §2.2).
+            if (path === "/oauth2/revoke" && response.status === 200) {
+              expect(text, context).toBe("");
+              return;
+            }
+            expect([400, 401], context).toContain(response.status);
+            expect(response.headers.get("Cache-Control"), context).toBe("no-store");
+            const parsed = JSON.parse(text) as { error: string; error_description: string };
+            expect(Object.keys(parsed).sort(), context).toEqual(["error", "error_description"]);
+            expect(["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type"], context).toContain(parsed.error);
+            expect(response.status === 401, context).toBe(parsed.error === "invalid_client");
+            expect(text, context).not.toMatch(INTERNALS);
+          }),
+          runs(120),
+        );
+      });
+    }, PROPERTY_TIMEOUT_MS);
+  });
 
   it("POST /api/webhooks/twilio/status answers every hostile form with the contract's 4xx and writes nothing", async () => {
     expect(ROUTES[`POST ${WEBHOOK_PATH}`]).toBe("form");

@@ -143,7 +143,7 @@ describe("replaying the same request", () => {
     const again = await keyed("POST", "/api/admin/keys/rotate", key);
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await again.json()).toEqual(rotated);
-    const states = await db.execute<{ kid: string; state: string }>(sql`select kid, state from signing_keys where state in ('current', 'next')`);
+    const states = await db.execute<{ kid: string; state: string }>(sql`select kid, state from signing_keys where alg = 'ES256' and state in ('current', 'next')`);
     expect(Object.fromEntries(states.rows.map((row) => [row.state, row.kid]))).toEqual({ current: rotated.current_kid, next: rotated.next_kid });
   });
 });

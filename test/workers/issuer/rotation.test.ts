@@ -1,7 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { JWKS_KV_KEY } from "../../../shared/adapters/kv/jwks-publisher";
+import { issuerDeps } from "../../../workers/issuer/deps";
 import { adminFetch, createTenant, decodeJwtPart, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
+
+async function jwksByAlg(): Promise<{ ES256: string[]; RS256: string[] }> {
+  const jwks = (await (await issuerFetch("/.well-known/jwks.json")).json<{ keys: { kid: string; alg: string }[] }>());
+  return { ES256: jwks.keys.filter((key) => key.alg === "ES256").map((key) => key.kid), RS256: jwks.keys.filter((key) => key.alg === "RS256").map((key) => key.kid) };
+}
 
 async function jwksKids(): Promise<string[]> {
   const jwks = (await (await issuerFetch("/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>());
@@ -37,6 +43,34 @@ describe("POST /api/admin/keys/rotate", () => {
     expect((await issuerFetch("/api/auth/me", withBearer(fresh.token))).status).toBe(200);
     const introspected = await issuerFetch("/api/auth/introspect", withBearer(tenant.secret_key, jsonRequest("POST", { token: before.token })));
     expect(await introspected.json()).toMatchObject({ active: true });
+  });
+
+  it("rotates the RS256 id_token keys alongside: the published next RS256 key becomes current, the old one stays published", async () => {
+    const deps = issuerDeps(env);
+    const before = await jwksByAlg();
+    const oldRsa = await deps.signingKeys.currentSigner({ alg: "RS256", fresh: true });
+    await rotate();
+    const rsa = await deps.signingKeys.currentSigner({ alg: "RS256", fresh: true });
+    expect(rsa.kid).not.toBe(oldRsa.kid);
+    expect(before.RS256).toContain(rsa.kid);
+    const after = await jwksByAlg();
+    expect(after.RS256).toEqual(expect.arrayContaining([oldRsa.kid, rsa.kid]));
+    expect(after.RS256.filter((kid) => !before.RS256.includes(kid))).toHaveLength(1);
+    // The access token keys never cross over.
+    expect(after.ES256.some((kid) => after.RS256.includes(kid))).toBe(false);
+  });
+
+  it("withdraws an RS256 key without touching the ES256 keys", async () => {
+    const deps = issuerDeps(env);
+    const es256 = await deps.signingKeys.currentSigner({ fresh: true });
+    const rsa = await deps.signingKeys.currentSigner({ alg: "RS256", fresh: true });
+    const response = await adminFetch(`/api/admin/keys/${rsa.kid}/withdraw`, { method: "POST" });
+    expect(response.status).toBe(200);
+    const after = await jwksByAlg();
+    expect(after.RS256).not.toContain(rsa.kid);
+    expect(after.RS256.length).toBeGreaterThanOrEqual(2);
+    expect((await deps.signingKeys.currentSigner({ fresh: true })).kid).toBe(es256.kid);
+    expect((await deps.signingKeys.currentSigner({ alg: "RS256", fresh: true })).kid).not.toBe(rsa.kid);
   });
 
   it("refuses a body and needs the admin token", async () => {

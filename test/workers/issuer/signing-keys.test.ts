@@ -20,23 +20,30 @@ function isolateLikeService(): SigningKeyService {
   });
 }
 
-async function keyCounts(): Promise<{ current: number; next: number }> {
-  const result = await db.execute<{ state: string; count: string }>(sql`select state, count(*)::text as count from signing_keys group by state`);
+async function keyCounts(alg: "ES256" | "RS256"): Promise<{ current: number; next: number }> {
+  const result = await db.execute<{ state: string; count: string }>(sql`select state, count(*)::text as count from signing_keys where alg = ${alg} group by state`);
   const byState = Object.fromEntries(result.rows.map((row) => [row.state, Number(row.count)]));
   return { current: byState.current ?? 0, next: byState.next ?? 0 };
 }
 
 describe("GET /.well-known/jwks.json", () => {
-  it("publishes the current and the next key as public ES256 JWKs, cacheable", async () => {
+  it("publishes the current and the next key of each algorithm as public ES256 and RS256 JWKs, cacheable", async () => {
     const response = await exports.default.fetch("http://issuer.test/.well-known/jwks.json");
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toMatch(/max-age=\d+/);
     const jwks = (await response.json<{ keys: Record<string, unknown>[] }>());
-    expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
-    for (const key of jwks.keys) {
-      expect(key).toEqual({ kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: expect.stringMatching(/^key_/), alg: "ES256", use: "sig" });
-      expect(key).not.toHaveProperty("d");
+    const es256 = jwks.keys.filter((key) => key.alg === "ES256");
+    const rs256 = jwks.keys.filter((key) => key.alg === "RS256");
+    expect(es256.length).toBeGreaterThanOrEqual(2);
+    expect(rs256.length).toBeGreaterThanOrEqual(2);
+    expect(es256.length + rs256.length).toBe(jwks.keys.length);
+    for (const key of es256) expect(key).toEqual({ kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: expect.stringMatching(/^key_/), alg: "ES256", use: "sig" });
+    for (const key of rs256) {
+      expect(key).toEqual({ kty: "RSA", n: expect.any(String), e: "AQAB", kid: expect.stringMatching(/^key_/), alg: "RS256", use: "sig" });
+      // 2048-bit modulus: 256 bytes, 342 base64url characters.
+      expect(key.n).toHaveLength(342);
     }
+    for (const key of jwks.keys) for (const privatePart of ["d", "p", "q", "dp", "dq", "qi"]) expect(key).not.toHaveProperty(privatePart);
   });
 
   it("writes the same key set to KV for the gate", async () => {
@@ -52,12 +59,15 @@ describe("signing key installation", () => {
     const services = Array.from({ length: 8 }, isolateLikeService);
     const results = await Promise.all(services.map((service) => service.currentSigner()));
     expect(new Set(results.map((signer) => signer.kid)).size).toBe(1);
-    expect(await keyCounts()).toEqual({ current: 1, next: 1 });
+    const rsa = await Promise.all(services.map((service) => service.currentSigner({ alg: "RS256" })));
+    expect(new Set(rsa.map((signer) => signer.kid)).size).toBe(1);
+    expect(await keyCounts("ES256")).toEqual({ current: 1, next: 1 });
+    expect(await keyCounts("RS256")).toEqual({ current: 1, next: 1 });
   });
 
   it("stores the private half sealed under KEY_ENCRYPTION_SECRET, bound to its kid", async () => {
     await isolateLikeService().currentSigner();
-    const rows = await db.execute<{ kid: string; encrypted_private_key: string }>(sql`select kid, encrypted_private_key from signing_keys where state = 'current'`);
+    const rows = await db.execute<{ kid: string; encrypted_private_key: string }>(sql`select kid, encrypted_private_key from signing_keys where state = 'current' and alg = 'ES256'`);
     const row = rows.rows[0];
     expect(row?.encrypted_private_key).toMatch(/^v2\./);
     if (!row) return;

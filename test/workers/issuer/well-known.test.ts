@@ -1,12 +1,15 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
+async function discovery(): Promise<Record<string, unknown>> {
+  const response = await exports.default.fetch("http://issuer.test/.well-known/openid-configuration");
+  expect(response.status).toBe(200);
+  return response.json<Record<string, unknown>>();
+}
+
 describe("GET /.well-known/openid-configuration", () => {
   it("names the issuer, the JWKS and the introspection endpoint", async () => {
-    const response = await exports.default.fetch("http://issuer.test/.well-known/openid-configuration");
-    expect(response.status).toBe(200);
-    const body = await response.json<Record<string, unknown>>();
-    expect(body).toMatchObject({
+    expect(await discovery()).toMatchObject({
       issuer: env.ISSUER_URL,
       jwks_uri: `${env.ISSUER_URL}/.well-known/jwks.json`,
       introspection_endpoint: `${env.ISSUER_URL}/api/auth/introspect`,
@@ -14,10 +17,41 @@ describe("GET /.well-known/openid-configuration", () => {
     });
   });
 
-  it("promises no endpoint or token the issuer does not have", async () => {
-    const response = await exports.default.fetch("http://issuer.test/.well-known/openid-configuration");
-    const body = await response.json<Record<string, unknown>>();
-    // Logout is not an RFC 7009 revocation endpoint, no id_token is issued, and there is no token endpoint.
-    expect(Object.keys(body).sort()).toEqual(["claims_supported", "introspection_endpoint", "introspection_endpoint_auth_methods_supported", "issuer", "jwks_uri"]);
+  it("carries every field the OpenID Provider contract lists, with the contract's values", async () => {
+    const issuer = env.ISSUER_URL;
+    expect(await discovery()).toMatchObject({
+      authorization_endpoint: `${issuer}/oauth2/authorize`,
+      token_endpoint: `${issuer}/oauth2/token`,
+      userinfo_endpoint: `${issuer}/oauth2/userinfo`,
+      end_session_endpoint: `${issuer}/oauth2/logout`,
+      revocation_endpoint: `${issuer}/oauth2/revoke`,
+      response_types_supported: ["code"],
+      code_challenge_methods_supported: ["S256"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
+      scopes_supported: ["openid", "profile", "email", "phone", "offline_access"],
+      id_token_signing_alg_values_supported: ["RS256", "ES256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+      authorization_response_iss_parameter_supported: true,
+    });
+  });
+
+  it("carries every field OpenID Connect Discovery 1.0 §3 requires", async () => {
+    const body = await discovery();
+    for (const field of ["issuer", "authorization_endpoint", "jwks_uri", "response_types_supported", "subject_types_supported", "id_token_signing_alg_values_supported"]) expect(body).toHaveProperty(field);
+    // RS256 must be among the id_token algorithms (§3), and only pairwise-free public subjects are issued.
+    expect(body.id_token_signing_alg_values_supported).toContain("RS256");
+    expect(body.subject_types_supported).toEqual(["public"]);
+    // Recommended fields the provider can make true.
+    for (const field of ["userinfo_endpoint", "scopes_supported", "claims_supported"]) expect(body).toHaveProperty(field);
+    for (const claim of ["sub", "iss", "aud", "auth_time", "nonce", "amr", "sid", "email", "email_verified", "phone_number", "phone_number_verified", "name"]) expect(body.claims_supported).toContain(claim);
+  });
+
+  it("promises nothing the provider does not do", async () => {
+    const body = await discovery();
+    // No dynamic registration, no ACR values, no request objects; request_uri support defaults to true in §3, so it is denied explicitly.
+    for (const field of ["registration_endpoint", "acr_values_supported", "request_object_signing_alg_values_supported", "userinfo_signing_alg_values_supported", "id_token_encryption_alg_values_supported"]) expect(body).not.toHaveProperty(field);
+    expect(body).toMatchObject({ request_uri_parameter_supported: false, request_parameter_supported: false, claims_parameter_supported: false });
+    expect(body.code_challenge_methods_supported).not.toContain("plain");
+    expect(body.token_endpoint_auth_methods_supported).not.toContain("client_secret_jwt");
   });
 });

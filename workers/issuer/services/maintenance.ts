@@ -3,7 +3,10 @@ import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox } from "./revocation-publisher";
 
-/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys, refresh-token retry copies, email link tokens and WebAuthn challenges. */
+/** How long a spent or expired authorization code is kept after its expiry. */
+export const AUTHORIZATION_CODE_RETENTION_MS = 60 * 60 * 1000;
+
+/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys, refresh-token retry copies, email link tokens, WebAuthn challenges and authorization codes. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -27,6 +30,11 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
     (async () => {
       const deleted = await deps.webauthnChallenges.deleteExpired(new Date());
       if (deleted > 0) deps.logger.info("webauthn_challenges_deleted", { count: deleted });
+    })(),
+    (async () => {
+      // Kept an hour past expiry, so a late replay still finds the row and revokes what the first use opened.
+      const deleted = await deps.authorizationCodes.deleteExpired(new Date(Date.now() - AUTHORIZATION_CODE_RETENTION_MS));
+      if (deleted > 0) deps.logger.info("authorization_codes_deleted", { count: deleted });
     })(),
     (async () => {
       const purged = await deps.idempotency.purgeExpired();

@@ -19,7 +19,13 @@ export interface RefreshDeps extends RevokeDeps {
 }
 
 /** `POST /api/auth/refresh`: rotation with reuse detection, decided atomically by Postgres. */
-export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { tenant, settings }: SignInTenant, refreshToken: string): Promise<Result<TokenPair, Failure>> {
+export async function refreshSession(
+  deps: RefreshDeps,
+  audit: AuditRecorder,
+  { tenant, settings }: SignInTenant,
+  refreshToken: string,
+  options: { readonly clientId?: string } = {},
+): Promise<Result<TokenPair, Failure>> {
   // Loaded before the rotation: once the presented token is spent, nothing that can fail stands before the answer.
   const signer = await deps.signingKeys.currentSigner();
   const now = new Date();
@@ -47,6 +53,12 @@ export async function refreshSession(deps: RefreshDeps, audit: AuditRecorder, { 
     case "rotated":
     case "retried":
       break;
+  }
+  if (options.clientId !== undefined && (await deps.sessions.find(outcome.session.id))?.clientId !== options.clientId) {
+    // A refresh token presented by a client it was not issued to was stolen (RFC 6749 §10.4): its session ends.
+    await revokeSession(deps, outcome.session.id, "refresh_token_client_mismatch", now);
+    audit.record("auth.refresh_failed", "blocked", { tenantId: tenant.id, userId: outcome.session.userId, details: { reason: "client_mismatch", client_id: options.clientId } });
+    return err({ reason: "invalid_grant" });
   }
   const { user } = outcome;
   if (user.disabled || user.deleted) {

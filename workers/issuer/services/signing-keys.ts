@@ -1,10 +1,11 @@
-import { generateSigningKey, importPrivateSigningKey, type PublicSigningJwk } from "../../../shared/crypto/es256-keys";
+import { generateSigningKey, importPrivateSigningKey } from "../../../shared/crypto/es256-keys";
+import { generateRs256Key, importPrivateRs256Key } from "../../../shared/crypto/rs256-keys";
 import { newId } from "../../../shared/crypto/ids";
 import { openSecret, sealSecret } from "../../../shared/crypto/key-encryption";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import { CLOCK_SKEW_SECONDS, MAX_ACCESS_TOKEN_TTL_SECONDS } from "../../../shared/domain/access-token-claims";
 import type { JwksDocument, JwksPublisher } from "../../../shared/ports/jwks-publisher";
-import type { NewSigningKey, SigningKeyStore, StoredSigningKey } from "../../../shared/ports/signing-key-store";
+import type { NewSigningKey, PublishedJwk, SigningAlgorithm, SigningKeyStore, StoredSigningKey } from "../../../shared/ports/signing-key-store";
 
 export interface ActiveSigner {
   readonly kid: string;
@@ -20,6 +21,9 @@ export interface SigningKeyServiceDeps {
 
 const STATE_ORDER = { current: 0, next: 1, retired: 2 } as const;
 
+/** ES256 signs access tokens (the gate accepts nothing else); RS256 signs id_tokens. Each has its own lifecycle. */
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ["ES256", "RS256"];
+
 /**
  * How long an isolate trusts its copy of the key set. A rotation promotes a key
  * that has been published as `next` for far longer than this, so a stale copy
@@ -31,7 +35,7 @@ export const KEY_ROTATION_INTERVAL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export class SigningKeyService {
   readonly #deps: SigningKeyServiceDeps;
-  #signer: ActiveSigner | null = null;
+  readonly #signers = new Map<SigningAlgorithm, ActiveSigner>();
   #cached: { keys: StoredSigningKey[]; at: number } | null = null;
   #kvChecked = false;
 
@@ -48,8 +52,9 @@ export class SigningKeyService {
     const nowMs = this.#deps.now().getTime();
     if (!options.fresh && this.#cached && nowMs - this.#cached.at < KEY_CACHE_MS) return this.#cached.keys;
     let keys = await this.#deps.store.listPublished(this.#deps.now());
-    if (!keys.some((key) => key.state === "current")) {
-      await this.#deps.store.installInitialKeys(await this.#newKey(), await this.#newKey());
+    const missing = SIGNING_ALGORITHMS.filter((alg) => !keys.some((key) => key.alg === alg && key.state === "current"));
+    if (missing.length > 0) {
+      for (const alg of missing) await this.#deps.store.installInitialKeys(await this.#newKey(alg), await this.#newKey(alg));
       keys = await this.#deps.store.listPublished(this.#deps.now());
       // Whichever installer won, the gate learns the keys before any token is signed with them.
       await this.#publish(keys);
@@ -77,35 +82,42 @@ export class SigningKeyService {
     return toJwks(await this.publishedKeys());
   }
 
-  /** The key that signs new tokens, decrypted once per isolate. */
-  async currentSigner(options: { fresh?: boolean } = {}): Promise<ActiveSigner> {
-    const current = (await this.publishedKeys(options)).find((key) => key.state === "current");
+  /** The key of `alg` (ES256 unless named) that signs new tokens, decrypted once per isolate. */
+  async currentSigner(options: { fresh?: boolean; alg?: SigningAlgorithm } = {}): Promise<ActiveSigner> {
+    const alg = options.alg ?? "ES256";
+    const current = (await this.publishedKeys(options)).find((key) => key.alg === alg && key.state === "current");
     if (!current) throw new Error("no current signing key after installation");
-    if (this.#signer?.kid === current.kid) return this.#signer;
+    const held = this.#signers.get(alg);
+    if (held?.kid === current.kid) return held;
     const privateJwk = await openSecret(this.#deps.keyEncryptionSecret, "signing-key", current.encryptedPrivateKey, current.kid);
     if (privateJwk === null) throw new Error("the current signing key does not open with KEY_ENCRYPTION_SECRET");
-    this.#signer = { kid: current.kid, privateKey: await importPrivateSigningKey(privateJwk) };
-    return this.#signer;
+    const signer = { kid: current.kid, privateKey: alg === "RS256" ? await importPrivateRs256Key(privateJwk) : await importPrivateSigningKey(privateJwk) };
+    this.#signers.set(alg, signer);
+    return signer;
   }
 
   /**
-   * Retires the current key, promotes the next (published since the last
-   * rotation) and publishes a new next key. Retired keys stay in the JWKS until
-   * every token they signed has expired.
+   * For each algorithm, retires the current key, promotes the next (published
+   * since the last rotation) and publishes a new next key. Retired keys stay in
+   * the JWKS until every token they signed has expired. Answers with the access
+   * token (ES256) keys, as the admin route always has.
    */
   async rotate(): Promise<{ current_kid: string; next_kid: string }> {
     const keys = await this.publishedKeys({ fresh: true });
-    const current = keys.find((key) => key.state === "current");
-    const next = keys.find((key) => key.state === "next");
-    if (!current || !next) throw new Error("cannot rotate without a current and a next key");
     const now = this.#deps.now();
+    // An id_token lives no longer than an access token, so the same publish window covers both.
     const publishUntil = new Date(now.getTime() + (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
-    await this.#deps.store.rotate(current.kid, next.kid, await this.#newKey(), publishUntil, now);
+    for (const alg of SIGNING_ALGORITHMS) {
+      const current = keys.find((key) => key.alg === alg && key.state === "current");
+      const next = keys.find((key) => key.alg === alg && key.state === "next");
+      if (!current || !next) throw new Error(`cannot rotate ${alg} without a current and a next key`);
+      await this.#deps.store.rotate(current.kid, next.kid, await this.#newKey(alg), publishUntil, now);
+    }
     const rotated = await this.publishedKeys({ fresh: true });
     await this.#publish(rotated);
-    this.#signer = null;
-    const newCurrent = rotated.find((key) => key.state === "current");
-    const newNext = rotated.find((key) => key.state === "next");
+    this.#signers.clear();
+    const newCurrent = rotated.find((key) => key.alg === "ES256" && key.state === "current");
+    const newNext = rotated.find((key) => key.alg === "ES256" && key.state === "next");
     if (!newCurrent || !newNext) throw new Error("rotation left no current or next key");
     return { current_kid: newCurrent.kid, next_kid: newNext.kid };
   }
@@ -120,30 +132,33 @@ export class SigningKeyService {
    */
   async withdraw(kid: string): Promise<Result<{ withdrawn_kid: string; current_kid: string; next_kid: string }, "unknown_key">> {
     const before = await this.publishedKeys({ fresh: true });
-    if (!before.some((key) => key.kid === kid) && !(await this.#deps.store.listWithdrawn(this.#deps.now())).includes(kid)) return err("unknown_key");
+    const target = before.find((key) => key.kid === kid);
+    if (!target && !(await this.#deps.store.listWithdrawn(this.#deps.now())).includes(kid)) return err("unknown_key");
+    // A key already withdrawn is no longer listed with its algorithm; withdrawing it again changes nothing whatever `alg` says.
+    const alg = target?.alg ?? "ES256";
     const now = this.#deps.now();
     const listedUntil = new Date(now.getTime() + (MAX_ACCESS_TOKEN_TTL_SECONDS + CLOCK_SKEW_SECONDS) * 1000);
-    await this.#deps.store.withdraw(kid, await this.#newKey(), listedUntil, now);
+    await this.#deps.store.withdraw(kid, await this.#newKey(alg), listedUntil, now);
     const after = await this.publishedKeys({ fresh: true });
     await this.#publish(after);
-    if (this.#signer?.kid === kid) this.#signer = null;
-    const current = after.find((key) => key.state === "current");
-    const next = after.find((key) => key.state === "next");
+    if (this.#signers.get(alg)?.kid === kid) this.#signers.delete(alg);
+    const current = after.find((key) => key.alg === alg && key.state === "current");
+    const next = after.find((key) => key.alg === alg && key.state === "next");
     if (!current || !next) throw new Error("withdrawal left no current or next key");
     return ok({ withdrawn_kid: kid, current_kid: current.kid, next_kid: next.kid });
   }
 
-  /** True when the current key has signed for longer than the rotation interval. */
+  /** True when a current key (of either algorithm) has signed for longer than the rotation interval. */
   async rotationDue(): Promise<boolean> {
-    const current = (await this.publishedKeys({ fresh: true })).find((key) => key.state === "current");
-    const activatedAt = current?.activatedAt?.getTime() ?? this.#deps.now().getTime();
-    return this.#deps.now().getTime() - activatedAt >= KEY_ROTATION_INTERVAL_MS;
+    const keys = await this.publishedKeys({ fresh: true });
+    const nowMs = this.#deps.now().getTime();
+    return keys.some((key) => key.state === "current" && nowMs - (key.activatedAt?.getTime() ?? nowMs) >= KEY_ROTATION_INTERVAL_MS);
   }
 
   /** Health: a current key exists and opens with the configured secret. */
   async keysUsable(): Promise<boolean> {
     try {
-      await this.currentSigner({ fresh: true });
+      for (const alg of SIGNING_ALGORITHMS) await this.currentSigner({ fresh: true, alg });
       return true;
     } catch {
       return false;
@@ -163,16 +178,16 @@ export class SigningKeyService {
     await this.#deps.publisher.publish({ ...toJwks(keys), withdrawn: await this.#deps.store.listWithdrawn(this.#deps.now()) });
   }
 
-  async #newKey(): Promise<NewSigningKey> {
+  async #newKey(alg: SigningAlgorithm): Promise<NewSigningKey> {
     const kid = newId("key");
-    const generated = await generateSigningKey(kid);
-    return { kid, publicJwk: generated.publicJwk, encryptedPrivateKey: await sealSecret(this.#deps.keyEncryptionSecret, "signing-key", generated.privateJwkJson, kid) };
+    const generated = alg === "RS256" ? await generateRs256Key(kid) : await generateSigningKey(kid);
+    return { kid, alg, publicJwk: generated.publicJwk, encryptedPrivateKey: await sealSecret(this.#deps.keyEncryptionSecret, "signing-key", generated.privateJwkJson, kid) };
   }
 }
 
 export function toJwks(keys: readonly StoredSigningKey[]): JwksDocument {
   const ordered = [...keys].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state]);
-  return { keys: ordered.map((key): PublicSigningJwk => ({ ...key.publicJwk })) };
+  return { keys: ordered.map((key): PublishedJwk => ({ ...key.publicJwk })) };
 }
 
 function sameKids(a: readonly { kid: string }[], b: readonly { kid: string }[]): boolean {

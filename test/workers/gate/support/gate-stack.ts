@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { expect, inject } from "vitest";
 import { signingKeys } from "../../../../drizzle/schema";
 import { createDatabase } from "../../../../shared/adapters/neon/database";
@@ -77,16 +77,24 @@ export async function logout(token: string): Promise<void> {
 }
 
 /** The issuer's current signing key, opened with its secret: the key the gate trusts. */
-export async function issuerSigningKey(): Promise<{ kid: string; privateKey: CryptoKey; publicJwk: Record<string, string> }> {
+export async function issuerSigningKey(alg: "ES256" | "RS256" = "ES256"): Promise<{ kid: string; privateKey: CryptoKey; publicJwk: Record<string, string> }> {
   // Make sure keys exist and are published.
   expect((await issuerCall("/.well-known/jwks.json")).status).toBe(200);
   const db = createDatabase({ url: issuerBindings.DATABASE_URL ?? "", fetchEndpoint: issuerBindings.NEON_FETCH_ENDPOINT ?? "" });
-  const [row] = await db.select().from(signingKeys).where(eq(signingKeys.state, "current"));
+  const [row] = await db.select().from(signingKeys).where(and(eq(signingKeys.state, "current"), eq(signingKeys.alg, alg)));
   if (!row) throw new Error("the issuer has no current signing key");
   const opened = await openSecret(issuerBindings.KEY_ENCRYPTION_SECRET ?? "", "signing-key", row.encryptedPrivateKey, row.kid);
   if (opened === null) throw new Error("cannot open the issuer's signing key");
-  const privateKey = await crypto.subtle.importKey("jwk", JSON.parse(opened) as JsonWebKey, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+  const algorithm = alg === "RS256" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", namedCurve: "P-256" };
+  const privateKey = await crypto.subtle.importKey("jwk", JSON.parse(opened) as JsonWebKey, algorithm, false, ["sign"]);
   return { kid: row.kid, privateKey, publicJwk: row.publicJwk };
+}
+
+/** Signs `header.payload` with RSASSA-PKCS1-v1_5 / SHA-256 (RS256). */
+export async function signRs256(privateKey: CryptoKey, header: unknown, payload: unknown): Promise<string> {
+  const signingInput = `${encodeJson(header)}.${encodeJson(payload)}`;
+  const signature = await crypto.subtle.sign({ name: "RSASSA-PKCS1-v1_5" }, privateKey, encoder.encode(signingInput));
+  return `${signingInput}.${encodeBase64Url(new Uint8Array(signature))}`;
 }
 
 const encoder = new TextEncoder();

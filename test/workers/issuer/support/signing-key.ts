@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { signingKeys } from "../../../../drizzle/schema";
 import { createDatabase } from "../../../../shared/adapters/neon/database";
 import { encodeBase64Url } from "../../../../shared/crypto/base64url";
@@ -11,7 +11,7 @@ import { issuerFetch } from "./issuer-client";
 export async function currentSigningKey(): Promise<{ kid: string; privateKey: CryptoKey }> {
   expect((await issuerFetch("/.well-known/jwks.json")).status).toBe(200);
   const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
-  const [row] = await db.select().from(signingKeys).where(eq(signingKeys.state, "current"));
+  const [row] = await db.select().from(signingKeys).where(and(eq(signingKeys.state, "current"), eq(signingKeys.alg, "ES256")));
   if (!row) throw new Error("the issuer has no current signing key");
   const opened = await openSecret(env.KEY_ENCRYPTION_SECRET, "signing-key", row.encryptedPrivateKey, row.kid);
   if (opened === null) throw new Error("cannot open the issuer's signing key");
