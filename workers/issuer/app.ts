@@ -10,6 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
+import { loginPageRoutes } from "./routes/login-page";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { passkeyRoutes } from "./routes/passkeys";
 import { secondFactorRoutes } from "./routes/second-factors";
@@ -51,6 +52,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   emailSignInRoutes(app);
   mfaVerifyRoutes(app);
   emailLinkPageRoutes(app);
+  loginPageRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);
   secondFactorRoutes(app);
