@@ -3,7 +3,9 @@ export type IdPrefix =
   // TOTP factors.
   | "totp"
   // Passkeys and their WebAuthn challenges.
-  | "pkey" | "wac";
+  | "pkey" | "wac"
+  // OAuth clients.
+  | "cli";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

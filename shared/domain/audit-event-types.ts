@@ -61,6 +61,10 @@ export const AUDIT_EVENT_TYPES = [
   "passkey.removed",
   "passkey.sign_in_failed",
   "passkey.counter_regression",
+  // OAuth clients and the OpenID Provider.
+  "oauth.client_created",
+  "oauth.client_updated",
+  "oauth.client_deleted",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

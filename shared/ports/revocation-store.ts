@@ -41,6 +41,13 @@ export interface RevocationStore {
    * session's access tokens too. The user's row is locked first, as a sign-in locks it.
    */
   revokeOtherSessions(userId: string, keepSessionId: string, reason: string, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] }>;
+  /**
+   * Deletes a tenant's OAuth client and, in the same statement, revokes every live session
+   * issued to it and queues a mark under the client's id: `client_credentials` tokens carry the
+   * client id as `sub`, so the gate's per-subject mark refuses every one issued before `at`.
+   * Null when the tenant has no live client with that id.
+   */
+  revokeClient(tenantId: string, clientId: string, at: Date, listExpiresAt: Date): Promise<{ sessionsRevoked: number; outboxIds: readonly string[] } | null>;
   /** Claims queued entries, oldest first; concurrent drains never claim the same row. */
   claim(request: OutboxClaim): Promise<OutboxEntry[]>;
   markPublished(ids: readonly string[]): Promise<void>;

@@ -12,6 +12,7 @@ import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { loginPageRoutes } from "./routes/login-page";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
+import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
 import { passkeyRoutes } from "./routes/passkeys";
 import { secondFactorRoutes } from "./routes/second-factors";
 import { sessionRoutes } from "./routes/sessions";
@@ -47,6 +48,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   healthRoutes(app);
   wellKnownRoutes(app);
   adminRoutes(app);
+  oauthClientAdminRoutes(app);
   authRoutes(app);
   accountRoutes(app);
   emailSignInRoutes(app);

@@ -28,6 +28,10 @@ import { neonSecondFactorStore } from "../../shared/adapters/neon/second-factor-
 import { neonPasskeyStore } from "../../shared/adapters/neon/passkey-store";
 import { neonSecondFactorPresence } from "../../shared/adapters/neon/second-factor-presence";
 import { neonWebauthnChallengeStore } from "../../shared/adapters/neon/webauthn-challenge-store";
+import { neonOAuthClientStore } from "../../shared/adapters/neon/oauth-client-store";
+import { neonAuthorizationCodeStore } from "../../shared/adapters/neon/authorization-code-store";
+import type { OAuthClientStore } from "../../shared/ports/oauth-client-store";
+import type { AuthorizationCodeStore } from "../../shared/ports/authorization-code-store";
 import { cachedProbe } from "../../shared/adapters/cached-probe";
 import { snsProbe } from "../../shared/adapters/sms/sns-probe";
 import { snsSender } from "../../shared/adapters/sms/sns-sender";
@@ -117,6 +121,9 @@ export interface IssuerDeps {
   readonly passkeys: PasskeyStore;
   readonly webauthnChallenges: WebauthnChallengeStore;
   readonly secondFactorPresence: SecondFactorPresence;
+  /** The OpenID Provider: tenants' OAuth clients and the authorization codes issued to them. */
+  readonly oauthClients: OAuthClientStore;
+  readonly authorizationCodes: AuthorizationCodeStore;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -173,6 +180,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     passkeys: neonPasskeyStore(db),
     webauthnChallenges: neonWebauthnChallengeStore(db),
     secondFactorPresence: neonSecondFactorPresence(db),
+    oauthClients: neonOAuthClientStore(db),
+    authorizationCodes: neonAuthorizationCodeStore(db),
   };
   built.set(env, deps);
   return deps;

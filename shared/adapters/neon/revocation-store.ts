@@ -138,6 +138,33 @@ export function neonRevocationStore(db: Database): RevocationStore {
       return { sessionsRevoked: row?.revoked ?? 0, outboxIds: row?.outbox_ids ?? [] };
     },
 
+    async revokeClient(tenantId, clientId, at, listExpiresAt) {
+      const atText = at.toISOString();
+      const expires = listExpiresAt.toISOString();
+      const result = await db.execute<{ found: number; revoked: number; outbox_ids: string[] | null }>(sql`
+        with target as (
+          update oauth_clients set deleted_at = ${atText}::timestamptz, updated_at = ${atText}::timestamptz, secret_hash = null
+          where id = ${clientId} and tenant_id = ${tenantId} and deleted_at is null
+          returning id
+        ),
+        revoked as (
+          update sessions set revoked_at = ${atText}::timestamptz, revoke_reason = 'client_deleted'
+          where client_id in (select id from target) and revoked_at is null and expires_at > ${atText}::timestamptz
+          returning id
+        ),
+        queued as (
+          insert into revocation_outbox (id, kind, subject_id, at, expires_at)
+          select gen_random_uuid()::text, 'user', id, ${atText}::timestamptz, ${expires}::timestamptz from target
+          union all
+          select gen_random_uuid()::text, 'session', id, ${atText}::timestamptz, ${expires}::timestamptz from revoked
+          returning id
+        )
+        select (select count(*) from target)::int as found, (select count(*) from revoked)::int as revoked, (select array_agg(id) from queued) as outbox_ids
+      `);
+      const row = result.rows[0];
+      return row && row.found > 0 ? { sessionsRevoked: row.revoked, outboxIds: row.outbox_ids ?? [] } : null;
+    },
+
     async claim({ limit, now, claimUntil, ids }) {
       if (ids !== undefined && ids.length === 0) return [];
       const only = ids === undefined ? sql`` : sql`and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`;

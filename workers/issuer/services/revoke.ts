@@ -37,3 +37,10 @@ export async function revokeOtherSessions(deps: RevokeDeps, userId: string, keep
   await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: result.outboxIds });
   return result.sessionsRevoked;
 }
+
+/** Deletes the client and revokes its sessions and `client_credentials` tokens, published like `revokeUser`; null when there is no such client. */
+export async function revokeClient(deps: RevokeDeps, tenantId: string, clientId: string, now: Date): Promise<{ sessionsRevoked: number } | null> {
+  const result = await deps.revocations.revokeClient(tenantId, clientId, now, revocationListExpiry(now));
+  await drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { first: result === null ? [] : result.outboxIds });
+  return result === null ? null : { sessionsRevoked: result.sessionsRevoked };
+}
