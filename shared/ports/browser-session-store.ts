@@ -2,6 +2,8 @@ import type { AmrValue } from "../domain/authentication-methods";
 
 /** A browser's sign-in at the issuer (the hosted pages' cookie), found by the SHA-256 of its id. */
 export interface BrowserSessionRecord {
+  /** Its id as stored (the SHA-256 hex of the cookie value); sessions and authorization codes refer to it. */
+  readonly idHash: string;
   readonly tenantId: string;
   readonly userId: string;
   readonly authTime: Date;
@@ -9,7 +11,6 @@ export interface BrowserSessionRecord {
 }
 
 export interface NewBrowserSession extends BrowserSessionRecord {
-  readonly idHash: string;
   readonly expiresAt: Date;
   /** The session the sign-in opened; it is marked as opened under this browser session. */
   readonly sessionId: string;

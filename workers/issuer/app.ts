@@ -11,6 +11,7 @@ import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { loginPageRoutes } from "./routes/login-page";
+import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
 import { passkeyRoutes } from "./routes/passkeys";
@@ -55,6 +56,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   mfaVerifyRoutes(app);
   emailLinkPageRoutes(app);
   loginPageRoutes(app);
+  oauthAuthorizeRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);
   secondFactorRoutes(app);

@@ -28,7 +28,7 @@ export function neonBrowserSessionStore(db: Database): BrowserSessionStore {
 
     async findLive(idHash, now) {
       const [row] = await db
-        .select({ tenantId: browserSessions.tenantId, userId: browserSessions.userId, authTime: browserSessions.authTime, amr: browserSessions.amr })
+        .select({ idHash: browserSessions.idHash, tenantId: browserSessions.tenantId, userId: browserSessions.userId, authTime: browserSessions.authTime, amr: browserSessions.amr })
         .from(browserSessions)
         .innerJoin(users, eq(users.id, browserSessions.userId))
         .where(
@@ -41,7 +41,7 @@ export function neonBrowserSessionStore(db: Database): BrowserSessionStore {
           ),
         )
         .limit(1);
-      return row === undefined ? null : { tenantId: row.tenantId, userId: row.userId, authTime: row.authTime, amr: row.amr as AmrValue[] };
+      return row === undefined ? null : { idHash: row.idHash, tenantId: row.tenantId, userId: row.userId, authTime: row.authTime, amr: row.amr as AmrValue[] };
     },
 
     async end(idHash, now) {

@@ -13,8 +13,11 @@ export interface LoginPageProps {
   readonly settings: TenantSettings;
   readonly nonce: string;
   readonly csrf: string;
-  /** The tenant's publishable key, carried by every form so a POST names its tenant as the GET did. */
-  readonly tenantKey: string;
+  /**
+   * How the page knows its tenant, carried by every form so a POST names it as the GET did:
+   * the pending authorization request (its query), or a publishable key.
+   */
+  readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
   readonly step: LoginStep;
   readonly email?: string;
   /** A refusal, shown beside the field it concerns (or at the top when it concerns none). */
@@ -25,7 +28,7 @@ function Hidden(props: LoginPageProps & { readonly step_name: string }) {
   return (
     <>
       <input type="hidden" name="csrf" value={props.csrf} />
-      <input type="hidden" name="key" value={props.tenantKey} />
+      <input type="hidden" name={props.tenantRef.name} value={props.tenantRef.value} />
       <input type="hidden" name="step" value={props.step_name} />
     </>
   );
@@ -42,7 +45,7 @@ function enabled(settings: TenantSettings, method: SignInMethod): boolean {
 export function LoginPage(props: LoginPageProps) {
   const { strings: t, settings, step } = props;
   const general = props.error !== undefined && props.error.field === null ? props.error.message : null;
-  const keyQuery = `?key=${encodeURIComponent(props.tenantKey)}`;
+  const keyQuery = `?${props.tenantRef.name}=${encodeURIComponent(props.tenantRef.value)}`;
   return (
     <Layout title={step.kind === "second_factor" ? t.secondStepTitle : t.signInTitle(settings.email_branding)} strings={t} settings={settings} nonce={props.nonce}>
       {general !== null && <p role="alert" id="form-error">{general}</p>}

@@ -23,6 +23,10 @@ export const EN = {
   signedIn: "You can close this page and go back to the app.",
   errorTitle: "Something is not right",
   missingTenant: "This page needs to be opened from an app's sign-in button.",
+  unknownClient: "This app is not registered for signing in here. Nothing was sent back to it.",
+  unregisteredRedirect: "The app asked to send you to an address it has not registered. For your safety, you were not sent there.",
+  signedOutTitle: "You are signed out",
+  signedOut: "You are signed out of every app you signed in to from this browser.",
   csrfRefused: "This form has expired or was not sent from this page. Reload the page and try again.",
   errors: {
     not_found: "We could not find what you asked for.",

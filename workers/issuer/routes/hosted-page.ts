@@ -65,3 +65,13 @@ export async function htmlPage(c: PageContext, policy: PagePolicy, page: JSX.Ele
   c.header("Content-Security-Policy", hostedPageCsp(policy));
   return c.html(`<!doctype html>\n${await page}\n`, status);
 }
+
+/** A 303 from a page (after a form, or onward to an app), with the page headers and CSP. */
+export function pageRedirect(c: PageContext, policy: PagePolicy, location: string): Response {
+  for (const [name, value] of Object.entries(HOSTED_PAGE_HEADERS)) c.header(name, value);
+  c.header("Content-Security-Policy", hostedPageCsp(policy));
+  return c.redirect(location, 303);
+}
+
+/** The longest authorization request query a page carries along (well above any real one). */
+export const MAX_REQUEST_LENGTH = 8192;
