@@ -18,7 +18,8 @@ export class PageBrowser {
     const headers = new Headers(init.headers);
     headers.set("CF-Connecting-IP", this.ip);
     if (this.cookies.size > 0) headers.set("Cookie", [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; "));
-    const response = await issuerFetch(path, { ...init, headers });
+    // A browser follows redirects itself; the test looks at each one.
+    const response = await issuerFetch(path, { ...init, headers, redirect: "manual" });
     for (const header of response.headers.getSetCookie()) {
       this.setCookieHeaders.push(header);
       const [pair = ""] = header.split(";");

@@ -35,28 +35,25 @@ export type AuthorizationCheck =
 const MAX_PARAMETER_LENGTH = 2048;
 
 export async function checkAuthorizationRequest(deps: OAuthClientLookupDeps, query: URLSearchParams): Promise<AuthorizationCheck> {
-  const single = (name: string): string | null | "repeated" => {
-    const values = query.getAll(name);
-    if (values.length > 1) return "repeated";
-    const value = values[0];
-    return value === undefined || value === "" ? null : value;
+  const repeated = (name: string): boolean => query.getAll(name).length > 1;
+  const get = (name: string): string | null => {
+    const value = query.get(name);
+    return value === null || value === "" ? null : value;
   };
-  const clientId = single("client_id");
-  if (clientId === null || clientId === "repeated" || clientId.length > 128) return { kind: "error_page", reason: "unknown_client" };
+  const clientId = get("client_id");
+  if (clientId === null || repeated("client_id") || clientId.length > 128) return { kind: "error_page", reason: "unknown_client" };
   const client = await findClient(deps, clientId);
   if (client === null) return { kind: "error_page", reason: "unknown_client" };
-  const redirectUri = single("redirect_uri");
+  const redirectUri = get("redirect_uri");
   // Exact string match against the registered list (OAuth 2.0 Security BCP §4.1.3): no prefix, no normalising.
-  if (redirectUri === null || redirectUri === "repeated" || !client.redirectUris.includes(redirectUri)) return { kind: "error_page", reason: "invalid_redirect_uri" };
+  if (redirectUri === null || repeated("redirect_uri") || !client.redirectUris.includes(redirectUri)) return { kind: "error_page", reason: "invalid_redirect_uri" };
 
-  const stateValue = single("state");
-  const state = stateValue === "repeated" ? null : stateValue;
+  const state = repeated("state") ? null : get("state");
   const refuse = (error: string, description: string): AuthorizationCheck => ({ kind: "redirect_error", redirectUri, state, error, description });
   for (const name of new Set(query.keys())) {
     if (query.getAll(name).length > 1) return refuse("invalid_request", `${name} is given more than once.`);
     if ((query.get(name) ?? "").length > MAX_PARAMETER_LENGTH) return refuse("invalid_request", `${name} is too long.`);
   }
-  const get = (name: string) => single(name) as string | null;
 
   if (get("response_type") !== "code") return refuse("unsupported_response_type", "Only response_type=code is supported.");
   if (get("request") !== null || get("request_uri") !== null) return refuse("request_not_supported", "Request objects are not supported.");
