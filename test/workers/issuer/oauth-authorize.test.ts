@@ -104,6 +104,13 @@ describe("GET /oauth2/authorize", () => {
     expect(response.headers.get("Location")).toBeNull();
   });
 
+  it("a client_id carrying a NUL byte gets the 400 page, not a database error", async () => {
+    const response = (await new PageBrowser().get(authorizeUrl("cli_\u0000x"))).response;
+    expect(response.status).toBe(400);
+    const logout = (await new PageBrowser().get(`/oauth2/logout?client_id=%00&post_logout_redirect_uri=https://app.example.com/bye`)).response;
+    expect(logout.status).toBe(400);
+  });
+
   it("open-redirect attempts are always refused with the 400 page", async () => {
     const tenant = await createTenant();
     const clientId = await registerClient(tenant);

@@ -63,7 +63,8 @@ export async function csrfAccepted(c: PageContext, presented: string | undefined
 export async function htmlPage(c: PageContext, policy: PagePolicy, page: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 502 | 503 = 200): Promise<Response> {
   for (const [name, value] of Object.entries(HOSTED_PAGE_HEADERS)) c.header(name, value);
   c.header("Content-Security-Policy", hostedPageCsp(policy));
-  return c.html(`<!doctype html>\n${await page}\n`, status);
+  c.header("Content-Type", "text/html; charset=utf-8");
+  return c.body(`<!doctype html>\n${await page}\n`, status);
 }
 
 /** A 303 from a page (after a form, or onward to an app), with the page headers and CSP. */

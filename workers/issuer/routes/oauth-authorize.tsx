@@ -6,7 +6,7 @@ import { newNonce } from "../pages/page-security";
 import { stringsFor } from "../pages/strings";
 import { currentBrowserSession, endBrowserSession } from "../services/browser-session";
 import { issueAuthorizationCode } from "../services/oauth/authorization-codes";
-import { authorizationResponse, checkAuthorizationRequest, signInFreshEnough } from "../services/oauth/authorization-request";
+import { authorizationResponse, checkAuthorizationRequest, looksLikeClientId, signInFreshEnough } from "../services/oauth/authorization-request";
 import { findClient } from "../services/oauth/clients";
 import { clearSessionCookie, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
 
@@ -74,7 +74,7 @@ export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       let location: string | null = null;
       if (postLogout !== null) {
         // Only a URI registered for the named client, matched exactly; else nothing is redirected anywhere.
-        const client = clientId === null || clientId.length > 128 ? null : await findClient(deps, clientId);
+        const client = clientId === null || !looksLikeClientId(clientId) ? null : await findClient(deps, clientId);
         if (client === null || !client.postLogoutRedirectUris.includes(postLogout)) return errorPage(c, strings.unregisteredRedirect);
         const url = new URL(postLogout);
         const state = query.get("state");

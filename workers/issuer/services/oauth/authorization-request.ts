@@ -34,6 +34,13 @@ export type AuthorizationCheck =
 
 const MAX_PARAMETER_LENGTH = 2048;
 
+/** Visible ASCII only: anything else (a NUL byte, say) names no client and is never sent to the database. */
+const CLIENT_ID_SHAPE = /^[\x21-\x7e]{1,128}$/;
+
+export function looksLikeClientId(value: string): boolean {
+  return CLIENT_ID_SHAPE.test(value);
+}
+
 export async function checkAuthorizationRequest(deps: OAuthClientLookupDeps, query: URLSearchParams): Promise<AuthorizationCheck> {
   const repeated = (name: string): boolean => query.getAll(name).length > 1;
   const get = (name: string): string | null => {
@@ -41,7 +48,7 @@ export async function checkAuthorizationRequest(deps: OAuthClientLookupDeps, que
     return value === null || value === "" ? null : value;
   };
   const clientId = get("client_id");
-  if (clientId === null || repeated("client_id") || clientId.length > 128) return { kind: "error_page", reason: "unknown_client" };
+  if (clientId === null || repeated("client_id") || !looksLikeClientId(clientId)) return { kind: "error_page", reason: "unknown_client" };
   const client = await findClient(deps, clientId);
   if (client === null) return { kind: "error_page", reason: "unknown_client" };
   const redirectUri = get("redirect_uri");
