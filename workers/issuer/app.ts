@@ -10,7 +10,7 @@ import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
-import { loginPageRoutes } from "./routes/login-page";
+import { loginPageRoutes, signupPageRoutes } from "./routes/login-page";
 import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
@@ -56,6 +56,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   mfaVerifyRoutes(app);
   emailLinkPageRoutes(app);
   loginPageRoutes(app);
+  signupPageRoutes(app);
   oauthAuthorizeRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);

@@ -6,7 +6,7 @@ import { sha256Hex } from "../../../shared/crypto/hashing";
 import { decodeTotpSecret } from "../../../shared/crypto/totp";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { currentBrowserSession } from "../../../workers/issuer/services/browser-session";
-import { passwordUser } from "./support/accounts-client";
+import { freshEmail, passwordUser, strongPassword } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { adminFetch, createTenant, freshPhone, latestCode, type TenantCredentials } from "./support/issuer-client";
 import { codeAt } from "./support/mfa-client";
@@ -199,5 +199,39 @@ describe("hosted pages: sign-in through the forms", () => {
   it("a forged or guessed cookie value names no browser session", async () => {
     expect(await currentBrowserSession(deps, "bs_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", new Date())).toBeNull();
     expect(await currentBrowserSession(deps, "' or 1=1 --", new Date())).toBeNull();
+  });
+});
+
+describe("hosted pages: sign-up", () => {
+  it("creates the account through the form and signs the browser in when the tenant does not require verification", async () => {
+    const tenant = await createTenant({ email_verification_required: false });
+    const browser = new PageBrowser();
+    const page = await browser.get(`/signup?key=${encodeURIComponent(tenant.api_key)}`);
+    expect(page.response.status, page.html).toBe(200);
+    expect(page.html).toContain('autocomplete="new-password"');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? "";
+    const done = await browser.post("/signup", { csrf, key: tenant.api_key, email: freshEmail(), password: strongPassword() });
+    expect(done.response.status, done.html).toBe(200);
+    expect(await currentBrowserSession(deps, browser.cookies.get(SESSION_COOKIE), new Date())).toMatchObject({ tenantId: tenant.tenant_id, amr: ["pwd"] });
+  });
+
+  it("refuses a weak password beside the password field and opens nothing", async () => {
+    const tenant = await createTenant({ email_verification_required: false });
+    const browser = new PageBrowser();
+    const page = await browser.get(`/signup?key=${encodeURIComponent(tenant.api_key)}`);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? "";
+    const refused = await browser.post("/signup", { csrf, key: tenant.api_key, email: freshEmail(), password: "short" });
+    expect(refused.response.status).toBe(400);
+    expect(refused.html).toMatch(/<input id="password"[^>]*aria-describedby="password-error"/);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+  });
+
+  it("refuses a cross-site sign-up POST without the CSRF token", async () => {
+    const tenant = await createTenant({ email_verification_required: false });
+    const browser = new PageBrowser();
+    await browser.get(`/signup?key=${encodeURIComponent(tenant.api_key)}`);
+    const forged = await browser.post("/signup", { csrf: "", key: tenant.api_key, email: freshEmail(), password: strongPassword() });
+    expect(forged.response.status).toBe(403);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
   });
 });

@@ -78,6 +78,8 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /auth/link": "page form",
   "GET /login": "page query",
   "POST /login": "page form",
+  "GET /signup": "page query",
+  "POST /signup": "page form",
   "GET /oauth2/authorize": "page query",
   "GET /oauth2/logout": "page query",
   "POST /api/auth/signup": "json",
@@ -790,7 +792,7 @@ describe("hostile input", () => {
     });
   }, PROPERTY_TIMEOUT_MS);
 
-  it("GET /login and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
+  it("GET /login, GET /signup and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
     expect(ROUTES["GET /login"]).toBe("page query");
     expect(ROUTES["GET /oauth2/authorize"]).toBe("page query");
     const query = fc.oneof(
@@ -801,7 +803,8 @@ describe("hostile input", () => {
       tooLong(128).map((key) => `key=${key}`),
       fc.constantFrom("", "key=", "key=pk_x&key=pk_y", "client_id=a&client_id=b", "__proto__=1", "request=client_id%3D", `request=${"A".repeat(9000)}`, "redirect_uri=javascript:alert(1)&client_id=x"),
     );
-    const path = fc.constantFrom("/login", "/oauth2/authorize");
+    expect(ROUTES["GET /signup"]).toBe("page query");
+    const path = fc.constantFrom("/login", "/signup", "/oauth2/authorize");
     await assertNothingWritten(async () => {
       await fc.assert(
         fc.asyncProperty(path, query, async (where, raw) => {
@@ -814,8 +817,10 @@ describe("hostile input", () => {
     });
   }, PROPERTY_TIMEOUT_MS);
 
-  it("POST /login answers every hostile form with a 4xx page and writes nothing", async () => {
+  it("POST /login and POST /signup answer every hostile form with a 4xx page and write nothing", async () => {
     expect(ROUTES["POST /login"]).toBe("page form");
+    expect(ROUTES["POST /signup"]).toBe("page form");
+    const where = fc.constantFrom("/login", "/signup");
     const step = fc.constantFrom("password", "phone_request", "phone_verify", "second_factor", "x", "");
     const body = fc.oneof(
       rawQueryJunk,
@@ -827,10 +832,10 @@ describe("hostile input", () => {
     const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", null);
     await assertNothingWritten(async () => {
       await fc.assert(
-        fc.asyncProperty(body, contentType, async (raw, type) => {
+        fc.asyncProperty(where, body, contentType, async (path, raw, type) => {
           const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
           if (type !== null) headers["Content-Type"] = type;
-          const response = await issuerFetch("/login", { method: "POST", headers, body: raw, redirect: "manual" });
+          const response = await issuerFetch(path, { method: "POST", headers, body: raw, redirect: "manual" });
           await expectRefusalPage(response, [400, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
         }),
         runs(100),

@@ -7,6 +7,8 @@ import { readFormBody } from "../../../shared/http/form-body";
 import type { IssuerBindings } from "../app";
 import { LoginPage, type LoginStep } from "../pages/login-page";
 import { MessagePage } from "../pages/message-page";
+import { SignupPage } from "../pages/signup-page";
+import { signUp } from "../services/sign-up";
 import { logoOrigin, newNonce, type PagePolicy } from "../pages/page-security";
 import { stringsFor } from "../pages/strings";
 import type { Strings } from "../pages/strings-en";
@@ -30,6 +32,7 @@ const loginForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("second_factor"), ...ref, mfa_token: text(128), code: text(16).optional(), recovery_code: text(64).optional() }),
 ]);
 type LoginForm = z.infer<typeof loginForm>;
+const signupForm = z.strictObject({ ...ref, email: text(320), password: text(1024) });
 
 /** Which field a refusal concerns, so the page can put the message beside it. */
 const FIELD_OF: Partial<Record<Failure["reason"], string>> = {
@@ -106,6 +109,47 @@ export function loginPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       return loginStep(c, strings, tenant, form);
     },
   });
+}
+
+/** `GET /signup` and its form: the same service as `POST /api/auth/signup`. */
+export function signupPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/signup", {
+    GET: async (c) => {
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"));
+      if (tenant === null) return missingTenantPage(c, strings);
+      return signupPage(c, strings, tenant);
+    },
+    POST: async (c) => {
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const body = await readFormBody(c);
+      if (!body.ok) return errorPage(c, strings, strings.errors[body.error.reason], 400);
+      const parsed = signupForm.safeParse(singleValues(body.value));
+      if (!parsed.success) return errorPage(c, strings, strings.errors.invalid_request, 400);
+      const form = parsed.data;
+      if (!(await csrfAccepted(c, form.csrf))) return errorPage(c, strings, strings.csrfRefused, 403);
+      const tenant = await pageTenant(c, form.request, form.key);
+      if (tenant === null) return missingTenantPage(c, strings);
+      const outcome = await signUp(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { email: form.email, password: form.password });
+      if (!outcome.ok) {
+        const status = outcome.error.reason === "rate_limited" ? 429 : outcome.error.reason === "sign_in_method_disabled" ? 403 : outcome.error.reason === "email_taken" ? 409 : 400;
+        return signupPage(c, strings, tenant, { field: FIELD_OF[outcome.error.reason] ?? null, message: strings.errors[outcome.error.reason] }, form.email, status);
+      }
+      if (outcome.value.kind === "verification_sent") {
+        const nonce = newNonce();
+        return htmlPage(c, policyFor(tenant, nonce), <MessagePage title={strings.checkEmailTitle} message={strings.checkEmail} strings={strings} settings={tenant.settings} nonce={nonce} />, 200);
+      }
+      const session = outcome.value.session;
+      if (isMfaRequired(session)) return loginPage(c, strings, tenant, { kind: "second_factor", mfaToken: session.mfa_token, methods: session.methods });
+      return signedInPage(c, strings, tenant, session.token, session.user_id);
+    },
+  });
+}
+
+async function signupPage(c: PageContext, strings: Strings, tenant: PageTenant, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 403 | 409 | 429 = 200): Promise<Response> {
+  const nonce = newNonce();
+  const csrf = await csrfTokenFor(c);
+  return htmlPage(c, policyFor(tenant, nonce), <SignupPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} email={email} error={error} />, status);
 }
 
 async function loginStep(c: PageContext, strings: Strings, tenant: PageTenant, form: LoginForm): Promise<Response> {
