@@ -20,7 +20,7 @@ const workerImportRules = (worker, other, compositionRoot) => {
     forbid(VENDOR_SDKS, "Vendor SDKs are imported only by shared/adapters."),
   ];
   return [
-    { files: [`workers/${worker}/**/*.ts`], ignores: compositionRoot, rules: { "no-restricted-imports": ["error", { patterns: common }] } },
+    { files: [`workers/${worker}/**/*.ts`, `workers/${worker}/**/*.tsx`], ignores: compositionRoot, rules: { "no-restricted-imports": ["error", { patterns: common }] } },
     {
       files: [`workers/${worker}/services/**/*.ts`],
       rules: { "no-restricted-imports": ["error", { patterns: [...common, forbid(["**/routes", "**/routes/**"], "Services never import routes: routes → services → ports.")] }] },

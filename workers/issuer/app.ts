@@ -10,6 +10,8 @@ import { authRoutes } from "./routes/auth";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
+import { loginPageRoutes, signupPageRoutes } from "./routes/login-page";
+import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
 import { oauthRevocationRoutes, oauthTokenRoutes, oauthUserinfoRoutes } from "./routes/oauth-token";
@@ -57,6 +59,9 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   emailSignInRoutes(app);
   mfaVerifyRoutes(app);
   emailLinkPageRoutes(app);
+  loginPageRoutes(app);
+  signupPageRoutes(app);
+  oauthAuthorizeRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);
   secondFactorRoutes(app);

@@ -19,6 +19,7 @@ import { neonOtpRequestLog } from "../../shared/adapters/neon/otp-request-log";
 import { neonSmsStatsReader } from "../../shared/adapters/neon/sms-stats-reader";
 import { neonRevocationStore } from "../../shared/adapters/neon/revocation-store";
 import { neonSessionStore } from "../../shared/adapters/neon/session-store";
+import { neonBrowserSessionStore } from "../../shared/adapters/neon/browser-session-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
@@ -58,6 +59,7 @@ import type { RateLimiter } from "../../shared/ports/rate-limiter";
 import type { RevocationList } from "../../shared/ports/revocation-list";
 import type { RevocationStore } from "../../shared/ports/revocation-store";
 import type { SessionStore } from "../../shared/ports/session-store";
+import type { BrowserSessionStore } from "../../shared/ports/browser-session-store";
 import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
@@ -91,6 +93,8 @@ export interface IssuerDeps {
   /** TOTP factors and recovery codes (and the count of passkeys, for the summary). */
   readonly secondFactors: SecondFactorStore;
   readonly sessions: SessionStore;
+  /** The hosted pages' sign-in cookie, by hash. */
+  readonly browserSessions: BrowserSessionStore;
   readonly revocations: RevocationStore;
   readonly revocationList: RevocationList;
   readonly auditLog: AuditLog;
@@ -154,6 +158,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     identities: neonIdentityStore(db),
     secondFactors: neonSecondFactorStore(db),
     sessions: neonSessionStore(db),
+    browserSessions: neonBrowserSessionStore(db),
     revocations: neonRevocationStore(db),
     // No client retries: a retried write would carry its first score; the outbox retries with a fresh one.
     revocationList: upstashRevocationList(createRedis(config.redis, { retries: 0 })),

@@ -76,6 +76,12 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /api/auth/email/verify": "json",
   "GET /auth/link": "page query",
   "POST /auth/link": "page form",
+  "GET /login": "page query",
+  "POST /login": "page form",
+  "GET /signup": "page query",
+  "POST /signup": "page form",
+  "GET /oauth2/authorize": "page query",
+  "GET /oauth2/logout": "page query",
   "POST /api/auth/signup": "json",
   "POST /api/auth/login": "json",
   "POST /api/auth/password/forgot": "json",
@@ -879,6 +885,77 @@ describe("hostile input", () => {
       );
       const huge = await issuerFetch("/auth/link", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() }, body: `token=${"A".repeat(100_000)}` });
       await expectRefusalPage(huge, [413], "oversized form");
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /login, GET /signup and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
+    expect(ROUTES["GET /login"]).toBe("page query");
+    expect(ROUTES["GET /oauth2/authorize"]).toBe("page query");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `key=${junk}`),
+      rawQueryJunk.map((junk) => `request=${encodeURIComponent(`client_id=${junk}&redirect_uri=https://evil.example`)}`),
+      rawQueryJunk.map((junk) => `response_type=code&client_id=${junk}&redirect_uri=https://evil.example&code_challenge_method=S256`),
+      tooLong(128).map((key) => `key=${key}`),
+      fc.constantFrom("", "key=", "key=pk_x&key=pk_y", "client_id=a&client_id=b", "__proto__=1", "request=client_id%3D", `request=${"A".repeat(9000)}`, "redirect_uri=javascript:alert(1)&client_id=x"),
+    );
+    expect(ROUTES["GET /signup"]).toBe("page query");
+    const path = fc.constantFrom("/login", "/signup", "/oauth2/authorize");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(path, query, async (where, raw) => {
+          const response = await issuerFetch(`${where}?${raw}`, { headers: { "CF-Connecting-IP": clientIp() }, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [400], `${where} ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("POST /login and POST /signup answer every hostile form with a 4xx page and write nothing", async () => {
+    expect(ROUTES["POST /login"]).toBe("page form");
+    expect(ROUTES["POST /signup"]).toBe("page form");
+    const where = fc.constantFrom("/login", "/signup");
+    const step = fc.constantFrom("password", "phone_request", "phone_verify", "second_factor", "x", "");
+    const body = fc.oneof(
+      rawQueryJunk,
+      fc.tuple(step, rawQueryJunk).map(([name, junk]) => `step=${name}&key=${fixture.tenant.api_key}&csrf=${junk}&email=a@b.co&password=x&phone=${junk}&code=1&mfa_token=${junk}`),
+      fc.tuple(step, unicodeText).map(([name, text]) => new URLSearchParams({ step: name, key: fixture.tenant.api_key, csrf: "", phone: text }).toString()),
+      tooLong(1024).map((password) => `step=password&key=${fixture.tenant.api_key}&csrf=x&email=a@b.co&password=${password}`),
+      fc.constantFrom("", "step=password", "step=password&step=phone_request", "__proto__=1&step=password", `step=phone_request&key=${fixture.tenant.api_key}&phone=${fixture.user.phone}`),
+    );
+    const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", null);
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(where, body, contentType, async (path, raw, type) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (type !== null) headers["Content-Type"] = type;
+          const response = await issuerFetch(path, { method: "POST", headers, body: raw, redirect: "manual" });
+          await expectRefusalPage(response, [400, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /oauth2/logout answers hostile queries with the signed-out page or a 400 page, never a redirect, and writes nothing", async () => {
+    expect(ROUTES["GET /oauth2/logout"]).toBe("page query");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `post_logout_redirect_uri=${junk}`),
+      rawQueryJunk.map((junk) => `id_token_hint=${junk}&post_logout_redirect_uri=https://evil.example`),
+      fc.constantFrom("post_logout_redirect_uri=https://evil.example&client_id=x", "id_token_hint=a.eyJhdWQiOiJ4In0.b&post_logout_redirect_uri=//evil.example", "client_id=__proto__&post_logout_redirect_uri=x"),
+    );
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(query, async (raw) => {
+          const response = await issuerFetch(`/oauth2/logout?${raw}`, { headers: { "CF-Connecting-IP": clientIp() }, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [200, 400], `logout ${raw.slice(0, 80)}`);
+        }),
+        runs(60),
+      );
     });
   }, PROPERTY_TIMEOUT_MS);
 

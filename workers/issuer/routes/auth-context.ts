@@ -63,7 +63,7 @@ export function tenantBySecretKey(c: AuthContext): Promise<Result<SignInTenant, 
 }
 
 /** The tenant a publishable or secret key belongs to; missing or unknown is `401 invalid_api_key`. */
-async function tenantByKey(c: AuthContext, kind: KeyKind, key: string | null): Promise<Result<SignInTenant, Failure>> {
+export async function tenantByKey(c: AuthContext, kind: KeyKind, key: string | null): Promise<Result<SignInTenant, Failure>> {
   if (!key || key.length > 128) return err({ reason: "invalid_api_key" });
   const deps = c.get("deps");
   const tenant = await deps.tenants.findByKeyHash(kind, await sha256Hex(key));

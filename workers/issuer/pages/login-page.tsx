@@ -1,0 +1,112 @@
+import type { SignInMethod, TenantSettings } from "../../../shared/domain/tenant-settings";
+import { FieldError, Layout } from "./layout";
+import type { Strings } from "./strings-en";
+
+/** Where the sign-in stands: the first factor, a phone code on its way, or the second step. */
+export type LoginStep =
+  | { readonly kind: "first" }
+  | { readonly kind: "phone_code"; readonly phone: string }
+  | { readonly kind: "second_factor"; readonly mfaToken: string; readonly methods: readonly string[] };
+
+export interface LoginPageProps {
+  readonly strings: Strings;
+  readonly settings: TenantSettings;
+  readonly nonce: string;
+  readonly csrf: string;
+  /**
+   * How the page knows its tenant, carried by every form so a POST names it as the GET did:
+   * the pending authorization request (its query), or a publishable key.
+   */
+  readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
+  readonly step: LoginStep;
+  readonly email?: string;
+  /** A refusal, shown beside the field it concerns (or at the top when it concerns none). */
+  readonly error?: { readonly field: string | null; readonly message: string };
+}
+
+function Hidden(props: LoginPageProps & { readonly step_name: string }) {
+  return (
+    <>
+      <input type="hidden" name="csrf" value={props.csrf} />
+      <input type="hidden" name={props.tenantRef.name} value={props.tenantRef.value} />
+      <input type="hidden" name="step" value={props.step_name} />
+    </>
+  );
+}
+
+function errorFor(props: LoginPageProps, field: string): string | null {
+  return props.error !== undefined && props.error.field === field ? props.error.message : null;
+}
+
+function enabled(settings: TenantSettings, method: SignInMethod): boolean {
+  return settings.sign_in_methods.includes(method);
+}
+
+export function LoginPage(props: LoginPageProps) {
+  const { strings: t, settings, step } = props;
+  const general = props.error !== undefined && props.error.field === null ? props.error.message : null;
+  const keyQuery = `?${props.tenantRef.name}=${encodeURIComponent(props.tenantRef.value)}`;
+  return (
+    <Layout title={step.kind === "second_factor" ? t.secondStepTitle : t.signInTitle(settings.email_branding)} strings={t} settings={settings} nonce={props.nonce}>
+      {general !== null && <p role="alert" id="form-error">{general}</p>}
+      {step.kind === "second_factor" && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="second_factor" />
+          <input type="hidden" name="mfa_token" value={step.mfaToken} />
+          {step.methods.includes("totp") && (
+            <>
+              <label for="totp">{t.totpCode}</label>
+              <input id="totp" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength={6} autofocus aria-describedby={errorFor(props, "code") === null ? undefined : "code-error"} />
+            </>
+          )}
+          {step.methods.includes("recovery_code") && (
+            <>
+              <label for="recovery">{t.recoveryCode}</label>
+              <input id="recovery" name="recovery_code" autocomplete="off" maxlength={64} />
+            </>
+          )}
+          <FieldError id="code-error" message={errorFor(props, "code")} />
+          <button type="submit">{t.verify}</button>
+        </form>
+      )}
+      {step.kind === "phone_code" && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="phone_verify" />
+          <input type="hidden" name="phone" value={step.phone} />
+          <p>{t.codeSent}</p>
+          <label for="code">{t.code}</label>
+          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required autofocus aria-describedby={errorFor(props, "code") === null ? undefined : "code-error"} />
+          <FieldError id="code-error" message={errorFor(props, "code")} />
+          <button type="submit">{t.verifyCode}</button>
+        </form>
+      )}
+      {step.kind === "first" && enabled(settings, "password") && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="password" />
+          <label for="email">{t.email}</label>
+          <input id="email" name="email" type="email" autocomplete="username" required maxlength={320} value={props.email} aria-describedby={errorFor(props, "email") === null ? undefined : "email-error"} />
+          <FieldError id="email-error" message={errorFor(props, "email")} />
+          <label for="password">{t.password}</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required maxlength={1024} aria-describedby={errorFor(props, "password") === null ? undefined : "password-error"} />
+          <FieldError id="password-error" message={errorFor(props, "password")} />
+          <button type="submit">{t.signIn}</button>
+          <p>
+            <a href={`/reset-password${keyQuery}`}>{t.forgotPassword}</a>
+          </p>
+          <p>
+            <a href={`/signup${keyQuery}`}>{t.noAccount}</a>
+          </p>
+        </form>
+      )}
+      {step.kind === "first" && enabled(settings, "phone_otp") && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="phone_request" />
+          <label for="phone">{t.phone}</label>
+          <input id="phone" name="phone" type="tel" autocomplete="tel" required maxlength={32} aria-describedby={errorFor(props, "phone") === null ? undefined : "phone-error"} />
+          <FieldError id="phone-error" message={errorFor(props, "phone")} />
+          <button type="submit">{t.sendCode}</button>
+        </form>
+      )}
+    </Layout>
+  );
+}

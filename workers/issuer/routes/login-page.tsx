@@ -1,0 +1,246 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { Failure } from "../../../shared/errors/failure";
+import type { Result } from "../../../shared/errors/result";
+import { resource, type AppEnv } from "../../../shared/http/create-app";
+import { readFormBody } from "../../../shared/http/form-body";
+import type { IssuerBindings } from "../app";
+import { LoginPage, type LoginStep } from "../pages/login-page";
+import { MessagePage } from "../pages/message-page";
+import { SignupPage } from "../pages/signup-page";
+import { signUp } from "../services/sign-up";
+import { logoOrigin, newNonce, type PagePolicy } from "../pages/page-security";
+import { stringsFor } from "../pages/strings";
+import type { Strings } from "../pages/strings-en";
+import { openBrowserSession, signInOf } from "../services/browser-session";
+import { verifySecondFactor } from "../services/mfa-verify";
+import { passwordLogin } from "../services/password-login";
+import { requestCode, verifyCode, type SignInTenant } from "../services/phone-sign-in";
+import type { MfaRequired, SignInAnswer } from "../services/second-step";
+import { accountDeps } from "./accounts";
+import { checkAuthorizationRequest } from "../services/oauth/authorization-request";
+import { settingsOf, signInDeps, tenantByKey } from "./auth-context";
+import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, type PageContext } from "./hosted-page";
+import { mfaVerifyDeps } from "./second-factor-deps";
+
+const text = (max: number) => z.string().max(max);
+const ref = { csrf: text(128), key: z.string().min(1).max(128).optional(), request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional() };
+const loginForm = z.discriminatedUnion("step", [
+  z.strictObject({ step: z.literal("password"), ...ref, email: text(320), password: text(1024) }),
+  z.strictObject({ step: z.literal("phone_request"), ...ref, phone: text(32) }),
+  z.strictObject({ step: z.literal("phone_verify"), ...ref, phone: text(32), code: text(16) }),
+  z.strictObject({ step: z.literal("second_factor"), ...ref, mfa_token: text(128), code: text(16).optional(), recovery_code: text(64).optional() }),
+]);
+type LoginForm = z.infer<typeof loginForm>;
+const signupForm = z.strictObject({ ...ref, email: text(320), password: text(1024) });
+
+/** Which field a refusal concerns, so the page can put the message beside it. */
+const FIELD_OF: Partial<Record<Failure["reason"], string>> = {
+  invalid_email: "email",
+  invalid_credentials: "password",
+  weak_password: "password",
+  invalid_phone: "phone",
+  phone_not_allowed: "phone",
+  invalid_code: "code",
+  code_expired: "code",
+  invalid_credential: "code",
+};
+
+/** The tenant a page serves, how its forms name it, and (for an authorization request) where the sign-in continues. */
+interface PageTenant extends SignInTenant {
+  readonly ref: { readonly name: "request" | "key"; readonly value: string };
+  readonly continueTo: string | null;
+  /** A sign-in form's answer redirects on to the app; form-action must allow its origin. */
+  readonly formTargets: readonly string[];
+}
+
+function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
+  return { nonce, logoOrigin: logoOrigin(tenant?.settings.branding.logo_url), formTargets: tenant?.formTargets ?? [] };
+}
+
+/**
+ * A page learns its tenant from the pending authorization request (checked again here, so a
+ * tampered one names nothing) or from a publishable key (public by design).
+ */
+async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined): Promise<PageTenant | null> {
+  const deps = c.get("deps");
+  if (request !== undefined && request.length <= MAX_REQUEST_LENGTH) {
+    const query = new URLSearchParams(request);
+    const check = await checkAuthorizationRequest(deps, query);
+    if (check.kind !== "valid") return null;
+    const tenant = await deps.tenants.find(check.request.client.tenantId);
+    if (tenant === null) return null;
+    // The user has just signed in: a forced sign-in is done, and must not loop.
+    query.delete("prompt");
+    if (check.request.prompt.has("none")) return null;
+    return { tenant, settings: settingsOf(tenant, deps), ref: { name: "request", value: request }, continueTo: `/oauth2/authorize?${query.toString()}`, formTargets: [new URL(check.request.redirectUri).origin] };
+  }
+  if (key === undefined || key.length > 128) return null;
+  const found = await tenantByKey(c, "api", key);
+  return found.ok ? { ...found.value, ref: { name: "key", value: key }, continueTo: null, formTargets: [] } : null;
+}
+
+/**
+ * `GET /login?key=<publishable key>` and its form posts. The publishable key names the tenant
+ * (it is public; the OAuth authorization request will name it through its client instead).
+ * Each POST is one step of the same services the JSON routes use; a finished sign-in opens
+ * a browser session (the cookie) bound to the session it created.
+ */
+export function loginPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/login", {
+    GET: async (c) => {
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"));
+      if (tenant === null) return missingTenantPage(c, strings);
+      const hint = new URLSearchParams(c.req.query("request") ?? "").get("login_hint");
+      return loginPage(c, strings, tenant, { kind: "first" }, undefined, hint !== null && hint.includes("@") ? hint : undefined);
+    },
+    POST: async (c) => {
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const body = await readFormBody(c);
+      if (!body.ok) return errorPage(c, strings, strings.errors[body.error.reason], 400);
+      const parsed = loginForm.safeParse(singleValues(body.value));
+      if (!parsed.success) return errorPage(c, strings, strings.errors.invalid_request, 400);
+      const form = parsed.data;
+      // Before anything else, so a forged form spends no code, guess or SMS.
+      if (!(await csrfAccepted(c, form.csrf))) return errorPage(c, strings, strings.csrfRefused, 403);
+      const tenant = await pageTenant(c, form.request, form.key);
+      if (tenant === null) return missingTenantPage(c, strings);
+      return loginStep(c, strings, tenant, form);
+    },
+  });
+}
+
+/** `GET /signup` and its form: the same service as `POST /api/auth/signup`. */
+export function signupPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/signup", {
+    GET: async (c) => {
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"));
+      if (tenant === null) return missingTenantPage(c, strings);
+      return signupPage(c, strings, tenant);
+    },
+    POST: async (c) => {
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const body = await readFormBody(c);
+      if (!body.ok) return errorPage(c, strings, strings.errors[body.error.reason], 400);
+      const parsed = signupForm.safeParse(singleValues(body.value));
+      if (!parsed.success) return errorPage(c, strings, strings.errors.invalid_request, 400);
+      const form = parsed.data;
+      if (!(await csrfAccepted(c, form.csrf))) return errorPage(c, strings, strings.csrfRefused, 403);
+      const tenant = await pageTenant(c, form.request, form.key);
+      if (tenant === null) return missingTenantPage(c, strings);
+      const outcome = await signUp(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { email: form.email, password: form.password });
+      if (!outcome.ok) {
+        const status = outcome.error.reason === "rate_limited" ? 429 : outcome.error.reason === "sign_in_method_disabled" ? 403 : outcome.error.reason === "email_taken" ? 409 : 400;
+        return signupPage(c, strings, tenant, { field: FIELD_OF[outcome.error.reason] ?? null, message: strings.errors[outcome.error.reason] }, form.email, status);
+      }
+      if (outcome.value.kind === "verification_sent") {
+        const nonce = newNonce();
+        return htmlPage(c, policyFor(tenant, nonce), <MessagePage title={strings.checkEmailTitle} message={strings.checkEmail} strings={strings} settings={tenant.settings} nonce={nonce} />, 200);
+      }
+      const session = outcome.value.session;
+      if (isMfaRequired(session)) return loginPage(c, strings, tenant, { kind: "second_factor", mfaToken: session.mfa_token, methods: session.methods });
+      return signedInPage(c, strings, tenant, session.token, session.user_id);
+    },
+  });
+}
+
+async function signupPage(c: PageContext, strings: Strings, tenant: PageTenant, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 403 | 409 | 429 = 200): Promise<Response> {
+  const nonce = newNonce();
+  const csrf = await csrfTokenFor(c);
+  return htmlPage(c, policyFor(tenant, nonce), <SignupPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} email={email} error={error} />, status);
+}
+
+async function loginStep(c: PageContext, strings: Strings, tenant: PageTenant, form: LoginForm): Promise<Response> {
+  const deps = c.get("deps");
+  const audit = c.get("audit");
+  const context = c.get("context");
+  switch (form.step) {
+    case "password": {
+      const answer = await passwordLogin(accountDeps(deps), audit, context, tenant, { email: form.email, password: form.password });
+      return afterFirstFactor(c, strings, tenant, answer, { kind: "first" }, form.email);
+    }
+    case "phone_request": {
+      const sent = await requestCode(signInDeps(deps), audit, context, tenant, { phone: form.phone, turnstileToken: undefined });
+      if (!sent.ok) return refusal(c, strings, tenant, { kind: "first" }, sent.error);
+      return loginPage(c, strings, tenant, { kind: "phone_code", phone: form.phone });
+    }
+    case "phone_verify": {
+      const answer = await verifyCode(signInDeps(deps), audit, context, tenant, { phone: form.phone, code: form.code });
+      return afterFirstFactor(c, strings, tenant, answer, { kind: "phone_code", phone: form.phone });
+    }
+    case "second_factor": {
+      const recovery = form.recovery_code !== undefined && form.recovery_code !== "";
+      const code = recovery ? form.recovery_code : form.code;
+      const step: LoginStep = { kind: "second_factor", mfaToken: form.mfa_token, methods: ["totp", "recovery_code"] };
+      if (code === undefined || code === "") return refusal(c, strings, tenant, step, { reason: "invalid_request", field: "code", message: "code is required." });
+      const proof = { method: recovery ? ("recovery_code" as const) : ("totp" as const), code };
+      const signedIn = await verifySecondFactor(mfaVerifyDeps(deps, audit), audit, context, tenant, { mfaToken: form.mfa_token, proof });
+      if (!signedIn.ok) {
+        // An expired or spent step cannot be retried: back to the first factor.
+        if (signedIn.error.reason === "mfa_token_expired") return refusal(c, strings, tenant, { kind: "first" }, signedIn.error);
+        return refusal(c, strings, tenant, step, signedIn.error);
+      }
+      return signedInPage(c, strings, tenant, signedIn.value.token, signedIn.value.user_id);
+    }
+  }
+}
+
+async function afterFirstFactor(
+  c: PageContext,
+  strings: Strings,
+  tenant: PageTenant,
+  answer: Result<SignInAnswer, Failure>,
+  retryStep: LoginStep,
+  email?: string,
+): Promise<Response> {
+  if (!answer.ok) return refusal(c, strings, tenant, retryStep, answer.error, email);
+  if (isMfaRequired(answer.value)) {
+    return loginPage(c, strings, tenant, { kind: "second_factor", mfaToken: answer.value.mfa_token, methods: answer.value.methods });
+  }
+  return signedInPage(c, strings, tenant, answer.value.token, answer.value.user_id);
+}
+
+function isMfaRequired(answer: SignInAnswer): answer is MfaRequired {
+  return "mfa_required" in answer;
+}
+
+async function signedInPage(c: PageContext, strings: Strings, tenant: PageTenant, accessToken: string, userId: string): Promise<Response> {
+  const opened = await openBrowserSession(c.get("deps"), { tenantId: tenant.tenant.id, userId, ...signInOf(accessToken) }, new Date());
+  setSessionCookie(c, opened.cookieValue, opened.maxAgeSeconds);
+  const nonce = newNonce();
+  if (tenant.continueTo !== null) return pageRedirect(c, policyFor(tenant, nonce), tenant.continueTo);
+  return htmlPage(c, policyFor(tenant, nonce), <MessagePage title={strings.signedInTitle(tenant.settings.email_branding)} message={strings.signedIn} strings={strings} settings={tenant.settings} nonce={nonce} />);
+}
+
+async function loginPage(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 401 | 403 | 409 | 429 | 503 = 200): Promise<Response> {
+  const nonce = newNonce();
+  const csrf = await csrfTokenFor(c);
+  return htmlPage(c, policyFor(tenant, nonce), <LoginPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} step={step} email={email} error={error} />, status);
+}
+
+/** The contract's status for the failure, its human message beside the field it concerns. */
+function refusal(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, failure: Failure, email?: string): Promise<Response> {
+  const status = failure.reason === "rate_limited" || failure.reason === "too_many_attempts" ? 429 : failure.reason === "service_unavailable" || failure.reason === "sms_unavailable" ? 503 : failure.reason === "invalid_credentials" || failure.reason === "invalid_code" || failure.reason === "code_expired" || failure.reason === "mfa_token_expired" || failure.reason === "invalid_credential" ? 401 : failure.reason === "user_disabled" || failure.reason === "sign_in_method_disabled" ? 403 : 400;
+  return loginPage(c, strings, tenant, step, { field: FIELD_OF[failure.reason] ?? null, message: strings.errors[failure.reason] }, email, status);
+}
+
+function missingTenantPage(c: PageContext, strings: Strings): Promise<Response> {
+  return errorPage(c, strings, strings.missingTenant, 400);
+}
+
+function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 403): Promise<Response> {
+  const nonce = newNonce();
+  return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
+}
+
+/** Form fields as single values; a name given twice is kept as a list so the schema refuses it. */
+function singleValues(form: URLSearchParams): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const name of new Set(form.keys())) {
+    const all = form.getAll(name);
+    values[name] = all.length === 1 ? (all[0] ?? "") : all;
+  }
+  return values;
+}

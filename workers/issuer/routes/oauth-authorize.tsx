@@ -1,0 +1,113 @@
+import type { Hono } from "hono";
+import { resource, type AppEnv } from "../../../shared/http/create-app";
+import type { IssuerBindings } from "../app";
+import { MessagePage } from "../pages/message-page";
+import { newNonce } from "../pages/page-security";
+import { stringsFor } from "../pages/strings";
+import { currentBrowserSession, endBrowserSession } from "../services/browser-session";
+import { issueAuthorizationCode } from "../services/oauth/authorization-codes";
+import { authorizationResponse, checkAuthorizationRequest, looksLikeClientId, signInFreshEnough } from "../services/oauth/authorization-request";
+import { findClient } from "../services/oauth/clients";
+import { clearSessionCookie, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
+
+const NO_FORMS = { logoOrigin: null, formTargets: [] } as const;
+
+/**
+ * `GET /oauth2/authorize` (RFC 6749 §4.1, PKCE S256 only, RFC 9207 `iss`) and
+ * `GET /oauth2/logout` (OpenID Connect RP-Initiated Logout 1.0).
+ */
+export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
+  resource(app, "/oauth2/authorize", {
+    GET: async (c) => {
+      const deps = c.get("deps");
+      const issuer = deps.config.issuerUrl;
+      const raw = new URL(c.req.url).search.slice(1);
+      const strings = stringsFor(c.req.query("ui_locales"));
+      if (raw.length > MAX_REQUEST_LENGTH) return errorPage(c, strings.errors.payload_too_large);
+      const check = await checkAuthorizationRequest(deps, new URLSearchParams(raw));
+      switch (check.kind) {
+        case "error_page":
+          return errorPage(c, check.reason === "unknown_client" ? strings.unknownClient : strings.unregisteredRedirect);
+        case "redirect_error":
+          return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, authorizationResponse(check.redirectUri, issuer, check.state, { error: check.error, error_description: check.description }));
+        case "valid":
+          break;
+      }
+      const { request } = check;
+      const now = new Date();
+      const respondWith = (parameters: Record<string, string>) => pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, authorizationResponse(request.redirectUri, issuer, request.state, parameters));
+      const browser = await currentBrowserSession(deps, sessionCookie(c), now);
+      const usable = browser !== null && browser.tenantId === request.client.tenantId && !request.prompt.has("login") && signInFreshEnough(request, browser.authTime, now);
+      if (!usable) {
+        if (request.prompt.has("none")) return respondWith({ error: "login_required", error_description: "The user is not signed in." });
+        return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, `/login?request=${encodeURIComponent(raw)}`);
+      }
+      // Third-party clients need the user's consent; the consent page is not built yet, so nothing is granted without it.
+      if (!request.client.firstParty) return respondWith({ error: "consent_required", error_description: "The user has not consented to this client." });
+      const code = await issueAuthorizationCode(
+        deps,
+        {
+          tenantId: request.client.tenantId,
+          clientId: request.client.id,
+          userId: browser.userId,
+          browserSessionId: browser.idHash,
+          redirectUri: request.redirectUri,
+          codeChallenge: request.codeChallenge,
+          nonce: request.nonce,
+          scope: request.scope,
+          authTime: browser.authTime,
+          amr: browser.amr,
+        },
+        now,
+      );
+      return respondWith({ code });
+    },
+  });
+
+  resource(app, "/oauth2/logout", {
+    GET: async (c) => {
+      const deps = c.get("deps");
+      const strings = stringsFor(c.req.query("ui_locales"));
+      const query = new URL(c.req.url).searchParams;
+      const postLogout = query.get("post_logout_redirect_uri");
+      const clientId = query.get("client_id") ?? audienceOf(query.get("id_token_hint"));
+      let location: string | null = null;
+      if (postLogout !== null) {
+        // Only a URI registered for the named client, matched exactly; else nothing is redirected anywhere.
+        const client = clientId === null || !looksLikeClientId(clientId) ? null : await findClient(deps, clientId);
+        if (client === null || !client.postLogoutRedirectUris.includes(postLogout)) return errorPage(c, strings.unregisteredRedirect);
+        const url = new URL(postLogout);
+        const state = query.get("state");
+        if (state !== null) url.searchParams.set("state", state);
+        location = url.toString();
+      }
+      await endBrowserSession(deps, c.get("audit"), sessionCookie(c), new Date());
+      clearSessionCookie(c);
+      if (location !== null) return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, location);
+      const nonce = newNonce();
+      return htmlPage(c, { nonce, ...NO_FORMS }, <MessagePage title={strings.signedOutTitle} message={strings.signedOut} strings={strings} settings={null} nonce={nonce} />);
+    },
+  });
+}
+
+/**
+ * The `aud` of an id_token_hint, read only to pick whose registered post-logout URIs to match:
+ * a forged hint can at worst name another client's registered URI, never an unregistered one.
+ */
+function audienceOf(idTokenHint: string | null): string | null {
+  const payload = idTokenHint?.split(".")[1];
+  if (payload === undefined || payload.length > 8192) return null;
+  try {
+    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { aud?: unknown };
+    const aud = Array.isArray(claims.aud) ? (claims.aud as unknown[])[0] : claims.aud;
+    return typeof aud === "string" ? aud : null;
+  } catch {
+    return null;
+  }
+}
+
+function errorPage(c: PageContext, message: string): Promise<Response> {
+  const nonce = newNonce();
+  const strings = stringsFor(c.req.query("ui_locales"));
+  return htmlPage(c, { nonce, ...NO_FORMS }, <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, 400);
+}
