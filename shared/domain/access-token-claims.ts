@@ -45,7 +45,6 @@ export const clientAccessTokenClaimsSchema = z
     ...commonClaims,
     sub: z.string().regex(CLIENT_ID),
     client_id: z.string().regex(CLIENT_ID),
-    scope: z.string().regex(/^[a-z0-9:._-]{1,64}( [a-z0-9:._-]{1,64}){0,19}$/).optional(),
   })
   .refine((claims) => claims.sub === claims.client_id, { message: "sub must be the client_id" });
 

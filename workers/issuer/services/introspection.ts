@@ -19,7 +19,7 @@ export async function introspect(deps: AccessTokenAuthDeps, tenantId: string, to
   if (!auth.ok || auth.value.claims.tid !== tenantId) return { active: false };
   if (auth.value.kind === "client") {
     const { claims, client } = auth.value;
-    return { active: true, token_type: "client", sub: claims.sub, client_id: claims.client_id, tid: claims.tid, roles: client.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti, scope: claims.scope };
+    return { active: true, token_type: "client", sub: claims.sub, client_id: claims.client_id, tid: claims.tid, roles: client.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti };
   }
   const { claims, user } = auth.value;
   return { active: true, sub: claims.sub, tid: claims.tid, sid: claims.sid, roles: user.roles, iss: claims.iss, aud: claims.aud, exp: claims.exp, iat: claims.iat, jti: claims.jti, auth_time: claims.auth_time, amr: claims.amr };
