@@ -212,7 +212,7 @@ describe("POST /oauth2/token: authorization_code", () => {
     const f = await fixture();
     const { code, verifier } = await codeFor(f);
     // Every character of the id percent-encoded: accepted only if the server decodes it.
-    const encodedId = [...f.client.client_id].map((char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`).join("");
+    const encodedId = Array.from(new TextEncoder().encode(f.client.client_id), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
     const response = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier }, { Authorization: `Basic ${btoa(`${encodedId}:${f.client.client_secret ?? ""}`)}` });
     expect(response.status, await response.clone().text()).toBe(200);
   });
