@@ -11,23 +11,57 @@ export const MAX_ACCESS_TOKEN_TTL_SECONDS = 3600;
 /** Role names: safe in a comma-separated header and in the gate's signed string. */
 export const ROLE_PATTERN = /^[a-z0-9][a-z0-9_:.-]{0,63}$/;
 
-export const accessTokenClaimsSchema = z.strictObject({
+const USER_ID = /^usr_[0-9a-z]{26}$/;
+const CLIENT_ID = /^cli_[0-9a-z]{26}$/;
+
+/** What every access token carries, a user's or a client's. */
+const commonClaims = {
   iss: z.string().min(1),
   aud: z.string().min(1),
-  sub: z.string().regex(/^usr_[0-9a-z]{26}$/),
   tid: z.string().regex(/^tn_[0-9a-z]{26}$/),
-  sid: z.string().regex(/^ses_[0-9a-z]{26}$/),
   roles: z.array(z.string().regex(ROLE_PATTERN)).max(20),
   jti: z.string().min(1).max(64),
   iat: z.number().int().nonnegative(),
   exp: z.number().int().positive(),
+};
+
+/** A user's token: a session (`sid`), how and when the user signed in, and no `client_id`. */
+export const userAccessTokenClaimsSchema = z.strictObject({
+  ...commonClaims,
+  sub: z.string().regex(USER_ID),
+  sid: z.string().regex(/^ses_[0-9a-z]{26}$/),
   /** When the user signed in (OIDC); kept unchanged through refreshes. Absent on tokens minted before it existed. */
   auth_time: z.number().int().nonnegative().optional(),
   /** How the user signed in (RFC 8176); kept unchanged through refreshes. */
   amr: z.array(z.enum(AMR_VALUES)).min(1).max(AMR_VALUES.length).optional(),
 });
 
-export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
+/**
+ * A `client_credentials` token (RFC 6749 §4.4): the client is the subject, named again in
+ * `client_id` (RFC 9068 §2.2), with no session and no sign-in to speak of.
+ */
+export const clientAccessTokenClaimsSchema = z
+  .strictObject({
+    ...commonClaims,
+    sub: z.string().regex(CLIENT_ID),
+    client_id: z.string().regex(CLIENT_ID),
+  })
+  .refine((claims) => claims.sub === claims.client_id, { message: "sub must be the client_id" });
+
+/**
+ * Exactly one of the two shapes, never a mix: a user's token with a `client_id` and a
+ * client's token with a `sid`, `amr` or `auth_time` are both refused, so no reader can
+ * take one for the other.
+ */
+export const accessTokenClaimsSchema = z.union([userAccessTokenClaimsSchema, clientAccessTokenClaimsSchema]);
+
+export type UserAccessTokenClaims = z.infer<typeof userAccessTokenClaimsSchema>;
+export type ClientAccessTokenClaims = z.infer<typeof clientAccessTokenClaimsSchema>;
+export type AccessTokenClaims = UserAccessTokenClaims | ClientAccessTokenClaims;
+
+export function isClientToken(claims: AccessTokenClaims): claims is ClientAccessTokenClaims {
+  return "client_id" in claims;
+}
 
 /**
  * A token lives no longer than the longest lifetime a tenant can configure.

@@ -66,6 +66,7 @@ export const AUDIT_EVENT_TYPES = [
   "oauth.client_updated",
   "oauth.client_deleted",
   "oauth.code_replayed",
+  "oauth.client_credentials",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -7,6 +7,18 @@ export const IDENTITY_HEADERS = {
 } as const;
 
 /**
+ * The headers that name a calling client (a `client_credentials` token): the client, its
+ * tenant (the same `X-Tenant-Id` a user's request carries) and the roles it was registered
+ * with. A client's request never carries `X-User-Id`, `X-Session-Id` or `X-User-Roles`, so an
+ * origin that reads only the user headers never takes a client for a user.
+ */
+export const CLIENT_HEADERS = {
+  clientId: "X-Portcullis-Client-Id",
+  tenantId: "X-Tenant-Id",
+  roles: "X-Portcullis-Client-Roles",
+} as const;
+
+/**
  * How and when the caller signed in, from the token's `amr` (RFC 8176 values, comma-separated,
  * such as `pwd,otp,mfa`) and `auth_time` (unix seconds). Set on a signed-in request whose
  * token carries the claim; tokens minted before these claims existed carry neither.
@@ -59,7 +71,7 @@ export const OVERRIDE_HEADERS = [
 export const RESERVED_HEADER_PREFIXES = ["x-user-", "x-portcullis-", "x-forwarded-"] as const;
 
 const GATE_OWNED = new Set(
-  [...Object.values(IDENTITY_HEADERS), ...Object.values(SIGN_IN_HEADERS), REQUEST_ID_HEADER, ...Object.values(CLIENT_ADDRESS_HEADERS), ...Object.values(SIGNATURE_HEADERS), ...OVERRIDE_HEADERS].map((name) =>
+  [...Object.values(IDENTITY_HEADERS), ...Object.values(CLIENT_HEADERS), ...Object.values(SIGN_IN_HEADERS), REQUEST_ID_HEADER, ...Object.values(CLIENT_ADDRESS_HEADERS), ...Object.values(SIGNATURE_HEADERS), ...OVERRIDE_HEADERS].map((name) =>
     name.toLowerCase(),
   ),
 );
@@ -92,5 +104,13 @@ export interface UserIdentity {
   readonly authTime: number | null;
 }
 
-/** Who the gate says is calling: a user, or nobody (a route the policy marks public). */
-export type GateIdentity = UserIdentity | { readonly kind: "anonymous" };
+/** A client calling for itself (`client_credentials`), as the gate vouches for it: no user, no session, no sign-in. */
+export interface ClientIdentity {
+  readonly kind: "client";
+  readonly clientId: string;
+  readonly tenantId: string;
+  readonly roles: readonly string[];
+}
+
+/** Who the gate says is calling: a user, a client, or nobody (a route the policy marks public). */
+export type GateIdentity = UserIdentity | ClientIdentity | { readonly kind: "anonymous" };

@@ -11,6 +11,6 @@ export {
   type VerifyInput,
   type VerifyResult,
 } from "./verify";
-export { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGN_IN_HEADERS, isGateOwnedHeader, type GateIdentity, type UserIdentity } from "./identity-headers";
+export { CLIENT_ADDRESS_HEADERS, CLIENT_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGN_IN_HEADERS, isGateOwnedHeader, type ClientIdentity, type GateIdentity, type UserIdentity } from "./identity-headers";
 export { GATE_KEY_ID, SIGNATURE_ALGORITHM, SIGNATURE_LABEL, SIGNATURE_LIFETIME_SECONDS } from "./signature-policy";
 export { GateSigner } from "./sign";

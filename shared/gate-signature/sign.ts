@@ -6,6 +6,7 @@ import {
   AMR_COMPONENT,
   AUTH_TIME_COMPONENT,
   CLIENT_ADDRESS_COMPONENTS,
+  CLIENT_COMPONENTS,
   GATE_KEY_ID,
   REQUEST_COMPONENTS,
   SIGNATURE_ALGORITHM,
@@ -23,7 +24,8 @@ export interface SignInput {
   readonly headers: Headers;
   /** The exact bytes sent as the body (empty for none). */
   readonly body: Uint8Array;
-  readonly signedIn: boolean;
+  /** Who the identity headers name: a user, a client (`client_credentials`), or nobody. */
+  readonly caller: "user" | "client" | null;
   /** The `amr` and `auth_time` headers were set (signed-in requests whose token has the claim). */
   readonly amrSet: boolean;
   readonly authTimeSet: boolean;
@@ -35,7 +37,7 @@ export interface SignInput {
 /**
  * Signs a request to the origin with an RFC 9421 HTTP Message Signature
  * (`hmac-sha256`): method, authority, path and query, the body's
- * `Content-Digest` (RFC 9530), the request id, the identity, sign-in
+ * `Content-Digest` (RFC 9530), the request id, the identity (a user's or a client's), sign-in
  * (`amr`, `auth_time`) and client address headers when present, and
  * `created`, `expires` and a fresh nonce.
  */
@@ -49,7 +51,7 @@ export class GateSigner {
   async sign(input: SignInput): Promise<void> {
     const { headers } = input;
     headers.set(SIGNATURE_HEADERS.contentDigest, await contentDigest(input.body));
-    const components = [...REQUEST_COMPONENTS, ...(input.signedIn ? USER_COMPONENTS : [])];
+    const components = [...REQUEST_COMPONENTS, ...(input.caller === "user" ? USER_COMPONENTS : input.caller === "client" ? CLIENT_COMPONENTS : [])];
     if (input.amrSet) components.push(AMR_COMPONENT);
     if (input.authTimeSet) components.push(AUTH_TIME_COMPONENT);
     if (input.clientAddressSet) components.push(...CLIENT_ADDRESS_COMPONENTS);

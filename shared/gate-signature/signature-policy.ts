@@ -1,4 +1,4 @@
-import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGNATURE_HEADERS, SIGN_IN_HEADERS } from "./identity-headers";
+import { CLIENT_ADDRESS_HEADERS, CLIENT_HEADERS, IDENTITY_HEADERS, REQUEST_ID_HEADER, SIGNATURE_HEADERS, SIGN_IN_HEADERS } from "./identity-headers";
 
 /** The `Signature-Input` / `Signature` label of the gate's signature. */
 export const SIGNATURE_LABEL = "portcullis";
@@ -17,6 +17,9 @@ export const REQUEST_COMPONENTS = ["@method", "@authority", "@path", "@query", S
 
 /** Covered when the caller is signed in; on a public route these headers are absent and not covered. */
 export const USER_COMPONENTS = Object.values(IDENTITY_HEADERS).map(lower);
+
+/** Covered instead of the user components when the caller is a client; never both. */
+export const CLIENT_COMPONENTS = Object.values(CLIENT_HEADERS).map(lower);
 
 /**
  * Each covered when the gate set it, beside the user components: signatures made before these

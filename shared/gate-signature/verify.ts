@@ -1,11 +1,12 @@
 import { contentDigestMatches, type Body } from "./content-digest";
 import { importHmacKey, utf8 } from "./hmac";
-import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, SIGN_IN_HEADERS, type GateIdentity } from "./identity-headers";
+import { CLIENT_ADDRESS_HEADERS, CLIENT_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, REQUEST_ID_HEADER, SIGNATURE_HEADERS, SIGN_IN_HEADERS, type GateIdentity } from "./identity-headers";
 import { authorityOf, signatureBase, type SignatureParam } from "./signature-base";
 import {
   AMR_COMPONENT,
   AUTH_TIME_COMPONENT,
   CLIENT_ADDRESS_COMPONENTS,
+  CLIENT_COMPONENTS,
   GATE_KEY_ID,
   REQUEST_COMPONENTS,
   SIGNATURE_ALGORITHM,
@@ -72,7 +73,9 @@ export type VerifyResult =
       readonly ok: true;
       /**
        * `{kind: "user", ...}` for a signed-in caller, with how (`amr`) and when (`authTime`) they
-       * signed in when the gate said so; `{kind: "anonymous"}` on a public route.
+       * signed in when the gate said so; `{kind: "client", clientId, tenantId, roles}` for a
+       * client calling with its own `client_credentials` token (no user, no session);
+       * `{kind: "anonymous"}` on a public route.
        */
       readonly identity: GateIdentity;
       readonly requestId: string;
@@ -94,7 +97,7 @@ interface GateSignature {
 }
 
 const HMAC_SHA256_BYTES = 32;
-const KNOWN_COMPONENTS = new Set([...REQUEST_COMPONENTS, ...USER_COMPONENTS, AMR_COMPONENT, AUTH_TIME_COMPONENT, ...CLIENT_ADDRESS_COMPONENTS]);
+const KNOWN_COMPONENTS = new Set([...REQUEST_COMPONENTS, ...USER_COMPONENTS, ...CLIENT_COMPONENTS, AMR_COMPONENT, AUTH_TIME_COMPONENT, ...CLIENT_ADDRESS_COMPONENTS]);
 
 /**
  * For origins behind the gate: checks the gate's RFC 9421 signature on a
@@ -135,7 +138,11 @@ export async function verifyGateRequest(input: VerifyInput): Promise<VerifyResul
   return {
     ok: true,
     // parseGateSignature let through all of each group or none of it.
-    identity: USER_COMPONENTS.every((name) => covered.has(name)) ? userIdentity(headers, covered) : { kind: "anonymous" },
+    identity: USER_COMPONENTS.every((name) => covered.has(name))
+      ? userIdentity(headers, covered)
+      : CLIENT_COMPONENTS.every((name) => covered.has(name))
+        ? clientIdentity(headers)
+        : { kind: "anonymous" },
     requestId: headers.get(REQUEST_ID_HEADER) ?? "",
     clientAddress: covered.has(CLIENT_ADDRESS_HEADERS.forwardedFor.toLowerCase()) ? headers.get(CLIENT_ADDRESS_HEADERS.forwardedFor) : null,
     created: parsed.created,
@@ -155,6 +162,15 @@ function userIdentity(headers: ReadHeaders, covered: ReadonlySet<string>): GateI
     roles: commaList(headers.get(IDENTITY_HEADERS.roles)),
     amr: covered.has(AMR_COMPONENT) ? commaList(headers.get(SIGN_IN_HEADERS.amr)) : [],
     authTime: /^\d{1,15}$/.test(authTime) ? Number(authTime) : null,
+  };
+}
+
+function clientIdentity(headers: ReadHeaders): GateIdentity {
+  return {
+    kind: "client",
+    clientId: headers.get(CLIENT_HEADERS.clientId) ?? "",
+    tenantId: headers.get(CLIENT_HEADERS.tenantId) ?? "",
+    roles: commaList(headers.get(CLIENT_HEADERS.roles)),
   };
 }
 
@@ -178,7 +194,7 @@ function parseGateSignature(inputHeader: string | null, signatureHeader: string 
     if (item.value.type !== "string" || item.params.size > 0 || !KNOWN_COMPONENTS.has(item.value.value) || components.includes(item.value.value)) return "malformed";
     components.push(item.value.value);
   }
-  if (!REQUEST_COMPONENTS.every((name) => components.includes(name)) || !allOrNone(components, USER_COMPONENTS) || !allOrNone(components, CLIENT_ADDRESS_COMPONENTS)) {
+  if (!REQUEST_COMPONENTS.every((name) => components.includes(name)) || !oneCaller(components) || !allOrNone(components, CLIENT_ADDRESS_COMPONENTS)) {
     return "malformed";
   }
   // How a user signed in only means something beside who the user is.
@@ -204,6 +220,13 @@ function plainValue(value: BareItem): string | number | null {
   if (value.type === "string") return value.value;
   if (value.type === "integer" && value.value >= 0) return value.value;
   return null;
+}
+
+/** The identity components are exactly a user's, exactly a client's, or none: never a mix of the two. */
+function oneCaller(components: readonly string[]): boolean {
+  const identity = components.filter((name) => USER_COMPONENTS.includes(name) || CLIENT_COMPONENTS.includes(name));
+  const exactly = (group: readonly string[]) => identity.length === group.length && group.every((name) => identity.includes(name));
+  return identity.length === 0 || exactly(USER_COMPONENTS) || exactly(CLIENT_COMPONENTS);
 }
 
 function allOrNone(components: readonly string[], group: readonly string[]): boolean {

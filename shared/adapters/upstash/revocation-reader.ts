@@ -11,12 +11,14 @@ export function upstashRevocationReader(redis: Redis): RevocationReader {
     },
     async lookup(sessionId, userId) {
       // One round trip. The client turns numeric strings into numbers; both shapes are accepted.
-      const [session, legacyMark, mark] = await redis
+      // A client's token has no session key to read.
+      const keys = sessionId === null ? [legacyUserKey(userId)] : [legacyUserKey(userId), sessionKey(sessionId)];
+      const [legacyMark, session, mark] = await redis
         .pipeline()
-        .mget<(string | number | null)[]>(sessionKey(sessionId), legacyUserKey(userId))
+        .mget<(string | number | null)[]>(...keys)
         .zscore(userKey(userId), USER_MARK_MEMBER)
         .exec<[(string | number | null)[], string | number | null]>()
-        .then(([values, score]) => [values[0], values[1], score] as const);
+        .then(([values, score]) => [values[0], values[1] ?? null, score] as const);
       const marks = [legacyMark, mark].map(toMark).filter((value) => value !== null);
       return { sessionRevoked: session !== null && session !== undefined, userRevokedBefore: marks.length === 0 ? null : Math.max(...marks) };
     },

@@ -93,3 +93,26 @@ describe("ROLE_PATTERN", () => {
     expect(ROLE_PATTERN.test(role)).toBe(false);
   });
 });
+
+describe("accessTokenClaimsSchema: a client's token (client_credentials)", () => {
+  const clientId = newId("cli");
+  const common = Object.fromEntries(Object.entries(VALID).filter(([key]) => key !== "sid"));
+  const CLIENT = { ...common, sub: clientId, client_id: clientId, roles: ["reports:read"] };
+
+  it("accepts a client's token and returns it unchanged", () => {
+    expect(accessTokenClaimsSchema.parse(CLIENT)).toEqual(CLIENT);
+  });
+
+  it.each([
+    ["a user's token with a client_id (forged client identity)", { ...VALID, client_id: clientId }],
+    ["a client's token with a sid", { ...CLIENT, sid: newId("ses") }],
+    ["a client's token with amr", { ...CLIENT, amr: ["pwd"] }],
+    ["a client's token with auth_time", { ...CLIENT, auth_time: 1_800_000_000 }],
+    ["a client's token whose sub is another client (impersonation)", { ...CLIENT, sub: newId("cli") }],
+    ["a client's token whose sub is a user", { ...CLIENT, sub: newId("usr") }],
+    ["a client's token without client_id", { ...common, sub: clientId }],
+    ["a client_id that is not a client id", { ...CLIENT, client_id: newId("usr") }],
+  ])("refuses %s", (_label, claims) => {
+    expect(accepts(claims)).toBe(false);
+  });
+});

@@ -6,6 +6,8 @@ export const NOW = 1_800_000_000;
 export const ORIGIN = "https://origin.example";
 export const USER = { userId: "usr_a", tenantId: "tn_b", sessionId: "ses_c", roles: ["user", "admin"] } as const;
 /** How the user signed in, as the gate forwards it: a password and a second factor, 90 s before NOW. */
+/** A client calling with its own `client_credentials` token. */
+export const CLIENT = { clientId: "cli_d", tenantId: "tn_b", roles: ["reports:read"] } as const;
 export const SIGN_IN = { amr: ["pwd", "otp", "mfa"], authTime: NOW - 90 } as const;
 
 export interface SignedRequest {
@@ -21,6 +23,8 @@ export async function signedRequest(
     url?: string;
     body?: string;
     signedIn?: boolean;
+    /** Signed for a client's token: the client headers instead of the user's (implies signedIn false). */
+    asClient?: boolean;
     /** False: signed as a gate from before the `amr` and `auth_time` headers (or for a token without them). */
     signInHeaders?: boolean;
     clientAddress?: string | null;
@@ -32,7 +36,13 @@ export async function signedRequest(
   const url = new URL(options.url ?? `${ORIGIN}/orders?page=2`);
   const body = new TextEncoder().encode(options.body ?? '{"item":"book"}');
   const headers = new Headers({ "Content-Type": "application/json", "X-Request-Id": "req_d" });
-  const signedIn = options.signedIn ?? true;
+  const asClient = options.asClient ?? false;
+  const signedIn = !asClient && (options.signedIn ?? true);
+  if (asClient) {
+    headers.set("X-Portcullis-Client-Id", CLIENT.clientId);
+    headers.set("X-Tenant-Id", CLIENT.tenantId);
+    headers.set("X-Portcullis-Client-Roles", CLIENT.roles.join(","));
+  }
   if (signedIn) {
     headers.set("X-User-Id", USER.userId);
     headers.set("X-Tenant-Id", USER.tenantId);
@@ -51,7 +61,7 @@ export async function signedRequest(
     headers.set("True-Client-IP", clientAddress);
     headers.set("Forwarded", `for=${clientAddress}`);
   }
-  await new GateSigner(options.secret ?? SECRET).sign({ method, url, headers, body, signedIn, amrSet: signInHeaders, authTimeSet: signInHeaders, clientAddressSet: clientAddress !== null, created: options.created ?? NOW });
+  await new GateSigner(options.secret ?? SECRET).sign({ method, url, headers, body, caller: asClient ? "client" : signedIn ? "user" : null, amrSet: signInHeaders, authTimeSet: signInHeaders, clientAddressSet: clientAddress !== null, created: options.created ?? NOW });
   return { method, url: url.toString(), headers, body };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature";
-import { headerRecord, NOW, ORIGIN, SECRET, SIGN_IN, signedRequest, USER, type SignedRequest } from "./signed-request";
+import { CLIENT, headerRecord, NOW, ORIGIN, SECRET, SIGN_IN, signedRequest, USER, type SignedRequest } from "./signed-request";
 
 const verify = (request: SignedRequest, extra: Partial<VerifyInput> = {}) =>
   verifyGateRequest({ method: request.method, url: request.url, headers: request.headers, body: request.body, secret: SECRET, authority: "origin.example", now: NOW, ...extra });
@@ -136,6 +136,28 @@ describe("anonymous requests", () => {
       expect(await verify(request)).toEqual({ ok: false, reason: "unsigned_header" });
     },
   );
+
+  it("a client's request verifies as the client, with no user, session or sign-in to read", async () => {
+    const result = await verify(await signedRequest({ asClient: true }));
+    expect(result).toMatchObject({ ok: true, identity: { kind: "client", ...CLIENT } });
+    expect(result.ok && "userId" in result.identity).toBe(false);
+  });
+
+  it.each(["X-User-Id", "X-Session-Id", "X-User-Roles", "X-Portcullis-Amr"])("client taken for a user: %s added to a client's request is refused as unsigned", async (name) => {
+    const request = await signedRequest({ asClient: true });
+    request.headers.set(name, "usr_attacker");
+    expect(await verify(request)).toEqual({ ok: false, reason: "unsigned_header" });
+  });
+
+  it("client taken for a user: a signature listing a user's and a client's identity, or part of a client's, is malformed", async () => {
+    const mixed = await signedRequest({ asClient: true });
+    mixed.headers.set("Signature-Input", (mixed.headers.get("Signature-Input") ?? "").replace('("', '("x-user-id" "'));
+    expect(await verify(mixed)).toEqual({ ok: false, reason: "malformed" });
+    const partial = await signedRequest({ asClient: true });
+    partial.headers.set("Signature-Input", (partial.headers.get("Signature-Input") ?? "").replace(' "x-portcullis-client-roles"', ""));
+    expect(partial.headers.get("Signature-Input")).not.toContain("x-portcullis-client-roles");
+    expect(await verify(partial)).toEqual({ ok: false, reason: "malformed" });
+  });
 
   it("client address headers added to a request the platform gave no address for are refused", async () => {
     const request = await signedRequest({ clientAddress: null });

@@ -799,7 +799,7 @@ describe("hostile input", () => {
       const name = fc.constantFrom("grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "token", "token_type_hint", "client_id", "client_secret", "scope", "__proto__");
       const form = fc.oneof(
         fc.array(fc.tuple(name, junkValue), { maxLength: 6 }).map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join("&")),
-        fc.constantFrom("grant_type=authorization_code&code=x&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier=" + "a".repeat(43), "grant_type=client_credentials", "token=x&token=y", "grant_type=authorization_code&grant_type=refresh_token"),
+        fc.constantFrom("grant_type=authorization_code&code=x&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier=" + "a".repeat(43), "grant_type=client_credentials&scope=openid", "token=x&token=y", "grant_type=authorization_code&grant_type=refresh_token"),
       );
       const credentials = fc.constantFrom<"good" | "wrong" | "none" | "junk">("good", "wrong", "none", "junk");
       await assertNothingWritten(async () => {
@@ -821,7 +821,7 @@ describe("hostile input", () => {
             expect(response.headers.get("Cache-Control"), context).toBe("no-store");
             const parsed = JSON.parse(text) as { error: string; error_description: string };
             expect(Object.keys(parsed).sort(), context).toEqual(["error", "error_description"]);
-            expect(["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type"], context).toContain(parsed.error);
+            expect(["invalid_request", "invalid_client", "invalid_grant", "unsupported_grant_type", "invalid_scope"], context).toContain(parsed.error);
             expect(response.status === 401, context).toBe(parsed.error === "invalid_client");
             expect(text, context).not.toMatch(INTERNALS);
           }),
@@ -830,6 +830,36 @@ describe("hostile input", () => {
       });
     }, PROPERTY_TIMEOUT_MS);
   });
+
+  it("POST /oauth2/token grant_type=client_credentials answers hostile scopes, repeats and credentials with an RFC 6749 error and issues nothing", async () => {
+    const junkValue = fc.oneof(unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), tooLong(600), fc.constantFrom("%00", "openid", "offline_access", "openid%20offline_access", "admin", "__proto__", "%20"));
+    const extra = fc.oneof(
+      junkValue.map((value) => `&scope=${value}`),
+      fc.constantFrom("&grant_type=client_credentials", "&grant_type=authorization_code", "&scope=a&scope=b", `&client_id=${fixture.client.id}&client_secret=${fixture.client.secret}`),
+    );
+    const credentials = fc.constantFrom<"good" | "wrong" | "other id" | "junk">("good", "wrong", "other id", "junk");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(extra, credentials, async (tail, auth) => {
+          const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() };
+          if (auth === "good") headers.Authorization = `Basic ${btoa(`${fixture.client.id}:${fixture.client.secret}`)}`;
+          if (auth === "wrong") headers.Authorization = `Basic ${btoa(`${fixture.client.id}:${fixture.client.secret.slice(0, -1)}x`)}`;
+          if (auth === "other id") headers.Authorization = `Basic ${btoa(`cli_00000000000000000000000000:${fixture.client.secret}`)}`;
+          if (auth === "junk") headers.Authorization = "Basic %%%";
+          const response = await issuerFetch("/oauth2/token", { method: "POST", headers, body: `grant_type=client_credentials${tail}` });
+          const text = await response.text();
+          const context = `${auth} ${tail.slice(0, 120)} → ${response.status} ${text.slice(0, 200)}`;
+          expect([400, 401], context).toContain(response.status);
+          const parsed = JSON.parse(text) as { error: string; error_description: string };
+          expect(Object.keys(parsed).sort(), context).toEqual(["error", "error_description"]);
+          expect(["invalid_request", "invalid_client", "invalid_scope"], context).toContain(parsed.error);
+          expect(response.status === 401, context).toBe(parsed.error === "invalid_client");
+          expect(text, context).not.toMatch(INTERNALS);
+        }),
+        runs(80),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
 
   it("POST /api/webhooks/twilio/status answers every hostile form with the contract's 4xx and writes nothing", async () => {
     expect(ROUTES[`POST ${WEBHOOK_PATH}`]).toBe("form");

@@ -5,6 +5,9 @@ import { authorizationCodes, sessions } from "../../../drizzle/schema";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { authorizationCodeHash } from "../../../workers/issuer/services/oauth/authorization-codes";
 import { currentBrowserSession } from "../../../workers/issuer/services/browser-session";
+import { signIdToken } from "../../../workers/issuer/services/oauth/id-token";
+import type { SigningAlgorithm } from "../../../shared/ports/signing-key-store";
+import { generateKeyPair, SignJWT } from "jose";
 import { passwordUser } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { adminFetch, createTenant, ISSUER, jsonRequest, type TenantCredentials } from "./support/issuer-client";
@@ -177,5 +180,85 @@ describe("GET /oauth2/logout", () => {
     expect(response.status).toBe(400);
     expect(response.headers.get("Location")).toBeNull();
     expect(await currentBrowserSession(deps, browser.cookies.get("portcullis_session"), new Date())).not.toBeNull();
+  });
+
+  /** An id_token as the token endpoint signs it, with the issuer's real key of `alg`. */
+  async function idTokenHint(options: { clientId: string; userId: string; alg: SigningAlgorithm; issuedAt?: Date; issuer?: string }): Promise<string> {
+    const user = await deps.users.find(options.userId);
+    if (!user) throw new Error("no such user");
+    const now = options.issuedAt ?? new Date();
+    return signIdToken({
+      issuer: options.issuer ?? env.ISSUER_URL,
+      clientId: options.clientId,
+      user,
+      sessionId: "ses_00000000000000000000000000",
+      nonce: null,
+      scopes: new Set(["openid"]),
+      authTime: now,
+      amr: ["pwd"],
+      accessToken: "unused",
+      ttlSeconds: 900,
+      now,
+      alg: options.alg,
+      signer: await deps.signingKeys.currentSigner({ alg: options.alg }),
+    });
+  }
+
+  async function signedInBrowser() {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const clientId = await registerClient(tenant);
+    const browser = new PageBrowser();
+    await signInThroughAuthorize(browser, clientId, user.email, user.password);
+    return { tenant, user, clientId, browser, signedIn: async () => (await currentBrowserSession(deps, browser.cookies.get("portcullis_session"), new Date())) !== null };
+  }
+
+  function logoutWithHint(hint: string, extra: Record<string, string> = {}): string {
+    return `/oauth2/logout?${new URLSearchParams({ id_token_hint: hint, post_logout_redirect_uri: "https://app.example.com/bye", state: "s3", ...extra }).toString()}`;
+  }
+
+  it.each(["RS256", "ES256"] as const)("accepts our own %s id_token_hint in place of client_id, expired too (RP-Initiated Logout §2)", async (alg) => {
+    const { user, clientId, browser, signedIn } = await signedInBrowser();
+    const hint = await idTokenHint({ clientId, userId: user.user_id, alg, issuedAt: new Date(Date.now() - 2 * 3600_000) });
+    const answer = redirectedTo((await browser.get(logoutWithHint(hint))).response);
+    expect(answer.toString()).toBe("https://app.example.com/bye?state=s3");
+    expect(await signedIn()).toBe(false);
+  });
+
+  it("refuses a forged hint naming another client's registered post-logout URI with the 400 page and signs nobody out (forged hint)", async () => {
+    const { tenant, user, browser, signedIn } = await signedInBrowser();
+    const other = await registerClient(tenant, { post_logout_redirect_uris: ["https://other.example.com/bye"] });
+    const ours = await deps.signingKeys.currentSigner({ alg: "RS256" });
+    const attacker = await generateKeyPair("RS256");
+    // Our kid and header, the attacker's key: what a forger who read our JWKS can make.
+    const forged = await new SignJWT({ sub: user.user_id })
+      .setProtectedHeader({ alg: "RS256", kid: ours.kid, typ: "JWT" })
+      .setIssuer(env.ISSUER_URL)
+      .setAudience(other)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(attacker.privateKey);
+    const response = (await browser.get(logoutWithHint(forged, { post_logout_redirect_uri: "https://other.example.com/bye" }))).response;
+    expect(response.status).toBe(400);
+    expect(response.headers.get("Location")).toBeNull();
+    expect(await signedIn()).toBe(true);
+  });
+
+  it("refuses a hint signed with our key for another issuer, an access token as hint, and a hint for another client than client_id (foreign or confused hint)", async () => {
+    const { tenant, user, clientId, browser, signedIn } = await signedInBrowser();
+    const other = await registerClient(tenant);
+    const foreignIssuer = await idTokenHint({ clientId, userId: user.user_id, alg: "RS256", issuer: "https://idp.evil.example" });
+    const otherClients = await idTokenHint({ clientId: other, userId: user.user_id, alg: "RS256" });
+    for (const [label, url] of [
+      ["foreign issuer", logoutWithHint(foreignIssuer)],
+      ["access token", logoutWithHint(user.token)],
+      ["another client's hint", logoutWithHint(otherClients, { client_id: clientId })],
+      ["garbage", logoutWithHint("not.a.jwt")],
+    ] as const) {
+      const response = (await browser.get(url)).response;
+      expect(response.status, label).toBe(400);
+      expect(response.headers.get("Location"), label).toBeNull();
+    }
+    expect(await signedIn()).toBe(true);
   });
 });

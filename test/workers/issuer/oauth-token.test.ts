@@ -144,6 +144,8 @@ describe("POST /oauth2/token: authorization_code", () => {
     const [session] = await testDb.select().from(sessions).where(eq(sessions.id, sid));
     expect(session?.revokedAt).not.toBeNull();
     expect((await issuerFetch("/api/auth/me", withBearer(first.access_token))).status).toBe(401);
+    const introspected = await issuerFetch("/api/auth/introspect", withBearer(f.tenant.secret_key, jsonRequest("POST", { token: first.access_token })));
+    expect(await introspected.json()).toEqual({ active: false });
   });
 
   it("refuses a wrong redirect URI, and the code is spent (redirect substitution)", async () => {
@@ -195,6 +197,24 @@ describe("POST /oauth2/token: authorization_code", () => {
     expect(response.headers.get("WWW-Authenticate")).toMatch(/^Basic realm="portcullis"/);
     await expectOAuthError(response, 401, "invalid_client");
     expect((await redeem(f, code, verifier)).status).toBe(200);
+  });
+
+  it("refuses a wrong client secret sent in the form (client_secret_post) with 401 and no Basic challenge, and spends nothing", async () => {
+    const f = await fixture();
+    const { code, verifier } = await codeFor(f);
+    const response = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: f.client.client_id, client_secret: `${f.client.client_secret ?? ""}x` });
+    expect(response.headers.get("WWW-Authenticate")).toBeNull();
+    await expectOAuthError(response, 401, "invalid_client");
+    expect((await redeem(f, code, verifier)).status).toBe(200);
+  });
+
+  it("decodes client_secret_basic credentials form-URL-encoded before Base64 (RFC 6749 §2.3.1)", async () => {
+    const f = await fixture();
+    const { code, verifier } = await codeFor(f);
+    // Every character of the id percent-encoded: accepted only if the server decodes it.
+    const encodedId = Array.from(new TextEncoder().encode(f.client.client_id), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+    const response = await tokenRequest({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier }, { Authorization: `Basic ${btoa(`${encodedId}:${f.client.client_secret ?? ""}`)}` });
+    expect(response.status, await response.clone().text()).toBe(200);
   });
 
   it("refuses a confidential client that does not authenticate, and a public client claiming a secret", async () => {

@@ -60,6 +60,20 @@ describe("POST /api/admin/keys/rotate", () => {
     expect(after.ES256.some((kid) => after.RS256.includes(kid))).toBe(false);
   });
 
+  it("answers each algorithm's new current and next kid, the contract's pair being the ES256 one", async () => {
+    const deps = issuerDeps(env);
+    const response = await adminFetch("/api/admin/keys/rotate", { method: "POST" });
+    expect(response.status).toBe(200);
+    const body = await response.json<{ current_kid: string; next_kid: string; algorithms: Record<string, { current_kid: string; next_kid: string }> }>();
+    expect(Object.keys(body).sort()).toEqual(["algorithms", "current_kid", "next_kid"]);
+    expect(Object.keys(body.algorithms).sort()).toEqual(["ES256", "RS256"]);
+    expect(body.algorithms.ES256).toEqual({ current_kid: body.current_kid, next_kid: body.next_kid });
+    expect(body.algorithms.RS256?.current_kid).toBe((await deps.signingKeys.currentSigner({ alg: "RS256", fresh: true })).kid);
+    expect(body.algorithms.ES256?.current_kid).toBe((await deps.signingKeys.currentSigner({ fresh: true })).kid);
+    const published = await jwksByAlg();
+    expect(published.RS256).toEqual(expect.arrayContaining([body.algorithms.RS256?.current_kid, body.algorithms.RS256?.next_kid]));
+  });
+
   it("withdraws an RS256 key without touching the ES256 keys", async () => {
     const deps = issuerDeps(env);
     const es256 = await deps.signingKeys.currentSigner({ fresh: true });

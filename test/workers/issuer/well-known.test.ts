@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { adminFetch, createTenant, jsonRequest } from "./support/issuer-client";
 
 async function discovery(): Promise<Record<string, unknown>> {
   const response = await exports.default.fetch("http://issuer.test/.well-known/openid-configuration");
@@ -53,5 +54,37 @@ describe("GET /.well-known/openid-configuration", () => {
     expect(body).toMatchObject({ request_uri_parameter_supported: false, request_parameter_supported: false, claims_parameter_supported: false });
     expect(body.code_challenge_methods_supported).not.toContain("plain");
     expect(body.token_endpoint_auth_methods_supported).not.toContain("client_secret_jwt");
+  });
+
+  it("lists only endpoints that exist: each answers something other than 404", async () => {
+    const body = await discovery();
+    const endpoints = Object.entries(body).filter(([field, value]) => (field.endsWith("_endpoint") || field === "jwks_uri") && typeof value === "string");
+    expect(endpoints.map(([field]) => field).sort()).toEqual(["authorization_endpoint", "end_session_endpoint", "introspection_endpoint", "jwks_uri", "revocation_endpoint", "token_endpoint", "userinfo_endpoint"]);
+    for (const [field, url] of endpoints) {
+      const path = String(url).slice(env.ISSUER_URL.length);
+      expect(String(url).startsWith(env.ISSUER_URL), field).toBe(true);
+      for (const method of ["GET", "POST"]) {
+        const response = await exports.default.fetch(`http://issuer.test${path}`, { method });
+        expect(response.status, `${method} ${field}`).not.toBe(404);
+        expect(response.status, `${method} ${field}`).toBeLessThan(500);
+      }
+    }
+  });
+
+  it("lists only grants the token endpoint takes: none answers unsupported_grant_type", async () => {
+    const tenant = await createTenant();
+    const created = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/clients`, jsonRequest("POST", { name: "Grants", type: "confidential", redirect_uris: ["https://app.example/cb"] }));
+    const client = await created.json<{ client_id: string; client_secret: string }>();
+    const grants = (await discovery()).grant_types_supported as string[];
+    for (const grant of grants) {
+      const response = await exports.default.fetch("http://issuer.test/oauth2/token", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${btoa(`${client.client_id}:${client.client_secret}`)}` },
+        body: new URLSearchParams({ grant_type: grant }).toString(),
+      });
+      const answer = await response.json<{ error?: string }>();
+      expect(answer.error, grant).not.toBe("unsupported_grant_type");
+      expect(response.status, grant).toBeLessThan(500);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { clientNetwork } from "../../../shared/domain/client-network";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import { readCapped } from "../../../shared/http/json-body";
-import { CLIENT_ADDRESS_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, SIGN_IN_HEADERS } from "../../../shared/gate-signature/identity-headers";
+import { CLIENT_ADDRESS_HEADERS, CLIENT_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, SIGN_IN_HEADERS } from "../../../shared/gate-signature/identity-headers";
 import type { GateSigner } from "../../../shared/gate-signature/sign";
 import type { IdentityHeaderValues } from "../validation/identity-header-values";
 
@@ -27,8 +27,8 @@ export interface ForwardTarget {
   readonly binding: Fetcher | undefined;
 }
 
-/** Who is calling (as the header values of their verified token), and the request id the origin sees with it. */
-export type ForwardedIdentity = ({ readonly kind: "user"; readonly headers: IdentityHeaderValues } | { readonly kind: "anonymous" }) & { readonly requestId: string };
+/** Who is calling (as the header values of their verified token: a user's or a client's), and the request id the origin sees with it. */
+export type ForwardedIdentity = ({ readonly kind: "token"; readonly headers: IdentityHeaderValues } | { readonly kind: "anonymous" }) & { readonly requestId: string };
 
 export interface ForwardInput {
   readonly request: Request;
@@ -82,7 +82,13 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
       headers.delete(name);
     }
   }
-  const user = identity.kind === "user" ? identity.headers : null;
+  const caller = identity.kind === "token" ? identity.headers : null;
+  const user = caller?.kind === "user" ? caller : null;
+  if (caller?.kind === "client") {
+    headers.set(CLIENT_HEADERS.clientId, caller.clientId);
+    headers.set(CLIENT_HEADERS.tenantId, caller.tenantId);
+    headers.set(CLIENT_HEADERS.roles, caller.roles);
+  }
   if (user !== null) {
     headers.set(IDENTITY_HEADERS.userId, user.userId);
     headers.set(IDENTITY_HEADERS.tenantId, user.tenantId);
@@ -101,7 +107,7 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
     url: upstreamUrl,
     headers,
     body,
-    signedIn: user !== null,
+    caller: caller?.kind ?? null,
     amrSet: user !== null && user.amr !== null,
     authTimeSet: user !== null && user.authTime !== null,
     clientAddressSet: address !== null,

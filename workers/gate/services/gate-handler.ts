@@ -1,12 +1,13 @@
 import { authenticationShortfall, MFA_ACR, type AuthenticationRequirement } from "../../../shared/domain/authentication-methods";
 import { canonicalPath, type PathRefusal } from "../../../shared/domain/canonical-path";
+import { isClientToken } from "../../../shared/domain/access-token-claims";
 import { hasRoles, POLICY_METHODS, routeFor } from "../../../shared/domain/gate-policy";
 import type { Failure } from "../../../shared/errors/failure";
 import type { Result } from "../../../shared/errors/result";
 import { failureToResponse } from "../../../shared/http/error-body";
 import { OUTAGE_RETRY_AFTER_SECONDS } from "../../../shared/http/dependency-outage";
 import type { GateDeps } from "../deps";
-import { strictlyRevoked } from "../validation/revocation-snapshot";
+import { strictlyRevoked, type RevocableClaims } from "../validation/revocation-snapshot";
 import { publicDescription, type TokenRejection } from "../validation/token-rejection";
 import { forwardToOrigin, readForwardedBody, type ForwardedIdentity } from "./forward";
 
@@ -45,7 +46,7 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   if (authentication.kind === "rejected") return reject(deps, authentication.rejection, requestId);
   const { claims } = authentication;
 
-  const revocation = await checkRevocation(deps, claims, now, waitUntil);
+  const revocation = await checkRevocation(deps, { sid: isClientToken(claims) ? null : claims.sid, sub: claims.sub, iat: claims.iat }, now, waitUntil);
   if (revocation === "unavailable" || (revocation === "stale" && rule.sensitive)) {
     return failureToResponse({ reason: "service_unavailable", retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
   }
@@ -58,16 +59,18 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   // Judged on every request, cached tokens too: `max_age` depends on the time now.
   const { signIn } = rule.access;
   if (signIn !== null) {
+    // A client signed nobody in: no fresher or stronger sign-in can exist, so no step-up challenge.
+    if (isClientToken(claims)) return failureToResponse({ reason: "insufficient_scope", description: "This route requires a signed-in user; a client's token has none." });
     const shortfall = authenticationShortfall(claims, signIn, Math.floor(now / 1000));
     if (shortfall !== null) return stepUp(deps, signIn, shortfall, requestId);
   }
-  const identity: ForwardedIdentity = { kind: "user", headers: authentication.identity, requestId };
+  const identity: ForwardedIdentity = { kind: "token", headers: authentication.identity, requestId };
   return forward(deps, request, target, identity, rule.forwardAuthorization, now);
 }
 
 async function checkRevocation(
   deps: GateDeps,
-  claims: { sid: string; sub: string; iat: number },
+  claims: RevocableClaims,
   now: number,
   waitUntil: (work: Promise<unknown>) => void,
 ): Promise<"live" | "revoked" | "stale" | "unavailable"> {

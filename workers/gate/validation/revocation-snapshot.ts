@@ -1,6 +1,13 @@
 import { decodeLogMember, REVOCATION_LIFETIME_MS, REVOCATION_LOG_OVERLAP_MS } from "../../../shared/domain/revocation-entries";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
 
+/** What a revocation can match: a user's session, or none for a client's token; the subject's mark either way. */
+export interface RevocableClaims {
+  readonly sid: string | null;
+  readonly sub: string;
+  readonly iat: number;
+}
+
 /** How far before its last sync a read starts again: see REVOCATION_LOG_OVERLAP_MS. */
 export const SYNC_OVERLAP_MS = REVOCATION_LOG_OVERLAP_MS;
 
@@ -77,7 +84,7 @@ export class RevocationSnapshot {
     return !this.#lastSyncFailed;
   }
 
-  async check(claims: { sid: string; sub: string; iat: number }, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
+  async check(claims: RevocableClaims, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
     const age = now - this.#syncedAt;
     if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.#joinOrStart(now, background);
     else if (age > this.#syncMs && now - this.#syncStartedAt > this.#syncMs && this.#runningAt(now) === null) background(this.sync(now));
@@ -85,9 +92,9 @@ export class RevocationSnapshot {
     return { revoked: this.isRevoked(claims, now), fresh, loaded: Number.isFinite(this.#syncedAt) };
   }
 
-  isRevoked(claims: { sid: string; sub: string; iat: number }, now: number): boolean {
+  isRevoked(claims: RevocableClaims, now: number): boolean {
     const nowSeconds = Math.floor(now / 1000);
-    const sessionExpiry = this.#sessions.get(claims.sid);
+    const sessionExpiry = claims.sid === null ? undefined : this.#sessions.get(claims.sid);
     if (sessionExpiry !== undefined && sessionExpiry > nowSeconds) return true;
     const mark = this.#users.get(claims.sub);
     return mark !== undefined && mark.expires > nowSeconds && claims.iat < mark.before;
@@ -178,7 +185,7 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
 }
 
 /** Strict mode: ask Upstash about this token's session and user, every request. */
-export async function strictlyRevoked(reader: RevocationReader, claims: { sid: string; sub: string; iat: number }): Promise<boolean> {
+export async function strictlyRevoked(reader: RevocationReader, claims: RevocableClaims): Promise<boolean> {
   const { sessionRevoked, userRevokedBefore } = await reader.lookup(claims.sid, claims.sub);
   return sessionRevoked || (userRevokedBefore !== null && claims.iat < userRevokedBefore);
 }

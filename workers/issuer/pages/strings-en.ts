@@ -31,6 +31,7 @@ export const EN = {
   checkEmail: "We sent you a link to confirm your address. Open it, then sign in.",
   unknownClient: "This app is not registered for signing in here. Nothing was sent back to it.",
   unregisteredRedirect: "The app asked to send you to an address it has not registered. For your safety, you were not sent there.",
+  invalidLogoutHint: "This sign-out request could not be verified, so nothing was changed. If you want to sign out, close this page and sign out from the app again.",
   signedOutTitle: "You are signed out",
   signedOut: "You are signed out of every app you signed in to from this browser.",
   csrfRefused: "This form has expired or was not sent from this page. Reload the page and try again.",

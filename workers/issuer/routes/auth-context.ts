@@ -9,7 +9,7 @@ import type { Failure } from "../../../shared/errors/failure";
 import type { KeyKind, TenantRecord } from "../../../shared/ports/tenant-repository";
 import type { IssuerBindings } from "../app";
 import type { IssuerDeps } from "../deps";
-import { authenticateAccessToken, type AuthenticatedToken } from "../services/access-token-auth";
+import { authenticateAccessToken, type AccessTokenRejection, type AuthenticatedToken } from "../services/access-token-auth";
 import type { SignInDeps, SignInTenant } from "../services/phone-sign-in";
 import type { EnrollingUser } from "../services/enrolment-step";
 import { enrollingUser } from "../services/enrolment-step";
@@ -37,9 +37,18 @@ export async function withAccessToken(c: AuthContext, handler: (auth: Authentica
   if (token === null) return failureToResponse({ reason: "invalid_token", description: "missing access token" });
   const deps = c.get("deps");
   const auth = await authenticateAccessToken(accessTokenAuthDeps(deps), token, new Date());
-  if (!auth.ok) return failureToResponse({ reason: "invalid_token", description: auth.error === "expired" ? "token expired" : "invalid or revoked token" });
+  if (!auth.ok) return failureToResponse(refusedAccessToken(auth.error));
   c.set("tenantCorsOrigins", settingsOf(auth.value.tenant, deps).cors_origins);
   return handler(auth.value);
+}
+
+/**
+ * A valid client token where a user is required is the wrong kind of token, not a bad one:
+ * `403 insufficient_scope`, so the caller knows a fresh token of the same kind will not help.
+ */
+export function refusedAccessToken(rejection: AccessTokenRejection): Failure {
+  if (rejection === "client_token") return { reason: "insufficient_scope", description: "This route acts for a user; a client's token names none." };
+  return { reason: "invalid_token", description: rejection === "expired" ? "token expired" : "invalid or revoked token" };
 }
 
 /**

@@ -8,6 +8,7 @@ import { currentBrowserSession, endBrowserSession } from "../services/browser-se
 import { issueAuthorizationCode } from "../services/oauth/authorization-codes";
 import { authorizationResponse, checkAuthorizationRequest, looksLikeClientId, signInFreshEnough } from "../services/oauth/authorization-request";
 import { findClient } from "../services/oauth/clients";
+import { verifyIdTokenHint } from "../services/oauth/id-token-hint";
 import { clearSessionCookie, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
 
 const NO_FORMS = { logoOrigin: null, formTargets: [] } as const;
@@ -70,7 +71,17 @@ export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const strings = stringsFor(c.req.query("ui_locales"));
       const query = new URL(c.req.url).searchParams;
       const postLogout = query.get("post_logout_redirect_uri");
-      const clientId = query.get("client_id") ?? audienceOf(query.get("id_token_hint"));
+      const hintText = query.get("id_token_hint");
+      let hintedClient: string | null = null;
+      if (hintText !== null) {
+        // A hint we did not sign, or one for another client than client_id names, ends nothing (§2).
+        const hint = await verifyIdTokenHint({ signingKeys: deps.signingKeys, issuer: deps.config.issuerUrl }, hintText);
+        if (!hint.ok) return errorPage(c, strings.invalidLogoutHint);
+        hintedClient = hint.value.clientId;
+      }
+      const namedClient = query.get("client_id");
+      if (namedClient !== null && hintedClient !== null && namedClient !== hintedClient) return errorPage(c, strings.invalidLogoutHint);
+      const clientId = namedClient ?? hintedClient;
       let location: string | null = null;
       if (postLogout !== null) {
         // Only a URI registered for the named client, matched exactly; else nothing is redirected anywhere.
@@ -88,22 +99,6 @@ export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       return htmlPage(c, { nonce, ...NO_FORMS }, <MessagePage title={strings.signedOutTitle} message={strings.signedOut} strings={strings} settings={null} nonce={nonce} />);
     },
   });
-}
-
-/**
- * The `aud` of an id_token_hint, read only to pick whose registered post-logout URIs to match:
- * a forged hint can at worst name another client's registered URI, never an unregistered one.
- */
-function audienceOf(idTokenHint: string | null): string | null {
-  const payload = idTokenHint?.split(".")[1];
-  if (payload === undefined || payload.length > 8192) return null;
-  try {
-    const claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as { aud?: unknown };
-    const aud = Array.isArray(claims.aud) ? (claims.aud as unknown[])[0] : claims.aud;
-    return typeof aud === "string" ? aud : null;
-  } catch {
-    return null;
-  }
 }
 
 function errorPage(c: PageContext, message: string): Promise<Response> {

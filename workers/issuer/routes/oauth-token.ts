@@ -5,6 +5,7 @@ import { bearerToken } from "../../../shared/http/respond";
 import { readFormBody } from "../../../shared/http/form-body";
 import type { IssuerBindings } from "../app";
 import { authenticateClient } from "../services/oauth/client-authentication";
+import { issueClientToken, type ClientTokenResponse } from "../services/oauth/client-credentials-grant";
 import { redeemAuthorizationCode, type TokenResponse } from "../services/oauth/code-grant";
 import { refreshForClient } from "../services/oauth/refresh-grant";
 import { revokeClientToken } from "../services/oauth/token-revocation";
@@ -62,10 +63,14 @@ export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
           );
           return refreshed.ok ? tokenSuccess(c, refreshed.value) : oauthFailure(c, refreshed.error);
         }
+        case "client_credentials": {
+          const issued = await issueClientToken({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, c.get("audit"), client.value, field("scope"), new Date());
+          return issued.ok ? tokenSuccess(c, issued.value) : oauthFailure(c, issued.error);
+        }
         case null:
           return oauthFailure(c, oauthError("invalid_request", "grant_type is required."));
         default:
-          return oauthFailure(c, oauthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token."));
+          return oauthFailure(c, oauthError("unsupported_grant_type", "grant_type must be authorization_code, refresh_token or client_credentials."));
       }
     },
   });
@@ -109,7 +114,7 @@ export function oauthUserinfoRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/oauth2/userinfo", { GET: handler, POST: handler });
 }
 
-function tokenSuccess(c: Context, body: TokenResponse | Omit<TokenResponse, "scope">): Response {
+function tokenSuccess(c: Context, body: TokenResponse | Omit<TokenResponse, "scope"> | ClientTokenResponse): Response {
   return c.json(body, 200, NO_STORE);
 }
 

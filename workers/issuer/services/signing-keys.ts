@@ -22,6 +22,16 @@ export interface SigningKeyServiceDeps {
 const STATE_ORDER = { current: 0, next: 1, retired: 2 } as const;
 
 /** ES256 signs access tokens (the gate accepts nothing else); RS256 signs id_tokens. Each has its own lifecycle. */
+export interface KidPair {
+  readonly current_kid: string;
+  readonly next_kid: string;
+}
+
+/** `POST /api/admin/keys/rotate`: the contract's ES256 pair at the top level, and each algorithm's pair. */
+export interface RotationAnswer extends KidPair {
+  readonly algorithms: Readonly<Record<SigningAlgorithm, KidPair>>;
+}
+
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ["ES256", "RS256"];
 
 /**
@@ -102,7 +112,7 @@ export class SigningKeyService {
    * the JWKS until every token they signed has expired. Answers with the access
    * token (ES256) keys, as the admin route always has.
    */
-  async rotate(): Promise<{ current_kid: string; next_kid: string }> {
+  async rotate(): Promise<RotationAnswer> {
     const keys = await this.publishedKeys({ fresh: true });
     const now = this.#deps.now();
     // An id_token lives no longer than an access token, so the same publish window covers both.
@@ -116,10 +126,15 @@ export class SigningKeyService {
     const rotated = await this.publishedKeys({ fresh: true });
     await this.#publish(rotated);
     this.#signers.clear();
-    const newCurrent = rotated.find((key) => key.alg === "ES256" && key.state === "current");
-    const newNext = rotated.find((key) => key.alg === "ES256" && key.state === "next");
-    if (!newCurrent || !newNext) throw new Error("rotation left no current or next key");
-    return { current_kid: newCurrent.kid, next_kid: newNext.kid };
+    const pairs = SIGNING_ALGORITHMS.map((alg) => {
+      const newCurrent = rotated.find((key) => key.alg === alg && key.state === "current");
+      const newNext = rotated.find((key) => key.alg === alg && key.state === "next");
+      if (!newCurrent || !newNext) throw new Error(`rotation left no current or next ${alg} key`);
+      return [alg, { current_kid: newCurrent.kid, next_kid: newNext.kid }] as const;
+    });
+    const algorithms = Object.fromEntries(pairs) as Record<SigningAlgorithm, KidPair>;
+    // The contract's `current_kid`/`next_kid` stay the access tokens' (ES256) keys; `algorithms` adds every algorithm's.
+    return { ...algorithms.ES256, algorithms };
   }
 
   /**

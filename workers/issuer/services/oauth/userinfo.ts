@@ -15,6 +15,7 @@ export interface UserinfoDeps extends AccessTokenAuthDeps {
  */
 export async function userinfo(deps: UserinfoDeps, token: string, now: Date): Promise<Result<Record<string, unknown>, Failure>> {
   const authenticated = await authenticateAccessToken(deps, token, now);
+  if (!authenticated.ok && authenticated.error === "client_token") return err({ reason: "insufficient_scope", description: "A client's token names no user; userinfo needs a user's token with the openid scope." });
   if (!authenticated.ok) return err({ reason: "invalid_token", description: "The access token is invalid, expired or revoked." });
   const { claims, user } = authenticated.value;
   const session = await deps.sessions.find(claims.sid);
