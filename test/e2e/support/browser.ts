@@ -47,6 +47,8 @@ export interface GuardOptions {
   /** Origins the pages may load from, post to or be redirected to: the issuer's and the app's. */
   readonly allowedOrigins: readonly string[];
   readonly viewport: Viewport;
+  /** Headers sent with every request of the context. */
+  readonly extraHeaders?: Readonly<Record<string, string>>;
 }
 
 const CSP_BINDING = "__portcullisReportCspViolation";
@@ -60,7 +62,7 @@ export async function openGuardedContext(browser: Browser, options: GuardOptions
   const allowed = new Set(options.allowedOrigins.map((origin) => new URL(origin).origin));
   const problems: PageProblem[] = [];
   const record = (problem: PageProblem) => problems.push(problem);
-  const context = await browser.newContext({ viewport: options.viewport, isMobile: options.viewport === PHONE_VIEWPORT, hasTouch: options.viewport === PHONE_VIEWPORT });
+  const context = await browser.newContext({ viewport: options.viewport, isMobile: options.viewport === PHONE_VIEWPORT, hasTouch: options.viewport === PHONE_VIEWPORT, extraHTTPHeaders: options.extraHeaders });
 
   await context.exposeBinding(CSP_BINDING, (_source, violation: unknown) => {
     record({ kind: "csp-violation", detail: JSON.stringify(violation) });
@@ -77,7 +79,8 @@ export async function openGuardedContext(browser: Browser, options: GuardOptions
 
   const guard = (page: Page) => {
     page.on("console", (message) => {
-      if (message.type() === "error") record({ kind: "console-error", detail: `${message.text()} (${message.location().url})` });
+      if (message.type() !== "error" || isDocumentStatus(message.text(), message.location().url, page)) return;
+      record({ kind: "console-error", detail: `${message.text()} (${message.location().url})` });
     });
     page.on("pageerror", (error) => record({ kind: "page-error", detail: error.message }));
   };
@@ -94,4 +97,13 @@ export async function openGuardedContext(browser: Browser, options: GuardOptions
     newPage: () => context.newPage(),
     close: () => context.close(),
   };
+}
+
+/**
+ * Chromium logs a page's own 4xx status (a refused form answered with its error page) as a
+ * console error about the document. That is the page doing its job, and the flows assert the
+ * page it shows; a failed subresource (a script, image or fetch) is still a problem.
+ */
+function isDocumentStatus(text: string, url: string, page: Page): boolean {
+  return text.startsWith("Failed to load resource: the server responded with a status of 4") && url === page.url();
 }
