@@ -1,16 +1,16 @@
 /**
  * The browser suite's guards can fail: each throwaway page below does one thing a hosted page
- * must never do, served by route fulfilment on an allowed origin, and the guard must report it.
+ * must never do, served by route fulfilment on the issuer's origin (the requests never reach the
+ * issuer), and the guard must report it.
  * Without these, a guard that silently stopped listening would let every flow pass.
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessibilityViolations } from "./support/accessibility";
 import { DESKTOP_VIEWPORT, launchBrowser, openGuardedContext, type GuardedBrowser } from "./support/browser";
+import { e2eStack } from "./support/e2e-context";
 import { visit } from "./support/visit";
 
-/** Never resolved: every request to it is answered by `page.route` before it reaches the network. */
-const THROWAWAY_ORIGIN = "http://localhost:9";
 const STRICT_CSP = "default-src 'none'; style-src 'nonce-n0nce'; script-src 'nonce-n0nce'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 let browser: Browser;
@@ -22,10 +22,11 @@ function document(body: string): string {
 }
 
 async function serve(body: string, csp = STRICT_CSP): Promise<GuardedBrowser> {
-  const guarded = await openGuardedContext(browser, { allowedOrigins: [THROWAWAY_ORIGIN], viewport: DESKTOP_VIEWPORT });
-  await guarded.page.route(`${THROWAWAY_ORIGIN}/page`, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", headers: { "Content-Security-Policy": csp }, body: document(body) }));
-  await guarded.page.route(`${THROWAWAY_ORIGIN}/favicon.ico`, (route) => route.fulfill({ status: 204 }));
-  await guarded.page.goto(`${THROWAWAY_ORIGIN}/page`);
+  const origin = e2eStack().issuerUrl;
+  const guarded = await openGuardedContext(browser, { allowedOrigins: [origin], viewport: DESKTOP_VIEWPORT });
+  await guarded.page.route(`${origin}/throwaway`, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", headers: { "Content-Security-Policy": csp }, body: document(body) }));
+  await guarded.page.route(`${origin}/favicon.ico`, (route) => route.fulfill({ status: 204 }));
+  await guarded.page.goto(`${origin}/throwaway`);
   return guarded;
 }
 
