@@ -20,7 +20,7 @@ import type { MfaRequired, SignInAnswer } from "../services/second-step";
 import { accountDeps } from "./accounts";
 import { checkAuthorizationRequest } from "../services/oauth/authorization-request";
 import { settingsOf, signInDeps, tenantByKey } from "./auth-context";
-import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, type PageContext } from "./hosted-page";
+import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, singleValues, type PageContext } from "./hosted-page";
 import { mfaVerifyDeps } from "./second-factor-deps";
 
 const text = (max: number) => z.string().max(max);
@@ -70,9 +70,10 @@ async function pageTenant(c: PageContext, request: string | undefined, key: stri
     if (check.kind !== "valid") return null;
     const tenant = await deps.tenants.find(check.request.client.tenantId);
     if (tenant === null) return null;
-    // The user has just signed in: a forced sign-in is done, and must not loop.
-    query.delete("prompt");
     if (check.request.prompt.has("none")) return null;
+    // The user has just signed in: a forced sign-in is done, and must not loop; a forced consent is still to come.
+    query.delete("prompt");
+    if (check.request.prompt.has("consent")) query.set("prompt", "consent");
     return { tenant, settings: settingsOf(tenant, deps), ref: { name: "request", value: request }, continueTo: `/oauth2/authorize?${query.toString()}`, formTargets: [new URL(check.request.redirectUri).origin] };
   }
   if (key === undefined || key.length > 128) return null;
@@ -233,14 +234,4 @@ function missingTenantPage(c: PageContext, strings: Strings): Promise<Response> 
 function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 403): Promise<Response> {
   const nonce = newNonce();
   return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
-}
-
-/** Form fields as single values; a name given twice is kept as a list so the schema refuses it. */
-function singleValues(form: URLSearchParams): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const name of new Set(form.keys())) {
-    const all = form.getAll(name);
-    values[name] = all.length === 1 ? (all[0] ?? "") : all;
-  }
-  return values;
 }
