@@ -921,7 +921,7 @@ describe("hostile input", () => {
     expect(ROUTES["POST /signup"]).toBe("page form");
     expect(ROUTES["POST /consent"]).toBe("page form");
     const where = fc.constantFrom("/login", "/signup", "/consent");
-    const step = fc.constantFrom("password", "phone_request", "phone_verify", "second_factor", "consent", "x", "");
+    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "x", "");
     const body = fc.oneof(
       rawQueryJunk,
       fc.tuple(step, rawQueryJunk).map(([name, junk]) => `step=${name}&key=${fixture.tenant.api_key}&csrf=${junk}&email=a@b.co&password=x&phone=${junk}&code=1&mfa_token=${junk}`),

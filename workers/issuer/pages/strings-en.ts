@@ -46,6 +46,8 @@ export const EN = {
   } as Readonly<Record<string, string>>,
   consentSignedInAs: "You can change your mind later by signing out of the app.",
   allow: "Allow",
+  emailMeCode: "Email me a code and a sign-in link",
+  emailCodeSent: "Check your email: we sent a code and a sign-in link. Enter the code below, or open the link on this device.",
   deny: "Deny",
   errors: {
     not_found: "We could not find what you asked for.",
