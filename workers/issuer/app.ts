@@ -7,6 +7,7 @@ import type { IssuerDeps } from "./deps";
 import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { consentPageRoutes } from "./routes/consent-page";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
@@ -62,6 +63,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   loginPageRoutes(app);
   signupPageRoutes(app);
   oauthAuthorizeRoutes(app);
+  consentPageRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);
   secondFactorRoutes(app);

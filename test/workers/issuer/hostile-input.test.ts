@@ -82,6 +82,8 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /signup": "page form",
   "GET /oauth2/authorize": "page query",
   "GET /oauth2/logout": "page query",
+  "GET /consent": "page query",
+  "POST /consent": "page form",
   "POST /api/auth/signup": "json",
   "POST /api/auth/login": "json",
   "POST /api/auth/password/forgot": "json",
@@ -888,7 +890,7 @@ describe("hostile input", () => {
     });
   }, PROPERTY_TIMEOUT_MS);
 
-  it("GET /login, GET /signup and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
+  it("GET /login, GET /signup, GET /consent and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
     expect(ROUTES["GET /login"]).toBe("page query");
     expect(ROUTES["GET /oauth2/authorize"]).toBe("page query");
     const query = fc.oneof(
@@ -900,7 +902,8 @@ describe("hostile input", () => {
       fc.constantFrom("", "key=", "key=pk_x&key=pk_y", "client_id=a&client_id=b", "__proto__=1", "request=client_id%3D", `request=${"A".repeat(9000)}`, "redirect_uri=javascript:alert(1)&client_id=x"),
     );
     expect(ROUTES["GET /signup"]).toBe("page query");
-    const path = fc.constantFrom("/login", "/signup", "/oauth2/authorize");
+    expect(ROUTES["GET /consent"]).toBe("page query");
+    const path = fc.constantFrom("/login", "/signup", "/consent", "/oauth2/authorize");
     await assertNothingWritten(async () => {
       await fc.assert(
         fc.asyncProperty(path, query, async (where, raw) => {
@@ -913,16 +916,18 @@ describe("hostile input", () => {
     });
   }, PROPERTY_TIMEOUT_MS);
 
-  it("POST /login and POST /signup answer every hostile form with a 4xx page and write nothing", async () => {
+  it("POST /login, POST /signup and POST /consent answer every hostile form with a 4xx page and write nothing", async () => {
     expect(ROUTES["POST /login"]).toBe("page form");
     expect(ROUTES["POST /signup"]).toBe("page form");
-    const where = fc.constantFrom("/login", "/signup");
-    const step = fc.constantFrom("password", "phone_request", "phone_verify", "second_factor", "x", "");
+    expect(ROUTES["POST /consent"]).toBe("page form");
+    const where = fc.constantFrom("/login", "/signup", "/consent");
+    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "x", "");
     const body = fc.oneof(
       rawQueryJunk,
       fc.tuple(step, rawQueryJunk).map(([name, junk]) => `step=${name}&key=${fixture.tenant.api_key}&csrf=${junk}&email=a@b.co&password=x&phone=${junk}&code=1&mfa_token=${junk}`),
       fc.tuple(step, unicodeText).map(([name, text]) => new URLSearchParams({ step: name, key: fixture.tenant.api_key, csrf: "", phone: text }).toString()),
       tooLong(1024).map((password) => `step=password&key=${fixture.tenant.api_key}&csrf=x&email=a@b.co&password=${password}`),
+      fc.tuple(rawQueryJunk, fc.constantFrom("allow", "deny", "maybe", "")).map(([junk, decision]) => `step=consent&csrf=${junk}&request=${encodeURIComponent(`client_id=${junk}&redirect_uri=https://evil.example`)}&decision=${decision}`),
       fc.constantFrom("", "step=password", "step=password&step=phone_request", "__proto__=1&step=password", `step=phone_request&key=${fixture.tenant.api_key}&phone=${fixture.user.phone}`),
     );
     const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", null);

@@ -6,6 +6,7 @@ import type { Strings } from "./strings-en";
 export type LoginStep =
   | { readonly kind: "first" }
   | { readonly kind: "phone_code"; readonly phone: string }
+  | { readonly kind: "email_code"; readonly email: string }
   | { readonly kind: "second_factor"; readonly mfaToken: string; readonly methods: readonly string[] };
 
 export interface LoginPageProps {
@@ -20,6 +21,8 @@ export interface LoginPageProps {
   readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
   readonly step: LoginStep;
   readonly email?: string;
+  /** `login_hint` when it is a phone number. */
+  readonly phone?: string;
   /** A refusal, shown beside the field it concerns (or at the top when it concerns none). */
   readonly error?: { readonly field: string | null; readonly message: string };
 }
@@ -80,6 +83,17 @@ export function LoginPage(props: LoginPageProps) {
           <button type="submit">{t.verifyCode}</button>
         </form>
       )}
+      {step.kind === "email_code" && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="email_verify" />
+          <input type="hidden" name="email" value={step.email} />
+          <p>{t.emailCodeSent}</p>
+          <label for="email-code">{t.code}</label>
+          <input id="email-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required autofocus aria-describedby={errorFor(props, "code") === null ? undefined : "code-error"} />
+          <FieldError id="code-error" message={errorFor(props, "code")} />
+          <button type="submit">{t.verifyCode}</button>
+        </form>
+      )}
       {step.kind === "first" && enabled(settings, "password") && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="password" />
@@ -98,11 +112,20 @@ export function LoginPage(props: LoginPageProps) {
           </p>
         </form>
       )}
+      {step.kind === "first" && enabled(settings, "email_otp") && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="email_request" />
+          <label for="email-otp">{t.email}</label>
+          <input id="email-otp" name="email" type="email" autocomplete="email" required maxlength={320} value={props.email} aria-describedby={errorFor(props, "email_otp") === null ? undefined : "email-otp-error"} />
+          <FieldError id="email-otp-error" message={errorFor(props, "email_otp")} />
+          <button type="submit">{t.emailMeCode}</button>
+        </form>
+      )}
       {step.kind === "first" && enabled(settings, "phone_otp") && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="phone_request" />
           <label for="phone">{t.phone}</label>
-          <input id="phone" name="phone" type="tel" autocomplete="tel" required maxlength={32} aria-describedby={errorFor(props, "phone") === null ? undefined : "phone-error"} />
+          <input id="phone" name="phone" type="tel" autocomplete="tel" required maxlength={32} value={props.phone} aria-describedby={errorFor(props, "phone") === null ? undefined : "phone-error"} />
           <FieldError id="phone-error" message={errorFor(props, "phone")} />
           <button type="submit">{t.sendCode}</button>
         </form>

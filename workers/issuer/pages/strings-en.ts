@@ -34,6 +34,21 @@ export const EN = {
   signedOutTitle: "You are signed out",
   signedOut: "You are signed out of every app you signed in to from this browser.",
   csrfRefused: "This form has expired or was not sent from this page. Reload the page and try again.",
+  // Consent, email sign-in, passkeys, address verification, password reset, the link page.
+  consentTitle: (client: string) => `${client} wants to use your account`,
+  consentIntro: (client: string, brand: string) => `${client} is not run by ${brand}. If you allow it, it can:`,
+  consentScopes: {
+    openid: "Know who you are (your account id)",
+    profile: "See your name",
+    email: "See your email address",
+    phone: "See your phone number",
+    offline_access: "Stay connected to your account while you are not using it",
+  } as Readonly<Record<string, string>>,
+  consentSignedInAs: "You can change your mind later by signing out of the app.",
+  allow: "Allow",
+  emailMeCode: "Email me a code and a sign-in link",
+  emailCodeSent: "Check your email: we sent a code and a sign-in link. Enter the code below, or open the link on this device.",
+  deny: "Deny",
   errors: {
     not_found: "We could not find what you asked for.",
     method_not_allowed: "This page cannot be used that way.",

@@ -17,10 +17,12 @@ import { verifySecondFactor } from "../services/mfa-verify";
 import { passwordLogin } from "../services/password-login";
 import { requestCode, verifyCode, type SignInTenant } from "../services/phone-sign-in";
 import type { MfaRequired, SignInAnswer } from "../services/second-step";
+import { requestEmailSignIn, verifyEmailCode } from "../services/email-sign-in";
 import { accountDeps } from "./accounts";
+import { emailSignInDeps } from "./email-sign-in";
 import { checkAuthorizationRequest } from "../services/oauth/authorization-request";
 import { settingsOf, signInDeps, tenantByKey } from "./auth-context";
-import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, type PageContext } from "./hosted-page";
+import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, singleValues, type PageContext } from "./hosted-page";
 import { mfaVerifyDeps } from "./second-factor-deps";
 
 const text = (max: number) => z.string().max(max);
@@ -29,6 +31,8 @@ const loginForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("password"), ...ref, email: text(320), password: text(1024) }),
   z.strictObject({ step: z.literal("phone_request"), ...ref, phone: text(32) }),
   z.strictObject({ step: z.literal("phone_verify"), ...ref, phone: text(32), code: text(16) }),
+  z.strictObject({ step: z.literal("email_request"), ...ref, email: text(320) }),
+  z.strictObject({ step: z.literal("email_verify"), ...ref, email: text(320), code: text(16) }),
   z.strictObject({ step: z.literal("second_factor"), ...ref, mfa_token: text(128), code: text(16).optional(), recovery_code: text(64).optional() }),
 ]);
 type LoginForm = z.infer<typeof loginForm>;
@@ -70,9 +74,10 @@ async function pageTenant(c: PageContext, request: string | undefined, key: stri
     if (check.kind !== "valid") return null;
     const tenant = await deps.tenants.find(check.request.client.tenantId);
     if (tenant === null) return null;
-    // The user has just signed in: a forced sign-in is done, and must not loop.
-    query.delete("prompt");
     if (check.request.prompt.has("none")) return null;
+    // The user has just signed in: a forced sign-in is done, and must not loop; a forced consent is still to come.
+    query.delete("prompt");
+    if (check.request.prompt.has("consent")) query.set("prompt", "consent");
     return { tenant, settings: settingsOf(tenant, deps), ref: { name: "request", value: request }, continueTo: `/oauth2/authorize?${query.toString()}`, formTargets: [new URL(check.request.redirectUri).origin] };
   }
   if (key === undefined || key.length > 128) return null;
@@ -93,7 +98,7 @@ export function loginPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"));
       if (tenant === null) return missingTenantPage(c, strings);
       const hint = new URLSearchParams(c.req.query("request") ?? "").get("login_hint");
-      return loginPage(c, strings, tenant, { kind: "first" }, undefined, hint !== null && hint.includes("@") ? hint : undefined);
+      return loginPage(c, strings, tenant, { kind: "first" }, undefined, hint !== null && hint.includes("@") ? hint : undefined, 200, hint !== null && hint.startsWith("+") ? hint : undefined);
     },
     POST: async (c) => {
       const strings = stringsFor(c.req.query("ui_locales"));
@@ -170,6 +175,17 @@ async function loginStep(c: PageContext, strings: Strings, tenant: PageTenant, f
       const answer = await verifyCode(signInDeps(deps), audit, context, tenant, { phone: form.phone, code: form.code });
       return afterFirstFactor(c, strings, tenant, answer, { kind: "phone_code", phone: form.phone });
     }
+    case "email_request": {
+      if (!tenant.settings.sign_in_methods.includes("email_otp")) return refusal(c, strings, tenant, { kind: "first" }, { reason: "sign_in_method_disabled" });
+      const sent = await requestEmailSignIn(emailSignInDeps(deps), audit, context, tenant, { email: form.email });
+      // The email sign-in form's own address field carries its refusal (the password form has one too).
+      if (!sent.ok) return refusal(c, strings, tenant, { kind: "first" }, sent.error, undefined, sent.error.reason === "invalid_email" ? "email_otp" : undefined);
+      return loginPage(c, strings, tenant, { kind: "email_code", email: form.email });
+    }
+    case "email_verify": {
+      const answer = await verifyEmailCode(emailSignInDeps(deps), audit, context, tenant, { email: form.email, code: form.code });
+      return afterFirstFactor(c, strings, tenant, answer, { kind: "email_code", email: form.email });
+    }
     case "second_factor": {
       const recovery = form.recovery_code !== undefined && form.recovery_code !== "";
       const code = recovery ? form.recovery_code : form.code;
@@ -214,16 +230,16 @@ async function signedInPage(c: PageContext, strings: Strings, tenant: PageTenant
   return htmlPage(c, policyFor(tenant, nonce), <MessagePage title={strings.signedInTitle(tenant.settings.email_branding)} message={strings.signedIn} strings={strings} settings={tenant.settings} nonce={nonce} />);
 }
 
-async function loginPage(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 401 | 403 | 409 | 429 | 503 = 200): Promise<Response> {
+async function loginPage(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 401 | 403 | 409 | 429 | 503 = 200, phone?: string): Promise<Response> {
   const nonce = newNonce();
   const csrf = await csrfTokenFor(c);
-  return htmlPage(c, policyFor(tenant, nonce), <LoginPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} step={step} email={email} error={error} />, status);
+  return htmlPage(c, policyFor(tenant, nonce), <LoginPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} step={step} email={email} phone={phone} error={error} />, status);
 }
 
 /** The contract's status for the failure, its human message beside the field it concerns. */
-function refusal(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, failure: Failure, email?: string): Promise<Response> {
-  const status = failure.reason === "rate_limited" || failure.reason === "too_many_attempts" ? 429 : failure.reason === "service_unavailable" || failure.reason === "sms_unavailable" ? 503 : failure.reason === "invalid_credentials" || failure.reason === "invalid_code" || failure.reason === "code_expired" || failure.reason === "mfa_token_expired" || failure.reason === "invalid_credential" ? 401 : failure.reason === "user_disabled" || failure.reason === "sign_in_method_disabled" ? 403 : 400;
-  return loginPage(c, strings, tenant, step, { field: FIELD_OF[failure.reason] ?? null, message: strings.errors[failure.reason] }, email, status);
+function refusal(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, failure: Failure, email?: string, field?: string): Promise<Response> {
+  const status = failure.reason === "rate_limited" || failure.reason === "too_many_attempts" ? 429 : failure.reason === "service_unavailable" || failure.reason === "sms_unavailable" || failure.reason === "email_unavailable" ? 503 : failure.reason === "invalid_credentials" || failure.reason === "invalid_code" || failure.reason === "code_expired" || failure.reason === "mfa_token_expired" || failure.reason === "invalid_credential" ? 401 : failure.reason === "user_disabled" || failure.reason === "sign_in_method_disabled" ? 403 : 400;
+  return loginPage(c, strings, tenant, step, { field: field ?? FIELD_OF[failure.reason] ?? null, message: strings.errors[failure.reason] }, email, status);
 }
 
 function missingTenantPage(c: PageContext, strings: Strings): Promise<Response> {
@@ -233,14 +249,4 @@ function missingTenantPage(c: PageContext, strings: Strings): Promise<Response> 
 function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 403): Promise<Response> {
   const nonce = newNonce();
   return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
-}
-
-/** Form fields as single values; a name given twice is kept as a list so the schema refuses it. */
-function singleValues(form: URLSearchParams): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  for (const name of new Set(form.keys())) {
-    const all = form.getAll(name);
-    values[name] = all.length === 1 ? (all[0] ?? "") : all;
-  }
-  return values;
 }
