@@ -8,6 +8,9 @@ export type LoginStep =
   | { readonly kind: "phone_code"; readonly phone: string }
   | { readonly kind: "second_factor"; readonly mfaToken: string; readonly methods: readonly string[] };
 
+/** How a page names its tenant: a pending authorization request, a publishable key, or (for the account page) a tenant id. */
+export type TenantRefName = "request" | "key" | "account";
+
 export interface LoginPageProps {
   readonly strings: Strings;
   readonly settings: TenantSettings;
@@ -17,7 +20,7 @@ export interface LoginPageProps {
    * How the page knows its tenant, carried by every form so a POST names it as the GET did:
    * the pending authorization request (its query), or a publishable key.
    */
-  readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
+  readonly tenantRef: { readonly name: TenantRefName; readonly value: string };
   readonly step: LoginStep;
   readonly email?: string;
   /** A refusal, shown beside the field it concerns (or at the top when it concerns none). */
