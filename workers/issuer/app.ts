@@ -4,6 +4,7 @@ import type { RequestContext } from "../../shared/domain/request-context";
 import { createJsonApp } from "../../shared/http/create-app";
 import { createLogger } from "../../shared/logging/logger";
 import type { IssuerDeps } from "./deps";
+import { accountPageRoutes } from "./routes/account-page";
 import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -62,6 +63,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   emailLinkPageRoutes(app);
   loginPageRoutes(app);
   signupPageRoutes(app);
+  accountPageRoutes(app);
   oauthAuthorizeRoutes(app);
   consentPageRoutes(app);
   sessionRoutes(app);

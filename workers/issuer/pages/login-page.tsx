@@ -9,6 +9,9 @@ export type LoginStep =
   | { readonly kind: "email_code"; readonly email: string }
   | { readonly kind: "second_factor"; readonly mfaToken: string; readonly methods: readonly string[] };
 
+/** How a page names its tenant: a pending authorization request, a publishable key, or (for the account page) a tenant id. */
+export type TenantRefName = "request" | "key" | "account";
+
 export interface LoginPageProps {
   readonly strings: Strings;
   readonly settings: TenantSettings;
@@ -18,7 +21,7 @@ export interface LoginPageProps {
    * How the page knows its tenant, carried by every form so a POST names it as the GET did:
    * the pending authorization request (its query), or a publishable key.
    */
-  readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
+  readonly tenantRef: { readonly name: TenantRefName; readonly value: string };
   readonly step: LoginStep;
   readonly email?: string;
   /** `login_hint` when it is a phone number. */

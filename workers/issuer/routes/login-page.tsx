@@ -20,13 +20,15 @@ import type { MfaRequired, SignInAnswer } from "../services/second-step";
 import { requestEmailSignIn, verifyEmailCode } from "../services/email-sign-in";
 import { accountDeps } from "./accounts";
 import { emailSignInDeps } from "./email-sign-in";
+import { isId } from "../../../shared/crypto/ids";
+import type { TenantRefName } from "../pages/login-page";
 import { checkAuthorizationRequest } from "../services/oauth/authorization-request";
 import { settingsOf, signInDeps, tenantByKey } from "./auth-context";
 import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, singleValues, type PageContext } from "./hosted-page";
 import { mfaVerifyDeps } from "./second-factor-deps";
 
 const text = (max: number) => z.string().max(max);
-const ref = { csrf: text(128), key: z.string().min(1).max(128).optional(), request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional() };
+const ref = { csrf: text(128), key: z.string().min(1).max(128).optional(), request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional(), account: z.string().min(1).max(64).optional() };
 const loginForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("password"), ...ref, email: text(320), password: text(1024) }),
   z.strictObject({ step: z.literal("phone_request"), ...ref, phone: text(32) }),
@@ -52,7 +54,7 @@ const FIELD_OF: Partial<Record<Failure["reason"], string>> = {
 
 /** The tenant a page serves, how its forms name it, and (for an authorization request) where the sign-in continues. */
 interface PageTenant extends SignInTenant {
-  readonly ref: { readonly name: "request" | "key"; readonly value: string };
+  readonly ref: { readonly name: TenantRefName; readonly value: string };
   readonly continueTo: string | null;
   /** A sign-in form's answer redirects on to the app; form-action must allow its origin. */
   readonly formTargets: readonly string[];
@@ -66,8 +68,9 @@ function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
  * A page learns its tenant from the pending authorization request (checked again here, so a
  * tampered one names nothing) or from a publishable key (public by design).
  */
-async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined): Promise<PageTenant | null> {
+async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined, account?: string): Promise<PageTenant | null> {
   const deps = c.get("deps");
+  if (account !== undefined) return accountPageTenant(c, account);
   if (request !== undefined && request.length <= MAX_REQUEST_LENGTH) {
     const query = new URLSearchParams(request);
     const check = await checkAuthorizationRequest(deps, query);
@@ -85,6 +88,15 @@ async function pageTenant(c: PageContext, request: string | undefined, key: stri
   return found.ok ? { ...found.value, ref: { name: "key", value: key }, continueTo: null, formTargets: [] } : null;
 }
 
+/** `/login?account=<tenant id>`: signing in (again) for the account page, which the sign-in returns to. */
+async function accountPageTenant(c: PageContext, tenantId: string): Promise<PageTenant | null> {
+  if (!isId("tn", tenantId)) return null;
+  const deps = c.get("deps");
+  const tenant = await deps.tenants.find(tenantId);
+  if (tenant === null) return null;
+  return { tenant, settings: settingsOf(tenant, deps), ref: { name: "account", value: tenantId }, continueTo: "/account", formTargets: [] };
+}
+
 /**
  * `GET /login?key=<publishable key>` and its form posts. The publishable key names the tenant
  * (it is public; the OAuth authorization request will name it through its client instead).
@@ -95,7 +107,7 @@ export function loginPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/login", {
     GET: async (c) => {
       const strings = stringsFor(c.req.query("ui_locales"));
-      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"));
+      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"), c.req.query("account"));
       if (tenant === null) return missingTenantPage(c, strings);
       const hint = new URLSearchParams(c.req.query("request") ?? "").get("login_hint");
       return loginPage(c, strings, tenant, { kind: "first" }, undefined, hint !== null && hint.includes("@") ? hint : undefined, 200, hint !== null && hint.startsWith("+") ? hint : undefined);
@@ -109,7 +121,7 @@ export function loginPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const form = parsed.data;
       // Before anything else, so a forged form spends no code, guess or SMS.
       if (!(await csrfAccepted(c, form.csrf))) return errorPage(c, strings, strings.csrfRefused, 403);
-      const tenant = await pageTenant(c, form.request, form.key);
+      const tenant = await pageTenant(c, form.request, form.key, form.account);
       if (tenant === null) return missingTenantPage(c, strings);
       return loginStep(c, strings, tenant, form);
     },
@@ -121,7 +133,7 @@ export function signupPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/signup", {
     GET: async (c) => {
       const strings = stringsFor(c.req.query("ui_locales"));
-      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"));
+      const tenant = await pageTenant(c, c.req.query("request"), c.req.query("key"), c.req.query("account"));
       if (tenant === null) return missingTenantPage(c, strings);
       return signupPage(c, strings, tenant);
     },
@@ -133,7 +145,7 @@ export function signupPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       if (!parsed.success) return errorPage(c, strings, strings.errors.invalid_request, 400);
       const form = parsed.data;
       if (!(await csrfAccepted(c, form.csrf))) return errorPage(c, strings, strings.csrfRefused, 403);
-      const tenant = await pageTenant(c, form.request, form.key);
+      const tenant = await pageTenant(c, form.request, form.key, form.account);
       if (tenant === null) return missingTenantPage(c, strings);
       const outcome = await signUp(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { email: form.email, password: form.password });
       if (!outcome.ok) {
