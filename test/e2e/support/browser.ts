@@ -49,6 +49,8 @@ export interface GuardOptions {
   readonly viewport: Viewport;
   /** Headers sent with every request of the context. */
   readonly extraHeaders?: Readonly<Record<string, string>>;
+  /** The browser's User-Agent, to tell two contexts apart in a list of devices. */
+  readonly userAgent?: string;
 }
 
 const CSP_BINDING = "__portcullisReportCspViolation";
@@ -62,7 +64,7 @@ export async function openGuardedContext(browser: Browser, options: GuardOptions
   const allowed = new Set(options.allowedOrigins.map((origin) => new URL(origin).origin));
   const problems: PageProblem[] = [];
   const record = (problem: PageProblem) => problems.push(problem);
-  const context = await browser.newContext({ viewport: options.viewport, isMobile: options.viewport === PHONE_VIEWPORT, hasTouch: options.viewport === PHONE_VIEWPORT, extraHTTPHeaders: options.extraHeaders });
+  const context = await browser.newContext({ viewport: options.viewport, isMobile: options.viewport === PHONE_VIEWPORT, hasTouch: options.viewport === PHONE_VIEWPORT, extraHTTPHeaders: options.extraHeaders, userAgent: options.userAgent });
 
   await context.exposeBinding(CSP_BINDING, (_source, violation: unknown) => {
     record({ kind: "csp-violation", detail: JSON.stringify(violation) });
