@@ -51,14 +51,14 @@ const FIELD_OF: Partial<Record<Failure["reason"], string>> = {
 };
 
 /** The tenant a page serves, how its forms name it, and (for an authorization request) where the sign-in continues. */
-interface PageTenant extends SignInTenant {
+export interface PageTenant extends SignInTenant {
   readonly ref: { readonly name: "request" | "key"; readonly value: string };
   readonly continueTo: string | null;
   /** A sign-in form's answer redirects on to the app; form-action must allow its origin. */
   readonly formTargets: readonly string[];
 }
 
-function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
+export function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
   return { nonce, logoOrigin: logoOrigin(tenant?.settings.branding.logo_url), formTargets: tenant?.formTargets ?? [] };
 }
 
@@ -66,7 +66,7 @@ function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
  * A page learns its tenant from the pending authorization request (checked again here, so a
  * tampered one names nothing) or from a publishable key (public by design).
  */
-async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined): Promise<PageTenant | null> {
+export async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined): Promise<PageTenant | null> {
   const deps = c.get("deps");
   if (request !== undefined && request.length <= MAX_REQUEST_LENGTH) {
     const query = new URLSearchParams(request);
@@ -246,7 +246,7 @@ function missingTenantPage(c: PageContext, strings: Strings): Promise<Response> 
   return errorPage(c, strings, strings.missingTenant, 400);
 }
 
-function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 403): Promise<Response> {
+export function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 401 | 403 | 413 | 415): Promise<Response> {
   const nonce = newNonce();
   return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
 }
