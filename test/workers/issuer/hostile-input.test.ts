@@ -927,7 +927,7 @@ describe("hostile input", () => {
     expect(ROUTES["POST /reset-password"]).toBe("page form");
     expect(ROUTES["POST /verify-email"]).toBe("page form");
     const where = fc.constantFrom("/login", "/signup", "/consent", "/reset-password", "/verify-email");
-    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "request", "choose", "verify", "x", "");
+    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "request", "choose", "verify", "passkey_start", "passkey", "second_factor_passkey_start", "second_factor_passkey", "x", "");
     const body = fc.oneof(
       rawQueryJunk,
       fc.tuple(step, rawQueryJunk).map(([name, junk]) => `step=${name}&key=${fixture.tenant.api_key}&csrf=${junk}&email=a@b.co&password=x&phone=${junk}&code=1&mfa_token=${junk}`),

@@ -33,6 +33,8 @@ function stylesheet(settings: LayoutProps["settings"]): string {
     ".error{margin:4px 0;font-weight:600}",
     "[role=alert]{padding:12px;border:2px solid currentColor;border-radius:6px}",
     "hr{margin:24px 0}",
+    // The passkey controls stay hidden until our script finds WebAuthn; `button{display:block}` must not undo that.
+    "[hidden]{display:none!important}",
   ].join("");
 }
 
