@@ -9,6 +9,8 @@ import { accountRoutes } from "./routes/accounts";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { consentPageRoutes } from "./routes/consent-page";
+import { resetPasswordPageRoutes } from "./routes/reset-password-page";
+import { verifyEmailPageRoutes } from "./routes/verify-email-page";
 import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
@@ -66,6 +68,8 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   accountPageRoutes(app);
   oauthAuthorizeRoutes(app);
   consentPageRoutes(app);
+  resetPasswordPageRoutes(app);
+  verifyEmailPageRoutes(app);
   sessionRoutes(app);
   passkeyRoutes(app);
   secondFactorRoutes(app);

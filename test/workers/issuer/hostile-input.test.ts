@@ -84,6 +84,10 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /oauth2/logout": "page query",
   "GET /consent": "page query",
   "POST /consent": "page form",
+  "GET /reset-password": "page query",
+  "POST /reset-password": "page form",
+  "GET /verify-email": "page query",
+  "POST /verify-email": "page form",
   "POST /api/auth/signup": "json",
   "POST /api/auth/login": "json",
   "POST /api/auth/password/forgot": "json",
@@ -916,17 +920,20 @@ describe("hostile input", () => {
     });
   }, PROPERTY_TIMEOUT_MS);
 
-  it("POST /login, POST /signup and POST /consent answer every hostile form with a 4xx page and write nothing", async () => {
+  it("POST /login, /signup, /consent, /reset-password and /verify-email answer every hostile form with a 4xx page and write nothing", async () => {
     expect(ROUTES["POST /login"]).toBe("page form");
     expect(ROUTES["POST /signup"]).toBe("page form");
     expect(ROUTES["POST /consent"]).toBe("page form");
-    const where = fc.constantFrom("/login", "/signup", "/consent");
-    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "x", "");
+    expect(ROUTES["POST /reset-password"]).toBe("page form");
+    expect(ROUTES["POST /verify-email"]).toBe("page form");
+    const where = fc.constantFrom("/login", "/signup", "/consent", "/reset-password", "/verify-email");
+    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "request", "choose", "verify", "passkey_start", "passkey", "second_factor_passkey_start", "second_factor_passkey", "x", "");
     const body = fc.oneof(
       rawQueryJunk,
       fc.tuple(step, rawQueryJunk).map(([name, junk]) => `step=${name}&key=${fixture.tenant.api_key}&csrf=${junk}&email=a@b.co&password=x&phone=${junk}&code=1&mfa_token=${junk}`),
       fc.tuple(step, unicodeText).map(([name, text]) => new URLSearchParams({ step: name, key: fixture.tenant.api_key, csrf: "", phone: text }).toString()),
       tooLong(1024).map((password) => `step=password&key=${fixture.tenant.api_key}&csrf=x&email=a@b.co&password=${password}`),
+      fc.tuple(rawQueryJunk, tooLong(1024)).map(([junk, password]) => `step=choose&csrf=${junk}&token=${junk}&password=${password}&password_confirm=${password}`),
       fc.tuple(rawQueryJunk, fc.constantFrom("allow", "deny", "maybe", "")).map(([junk, decision]) => `step=consent&csrf=${junk}&request=${encodeURIComponent(`client_id=${junk}&redirect_uri=https://evil.example`)}&decision=${decision}`),
       fc.constantFrom("", "step=password", "step=password&step=phone_request", "__proto__=1&step=password", `step=phone_request&key=${fixture.tenant.api_key}&phone=${fixture.user.phone}`),
     );
@@ -938,6 +945,30 @@ describe("hostile input", () => {
           if (type !== null) headers["Content-Type"] = type;
           const response = await issuerFetch(path, { method: "POST", headers, body: raw, redirect: "manual" });
           await expectRefusalPage(response, [400, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /reset-password and GET /verify-email answer every hostile query with a 4xx page, never a form or a redirect, and writes nothing", async () => {
+    expect(ROUTES["GET /reset-password"]).toBe("page query");
+    expect(ROUTES["GET /verify-email"]).toBe("page query");
+    const path = fc.constantFrom("/reset-password", "/verify-email");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `token=${junk}`),
+      rawQueryJunk.map((junk) => `key=${junk}`),
+      tooLong(256).map((token) => `token=${token}`),
+      fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
+      fc.constantFrom("", "token=", `token=${"A".repeat(43)}&token=${"B".repeat(43)}`, `token=${"A".repeat(43)}&next=https://evil.example`, "__proto__=1", "key=pk_x&key=pk_y", `request=${"A".repeat(9000)}`),
+    );
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(path, query, async (where, raw) => {
+          const response = await issuerFetch(`${where}?${raw}`, { headers: { "CF-Connecting-IP": clientIp() }, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [400, 401], `${where} ${raw.slice(0, 80)}`);
         }),
         runs(100),
       );

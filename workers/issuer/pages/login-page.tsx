@@ -1,4 +1,6 @@
+import { raw } from "hono/html";
 import type { SignInMethod, TenantSettings } from "../../../shared/domain/tenant-settings";
+import { PASSKEY_SCRIPT } from "./passkey-script";
 import { FieldError, Layout } from "./layout";
 import type { Strings } from "./strings-en";
 
@@ -7,6 +9,8 @@ export type LoginStep =
   | { readonly kind: "first" }
   | { readonly kind: "phone_code"; readonly phone: string }
   | { readonly kind: "email_code"; readonly email: string }
+  /** A WebAuthn challenge to answer: the first factor, or (with `mfaToken`) the second. */
+  | { readonly kind: "passkey"; readonly challengeId: string; readonly options: unknown; readonly mfaToken: string | null }
   | { readonly kind: "second_factor"; readonly mfaToken: string; readonly methods: readonly string[] };
 
 /** How a page names its tenant: a pending authorization request, a publishable key, or (for the account page) a tenant id. */
@@ -55,7 +59,32 @@ export function LoginPage(props: LoginPageProps) {
   return (
     <Layout title={step.kind === "second_factor" ? t.secondStepTitle : t.signInTitle(settings.email_branding)} strings={t} settings={settings} nonce={props.nonce}>
       {general !== null && <p role="alert" id="form-error">{general}</p>}
-      {step.kind === "second_factor" && (
+      {step.kind === "passkey" && (
+        <form method="post" action="/login" id="passkey-form" data-options={JSON.stringify(step.options)}>
+          <Hidden {...props} step_name={step.mfaToken === null ? "passkey" : "second_factor_passkey"} />
+          {step.mfaToken !== null && <input type="hidden" name="mfa_token" value={step.mfaToken} />}
+          <input type="hidden" name="challenge_id" value={step.challengeId} />
+          <input type="hidden" name="credential" value="" />
+          <p>{t.passkeyPrompt}</p>
+          <p id="passkey-failed" role="alert" hidden>
+            {t.passkeyFailed}
+          </p>
+          <button type="button" id="passkey-button" data-passkey hidden>
+            {t.usePasskey}
+          </button>
+          <noscript>
+            <p>{t.passkeyNeedsScript}</p>
+          </noscript>
+        </form>
+      )}
+      {step.kind === "second_factor" && step.methods.includes("passkey") && (
+        <form method="post" action="/login" data-passkey hidden>
+          <Hidden {...props} step_name="second_factor_passkey_start" />
+          <input type="hidden" name="mfa_token" value={step.mfaToken} />
+          <button type="submit">{t.usePasskey}</button>
+        </form>
+      )}
+      {step.kind === "second_factor" && (step.methods.includes("totp") || step.methods.includes("recovery_code")) && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="second_factor" />
           <input type="hidden" name="mfa_token" value={step.mfaToken} />
@@ -124,6 +153,12 @@ export function LoginPage(props: LoginPageProps) {
           <button type="submit">{t.emailMeCode}</button>
         </form>
       )}
+      {step.kind === "first" && enabled(settings, "passkey") && (
+        <form method="post" action="/login" data-passkey hidden>
+          <Hidden {...props} step_name="passkey_start" />
+          <button type="submit">{t.signInWithPasskey}</button>
+        </form>
+      )}
       {step.kind === "first" && enabled(settings, "phone_otp") && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="phone_request" />
@@ -133,6 +168,7 @@ export function LoginPage(props: LoginPageProps) {
           <button type="submit">{t.sendCode}</button>
         </form>
       )}
+      <script nonce={props.nonce}>{raw(PASSKEY_SCRIPT)}</script>
     </Layout>
   );
 }

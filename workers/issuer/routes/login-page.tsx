@@ -18,7 +18,10 @@ import { passwordLogin } from "../services/password-login";
 import { requestCode, verifyCode, type SignInTenant } from "../services/phone-sign-in";
 import type { MfaRequired, SignInAnswer } from "../services/second-step";
 import { requestEmailSignIn, verifyEmailCode } from "../services/email-sign-in";
+import { passkeyLoginOptions, passkeySignIn } from "../services/passkeys/passkey-sign-in";
+import { secondStepPasskeyOptions } from "../services/second-step-passkey";
 import { accountDeps } from "./accounts";
+import { passkeyDeps } from "./passkeys";
 import { emailSignInDeps } from "./email-sign-in";
 import { isId } from "../../../shared/crypto/ids";
 import type { TenantRefName } from "../pages/login-page";
@@ -28,12 +31,18 @@ import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect,
 import { mfaVerifyDeps } from "./second-factor-deps";
 
 const text = (max: number) => z.string().max(max);
+/** An assertion's JSON, well above any real one (the credential schema bounds each part). */
+const MAX_CREDENTIAL_LENGTH = 16_384;
 const ref = { csrf: text(128), key: z.string().min(1).max(128).optional(), request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional(), account: z.string().min(1).max(64).optional() };
 const loginForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("password"), ...ref, email: text(320), password: text(1024) }),
   z.strictObject({ step: z.literal("phone_request"), ...ref, phone: text(32) }),
   z.strictObject({ step: z.literal("phone_verify"), ...ref, phone: text(32), code: text(16) }),
   z.strictObject({ step: z.literal("email_request"), ...ref, email: text(320) }),
+  z.strictObject({ step: z.literal("passkey_start"), ...ref }),
+  z.strictObject({ step: z.literal("passkey"), ...ref, challenge_id: text(128), credential: text(MAX_CREDENTIAL_LENGTH) }),
+  z.strictObject({ step: z.literal("second_factor_passkey_start"), ...ref, mfa_token: text(128) }),
+  z.strictObject({ step: z.literal("second_factor_passkey"), ...ref, mfa_token: text(128), challenge_id: text(128), credential: text(MAX_CREDENTIAL_LENGTH) }),
   z.strictObject({ step: z.literal("email_verify"), ...ref, email: text(320), code: text(16) }),
   z.strictObject({ step: z.literal("second_factor"), ...ref, mfa_token: text(128), code: text(16).optional(), recovery_code: text(64).optional() }),
 ]);
@@ -53,14 +62,14 @@ const FIELD_OF: Partial<Record<Failure["reason"], string>> = {
 };
 
 /** The tenant a page serves, how its forms name it, and (for an authorization request) where the sign-in continues. */
-interface PageTenant extends SignInTenant {
+export interface PageTenant extends SignInTenant {
   readonly ref: { readonly name: TenantRefName; readonly value: string };
   readonly continueTo: string | null;
   /** A sign-in form's answer redirects on to the app; form-action must allow its origin. */
   readonly formTargets: readonly string[];
 }
 
-function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
+export function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
   return { nonce, logoOrigin: logoOrigin(tenant?.settings.branding.logo_url), formTargets: tenant?.formTargets ?? [] };
 }
 
@@ -68,7 +77,7 @@ function policyFor(tenant: PageTenant | null, nonce: string): PagePolicy {
  * A page learns its tenant from the pending authorization request (checked again here, so a
  * tampered one names nothing) or from a publishable key (public by design).
  */
-async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined, account?: string): Promise<PageTenant | null> {
+export async function pageTenant(c: PageContext, request: string | undefined, key: string | undefined, account?: string): Promise<PageTenant | null> {
   const deps = c.get("deps");
   if (account !== undefined) return accountPageTenant(c, account);
   if (request !== undefined && request.length <= MAX_REQUEST_LENGTH) {
@@ -198,6 +207,32 @@ async function loginStep(c: PageContext, strings: Strings, tenant: PageTenant, f
       const answer = await verifyEmailCode(emailSignInDeps(deps), audit, context, tenant, { email: form.email, code: form.code });
       return afterFirstFactor(c, strings, tenant, answer, { kind: "email_code", email: form.email });
     }
+    case "passkey_start": {
+      if (!tenant.settings.sign_in_methods.includes("passkey")) return refusal(c, strings, tenant, { kind: "first" }, { reason: "sign_in_method_disabled" });
+      const issued = await passkeyLoginOptions(passkeyDeps(deps), tenant, new Date());
+      return loginPage(c, strings, tenant, { kind: "passkey", challengeId: issued.challenge_id, options: issued.options, mfaToken: null });
+    }
+    case "passkey": {
+      const answer = await passkeySignIn(passkeyDeps(deps), audit, context, tenant, { challengeId: form.challenge_id, credential: parsedCredential(form.credential) });
+      // A refused passkey concerns no field of the forms shown next: the message goes at the top.
+      if (!answer.ok) return refusal(c, strings, tenant, { kind: "first" }, answer.error, undefined, null);
+      return afterFirstFactor(c, strings, tenant, answer, { kind: "first" });
+    }
+    case "second_factor_passkey_start": {
+      const owed: LoginStep = { kind: "second_factor", mfaToken: form.mfa_token, methods: ["totp", "recovery_code", "passkey"] };
+      const issued = await secondStepPasskeyOptions({ passkeys: deps.passkeys, webauthnChallenges: deps.webauthnChallenges, issuer: deps.config.issuerUrl, mfaTickets: deps.mfaTickets }, tenant, form.mfa_token);
+      if (!issued.ok) return refusal(c, strings, tenant, issued.error.reason === "mfa_token_expired" ? { kind: "first" } : owed, issued.error);
+      return loginPage(c, strings, tenant, { kind: "passkey", challengeId: issued.value.challenge_id, options: issued.value.options, mfaToken: form.mfa_token });
+    }
+    case "second_factor_passkey": {
+      const proof = { method: "passkey" as const, challengeId: form.challenge_id, credential: parsedCredential(form.credential) };
+      const signedIn = await verifySecondFactor(mfaVerifyDeps(deps, audit), audit, context, tenant, { mfaToken: form.mfa_token, proof });
+      if (!signedIn.ok) {
+        if (signedIn.error.reason === "mfa_token_expired") return refusal(c, strings, tenant, { kind: "first" }, signedIn.error);
+        return refusal(c, strings, tenant, { kind: "second_factor", mfaToken: form.mfa_token, methods: ["totp", "recovery_code", "passkey"] }, signedIn.error, undefined, null);
+      }
+      return signedInPage(c, strings, tenant, signedIn.value.token, signedIn.value.user_id);
+    }
     case "second_factor": {
       const recovery = form.recovery_code !== undefined && form.recovery_code !== "";
       const code = recovery ? form.recovery_code : form.code;
@@ -230,6 +265,15 @@ async function afterFirstFactor(
   return signedInPage(c, strings, tenant, answer.value.token, answer.value.user_id);
 }
 
+/** The assertion the script put in the form; anything that is not JSON is a credential the services refuse. */
+function parsedCredential(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 function isMfaRequired(answer: SignInAnswer): answer is MfaRequired {
   return "mfa_required" in answer;
 }
@@ -249,16 +293,16 @@ async function loginPage(c: PageContext, strings: Strings, tenant: PageTenant, s
 }
 
 /** The contract's status for the failure, its human message beside the field it concerns. */
-function refusal(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, failure: Failure, email?: string, field?: string): Promise<Response> {
+function refusal(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, failure: Failure, email?: string, field?: string | null): Promise<Response> {
   const status = failure.reason === "rate_limited" || failure.reason === "too_many_attempts" ? 429 : failure.reason === "service_unavailable" || failure.reason === "sms_unavailable" || failure.reason === "email_unavailable" ? 503 : failure.reason === "invalid_credentials" || failure.reason === "invalid_code" || failure.reason === "code_expired" || failure.reason === "mfa_token_expired" || failure.reason === "invalid_credential" ? 401 : failure.reason === "user_disabled" || failure.reason === "sign_in_method_disabled" ? 403 : 400;
-  return loginPage(c, strings, tenant, step, { field: field ?? FIELD_OF[failure.reason] ?? null, message: strings.errors[failure.reason] }, email, status);
+  return loginPage(c, strings, tenant, step, { field: field !== undefined ? field : (FIELD_OF[failure.reason] ?? null), message: strings.errors[failure.reason] }, email, status);
 }
 
 function missingTenantPage(c: PageContext, strings: Strings): Promise<Response> {
   return errorPage(c, strings, strings.missingTenant, 400);
 }
 
-function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 403): Promise<Response> {
+export function errorPage(c: PageContext, strings: Strings, message: string, status: 400 | 401 | 403 | 413 | 415): Promise<Response> {
   const nonce = newNonce();
   return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
 }

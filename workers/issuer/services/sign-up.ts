@@ -125,7 +125,7 @@ async function mailAccountExists(
     userId: owner.userId,
     to: owner.email,
     purpose: "account_exists",
-    content: accountExistsEmail({ branding: settings.email_branding, signInLink: emailLinkUrl(deps.issuer, signInLink.token), resetLink: emailLinkUrl(deps.issuer, resetLink.token) }),
+    content: accountExistsEmail({ branding: settings.email_branding, signInLink: emailLinkUrl(deps.issuer, signInLink.token), resetLink: emailLinkUrl(deps.issuer, resetLink.token, "/reset-password") }),
   });
   if (sent) return "sent";
   // Nobody received them: the links die.

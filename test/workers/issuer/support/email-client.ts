@@ -40,7 +40,7 @@ export function codeIn(email: SandboxEmail): string {
 
 /** The token of the issuer link in an email. */
 export function linkTokenIn(email: SandboxEmail): string {
-  const match = /\/auth\/link\?token=([A-Za-z0-9_-]{43})/.exec(email.text);
+  const match = /\/(?:auth\/link|reset-password|verify-email)\?token=([A-Za-z0-9_-]{43})/.exec(email.text);
   if (!match?.[1]) throw new Error("no link in the email");
   return match[1];
 }
