@@ -8,6 +8,7 @@ import { testDb, userRow } from "./support/account-rows";
 import { createTenant, issuerFetch, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { codeAt } from "./support/mfa-client";
 import { formFields, PageBrowser, type Page } from "./support/page-browser";
+import { ISSUER_ORIGIN, SoftwareAuthenticator, storedPasskey } from "./support/passkey-client";
 import { storeActiveTotp } from "./support/second-factors";
 
 const SESSION_COOKIE = "portcullis_session";
@@ -98,7 +99,7 @@ describe("account page: who is signed in", () => {
     const browser = await signedInBrowser(tenant, user);
     const page = await accountPage(browser);
     expect((await issuerFetch("/api/auth/logout-all", withBearer(user.token, { method: "POST" }))).status).toBe(204);
-    const otherBody = (await (await login(tenant.api_key, user.email, user.password)).json()) as SessionBody;
+    const otherBody = await (await login(tenant.api_key, user.email, user.password)).json<SessionBody>();
     expect((await browser.get("/account")).response.status).toBe(401);
     const refused = await browser.post("/account/sessions/revoke", { ...accountForm(page.html, "sessions/revoke"), session_id: sidOf(otherBody) });
     expect(refused.response.status).toBe(401);
@@ -285,5 +286,43 @@ describe("account page: password and deletion", () => {
     expect(sent.response.status).toBe(303);
     expect(sent.response.headers.get("Location")).toBe(`/login?account=${tenant.tenant_id}`);
     expect((await userRow(user.user_id)).deletedAt).toBeNull();
+  });
+});
+
+function decodeEntities(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+describe("account page: passkeys", () => {
+  it("adds a passkey: options from the registration service, our nonce'd script, the attestation posted back with the CSRF token; then removes it", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const started = await post(browser, "passkeys/options");
+    expect(started.response.status, started.html).toBe(200);
+    const nonce = /script-src 'nonce-([0-9a-z]+)'/.exec(started.response.headers.get("Content-Security-Policy") ?? "")?.[1] ?? "missing";
+    expect(started.html).toContain(`<script nonce="${nonce}">`);
+    expect(started.html.match(/<script/g)).toHaveLength(1);
+    const options = JSON.parse(decodeEntities(/id="passkey-options" value="([^"]*)"/.exec(started.html)?.[1] ?? "{}")) as Record<string, unknown>;
+    const credential = await new SoftwareAuthenticator().create(ISSUER_ORIGIN, options);
+    const added = await browser.post("/account/passkeys/register", { ...accountForm(started.html, "passkeys/register"), credential: JSON.stringify(credential), name: "Laptop" });
+    expect(added.response.status, added.html).toBe(200);
+    const passkeyId = /name="passkey_id" value="(pkey_[0-9a-z]{26})"/.exec(added.html)?.[1] ?? "";
+    expect((await storedPasskey(passkeyId))?.name).toBe("Laptop");
+    // Removing a factor needs a strong sign-in: a password-only browser is sent to sign in again, and the passkey stays.
+    const refused = await post(browser, "passkeys/remove", {}, new RegExp(passkeyId));
+    expect(refused.response.status).toBe(303);
+    expect(await storedPasskey(passkeyId)).toBeDefined();
+  });
+
+  it("refuses a credential field that is not an attestation with 400 on the page, and adds nothing", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const started = await post(browser, "passkeys/options");
+    const junk = await browser.post("/account/passkeys/register", { ...accountForm(started.html, "passkeys/register"), credential: "{not json" });
+    expect(junk.response.status).toBe(400);
+    expect(junk.html).toContain('<p role="alert">Something in the form is missing or not valid.</p>');
+    expect(junk.html).not.toMatch(/name="passkey_id"/);
   });
 });

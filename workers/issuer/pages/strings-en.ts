@@ -83,6 +83,7 @@ export const EN = {
     passkeyAdd: "Add a passkey",
     passkeyName: "Name for the passkey (optional)",
     passkeyNeedsScript: "Adding a passkey needs JavaScript in this browser.",
+    passkeyFailed: "The passkey was not created. Try again, or use another device.",
     sessionsTitle: "Where you are signed in",
     sessionThis: "This browser",
     sessionDevice: (agent: string) => agent,

@@ -20,6 +20,10 @@ import { browserSessionCaller, type BrowserSessionCaller } from "../services/bro
 import { listDeviceSessions, revokeDeviceSession } from "../services/device-sessions";
 import { changePassword } from "../services/password-change";
 import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
+import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAuthority } from "../services/passkeys/passkey-registration";
+import { allowsSignInMethod } from "../../../shared/domain/tenant-settings";
+import type { IssuerDeps } from "../deps";
+import { passkeyDeps } from "./passkeys";
 import { getProfile, logoutAll, updateProfile } from "../services/profile";
 import { requireRecentSignIn } from "../services/recent-sign-in";
 import { renewRecoveryCodes } from "../services/recovery-code-renewal";
@@ -39,6 +43,8 @@ const ACTION_FORMS = {
   "totp/confirm": z.strictObject({ csrf, code: z.string().max(16) }),
   "totp/remove": z.strictObject({ csrf }),
   "recovery-codes": z.strictObject({ csrf }),
+  "passkeys/options": z.strictObject({ csrf }),
+  "passkeys/register": z.strictObject({ csrf, challenge_id: z.string().max(64), credential: z.string().max(12 * 1024), name: z.string().max(64).optional() }),
   "passkeys/remove": z.strictObject({ csrf, passkey_id: z.string().max(64) }),
   "sessions/revoke": z.strictObject({ csrf, session_id: z.string().max(64) }),
   "sessions/revoke-all": z.strictObject({ csrf }),
@@ -51,7 +57,7 @@ type ActionInput = { readonly [A in AccountAction]: { readonly action: A; readon
  * signed in within five minutes (the services add "with two factors" where their rules say so).
  * Signing devices out is not among them: it only ever takes access away.
  */
-const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/remove", "delete"]);
+const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/options", "passkeys/register", "passkeys/remove", "delete"]);
 
 /** Which field of the form a refusal concerns. */
 const FIELD_OF: Partial<Record<Failure["reason"], string>> = { invalid_email: "email", email_taken: "email", weak_password: "new_password", invalid_credentials: "current_password", invalid_code: "code" };
@@ -125,6 +131,7 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
   const strings = stringsFor(c.req.query("ui_locales"));
   const holder: FactorHolder = { tenant: caller.tenant, settings: caller.settings, user: caller.user, authentication: caller.claims, sessionId: caller.claims.sid };
   const factorDeps = { ...deps, ...secondFactorDeps(deps, audit) };
+  const owner = { tenant: { tenant: caller.tenant, settings: caller.settings }, user: caller.user };
   const render = async (props: Partial<AccountPageProps>) => ok(await accountPage(c, strings, caller, props));
   const done = <T,>(result: Result<T, Failure>, then: (value: T) => Promise<Result<Response, Failure>>) => (result.ok ? then(result.value) : Promise.resolve(result));
   switch (input.action) {
@@ -149,6 +156,19 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
       return done(await removeTotp(factorDeps, holder, now), () => render({ notice: strings.account.done }));
     case "recovery-codes":
       return done(await renewRecoveryCodes(secondFactorDeps(deps, audit), holder, now), (renewed) => render({ recoveryCodes: renewed.recovery_codes }));
+    case "passkeys/options": {
+      const allowed = await passkeyAuthority(deps, caller, now);
+      if (!allowed.ok) return allowed;
+      const answer = await passkeyRegistrationOptions(passkeyDeps(deps), owner, now);
+      return render({ passkeyRegistration: { challengeId: answer.challenge_id, optionsJson: JSON.stringify(answer.options) } });
+    }
+    case "passkeys/register": {
+      const allowed = await passkeyAuthority(deps, caller, now);
+      if (!allowed.ok) return allowed;
+      const { challenge_id, credential, name } = input.form;
+      const registered = await registerPasskey(passkeyDeps(deps), audit, owner, { challengeId: challenge_id, credential: parsedJson(credential), name: name === "" ? undefined : name }, now);
+      return done(registered, () => render({ notice: strings.account.done }));
+    }
     case "passkeys/remove": {
       const { passkey_id } = input.form;
       if (!isId("pkey", passkey_id)) return { ok: false, error: { reason: "not_found", message: "No such passkey." } };
@@ -173,6 +193,21 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
         return messageResult(c, strings, caller, strings.account.deletedTitle, strings.account.deleted);
       });
     }
+  }
+}
+
+/** The passkey routes' bar: the tenant has passkeys on, and the enrolment rule's recent (strong, with a factor) sign-in. */
+async function passkeyAuthority(deps: IssuerDeps, caller: BrowserSessionCaller, now: Date): Promise<Result<void, Failure>> {
+  if (!allowsSignInMethod(caller.settings, "passkey")) return { ok: false, error: { reason: "sign_in_method_disabled" } };
+  return requirePasskeyEnrolmentAuthority(deps, caller, now);
+}
+
+/** The credential field as the script wrote it; anything that is not JSON is handed on as a value the service refuses. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
   }
 }
 
