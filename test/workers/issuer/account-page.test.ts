@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { browserSessions, sessions, totpFactors } from "../../../drizzle/schema";
 import { sha256Hex } from "../../../shared/crypto/hashing";
 import { decodeTotpSecret } from "../../../shared/crypto/totp";
-import { login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
+import { emailInbox, freshEmail, login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
 import { testDb, userRow } from "./support/account-rows";
-import { createTenant, issuerFetch, withBearer, type TenantCredentials } from "./support/issuer-client";
+import { createTenant, freshPhone, issuerFetch, latestCode, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { codeAt } from "./support/mfa-client";
 import { formFields, PageBrowser, type Page } from "./support/page-browser";
 import { ISSUER_ORIGIN, SoftwareAuthenticator, storedPasskey } from "./support/passkey-client";
@@ -324,5 +324,46 @@ describe("account page: passkeys", () => {
     expect(junk.response.status).toBe(400);
     expect(junk.html).toContain('<p role="alert">Something in the form is missing or not valid.</p>');
     expect(junk.html).not.toMatch(/name="passkey_id"/);
+  });
+});
+
+describe("account page: email and phone", () => {
+  it("changes the email address only once the new one is proved: the page says where the link went and the address is unchanged meanwhile", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const next = freshEmail();
+    const sent = await post(browser, "email", { email: next });
+    expect(sent.response.status, sent.html).toBe(200);
+    expect(sent.html).toContain(`We sent a link to ${next}.`);
+    expect((await userRow(user.user_id)).email).toBe(user.email);
+    for (let attempt = 0; attempt < 100 && (await emailInbox(next)).length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await emailInbox(next)).length).toBeGreaterThan(0);
+  });
+
+  it("ties an address that is not one to the email field", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const refused = await post(await signedInBrowser(tenant, user), "email", { email: "not an address" });
+    expect(refused.response.status).toBe(400);
+    expect(refused.html).toMatch(/<input id="new-email"[^>]*aria-describedby="new-email-error"/);
+  });
+
+  it("adds a phone number by the code sent to it; a wrong code is tied to the code field and adds nothing", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const phone = freshPhone();
+    const requested = await post(browser, "phone/request", { phone });
+    expect(requested.response.status, requested.html).toBe(200);
+    const code = await latestCode(phone);
+    const wrongCode = code === "000000" ? "111111" : "000000";
+    const wrong = await browser.post("/account/phone/verify", { ...accountForm(requested.html, "phone/verify"), code: wrongCode });
+    expect(wrong.response.status).toBe(401);
+    expect(wrong.html).toMatch(/<input id="phone-code"[^>]*aria-describedby="phone-code-error"/);
+    expect((await userRow(user.user_id)).phone).toBeNull();
+    const done = await browser.post("/account/phone/verify", { ...accountForm(wrong.html, "phone/verify"), code });
+    expect(done.response.status, done.html).toBe(200);
+    expect((await userRow(user.user_id)).phone).toBe(phone);
   });
 });

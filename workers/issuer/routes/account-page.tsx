@@ -30,7 +30,9 @@ import { renewRecoveryCodes } from "../services/recovery-code-renewal";
 import { secondFactorDeps, type FactorHolder } from "../services/second-factors";
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment } from "../services/totp-enrolment";
 import { accountDeps } from "./accounts";
-import { tenantByKey } from "./auth-context";
+import { signInDeps, tenantByKey } from "./auth-context";
+import { addPhone } from "../services/phone-adding";
+import { requestCode } from "../services/phone-sign-in";
 import { emailSignInDeps } from "./email-sign-in";
 import { clearSessionCookie, csrfAccepted, csrfTokenFor, htmlPage, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
 
@@ -38,6 +40,8 @@ const csrf = z.string().max(128);
 const TOTP_CODE = new RegExp(`^[0-9]{${TOTP_DIGITS}}$`);
 const ACTION_FORMS = {
   email: z.strictObject({ csrf, email: z.string().max(1024) }),
+  "phone/request": z.strictObject({ csrf, phone: z.string().max(32) }),
+  "phone/verify": z.strictObject({ csrf, phone: z.string().max(32), code: z.string().max(16) }),
   password: z.strictObject({ csrf, current_password: z.string().max(4096).optional(), new_password: z.string().max(4096) }),
   "totp/start": z.strictObject({ csrf }),
   "totp/confirm": z.strictObject({ csrf, code: z.string().max(16) }),
@@ -57,10 +61,10 @@ type ActionInput = { readonly [A in AccountAction]: { readonly action: A; readon
  * signed in within five minutes (the services add "with two factors" where their rules say so).
  * Signing devices out is not among them: it only ever takes access away.
  */
-const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/options", "passkeys/register", "passkeys/remove", "delete"]);
+const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "phone/request", "phone/verify", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/options", "passkeys/register", "passkeys/remove", "delete"]);
 
 /** Which field of the form a refusal concerns. */
-const FIELD_OF: Partial<Record<Failure["reason"], string>> = { invalid_email: "email", email_taken: "email", weak_password: "new_password", invalid_credentials: "current_password", invalid_code: "code" };
+const FIELD_OF: Partial<Record<Failure["reason"], string>> = { invalid_phone: "phone", phone_not_allowed: "phone", phone_taken: "phone", code_expired: "code", invalid_email: "email", email_taken: "email", weak_password: "new_password", invalid_credentials: "current_password", invalid_code: "code" };
 
 /**
  * `GET /account` and the form posts under it: the browser session's user manages their own
@@ -116,12 +120,13 @@ async function accountAction(c: PageContext, action: AccountAction): Promise<Res
     if (!recent.ok) return pageRedirect(c, policyFor(caller, newNonce()), signInAgainUrl(caller.tenant.id));
   }
   // The schema was picked by `action`, so the pair is one of ActionInput's.
-  const outcome = await perform(c, caller, { action, form: parsed.data } as ActionInput, now);
+  const input = { action, form: parsed.data } as ActionInput;
+  const outcome = await perform(c, caller, input, now);
   if (outcome.ok) return outcome.value;
   const failure = outcome.error;
   if (failure.reason === "insufficient_user_authentication") return pageRedirect(c, policyFor(caller, newNonce()), signInAgainUrl(caller.tenant.id));
   const field = failure.reason === "invalid_request" ? failure.field : (FIELD_OF[failure.reason] ?? null);
-  const pageProps = action === "totp/confirm" && (failure.reason === "invalid_code" || failure.reason === "invalid_request") ? { confirmingTotp: true } : {};
+  const pageProps = retryProps(input, failure);
   return accountPage(c, strings, caller, { ...pageProps, error: { action, field, message: strings.errors[failure.reason] } }, failureResponse(failure).status);
 }
 
@@ -139,6 +144,19 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
       const { email } = input.form;
       const changed = await updateProfile(emailSignInDeps(deps), audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, caller, { email });
       return done(changed, (profile) => render({ notice: "pending_email" in profile && profile.pending_email !== undefined ? strings.account.emailPending(profile.pending_email) : strings.account.done }));
+    }
+    case "phone/request": {
+      // The phone sign-in's request: the same limits, guards and SMS budget; the code proves the number below.
+      const { phone } = input.form;
+      if (!allowsSignInMethod(caller.settings, "phone_otp")) return { ok: false, error: { reason: "sign_in_method_disabled" } };
+      const sent = await requestCode(signInDeps(deps), audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, { phone, turnstileToken: undefined });
+      return done(sent, () => render({ phoneCodeSentTo: phone }));
+    }
+    case "phone/verify": {
+      const { phone, code } = input.form;
+      if (!allowsSignInMethod(caller.settings, "phone_otp")) return { ok: false, error: { reason: "sign_in_method_disabled" } };
+      const added = await addPhone({ ...deps, otpHashSecret: deps.config.otpHashSecret }, audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, caller, { phone, code });
+      return done(added, () => render({ notice: strings.account.done }));
     }
     case "password": {
       const { current_password, new_password } = input.form;
@@ -209,6 +227,14 @@ function parsedJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** After a wrong code the form to try again stays on the page. */
+function retryProps(input: ActionInput, failure: Failure): Partial<AccountPageProps> {
+  const wrongCode = failure.reason === "invalid_code" || failure.reason === "invalid_request";
+  if (input.action === "totp/confirm" && wrongCode) return { confirmingTotp: true };
+  if (input.action === "phone/verify" && wrongCode) return { phoneCodeSentTo: input.form.phone };
+  return {};
 }
 
 async function messageResult(c: PageContext, strings: Strings, caller: BrowserSessionCaller, title: string, message: string): Promise<Result<Response, Failure>> {
