@@ -107,7 +107,7 @@ async function signedInCaller(c: PageContext): Promise<BrowserSessionCaller | nu
 async function accountAction(c: PageContext, action: AccountAction): Promise<Response> {
   const strings = stringsFor(c.req.query("ui_locales"));
   const body = await readFormBody(c);
-  if (!body.ok) return messagePage(c, strings, strings.errors[body.error.reason], 400);
+  if (!body.ok) return messagePage(c, strings, strings.errors[body.error.reason], pageStatus(failureResponse(body.error).status));
   const parsed = ACTION_FORMS[action].safeParse(singleValues(body.value));
   if (!parsed.success) return messagePage(c, strings, strings.errors.invalid_request, 400);
   // Before the session is even looked at: a forged form changes nothing and learns nothing.
@@ -261,8 +261,12 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
   return htmlPage(c, policyFor(caller, nonce), <AccountPage {...props} strings={strings} settings={caller.settings} nonce={nonce} csrf={csrfToken} view={view} />, pageStatus(status));
 }
 
-function pageStatus(status: number): 200 | 400 | 401 | 403 | 404 | 409 | 429 | 503 {
-  return status === 400 || status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status === 503 ? status : status === 200 ? 200 : 400;
+const PAGE_STATUSES = [200, 400, 401, 403, 404, 409, 413, 415, 429, 503] as const;
+type PageStatus = (typeof PAGE_STATUSES)[number];
+
+/** The contract's status where a page can answer with it; anything else (405, 422, 502) is a plain 400 page. */
+function pageStatus(status: number): PageStatus {
+  return PAGE_STATUSES.find((candidate) => candidate === status) ?? 400;
 }
 
 function policyFor(caller: BrowserSessionCaller | null, nonce: string): PagePolicy {
@@ -273,7 +277,7 @@ function signedOutPage(c: PageContext, strings: Strings): Promise<Response> {
   return messagePage(c, strings, strings.account.signedOut, 401);
 }
 
-function messagePage(c: PageContext, strings: Strings, message: string, status: 400 | 401 | 403): Promise<Response> {
+function messagePage(c: PageContext, strings: Strings, message: string, status: PageStatus): Promise<Response> {
   const nonce = newNonce();
   return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
 }
