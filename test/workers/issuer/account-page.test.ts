@@ -3,11 +3,12 @@ import { describe, expect, it } from "vitest";
 import { browserSessions, sessions, totpFactors } from "../../../drizzle/schema";
 import { sha256Hex } from "../../../shared/crypto/hashing";
 import { decodeTotpSecret } from "../../../shared/crypto/totp";
-import { login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
+import { emailInbox, freshEmail, login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
 import { testDb, userRow } from "./support/account-rows";
-import { createTenant, issuerFetch, withBearer, type TenantCredentials } from "./support/issuer-client";
+import { createTenant, freshPhone, issuerFetch, latestCode, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { codeAt } from "./support/mfa-client";
 import { formFields, PageBrowser, type Page } from "./support/page-browser";
+import { ISSUER_ORIGIN, SoftwareAuthenticator, storedPasskey } from "./support/passkey-client";
 import { storeActiveTotp } from "./support/second-factors";
 
 const SESSION_COOKIE = "portcullis_session";
@@ -98,7 +99,7 @@ describe("account page: who is signed in", () => {
     const browser = await signedInBrowser(tenant, user);
     const page = await accountPage(browser);
     expect((await issuerFetch("/api/auth/logout-all", withBearer(user.token, { method: "POST" }))).status).toBe(204);
-    const otherBody = (await (await login(tenant.api_key, user.email, user.password)).json()) as SessionBody;
+    const otherBody = await (await login(tenant.api_key, user.email, user.password)).json<SessionBody>();
     expect((await browser.get("/account")).response.status).toBe(401);
     const refused = await browser.post("/account/sessions/revoke", { ...accountForm(page.html, "sessions/revoke"), session_id: sidOf(otherBody) });
     expect(refused.response.status).toBe(401);
@@ -285,5 +286,84 @@ describe("account page: password and deletion", () => {
     expect(sent.response.status).toBe(303);
     expect(sent.response.headers.get("Location")).toBe(`/login?account=${tenant.tenant_id}`);
     expect((await userRow(user.user_id)).deletedAt).toBeNull();
+  });
+});
+
+function decodeEntities(value: string): string {
+  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+describe("account page: passkeys", () => {
+  it("adds a passkey: options from the registration service, our nonce'd script, the attestation posted back with the CSRF token; then removes it", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const started = await post(browser, "passkeys/options");
+    expect(started.response.status, started.html).toBe(200);
+    const nonce = /script-src 'nonce-([0-9a-z]+)'/.exec(started.response.headers.get("Content-Security-Policy") ?? "")?.[1] ?? "missing";
+    expect(started.html).toContain(`<script nonce="${nonce}">`);
+    expect(started.html.match(/<script/g)).toHaveLength(1);
+    const options = JSON.parse(decodeEntities(/id="passkey-options" value="([^"]*)"/.exec(started.html)?.[1] ?? "{}")) as Record<string, unknown>;
+    const credential = await new SoftwareAuthenticator().create(ISSUER_ORIGIN, options);
+    const added = await browser.post("/account/passkeys/register", { ...accountForm(started.html, "passkeys/register"), credential: JSON.stringify(credential), name: "Laptop" });
+    expect(added.response.status, added.html).toBe(200);
+    const passkeyId = /name="passkey_id" value="(pkey_[0-9a-z]{26})"/.exec(added.html)?.[1] ?? "";
+    expect((await storedPasskey(passkeyId))?.name).toBe("Laptop");
+    // Removing a factor needs a strong sign-in: a password-only browser is sent to sign in again, and the passkey stays.
+    const refused = await post(browser, "passkeys/remove", {}, new RegExp(passkeyId));
+    expect(refused.response.status).toBe(303);
+    expect(await storedPasskey(passkeyId)).toBeDefined();
+  });
+
+  it("refuses a credential field that is not an attestation with 400 on the page, and adds nothing", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const started = await post(browser, "passkeys/options");
+    const junk = await browser.post("/account/passkeys/register", { ...accountForm(started.html, "passkeys/register"), credential: "{not json" });
+    expect(junk.response.status).toBe(400);
+    expect(junk.html).toContain('<p role="alert">Something in the form is missing or not valid.</p>');
+    expect(junk.html).not.toMatch(/name="passkey_id"/);
+  });
+});
+
+describe("account page: email and phone", () => {
+  it("changes the email address only once the new one is proved: the page says where the link went and the address is unchanged meanwhile", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const next = freshEmail();
+    const sent = await post(browser, "email", { email: next });
+    expect(sent.response.status, sent.html).toBe(200);
+    expect(sent.html).toContain(`We sent a link to ${next}.`);
+    expect((await userRow(user.user_id)).email).toBe(user.email);
+    for (let attempt = 0; attempt < 100 && (await emailInbox(next)).length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await emailInbox(next)).length).toBeGreaterThan(0);
+  });
+
+  it("ties an address that is not one to the email field", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const refused = await post(await signedInBrowser(tenant, user), "email", { email: "not an address" });
+    expect(refused.response.status).toBe(400);
+    expect(refused.html).toMatch(/<input id="new-email"[^>]*aria-describedby="new-email-error"/);
+  });
+
+  it("adds a phone number by the code sent to it; a wrong code is tied to the code field and adds nothing", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const phone = freshPhone();
+    const requested = await post(browser, "phone/request", { phone });
+    expect(requested.response.status, requested.html).toBe(200);
+    const code = await latestCode(phone);
+    const wrongCode = code === "000000" ? "111111" : "000000";
+    const wrong = await browser.post("/account/phone/verify", { ...accountForm(requested.html, "phone/verify"), code: wrongCode });
+    expect(wrong.response.status).toBe(401);
+    expect(wrong.html).toMatch(/<input id="phone-code"[^>]*aria-describedby="phone-code-error"/);
+    expect((await userRow(user.user_id)).phone).toBeNull();
+    const done = await browser.post("/account/phone/verify", { ...accountForm(wrong.html, "phone/verify"), code });
+    expect(done.response.status, done.html).toBe(200);
+    expect((await userRow(user.user_id)).phone).toBe(phone);
   });
 });

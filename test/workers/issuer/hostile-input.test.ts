@@ -110,6 +110,21 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /api/admin/tenants/:id/clients/:clientId": "path id",
   "PATCH /api/admin/tenants/:id/clients/:clientId": "json",
   "DELETE /api/admin/tenants/:id/clients/:clientId": "bodyless",
+  "GET /account": "page query",
+  "POST /account/email": "page form",
+  "POST /account/phone/request": "page form",
+  "POST /account/phone/verify": "page form",
+  "POST /account/password": "page form",
+  "POST /account/totp/start": "page form",
+  "POST /account/totp/confirm": "page form",
+  "POST /account/totp/remove": "page form",
+  "POST /account/recovery-codes": "page form",
+  "POST /account/passkeys/options": "page form",
+  "POST /account/passkeys/register": "page form",
+  "POST /account/passkeys/remove": "page form",
+  "POST /account/sessions/revoke": "page form",
+  "POST /account/sessions/revoke-all": "page form",
+  "POST /account/delete": "page form",
   "POST /oauth2/token": "oauth form",
   "POST /oauth2/revoke": "oauth form",
   // Read only the Authorization header; the hostile tokens are in oauth-token.test.ts.
@@ -971,6 +986,54 @@ describe("hostile input", () => {
           await expectRefusalPage(response, [400, 401], `${where} ${raw.slice(0, 80)}`);
         }),
         runs(100),
+  it("GET /account answers every hostile query and forged session cookie with a signed-out 401 page, never a redirect, and writes nothing", async () => {
+    expect(ROUTES["GET /account"]).toBe("page query");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `key=${junk}`),
+      tooLong(128).map((key) => `key=${key}`),
+      fc.constantFrom("", "key=", "key=pk_x&key=pk_y", "__proto__=1", "account=tn_x", "ui_locales=%00"),
+    );
+    const cookie = fc.constantFrom(null, "portcullis_session=bs_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "portcullis_session=%00", `portcullis_session=${"b".repeat(5000)}`);
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(query, cookie, async (raw, jar) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (jar !== null) headers.Cookie = jar;
+          const response = await issuerFetch(`/account?${raw}`, { headers, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [401], `account ${raw.slice(0, 80)}`);
+        }),
+        runs(60),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("POST /account/* answer every hostile form with a 4xx page and write nothing", async () => {
+    const actions = Object.keys(ROUTES).filter((route) => route.startsWith("POST /account/")).map((route) => route.slice("POST ".length));
+    for (const action of actions) expect(ROUTES[`POST ${action}`]).toBe("page form");
+    const where = fc.constantFrom(...actions);
+    const body = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `csrf=${junk}&session_id=${fixture.sessionIds[0] ?? ""}`),
+      rawQueryJunk.map((junk) => `csrf=${junk}&confirm=yes`),
+      fc.tuple(rawQueryJunk, unicodeText).map(([junk, text]) => new URLSearchParams({ csrf: junk, email: text, phone: text, code: text, new_password: text, passkey_id: text, credential: text }).toString()),
+      tooLong(4096).map((password) => `csrf=x&new_password=${password}`),
+      fc.constantFrom("", "csrf=", "csrf=a&csrf=b", "__proto__=1&csrf=x", `csrf=x&session_id=${fixture.sessionIds[0] ?? ""}&session_id=x`, "csrf=x&confirm=no"),
+    );
+    const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", null);
+    const cookie = fc.constantFrom(null, "portcullis_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "portcullis_session=bs_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; portcullis_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(where, body, contentType, cookie, async (path, raw, type, jar) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (type !== null) headers["Content-Type"] = type;
+          if (jar !== null) headers.Cookie = jar;
+          const response = await issuerFetch(path, { method: "POST", headers, body: raw, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [400, 403, 413, 415], `${path} ${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(120),
       );
     });
   }, PROPERTY_TIMEOUT_MS);

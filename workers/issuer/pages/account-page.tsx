@@ -1,10 +1,11 @@
 import { raw } from "hono/html";
 import type { TenantSettings } from "../../../shared/domain/tenant-settings";
 import { FieldError, Layout } from "./layout";
+import { PASSKEY_REGISTER_SCRIPT } from "./scripts/passkey-register";
 import type { Strings } from "./strings-en";
 
 /** The forms of the account page, each posting to `/account/<action>`. */
-export type AccountAction = "email" | "password" | "totp/start" | "totp/confirm" | "totp/remove" | "recovery-codes" | "passkeys/remove" | "sessions/revoke" | "sessions/revoke-all" | "delete";
+export type AccountAction = "email" | "phone/request" | "phone/verify" | "password" | "totp/start" | "totp/confirm" | "totp/remove" | "recovery-codes" | "passkeys/options" | "passkeys/register" | "passkeys/remove" | "sessions/revoke" | "sessions/revoke-all" | "delete";
 
 export interface AccountView {
   readonly user: { readonly id: string; readonly email: string | null; readonly emailVerified: boolean; readonly phone: string | null; readonly hasPassword: boolean };
@@ -26,6 +27,10 @@ export interface AccountPageProps {
   readonly confirmingTotp?: boolean;
   /** Recovery codes just made: shown this once. */
   readonly recoveryCodes?: readonly string[];
+  /** A code was sent to this number: the form that proves it. */
+  readonly phoneCodeSentTo?: string;
+  /** A passkey being added: the challenge and the creation options (JSON) our script hands to the browser. */
+  readonly passkeyRegistration?: { readonly challengeId: string; readonly optionsJson: string };
   readonly notice?: string;
   /** A refusal of one form, beside the field it concerns (or at the top of that form). */
   readonly error?: { readonly action: AccountAction; readonly field: string | null; readonly message: string };
@@ -74,6 +79,23 @@ export function AccountPage(props: AccountPageProps) {
           <FieldError id="new-email-error" message={fieldError("email", "email")} />
           <button type="submit">{t.changeEmail}</button>
         </Form>
+        {props.phoneCodeSentTo === undefined ? (
+          <Form action="phone/request">
+            <label for="new-phone">{t.newPhone}</label>
+            <input id="new-phone" name="phone" type="tel" autocomplete="tel" required maxlength={32} aria-describedby={describedBy("phone/request", "phone", "new-phone-error")} />
+            <FieldError id="new-phone-error" message={fieldError("phone/request", "phone")} />
+            <button type="submit">{t.sendPhoneCode}</button>
+          </Form>
+        ) : (
+          <Form action="phone/verify">
+            <input type="hidden" name="phone" value={props.phoneCodeSentTo} />
+            <p>{t.phoneCodeSent(props.phoneCodeSentTo)}</p>
+            <label for="phone-code">{t.phoneCode}</label>
+            <input id="phone-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required aria-describedby={describedBy("phone/verify", "code", "phone-code-error")} />
+            <FieldError id="phone-code-error" message={fieldError("phone/verify", "code") ?? fieldError("phone/verify", "phone")} />
+            <button type="submit">{t.verifyPhone}</button>
+          </Form>
+        )}
       </section>
 
       <section aria-labelledby="methods-title">
@@ -185,6 +207,27 @@ export function AccountPage(props: AccountPageProps) {
             </li>
           ))}
         </ul>
+        {props.passkeyRegistration === undefined ? (
+          <Form action="passkeys/options">
+            <button type="submit">{t.passkeyAdd}</button>
+          </Form>
+        ) : (
+          <form method="post" action="/account/passkeys/register" id="passkey-register">
+            <input type="hidden" name="csrf" value={props.csrf} />
+            <input type="hidden" name="challenge_id" value={props.passkeyRegistration.challengeId} />
+            <input type="hidden" name="credential" value="" />
+            <input type="hidden" id="passkey-options" value={props.passkeyRegistration.optionsJson} />
+            <label for="passkey-name">{t.passkeyName}</label>
+            <input id="passkey-name" name="name" maxlength={64} autocomplete="off" />
+            <p id="passkey-status" role="status" data-failed={t.passkeyFailed}></p>
+            <noscript>
+              <p>{t.passkeyNeedsScript}</p>
+            </noscript>
+            <button type="submit">{t.passkeyAdd}</button>
+            <script nonce={props.nonce}>{raw(PASSKEY_REGISTER_SCRIPT)}</script>
+          </form>
+        )}
+        {props.error !== undefined && props.error.action === "passkeys/register" && <p role="alert">{props.error.message}</p>}
       </section>
 
       <section aria-labelledby="sessions-title">

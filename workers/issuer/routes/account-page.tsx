@@ -20,13 +20,19 @@ import { browserSessionCaller, type BrowserSessionCaller } from "../services/bro
 import { listDeviceSessions, revokeDeviceSession } from "../services/device-sessions";
 import { changePassword } from "../services/password-change";
 import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
+import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAuthority } from "../services/passkeys/passkey-registration";
+import { allowsSignInMethod } from "../../../shared/domain/tenant-settings";
+import type { IssuerDeps } from "../deps";
+import { passkeyDeps } from "./passkeys";
 import { getProfile, logoutAll, updateProfile } from "../services/profile";
 import { requireRecentSignIn } from "../services/recent-sign-in";
 import { renewRecoveryCodes } from "../services/recovery-code-renewal";
 import { secondFactorDeps, type FactorHolder } from "../services/second-factors";
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment } from "../services/totp-enrolment";
 import { accountDeps } from "./accounts";
-import { tenantByKey } from "./auth-context";
+import { signInDeps, tenantByKey } from "./auth-context";
+import { addPhone } from "../services/phone-adding";
+import { requestCode } from "../services/phone-sign-in";
 import { emailSignInDeps } from "./email-sign-in";
 import { clearSessionCookie, csrfAccepted, csrfTokenFor, htmlPage, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
 
@@ -34,11 +40,15 @@ const csrf = z.string().max(128);
 const TOTP_CODE = new RegExp(`^[0-9]{${TOTP_DIGITS}}$`);
 const ACTION_FORMS = {
   email: z.strictObject({ csrf, email: z.string().max(1024) }),
+  "phone/request": z.strictObject({ csrf, phone: z.string().max(32) }),
+  "phone/verify": z.strictObject({ csrf, phone: z.string().max(32), code: z.string().max(16) }),
   password: z.strictObject({ csrf, current_password: z.string().max(4096).optional(), new_password: z.string().max(4096) }),
   "totp/start": z.strictObject({ csrf }),
   "totp/confirm": z.strictObject({ csrf, code: z.string().max(16) }),
   "totp/remove": z.strictObject({ csrf }),
   "recovery-codes": z.strictObject({ csrf }),
+  "passkeys/options": z.strictObject({ csrf }),
+  "passkeys/register": z.strictObject({ csrf, challenge_id: z.string().max(64), credential: z.string().max(12 * 1024), name: z.string().max(64).optional() }),
   "passkeys/remove": z.strictObject({ csrf, passkey_id: z.string().max(64) }),
   "sessions/revoke": z.strictObject({ csrf, session_id: z.string().max(64) }),
   "sessions/revoke-all": z.strictObject({ csrf }),
@@ -51,10 +61,10 @@ type ActionInput = { readonly [A in AccountAction]: { readonly action: A; readon
  * signed in within five minutes (the services add "with two factors" where their rules say so).
  * Signing devices out is not among them: it only ever takes access away.
  */
-const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/remove", "delete"]);
+const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "phone/request", "phone/verify", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/options", "passkeys/register", "passkeys/remove", "delete"]);
 
 /** Which field of the form a refusal concerns. */
-const FIELD_OF: Partial<Record<Failure["reason"], string>> = { invalid_email: "email", email_taken: "email", weak_password: "new_password", invalid_credentials: "current_password", invalid_code: "code" };
+const FIELD_OF: Partial<Record<Failure["reason"], string>> = { invalid_phone: "phone", phone_not_allowed: "phone", phone_taken: "phone", code_expired: "code", invalid_email: "email", email_taken: "email", weak_password: "new_password", invalid_credentials: "current_password", invalid_code: "code" };
 
 /**
  * `GET /account` and the form posts under it: the browser session's user manages their own
@@ -97,7 +107,7 @@ async function signedInCaller(c: PageContext): Promise<BrowserSessionCaller | nu
 async function accountAction(c: PageContext, action: AccountAction): Promise<Response> {
   const strings = stringsFor(c.req.query("ui_locales"));
   const body = await readFormBody(c);
-  if (!body.ok) return messagePage(c, strings, strings.errors[body.error.reason], 400);
+  if (!body.ok) return messagePage(c, strings, strings.errors[body.error.reason], pageStatus(failureResponse(body.error).status));
   const parsed = ACTION_FORMS[action].safeParse(singleValues(body.value));
   if (!parsed.success) return messagePage(c, strings, strings.errors.invalid_request, 400);
   // Before the session is even looked at: a forged form changes nothing and learns nothing.
@@ -110,12 +120,13 @@ async function accountAction(c: PageContext, action: AccountAction): Promise<Res
     if (!recent.ok) return pageRedirect(c, policyFor(caller, newNonce()), signInAgainUrl(caller.tenant.id));
   }
   // The schema was picked by `action`, so the pair is one of ActionInput's.
-  const outcome = await perform(c, caller, { action, form: parsed.data } as ActionInput, now);
+  const input = { action, form: parsed.data } as ActionInput;
+  const outcome = await perform(c, caller, input, now);
   if (outcome.ok) return outcome.value;
   const failure = outcome.error;
   if (failure.reason === "insufficient_user_authentication") return pageRedirect(c, policyFor(caller, newNonce()), signInAgainUrl(caller.tenant.id));
   const field = failure.reason === "invalid_request" ? failure.field : (FIELD_OF[failure.reason] ?? null);
-  const pageProps = action === "totp/confirm" && (failure.reason === "invalid_code" || failure.reason === "invalid_request") ? { confirmingTotp: true } : {};
+  const pageProps = retryProps(input, failure);
   return accountPage(c, strings, caller, { ...pageProps, error: { action, field, message: strings.errors[failure.reason] } }, failureResponse(failure).status);
 }
 
@@ -125,6 +136,7 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
   const strings = stringsFor(c.req.query("ui_locales"));
   const holder: FactorHolder = { tenant: caller.tenant, settings: caller.settings, user: caller.user, authentication: caller.claims, sessionId: caller.claims.sid };
   const factorDeps = { ...deps, ...secondFactorDeps(deps, audit) };
+  const owner = { tenant: { tenant: caller.tenant, settings: caller.settings }, user: caller.user };
   const render = async (props: Partial<AccountPageProps>) => ok(await accountPage(c, strings, caller, props));
   const done = <T,>(result: Result<T, Failure>, then: (value: T) => Promise<Result<Response, Failure>>) => (result.ok ? then(result.value) : Promise.resolve(result));
   switch (input.action) {
@@ -132,6 +144,19 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
       const { email } = input.form;
       const changed = await updateProfile(emailSignInDeps(deps), audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, caller, { email });
       return done(changed, (profile) => render({ notice: "pending_email" in profile && profile.pending_email !== undefined ? strings.account.emailPending(profile.pending_email) : strings.account.done }));
+    }
+    case "phone/request": {
+      // The phone sign-in's request: the same limits, guards and SMS budget; the code proves the number below.
+      const { phone } = input.form;
+      if (!allowsSignInMethod(caller.settings, "phone_otp")) return { ok: false, error: { reason: "sign_in_method_disabled" } };
+      const sent = await requestCode(signInDeps(deps), audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, { phone, turnstileToken: undefined });
+      return done(sent, () => render({ phoneCodeSentTo: phone }));
+    }
+    case "phone/verify": {
+      const { phone, code } = input.form;
+      if (!allowsSignInMethod(caller.settings, "phone_otp")) return { ok: false, error: { reason: "sign_in_method_disabled" } };
+      const added = await addPhone({ ...deps, otpHashSecret: deps.config.otpHashSecret }, audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, caller, { phone, code });
+      return done(added, () => render({ notice: strings.account.done }));
     }
     case "password": {
       const { current_password, new_password } = input.form;
@@ -149,6 +174,19 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
       return done(await removeTotp(factorDeps, holder, now), () => render({ notice: strings.account.done }));
     case "recovery-codes":
       return done(await renewRecoveryCodes(secondFactorDeps(deps, audit), holder, now), (renewed) => render({ recoveryCodes: renewed.recovery_codes }));
+    case "passkeys/options": {
+      const allowed = await passkeyAuthority(deps, caller, now);
+      if (!allowed.ok) return allowed;
+      const answer = await passkeyRegistrationOptions(passkeyDeps(deps), owner, now);
+      return render({ passkeyRegistration: { challengeId: answer.challenge_id, optionsJson: JSON.stringify(answer.options) } });
+    }
+    case "passkeys/register": {
+      const allowed = await passkeyAuthority(deps, caller, now);
+      if (!allowed.ok) return allowed;
+      const { challenge_id, credential, name } = input.form;
+      const registered = await registerPasskey(passkeyDeps(deps), audit, owner, { challengeId: challenge_id, credential: parsedJson(credential), name: name === "" ? undefined : name }, now);
+      return done(registered, () => render({ notice: strings.account.done }));
+    }
     case "passkeys/remove": {
       const { passkey_id } = input.form;
       if (!isId("pkey", passkey_id)) return { ok: false, error: { reason: "not_found", message: "No such passkey." } };
@@ -176,6 +214,29 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
   }
 }
 
+/** The passkey routes' bar: the tenant has passkeys on, and the enrolment rule's recent (strong, with a factor) sign-in. */
+async function passkeyAuthority(deps: IssuerDeps, caller: BrowserSessionCaller, now: Date): Promise<Result<void, Failure>> {
+  if (!allowsSignInMethod(caller.settings, "passkey")) return { ok: false, error: { reason: "sign_in_method_disabled" } };
+  return requirePasskeyEnrolmentAuthority(deps, caller, now);
+}
+
+/** The credential field as the script wrote it; anything that is not JSON is handed on as a value the service refuses. */
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** After a wrong code the form to try again stays on the page. */
+function retryProps(input: ActionInput, failure: Failure): Partial<AccountPageProps> {
+  const wrongCode = failure.reason === "invalid_code" || failure.reason === "invalid_request";
+  if (input.action === "totp/confirm" && wrongCode) return { confirmingTotp: true };
+  if (input.action === "phone/verify" && wrongCode) return { phoneCodeSentTo: input.form.phone };
+  return {};
+}
+
 async function messageResult(c: PageContext, strings: Strings, caller: BrowserSessionCaller, title: string, message: string): Promise<Result<Response, Failure>> {
   const nonce = newNonce();
   return ok(await htmlPage(c, policyFor(caller, nonce), <MessagePage title={title} message={message} strings={strings} settings={caller.settings} nonce={nonce} />));
@@ -200,8 +261,12 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
   return htmlPage(c, policyFor(caller, nonce), <AccountPage {...props} strings={strings} settings={caller.settings} nonce={nonce} csrf={csrfToken} view={view} />, pageStatus(status));
 }
 
-function pageStatus(status: number): 200 | 400 | 401 | 403 | 404 | 409 | 429 | 503 {
-  return status === 400 || status === 401 || status === 403 || status === 404 || status === 409 || status === 429 || status === 503 ? status : status === 200 ? 200 : 400;
+const PAGE_STATUSES = [200, 400, 401, 403, 404, 409, 413, 415, 429, 503] as const;
+type PageStatus = (typeof PAGE_STATUSES)[number];
+
+/** The contract's status where a page can answer with it; anything else (405, 422, 502) is a plain 400 page. */
+function pageStatus(status: number): PageStatus {
+  return PAGE_STATUSES.find((candidate) => candidate === status) ?? 400;
 }
 
 function policyFor(caller: BrowserSessionCaller | null, nonce: string): PagePolicy {
@@ -212,7 +277,7 @@ function signedOutPage(c: PageContext, strings: Strings): Promise<Response> {
   return messagePage(c, strings, strings.account.signedOut, 401);
 }
 
-function messagePage(c: PageContext, strings: Strings, message: string, status: 400 | 401 | 403): Promise<Response> {
+function messagePage(c: PageContext, strings: Strings, message: string, status: PageStatus): Promise<Response> {
   const nonce = newNonce();
   return htmlPage(c, policyFor(null, nonce), <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
 }
