@@ -986,6 +986,10 @@ describe("hostile input", () => {
           await expectRefusalPage(response, [400, 401], `${where} ${raw.slice(0, 80)}`);
         }),
         runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
   it("GET /account answers every hostile query and forged session cookie with a signed-out 401 page, never a redirect, and writes nothing", async () => {
     expect(ROUTES["GET /account"]).toBe("page query");
     const query = fc.oneof(
