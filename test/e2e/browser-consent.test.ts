@@ -36,7 +36,7 @@ describe("consent for a third-party app in Chromium", () => {
     expect((await visit(guarded)).pathname).toBe("/consent");
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(EN.consentTitle("Photo Printer"));
     expect(await page.getByText(EN.consentScopes.email ?? "").count()).toBe(1);
-    await untilApp(guarded, flow.app(), () => page.getByRole("button", { name: EN.allow }).click());
+    await untilApp(guarded, flow.app(), () => page.getByRole("button", { name: EN.allow, exact: true }).click());
     const allowed = await visit(guarded);
     expect(allowed.searchParams.get("state")).toBe(first.state);
     const tokens = await exchangeCode(printer, flow.app().redirectUri, allowed.searchParams.get("code") ?? "", first.verifier);
@@ -64,7 +64,7 @@ describe("consent for a third-party app in Chromium", () => {
     await visit(guarded);
     await submitPassword(guarded, user);
     expect((await visit(guarded)).pathname).toBe("/consent");
-    await untilApp(guarded, flow.app(), () => page.getByRole("button", { name: EN.deny }).click());
+    await untilApp(guarded, flow.app(), () => page.getByRole("button", { name: EN.deny, exact: true }).click());
     const denied = await visit(guarded);
 
     expect(denied.searchParams.get("error")).toBe("access_denied");

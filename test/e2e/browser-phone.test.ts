@@ -29,12 +29,12 @@ describe("phone-code sign-in in Chromium", () => {
     const login = await visit(guarded);
     expect(login.pathname).toBe("/login");
     await page.getByLabel(EN.phone).fill(phone);
-    await page.getByRole("button", { name: EN.sendCode }).click();
+    await page.getByRole("button", { name: EN.sendCode, exact: true }).click();
     await page.getByLabel(EN.code, { exact: true }).waitFor();
     await visit(guarded);
 
     await page.getByLabel(EN.code, { exact: true }).fill(await nextSmsCode(phone));
-    await Promise.all([page.waitForURL((url) => url.href.startsWith(flow.app().redirectUri)), page.getByRole("button", { name: EN.verifyCode }).click()]);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(flow.app().redirectUri)), page.getByRole("button", { name: EN.verifyCode, exact: true }).click()]);
     const callback = await visit(guarded);
 
     expect(callback.searchParams.get("state")).toBe(request.state);
@@ -58,11 +58,11 @@ describe("phone-code sign-in in Chromium", () => {
     await page.goto(request.url.href);
     await visit(guarded);
     await page.getByLabel(EN.phone).fill(phone);
-    await page.getByRole("button", { name: EN.sendCode }).click();
+    await page.getByRole("button", { name: EN.sendCode, exact: true }).click();
     const real = await nextSmsCode(phone);
     const wrong = real === "000000" ? "111111" : "000000";
     await page.getByLabel(EN.code, { exact: true }).fill(wrong);
-    await page.getByRole("button", { name: EN.verifyCode }).click();
+    await page.getByRole("button", { name: EN.verifyCode, exact: true }).click();
     await page.getByText(EN.errors.invalid_code).waitFor();
     const after = await visit(guarded);
 

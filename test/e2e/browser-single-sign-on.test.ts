@@ -36,7 +36,7 @@ describe("single sign-on in Chromium", () => {
     expect((await visit(guarded)).pathname).toBe("/login");
     await page.getByLabel(EN.email).fill(user.email);
     await page.getByLabel(EN.password).fill(user.password);
-    await Promise.all([page.waitForURL((url) => url.href.startsWith(flow.app().redirectUri)), page.getByRole("button", { name: EN.signIn }).click()]);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(flow.app().redirectUri)), page.getByRole("button", { name: EN.signIn, exact: true }).click()]);
     const firstCallback = await visit(guarded);
     expect(firstCallback.searchParams.get("state")).toBe(firstRequest.state);
 
@@ -66,7 +66,7 @@ describe("single sign-on in Chromium", () => {
     await visit(guarded);
     await page.getByLabel(EN.email).fill(user.email);
     await page.getByLabel(EN.password).fill(user.password);
-    await Promise.all([page.waitForURL((url) => url.href.startsWith(flow.app().redirectUri)), page.getByRole("button", { name: EN.signIn }).click()]);
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(flow.app().redirectUri)), page.getByRole("button", { name: EN.signIn, exact: true }).click()]);
     await visit(guarded);
     const arrivals = flow.app().arrivals.length;
 

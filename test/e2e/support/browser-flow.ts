@@ -60,7 +60,7 @@ export async function submitPassword(guarded: GuardedBrowser, user: { readonly e
   const { page } = guarded;
   await page.getByLabel(EN.email).fill(user.email);
   await page.getByLabel(EN.password).fill(user.password);
-  await navigating(guarded, () => page.getByRole("button", { name: EN.signIn }).click());
+  await navigating(guarded, () => page.getByRole("button", { name: EN.signIn, exact: true }).click());
 }
 
 /** Runs `action` and waits for the browser to reach the app's redirect URI. */
