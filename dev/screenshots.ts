@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     await page.goto(loginUrl);
     await page.getByLabel(EN.email).fill(USER.email);
     await page.getByLabel(EN.password).fill(USER.password);
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: EN.signIn }).click()]);
+    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: EN.signIn, exact: true }).click()]);
     await page.goto(`${stack.urls.issuer}/account?key=${apiKey}`);
     await save(page, "account.png");
     await desktop.close();
