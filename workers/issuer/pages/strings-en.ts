@@ -79,6 +79,12 @@ export const EN = {
   emailMeCode: "Email me a code and a sign-in link",
   emailCodeSent: "Check your email: we sent a code and a sign-in link. Enter the code below, or open the link on this device.",
   deny: "Deny",
+  // The emailed sign-in link's page.
+  linkSignInTitle: (brand: string) => `Sign in to ${brand}`,
+  linkSignIn: (brand: string) => `Sign in to ${brand}`,
+  linkSignInHint: "This link works once. Continue on this device to finish signing in.",
+  linkNoReturnTitle: "This app cannot finish signing you in",
+  linkNoReturn: (brand: string) => `${brand} has no return address configured for sign-in links, so nothing was used up. Sign in with the code from the same email instead.`,
   errors: {
     not_found: "We could not find what you asked for.",
     method_not_allowed: "This page cannot be used that way.",
