@@ -300,9 +300,7 @@ describe("/auth/link continuing an authorization request", () => {
     expect(page.response.headers.get("Content-Security-Policy")).toContain("form-action 'self' https://client.example.com;");
     const onward = redirectedTo(await browser.post("/auth/link", formFields(page.html, "sign_in")));
     expect(onward.pathname).toBe("/oauth2/authorize");
-    const answer = await browser.get(`${onward.pathname}${onward.search}`);
-    expect(answer.response.status).toBe(302);
-    const back = new URL(answer.response.headers.get("Location") ?? "");
+    const back = redirectedTo(await browser.get(`${onward.pathname}${onward.search}`));
     expect(`${back.origin}${back.pathname}`).toBe(CLIENT_APP);
     expect(back.searchParams.get("code")).toMatch(/^ac_/);
     expect(back.searchParams.get("state")).toBe("st-9");
