@@ -6,6 +6,7 @@ import { passwordUser } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { adminFetch, createTenant, ISSUER, jsonRequest, type TenantCredentials } from "./support/issuer-client";
 import { formFields, PageBrowser } from "./support/page-browser";
+import { auditEvents } from "./support/second-factors";
 
 const APP = "https://third.example.com/callback";
 const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -109,6 +110,38 @@ describe("/consent", () => {
     expect(Object.fromEntries(answer.searchParams)).toMatchObject({ error: "access_denied", state: "st-1", iss: env.ISSUER_URL });
     expect(answer.searchParams.get("code")).toBeNull();
     expect(await storedScopes(user.user_id, clientId)).toBeUndefined();
+  });
+
+  it("Allow and Deny are audited pseudonymously: the user id, the client id and the scopes, never the address", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const clientId = await registerClient(tenant, false);
+    const browser = new PageBrowser();
+    const toConsent = await signIn(browser, clientId, user.email, user.password);
+    const denied = await browser.get(`${toConsent.pathname}${toConsent.search}`);
+    await browser.post("/consent", { ...formFields(denied.html, "consent"), decision: "deny" });
+    expect(await auditEvents(user.user_id, "oauth.consent_granted")).toEqual([]);
+    const [deny, ...moreDenials] = await auditEvents(user.user_id, "oauth.consent_denied");
+    expect(moreDenials).toEqual([]);
+    expect(deny).toMatchObject({ outcome: "failure", user_id: user.user_id, details: { client_id: clientId, scopes: ["openid", "email"] } });
+
+    const asked = await browser.get(`${toConsent.pathname}${toConsent.search}`);
+    await browser.post("/consent", { ...formFields(asked.html, "consent"), decision: "allow" });
+    const [grant, ...moreGrants] = await auditEvents(user.user_id, "oauth.consent_granted");
+    expect(moreGrants).toEqual([]);
+    expect(grant).toMatchObject({ outcome: "success", user_id: user.user_id, details: { client_id: clientId, scopes: ["openid", "email"] } });
+    for (const row of [deny, grant]) expect(JSON.stringify(row)).not.toContain(user.email);
+  });
+
+  it("a forged Deny (a CSRF token that is not this browser's) is neither answered nor audited", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const clientId = await registerClient(tenant, false);
+    const browser = new PageBrowser();
+    const toConsent = await signIn(browser, clientId, user.email, user.password);
+    const page = await browser.get(`${toConsent.pathname}${toConsent.search}`);
+    expect((await browser.post("/consent", { ...formFields(page.html, "consent"), csrf: "0".repeat(64), decision: "deny" })).response.status).toBe(403);
+    expect(await auditEvents(user.user_id, "oauth.consent_denied")).toEqual([]);
   });
 
   it("prompt=none without a stored consent answers consent_required at the redirect URI", async () => {

@@ -36,6 +36,10 @@ import {
   type QuerySpec,
 } from "./support/hostile-input";
 import { snapshotState } from "./support/state-snapshot";
+import { requestedEmail } from "./support/email-client";
+import { freshEmail } from "./support/email-sandbox";
+import { linkTokenHash } from "../../../shared/crypto/link-token";
+import { issuerDeps } from "../../../workers/issuer/deps";
 
 // ---------------------------------------------------------------------------
 // The routes, each with what it reads. A route the app registers that is not
@@ -194,6 +198,15 @@ beforeAll(async () => {
     foreignSessionId: String(decodeJwtPart(foreign.token, 1).sid),
   };
 });
+
+/** A live sign-in link of the fixture's tenant (which has no return address for links), as mailed. */
+async function liveSignInLink(): Promise<string> {
+  return (await requestedEmail(fixture.tenant, freshEmail())).token;
+}
+
+async function linkIsLive(token: string): Promise<boolean> {
+  return (await issuerDeps(env).emailTokens.find(await linkTokenHash(token), new Date())) !== null;
+}
 
 // ---------------------------------------------------------------------------
 // Sending and checking
@@ -866,9 +879,14 @@ describe("hostile input", () => {
 
   it("GET /auth/link answers every hostile query with a 4xx page, never a form, and writes nothing", async () => {
     expect(ROUTES["GET /auth/link"]).toBe("page query");
+    // A live sign-in link of a tenant with no return address: only a valid request of its own tenant could make a form of it.
+    const live = await liveSignInLink();
     const query = fc.oneof(
       rawQueryJunk,
       rawQueryJunk.map((junk) => `token=${junk}`),
+      rawQueryJunk.map((junk) => `token=${live}&request=${encodeURIComponent(`response_type=code&client_id=${junk}&redirect_uri=https://evil.example&code_challenge_method=S256`)}`),
+      rawQueryJunk.map((junk) => `token=${live}&request=${junk}`),
+      fc.constantFrom(`token=${live}&request=${"A".repeat(9000)}`, `token=${live}&request=`, `token=${live}&request=a&request=b`, `token=${live}&step=sign_in`),
       tooLong(256).map((token) => `token=${token}`),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
       fc.constantFrom("", "token=", `token=${"A".repeat(43)}&token=${"B".repeat(43)}`, `token=${"A".repeat(43)}&next=https://evil.example`, "__proto__=1", "token[]=x", `token=${"A".repeat(42)}%00`),
@@ -876,7 +894,7 @@ describe("hostile input", () => {
     await assertNothingWritten(async () => {
       await fc.assert(
         fc.asyncProperty(query, async (raw) => {
-          await expectRefusalPage(await issuerFetch(`/auth/link?${raw}`, { headers: { "CF-Connecting-IP": clientIp() } }), [400, 401], `query ${raw.slice(0, 80)}`);
+          await expectRefusalPage(await issuerFetch(`/auth/link?${raw}`, { headers: { "CF-Connecting-IP": clientIp() } }), [400, 401, 409], `query ${raw.slice(0, 80)}`);
         }),
         runs(100),
       );
@@ -885,8 +903,14 @@ describe("hostile input", () => {
 
   it("POST /auth/link answers every hostile form with a 4xx page and writes nothing", async () => {
     expect(ROUTES["POST /auth/link"]).toBe("page form");
+    const live = await liveSignInLink();
+    const request = new URLSearchParams({ response_type: "code", client_id: fixture.client.id, redirect_uri: "https://app.example/cb", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" }).toString();
     const body = fc.oneof(
       rawQueryJunk,
+      // A live link with a valid request of its own tenant, but no CSRF cookie and a junk token: nothing may be spent.
+      rawQueryJunk.map((junk) => `step=sign_in&csrf=${junk}&token=${live}&request=${encodeURIComponent(request)}`),
+      rawQueryJunk.map((junk) => `step=sign_in&csrf=${"0".repeat(64)}&token=${live}&request=${junk}`),
+      fc.constantFrom(`step=sign_in&csrf=${"0".repeat(64)}&token=${live}`, `step=sign_in&token=${live}`, `step=other&csrf=x&token=${live}`, `step=sign_in&csrf=x&token=${live}&request=${"A".repeat(9000)}`),
       rawQueryJunk.map((junk) => `token=${junk}`),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}&password=${"x".repeat(20)}`),
@@ -900,13 +924,14 @@ describe("hostile input", () => {
           const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
           if (type !== null) headers["Content-Type"] = type;
           const response = await issuerFetch("/auth/link", { method: "POST", headers, body: raw, redirect: "manual" });
-          await expectRefusalPage(response, [400, 401, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
+          await expectRefusalPage(response, [400, 401, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
         }),
         runs(100),
       );
       const huge = await issuerFetch("/auth/link", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() }, body: `token=${"A".repeat(100_000)}` });
       await expectRefusalPage(huge, [413], "oversized form");
     });
+    expect(await linkIsLive(live)).toBe(true);
   }, PROPERTY_TIMEOUT_MS);
 
   it("GET /login, GET /signup, GET /consent and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {

@@ -75,6 +75,9 @@ export function LoginPage(props: LoginPageProps) {
           <noscript>
             <p>{t.passkeyNeedsScript}</p>
           </noscript>
+          <p>
+            <a href={`/login${keyQuery}`}>{t.backToSignIn}</a>
+          </p>
         </form>
       )}
       {step.kind === "second_factor" && step.methods.includes("passkey") && (

@@ -150,6 +150,12 @@ export const EN = {
     deletedTitle: "Your account is deleted",
     deleted: "Your account was deleted and you are signed out everywhere.",
   },
+  // The emailed sign-in link's page.
+  linkSignInTitle: (brand: string) => `Sign in to ${brand}`,
+  linkSignIn: (brand: string) => `Sign in to ${brand}`,
+  linkSignInHint: "This link works once. Continue on this device to finish signing in.",
+  linkNoReturnTitle: "This app cannot finish signing you in",
+  linkNoReturn: (brand: string) => `${brand} has no return address configured for sign-in links, so nothing was used up. Sign in with the code from the same email instead.`,
   errors: {
     not_found: "We could not find what you asked for.",
     method_not_allowed: "This page cannot be used that way.",

@@ -11,7 +11,7 @@ import type { Strings } from "../pages/strings-en";
 import { currentBrowserSession } from "../services/browser-session";
 import { authorizationResponse, checkAuthorizationRequest, type AuthorizationRequest } from "../services/oauth/authorization-request";
 import { browserSignInServes, codeForBrowser } from "../services/oauth/browser-grant";
-import { grantConsent } from "../services/oauth/consent";
+import { denyConsent, grantConsent } from "../services/oauth/consent";
 import { settingsOf } from "./auth-context";
 import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, singleValues, type PageContext } from "./hosted-page";
 
@@ -57,8 +57,11 @@ export function consentPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const browser = await currentBrowserSession(deps, sessionCookie(c), now);
       if (!browserSignInServes(request, browser, now)) return pageRedirect(c, policy(request, newNonce()), `/login?request=${encodeURIComponent(form.request)}`);
       const answer = (parameters: Record<string, string>) => pageRedirect(c, policy(request, newNonce()), authorizationResponse(request.redirectUri, deps.config.issuerUrl, request.state, parameters));
-      if (form.decision === "deny") return answer({ error: "access_denied", error_description: "The user did not allow this client." });
-      if (!request.client.firstParty) await grantConsent(deps, request, browser.userId, now);
+      if (form.decision === "deny") {
+        denyConsent(c.get("audit"), request, browser.userId);
+        return answer({ error: "access_denied", error_description: "The user did not allow this client." });
+      }
+      if (!request.client.firstParty) await grantConsent(deps, c.get("audit"), request, browser.userId, now);
       return answer({ code: await codeForBrowser(deps, request, browser, now) });
     },
   });

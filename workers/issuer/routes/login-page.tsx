@@ -156,7 +156,7 @@ export function signupPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       if (!(await csrfAccepted(c, form.csrf))) return errorPage(c, strings, strings.csrfRefused, 403);
       const tenant = await pageTenant(c, form.request, form.key, form.account);
       if (tenant === null) return missingTenantPage(c, strings);
-      const outcome = await signUp(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { email: form.email, password: form.password });
+      const outcome = await signUp(accountDeps(c.get("deps")), c.get("audit"), c.get("context"), tenant, { email: form.email, password: form.password, continueRequest: pendingRequestOf(tenant) });
       if (!outcome.ok) {
         const status = outcome.error.reason === "rate_limited" ? 429 : outcome.error.reason === "sign_in_method_disabled" ? 403 : outcome.error.reason === "email_taken" ? 409 : 400;
         return signupPage(c, strings, tenant, { field: FIELD_OF[outcome.error.reason] ?? null, message: strings.errors[outcome.error.reason] }, form.email, status);
@@ -198,7 +198,7 @@ async function loginStep(c: PageContext, strings: Strings, tenant: PageTenant, f
     }
     case "email_request": {
       if (!tenant.settings.sign_in_methods.includes("email_otp")) return refusal(c, strings, tenant, { kind: "first" }, { reason: "sign_in_method_disabled" });
-      const sent = await requestEmailSignIn(emailSignInDeps(deps), audit, context, tenant, { email: form.email });
+      const sent = await requestEmailSignIn(emailSignInDeps(deps), audit, context, tenant, { email: form.email, continueRequest: pendingRequestOf(tenant) });
       // The email sign-in form's own address field carries its refusal (the password form has one too).
       if (!sent.ok) return refusal(c, strings, tenant, { kind: "first" }, sent.error, undefined, sent.error.reason === "invalid_email" ? "email_otp" : undefined);
       return loginPage(c, strings, tenant, { kind: "email_code", email: form.email });
@@ -272,6 +272,17 @@ function parsedCredential(value: string): unknown {
   } catch {
     return null;
   }
+}
+
+/** The authorization request a mail sent from this page should bring the user back into. */
+function pendingRequestOf(tenant: PageTenant): string | undefined {
+  return tenant.ref.name === "request" ? tenant.ref.value : undefined;
+}
+
+/** A sign-in finished outside the login page's own forms (an emailed link): the second step it owes, or the browser session and onward. */
+export function pageSignedIn(c: PageContext, strings: Strings, tenant: PageTenant, answer: SignInAnswer): Promise<Response> {
+  if (isMfaRequired(answer)) return loginPage(c, strings, tenant, { kind: "second_factor", mfaToken: answer.mfa_token, methods: answer.methods });
+  return signedInPage(c, strings, tenant, answer.token, answer.user_id);
 }
 
 function isMfaRequired(answer: SignInAnswer): answer is MfaRequired {

@@ -8,11 +8,11 @@ import { logoOrigin, newNonce } from "../pages/page-security";
 import { stringsFor } from "../pages/strings";
 import type { Strings } from "../pages/strings-en";
 import { VerifyEmailPage } from "../pages/verify-email-page";
-import { completeLink, inspectLink, type LiveLink } from "../services/email-link";
-import { checkAuthorizationRequest } from "../services/oauth/authorization-request";
+import { completeLink, completeLinkInBrowser, inspectLink, type LiveLink } from "../services/email-link";
+import { requestOfLinkTenant } from "./email-link-page";
 import { emailSignInDeps } from "./email-sign-in";
-import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, singleValues, type PageContext } from "./hosted-page";
-import { errorPage } from "./login-page";
+import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, singleValues, type PageContext } from "./hosted-page";
+import { errorPage, pageSignedIn } from "./login-page";
 
 const text = (max: number) => z.string().max(max);
 const pendingRequest = z.string().min(1).max(MAX_REQUEST_LENGTH).optional();
@@ -36,10 +36,12 @@ export function verifyEmailPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const nonce = newNonce();
       const csrf = await csrfTokenFor(c);
       const settings = link.tenant.settings;
+      const continued = query.data.request === undefined || link.record.purpose !== "verify_email" ? null : await requestOfLinkTenant(c, query.data.request, link);
       return htmlPage(
         c,
-        { nonce, logoOrigin: logoOrigin(settings.branding.logo_url), formTargets: [] },
-        <VerifyEmailPage strings={strings} settings={settings} nonce={nonce} csrf={csrf} token={query.data.token} change={link.record.purpose === "change_email"} request={query.data.request ?? null} />,
+        // Continuing a request ends in a redirect to its app, which form-action must allow.
+        { nonce, logoOrigin: logoOrigin(settings.branding.logo_url), formTargets: continued?.formTargets ?? [] },
+        <VerifyEmailPage strings={strings} settings={settings} nonce={nonce} csrf={csrf} token={query.data.token} change={link.record.purpose === "change_email"} request={continued === null ? null : (query.data.request ?? null)} />,
       );
     },
     POST: async (c) => {
@@ -53,16 +55,18 @@ export function verifyEmailPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const link = await liveVerificationLink(c, form.token);
       if (link === null) return expiredPage(c, strings);
       const deps = c.get("deps");
+      // A new account's address confirmed from an authorization request signs the browser in and continues it.
+      const continued = form.request === undefined || link.record.purpose !== "verify_email" ? null : await requestOfLinkTenant(c, form.request, link);
+      if (continued !== null) {
+        const signedIn = await completeLinkInBrowser({ ...emailSignInDeps(deps), defaultAudience: deps.config.defaultAudience }, c.get("audit"), c.get("context"), link);
+        if (!signedIn.ok) return signedIn.error.reason === "code_expired" ? expiredPage(c, strings) : errorPage(c, strings, strings.errors[signedIn.error.reason], 400);
+        return pageSignedIn(c, strings, continued, signedIn.value.session);
+      }
       const done = await completeLink({ ...emailSignInDeps(deps), defaultAudience: deps.config.defaultAudience }, c.get("audit"), c.get("context"), link);
       if (!done.ok) return done.error.reason === "code_expired" ? expiredPage(c, strings) : errorPage(c, strings, strings.errors[done.error.reason], 400);
       const settings = link.tenant.settings;
       const nonce = newNonce();
       const policy = { nonce, logoOrigin: logoOrigin(settings.branding.logo_url), formTargets: [] };
-      // Only a request of a client of the link's own tenant continues; anything else is just not continued.
-      if (form.request !== undefined) {
-        const check = await checkAuthorizationRequest(deps, new URLSearchParams(form.request));
-        if (check.kind === "valid" && check.request.client.tenantId === link.tenant.tenant.id) return pageRedirect(c, policy, `/login?request=${encodeURIComponent(form.request)}`);
-      }
       return htmlPage(c, policy, <MessagePage title={strings.emailConfirmedTitle} message={strings.emailConfirmed(settings.email_branding)} strings={strings} settings={settings} nonce={nonce} />);
     },
   });

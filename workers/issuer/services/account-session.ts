@@ -38,9 +38,11 @@ export function emailKey(secret: string, address: EmailAddress): Promise<string>
  * and address verification pages for those links, the link page for sign-in links. The link
  * page still takes every kind, for links mailed before the dedicated pages existed.
  */
-export function emailLinkUrl(issuerUrl: string, token: string, page: "/auth/link" | "/reset-password" | "/verify-email" = "/auth/link"): string {
+export function emailLinkUrl(issuerUrl: string, token: string, page: "/auth/link" | "/reset-password" | "/verify-email" = "/auth/link", continueRequest?: string): string {
   const url = new URL(page, issuerUrl);
   url.searchParams.set("token", token);
+  // The page checks it again on use; the link's token, not this, is what proves anything.
+  if (continueRequest !== undefined) url.searchParams.set("request", continueRequest);
   return url.toString();
 }
 

@@ -1,4 +1,5 @@
 import type { ConsentStore } from "../../../../shared/ports/consent-store";
+import type { AuditRecorder } from "../audit-recorder";
 import type { AuthorizationRequest } from "./authorization-request";
 
 export interface ConsentDeps {
@@ -18,6 +19,13 @@ export async function consentNeeded(deps: ConsentDeps, request: Pick<Authorizati
 }
 
 /** Records that the user let the client have the request's scopes, merged with what it had. */
-export async function grantConsent(deps: ConsentDeps, request: Pick<AuthorizationRequest, "client" | "scope">, userId: string, now: Date): Promise<void> {
-  await deps.consents.grant({ tenantId: request.client.tenantId, userId, clientId: request.client.id, scopes: request.scope.split(" ") }, now);
+export async function grantConsent(deps: ConsentDeps, audit: AuditRecorder, request: Pick<AuthorizationRequest, "client" | "scope">, userId: string, now: Date): Promise<void> {
+  const scopes = request.scope.split(" ");
+  await deps.consents.grant({ tenantId: request.client.tenantId, userId, clientId: request.client.id, scopes }, now);
+  audit.record("oauth.consent_granted", "success", { tenantId: request.client.tenantId, userId, details: { client_id: request.client.id, scopes } });
+}
+
+/** The user refused: nothing is stored (the next request asks again), only the audit trail says so. */
+export function denyConsent(audit: AuditRecorder, request: Pick<AuthorizationRequest, "client" | "scope">, userId: string): void {
+  audit.record("oauth.consent_denied", "failure", { tenantId: request.client.tenantId, userId, details: { client_id: request.client.id, scopes: request.scope.split(" ") } });
 }
