@@ -245,6 +245,29 @@ describe("account page: authenticator app and recovery codes", () => {
   });
 });
 
+describe("account page: with two factors", () => {
+  it("a two-factor sign-in through the page makes new recovery codes (shown once) and removes the authenticator app", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const stored = await storeActiveTotp({ tenantId: tenant.tenant_id, userId: user.user_id });
+    const secret = decodeTotpSecret(stored.secret);
+    if (secret === null) throw new Error("not base32");
+    const browser = new PageBrowser();
+    const login = await browser.get(`/login?account=${tenant.tenant_id}`);
+    const step = await browser.post("/login", { ...formFields(login.html, "password"), email: user.email, password: user.password });
+    const back = await browser.post("/login", { ...formFields(step.html, "second_factor"), code: await codeAt(secret) });
+    expect(back.response.headers.get("Location")).toBe("/account");
+    const renewed = await post(browser, "recovery-codes");
+    expect(renewed.response.status, renewed.html).toBe(200);
+    const codes = /<ul id="recovery-codes">([\s\S]*?)<\/ul>/.exec(renewed.html)?.[1]?.match(/<code>[^<]+<\/code>/g) ?? [];
+    expect(codes).toHaveLength(10);
+    expect(codes.some((code) => stored.recoveryCodes.includes(code.slice(6, -7)))).toBe(false);
+    const removed = await post(browser, "totp/remove");
+    expect(removed.response.status, removed.html).toBe(200);
+    expect(await testDb.select().from(totpFactors).where(eq(totpFactors.userId, user.user_id))).toHaveLength(0);
+  });
+});
+
 describe("account page: password and deletion", () => {
   it("changes the password with the current one, and ties a wrong current password to its field", async () => {
     const tenant = await createTenant();
@@ -328,6 +351,17 @@ describe("account page: passkeys", () => {
 });
 
 describe("account page: email and phone", () => {
+  it("saves the user's name into their own metadata, keeping the rest of it, and shows it escaped", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    await issuerFetch("/api/auth/me", withBearer(user.token, { method: "PATCH", headers: { "Content-Type": "application/json" }, body: '{"metadata":{"plan":"pro"}}' }));
+    const browser = await signedInBrowser(tenant, user);
+    const saved = await post(browser, "profile", { name: "Ada <b>Lovelace</b>" });
+    expect(saved.response.status, saved.html).toBe(200);
+    expect((await userRow(user.user_id)).metadata).toEqual({ plan: "pro", name: "Ada <b>Lovelace</b>" });
+    expect(saved.html).toContain('value="Ada &lt;b&gt;Lovelace&lt;/b&gt;"');
+  });
+
   it("changes the email address only once the new one is proved: the page says where the link went and the address is unchanged meanwhile", async () => {
     const tenant = await createTenant();
     const user = await passwordUser(tenant);

@@ -115,6 +115,7 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "PATCH /api/admin/tenants/:id/clients/:clientId": "json",
   "DELETE /api/admin/tenants/:id/clients/:clientId": "bodyless",
   "GET /account": "page query",
+  "POST /account/profile": "page form",
   "POST /account/email": "page form",
   "POST /account/phone/request": "page form",
   "POST /account/phone/verify": "page form",
@@ -1046,7 +1047,7 @@ describe("hostile input", () => {
       rawQueryJunk,
       rawQueryJunk.map((junk) => `csrf=${junk}&session_id=${fixture.sessionIds[0] ?? ""}`),
       rawQueryJunk.map((junk) => `csrf=${junk}&confirm=yes`),
-      fc.tuple(rawQueryJunk, unicodeText).map(([junk, text]) => new URLSearchParams({ csrf: junk, email: text, phone: text, code: text, new_password: text, passkey_id: text, credential: text }).toString()),
+      fc.tuple(rawQueryJunk, unicodeText).map(([junk, text]) => new URLSearchParams({ csrf: junk, name: text, email: text, phone: text, code: text, new_password: text, passkey_id: text, credential: text }).toString()),
       tooLong(4096).map((password) => `csrf=x&new_password=${password}`),
       fc.constantFrom("", "csrf=", "csrf=a&csrf=b", "__proto__=1&csrf=x", `csrf=x&session_id=${fixture.sessionIds[0] ?? ""}&session_id=x`, "csrf=x&confirm=no"),
     );

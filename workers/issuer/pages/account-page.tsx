@@ -5,10 +5,10 @@ import { PASSKEY_REGISTER_SCRIPT } from "./scripts/passkey-register";
 import type { Strings } from "./strings-en";
 
 /** The forms of the account page, each posting to `/account/<action>`. */
-export type AccountAction = "email" | "phone/request" | "phone/verify" | "password" | "totp/start" | "totp/confirm" | "totp/remove" | "recovery-codes" | "passkeys/options" | "passkeys/register" | "passkeys/remove" | "sessions/revoke" | "sessions/revoke-all" | "delete";
+export type AccountAction = "profile" | "email" | "phone/request" | "phone/verify" | "password" | "totp/start" | "totp/confirm" | "totp/remove" | "recovery-codes" | "passkeys/options" | "passkeys/register" | "passkeys/remove" | "sessions/revoke" | "sessions/revoke-all" | "delete";
 
 export interface AccountView {
-  readonly user: { readonly id: string; readonly email: string | null; readonly emailVerified: boolean; readonly phone: string | null; readonly hasPassword: boolean };
+  readonly user: { readonly id: string; readonly name: string; readonly email: string | null; readonly emailVerified: boolean; readonly phone: string | null; readonly hasPassword: boolean };
   readonly factors: { readonly totp: boolean; readonly passkeys: number; readonly recoveryCodesRemaining: number };
   readonly identities: readonly { readonly provider: string; readonly linkedAt: string }[];
   readonly passkeys: readonly { readonly id: string; readonly name: string; readonly createdAt: string; readonly lastUsedAt: string | null }[];
@@ -73,6 +73,12 @@ export function AccountPage(props: AccountPageProps) {
           <dt>{t.phone}</dt>
           <dd>{view.user.phone ?? t.none}</dd>
         </dl>
+        <Form action="profile">
+          <label for="display-name">{t.displayName}</label>
+          <input id="display-name" name="name" autocomplete="name" maxlength={100} value={view.user.name} aria-describedby={describedBy("profile", "name", "display-name-error")} />
+          <FieldError id="display-name-error" message={fieldError("profile", "name")} />
+          <button type="submit">{t.saveName}</button>
+        </Form>
         <Form action="email">
           <label for="new-email">{t.newEmail}</label>
           <input id="new-email" name="email" type="email" autocomplete="email" required maxlength={320} aria-describedby={describedBy("email", "email", "new-email-error")} />

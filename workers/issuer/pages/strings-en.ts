@@ -91,6 +91,8 @@ export const EN = {
     emailUnverified: "(not confirmed yet)",
     phone: "Phone number",
     none: "None",
+    displayName: "Your name",
+    saveName: "Save the name",
     newEmail: "New email address",
     changeEmail: "Send a confirmation link",
     emailPending: (address: string) => `We sent a link to ${address}. The new address takes effect once you open it.`,

@@ -39,6 +39,7 @@ import { clearSessionCookie, csrfAccepted, csrfTokenFor, htmlPage, pageRedirect,
 const csrf = z.string().max(128);
 const TOTP_CODE = new RegExp(`^[0-9]{${TOTP_DIGITS}}$`);
 const ACTION_FORMS = {
+  profile: z.strictObject({ csrf, name: z.string().max(100) }),
   email: z.strictObject({ csrf, email: z.string().max(1024) }),
   "phone/request": z.strictObject({ csrf, phone: z.string().max(32) }),
   "phone/verify": z.strictObject({ csrf, phone: z.string().max(32), code: z.string().max(16) }),
@@ -140,6 +141,14 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
   const render = async (props: Partial<AccountPageProps>) => ok(await accountPage(c, strings, caller, props));
   const done = <T,>(result: Result<T, Failure>, then: (value: T) => Promise<Result<Response, Failure>>) => (result.ok ? then(result.value) : Promise.resolve(result));
   switch (input.action) {
+    case "profile": {
+      // The name lives in the user's own metadata (`name`), the one profile field the contract lets a user change besides the address.
+      const name = input.form.name.trim();
+      const rest = Object.fromEntries(Object.entries(caller.user.metadata).filter(([key]) => key !== "name"));
+      const metadata = name === "" ? rest : { ...rest, name };
+      const changed = await updateProfile(emailSignInDeps(deps), audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, caller, { metadata });
+      return done(changed, () => render({ notice: strings.account.done }));
+    }
     case "email": {
       const { email } = input.form;
       const changed = await updateProfile(emailSignInDeps(deps), audit, c.get("context"), { tenant: caller.tenant, settings: caller.settings }, caller, { email });
@@ -250,7 +259,7 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
   const [profile, passkeys, sessions] = await Promise.all([getProfile(deps, user), listPasskeys(deps, caller), listDeviceSessions(deps, caller, now)]);
   const thisBrowser = new Set(caller.browserSessionIds);
   const view: AccountView = {
-    user: { id: user.id, email: user.email, emailVerified: user.emailVerified, phone: user.phone, hasPassword: user.hasPassword },
+    user: { id: user.id, name: typeof user.metadata.name === "string" ? user.metadata.name : "", email: user.email, emailVerified: user.emailVerified, phone: user.phone, hasPassword: user.hasPassword },
     factors: { totp: profile.mfa.totp, passkeys: profile.mfa.passkeys, recoveryCodesRemaining: profile.mfa.recovery_codes_remaining },
     identities: profile.identities.map((identity) => ({ provider: identity.provider, linkedAt: identity.linked_at })),
     passkeys: passkeys.ok ? passkeys.value.passkeys.map((passkey) => ({ id: passkey.passkey_id, name: passkey.name, createdAt: passkey.created_at, lastUsedAt: passkey.last_used_at })) : [],

@@ -45,7 +45,8 @@ export async function browserSessionCaller(deps: BrowserSessionCallerDeps, recor
       tid: tenant.id,
       sid,
       roles: [...user.roles],
-      jti: record.idHash,
+      // No token exists; nothing reads this, and the browser session id (even hashed) has no business in it.
+      jti: "account-page",
       iat: nowSeconds,
       exp: nowSeconds + 1,
       auth_time: Math.floor(record.authTime.getTime() / 1000),
