@@ -1,4 +1,5 @@
 /** People for e2e tests, signed up through the issuer's JSON routes as an app would do it. */
+import { freshIp } from "../../support/test-identities";
 import type { E2eTenant } from "./admin-api";
 import { e2eStack } from "./e2e-context";
 import { nextEmailCode } from "./inboxes";
@@ -20,20 +21,22 @@ export function freshEmail(label = "ada"): string {
  * learn the user id.
  */
 export async function verifiedPasswordUser(tenant: E2eTenant, email = freshEmail(), password = "tidy otter lantern 42"): Promise<PasswordUser> {
-  const signup = await authPost(tenant, "/api/auth/signup", { email, password });
+  // One client address per user, so the per-IP limits of one test never refuse another's sign-ups.
+  const ip = freshIp();
+  const signup = await authPost(tenant, ip, "/api/auth/signup", { email, password });
   if (signup.status !== 202) throw new Error(`signup answered ${signup.status}: ${JSON.stringify(signup.body)}`);
   const code = await nextEmailCode(email);
-  const verify = await authPost(tenant, "/api/auth/email/verify", { email, code });
+  const verify = await authPost(tenant, ip, "/api/auth/email/verify", { email, code });
   if (verify.status !== 200) throw new Error(`email verification answered ${verify.status}: ${JSON.stringify(verify.body)}`);
-  const login = await authPost(tenant, "/api/auth/login", { email, password });
+  const login = await authPost(tenant, ip, "/api/auth/login", { email, password });
   if (login.status !== 200) throw new Error(`login answered ${login.status}: ${JSON.stringify(login.body)}`);
   return { email, password, userId: (login.body as { user_id: string }).user_id };
 }
 
-async function authPost(tenant: E2eTenant, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+async function authPost(tenant: E2eTenant, ip: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
   const response = await fetch(new URL(path, e2eStack().issuerUrl), {
     method: "POST",
-    headers: { "x-api-key": tenant.apiKey, "Content-Type": "application/json" },
+    headers: { "x-api-key": tenant.apiKey, "Content-Type": "application/json", "CF-Connecting-IP": ip },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as unknown };
