@@ -18,7 +18,7 @@ const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 function expectPageHeaders(response: Response): void {
   expect(response.headers.get("Cache-Control")).toBe("no-store");
-  expect(response.headers.get("Referrer-Policy")).toBe("no-referrer");
+  expect(response.headers.get("Referrer-Policy")).toBe("same-origin");
   expect(response.headers.get("X-Frame-Options")).toBe("DENY");
   expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
 }
