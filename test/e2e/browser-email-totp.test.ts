@@ -1,6 +1,6 @@
 /**
  * The long way in, in a real browser: sign up on the hosted page, confirm the address from the
- * email inbox, sign in, add an authenticator app on /account (the code computed here from the
+ * email inbox (which continues the sign-in to the app), add an authenticator app on /account (the code computed here from the
  * key the page shows, as the app would), sign out, and sign in again with both factors.
  */
 import { describe, expect, it } from "vitest";
@@ -32,7 +32,7 @@ function claimsOf(jwt: string): Record<string, unknown> {
 }
 
 describe("email sign-up to two-factor sign-in in Chromium", () => {
-  it("signs up, confirms the address from the mail, enrols TOTP on /account, signs out, and signs in with password and code", async () => {
+  it("signs up, confirms the address from the mail and lands in the app, enrols TOTP on /account, signs out, and signs in with password and code", async () => {
     const tenant = await createTenant({ sign_in_methods: ["password"], email_branding: "Acme" });
     const client = await registerClient(tenant, { type: "public", first_party: true, redirect_uris: [flow.app().redirectUri], post_logout_redirect_uris: [flow.app().postLogoutUri] });
     const guarded = await flow.open(DESKTOP_VIEWPORT);
@@ -40,7 +40,8 @@ describe("email sign-up to two-factor sign-in in Chromium", () => {
     const user = { email: freshEmail("grace"), password: "copper kettle meadow 77" };
 
     // Sign up from the app's sign-in page.
-    await page.goto((await authorizationRequest(client, flow.app().redirectUri)).url.href);
+    const signUpRequest = await authorizationRequest(client, flow.app().redirectUri);
+    await page.goto(signUpRequest.url.href);
     await visit(guarded);
     await navigating(guarded, () => page.getByRole("link", { name: EN.noAccount }).click());
     expect((await visit(guarded)).pathname).toBe("/signup");
@@ -50,20 +51,17 @@ describe("email sign-up to two-factor sign-in in Chromium", () => {
     await visit(guarded);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(EN.checkEmailTitle);
 
-    // The mailed link: its page changes nothing until the button is pressed.
+    // The mailed link carries the app's request back: its page changes nothing until the button
+    // is pressed, and confirming the address continues the sign-in to the app.
     const link = await nextEmailLink(user.email, /\/verify-email\?/);
     expect(link.origin).toBe(e2eStack().issuerUrl);
     await page.goto(link.href);
     await visit(guarded);
-    await navigating(guarded, () => page.getByRole("button", { name: EN.confirmEmail, exact: true }).click());
-    await visit(guarded);
-    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(EN.emailConfirmedTitle);
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(EN.confirmEmailTitle("Acme"));
+    await untilApp(guarded, flow.app(), () => page.getByRole("button", { name: EN.confirmEmail, exact: true }).click());
+    expect((await visit(guarded)).searchParams.get("state")).toBe(signUpRequest.state);
 
-    // Sign in to the app, then add an authenticator app on /account.
-    await page.goto((await authorizationRequest(client, flow.app().redirectUri)).url.href);
-    await visit(guarded);
-    await untilApp(guarded, flow.app(), () => submitPassword(guarded, user));
-    await visit(guarded);
+    // Add an authenticator app on /account.
     await page.goto(new URL("/account", e2eStack().issuerUrl).href);
     await visit(guarded);
     await navigating(guarded, () => page.getByRole("button", { name: EN.account.totpStart, exact: true }).click());
