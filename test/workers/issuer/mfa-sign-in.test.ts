@@ -70,7 +70,7 @@ describe("every first factor answers mfa_required for a user with a second facto
     const tenant = await createTenant({ redirect_uris: ["https://app.example.com/after"] });
     const user = await totpUser(tenant);
     const { token } = await requestedEmail(tenant, user.email);
-    const done = await useEmailedLink(token);
+    const done = (await useEmailedLink(token)).response;
     expect(done.status).toBe(303);
     const location = new URL(done.headers.get("Location") ?? "");
     expect(`${location.origin}${location.pathname}`).toBe("https://app.example.com/after");

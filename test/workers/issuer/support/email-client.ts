@@ -5,7 +5,7 @@
 import { expect } from "vitest";
 import { emailInbox, type SandboxEmail } from "./email-sandbox";
 import { freshIp, issuerFetch, jsonRequest, type TenantCredentials } from "./issuer-client";
-import { formFields, PageBrowser } from "./page-browser";
+import { formFields, PageBrowser, type Page } from "./page-browser";
 
 /** The body of `202` from `POST /api/auth/email/request`. */
 export interface EmailSignInFields {
@@ -75,7 +75,7 @@ export async function signInByEmail(tenant: TenantCredentials, address: string):
  * A person opening an emailed link in a browser and pressing its button: `/auth/link` (or the
  * page it sends the link on to), then the page's own form with its CSRF token. The POST's answer.
  */
-export async function useEmailedLink(token: string): Promise<Response> {
+export async function useEmailedLink(token: string): Promise<Page> {
   const browser = new PageBrowser();
   let page = await browser.get(`/auth/link?token=${encodeURIComponent(token)}`);
   const onward = page.response.headers.get("Location");
@@ -83,5 +83,5 @@ export async function useEmailedLink(token: string): Promise<Response> {
   expect(page.response.status, page.html).toBe(200);
   const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1] ?? "";
   const step = /<input type="hidden" name="step" value="([^"]+)"/.exec(page.html)?.[1] ?? "";
-  return (await browser.post(action, formFields(page.html, step))).response;
+  return browser.post(action, formFields(page.html, step));
 }
