@@ -20,6 +20,18 @@ async function verified(email: string): Promise<boolean | undefined> {
   return row?.verified;
 }
 
+/** The sign-up form's hidden fields (it has no step field). */
+function signupFields(html: string): Record<string, string> {
+  const form = /<form[^>]*action="\/signup"[\s\S]*?<\/form>/.exec(html)?.[0] ?? "";
+  const fields: Record<string, string> = {};
+  for (const input of form.match(/<input[^>]*type="hidden"[^>]*>/g) ?? []) {
+    const name = /name="([^"]*)"/.exec(input)?.[1];
+    const value = /value="([^"]*)"/.exec(input)?.[1];
+    if (name !== undefined) fields[name] = (value ?? "").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  }
+  return fields;
+}
+
 describe("/verify-email", () => {
   it("a verification link opened by a scanner with GET changes nothing; the button's POST confirms the address", async () => {
     const tenant = await createTenant();
@@ -61,7 +73,7 @@ describe("/verify-email", () => {
     expect(await storedLink(token)).not.toBeNull();
   });
 
-  it("continues a pending authorization request of the link's tenant at the login page, and ignores another tenant's", async () => {
+  it("continues a pending authorization request of the link's tenant (signing the browser in), and ignores another tenant's", async () => {
     const tenant = await createTenant();
     const other = await createTenant();
     const requestOf = async (owner: TenantCredentials) => {
@@ -74,17 +86,51 @@ describe("/verify-email", () => {
     const token = await verificationToken(tenant, email);
     const browser = new PageBrowser();
     const page = await browser.get(`/verify-email?token=${token}&request=${encodeURIComponent(own)}`);
+    expect(page.response.headers.get("Content-Security-Policy")).toContain("form-action 'self' https://app.example.com;");
     const done = await browser.post("/verify-email", formFields(page.html, "verify"));
     expect(done.response.status).toBe(303);
-    expect(done.response.headers.get("Location")).toBe(`/login?request=${encodeURIComponent(own)}`);
+    expect(done.response.headers.get("Location")).toBe(`/oauth2/authorize?${own}`);
+    expect(browser.cookies.has("portcullis_session")).toBe(true);
 
     const secondEmail = freshEmail();
     const secondToken = await verificationToken(tenant, secondEmail);
     const foreign = await requestOf(other);
     const second = await browser.get(`/verify-email?token=${secondToken}&request=${encodeURIComponent(foreign)}`);
-    const answer = await browser.post("/verify-email", formFields(second.html, "verify"));
+    expect(second.html).not.toContain('name="request"');
+    // Smuggled into the form anyway: confirmed, not continued, and no second browser session.
+    const strangerBrowser = new PageBrowser();
+    const strangerPage = await strangerBrowser.get(`/verify-email?token=${secondToken}`);
+    const answer = await strangerBrowser.post("/verify-email", { ...formFields(strangerPage.html, "verify"), request: foreign });
     expect(answer.response.status).toBe(200);
     expect(answer.response.headers.get("Location")).toBeNull();
+    expect(strangerBrowser.cookies.has("portcullis_session")).toBe(false);
+  });
+
+  it("sign-up from an authorization request: the verification mail carries the request, and its link ends with a code at the client's redirect URI", async () => {
+    const tenant = await createTenant();
+    const created = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/clients`, jsonRequest("POST", { name: "App", type: "public", first_party: true, redirect_uris: ["https://app.example.com/callback"] }));
+    const { client_id } = await created.json<{ client_id: string }>();
+    const request = new URLSearchParams({ response_type: "code", client_id, redirect_uri: "https://app.example.com/callback", scope: "openid email", state: "st-s", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" }).toString();
+    const email = freshEmail();
+    const browser = new PageBrowser();
+    const toLogin = await browser.get(`/oauth2/authorize?${request}`);
+    expect(toLogin.response.headers.get("Location")).toBe(`/login?request=${encodeURIComponent(request)}`);
+    const signupPage = await browser.get(`/signup?request=${encodeURIComponent(request)}`);
+    const sent = await browser.post("/signup", { ...signupFields(signupPage.html), email, password: strongPassword() });
+    expect(sent.html).toContain("Check your email");
+    const [mail] = await awaitMail(email, /Confirm your email address/);
+    const link = new URL(/https?:\/\/\S+\/verify-email\?\S+/.exec(mail?.text ?? "")?.[0] ?? "");
+    expect(link.searchParams.get("request")).toBe(request);
+    const page = await browser.get(`${link.pathname}${link.search}`);
+    const onward = await browser.post("/verify-email", formFields(page.html, "verify"));
+    expect(onward.response.status, onward.html).toBe(303);
+    expect(await verified(email)).toBe(true);
+    const answer = await browser.get(onward.response.headers.get("Location") ?? "");
+    expect(answer.response.status).toBe(303);
+    const back = new URL(answer.response.headers.get("Location") ?? "");
+    expect(`${back.origin}${back.pathname}`).toBe("https://app.example.com/callback");
+    expect(back.searchParams.get("code")).toMatch(/^ac_/);
+    expect(back.searchParams.get("state")).toBe("st-s");
   });
 
   it("a sign-in or reset link's token on this page is treated as expired and not spent", async () => {

@@ -37,20 +37,11 @@ function linkDeps(c: PageContext): EmailLinkDeps {
  * Verification and reset links mailed before their own pages existed are sent on to them.
  */
 export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
-  app.use("/auth/link", async (c, next) => {
-    const { config, rateLimiter } = c.get("deps");
-    const decision = await rateLimiter.hit(`ip:${c.get("context").network}`, config.rateLimit.max, config.rateLimit.windowMs);
-    if (!decision.allowed) {
-      c.get("audit").record("auth.rate_limited", "blocked", { details: { limit: "client_ip" } });
-      return failurePage(c, stringsFor(c.req.query("ui_locales")), { reason: "rate_limited", retryAfterSeconds: decision.retryAfterMs / 1000 });
-    }
-    await next();
-    return undefined;
-  });
-
   resource(app, "/auth/link", {
     GET: async (c) => {
       const strings = stringsFor(c.req.query("ui_locales"));
+      const limited = await rateLimited(c, strings);
+      if (limited !== null) return limited;
       const query = linkQuery.safeParse(singleValues(new URL(c.req.url).searchParams));
       if (!query.success) return failurePage(c, strings, { reason: "invalid_request", field: "query", message: "invalid query" });
       const { token, request } = query.data;
@@ -73,6 +64,8 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     },
     POST: async (c) => {
       const strings = stringsFor(c.req.query("ui_locales"));
+      const limited = await rateLimited(c, strings);
+      if (limited !== null) return limited;
       const body = await readFormBody(c);
       if (!body.ok) return failurePage(c, strings, body.error);
       const parsed = linkForm.safeParse(singleValues(body.value));
@@ -109,6 +102,15 @@ export function emailLinkPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       }
     },
   });
+}
+
+/** Each GET and POST counts against the client address's request limit, as the JSON routes do. */
+async function rateLimited(c: PageContext, strings: Strings): Promise<Response | null> {
+  const { config, rateLimiter } = c.get("deps");
+  const decision = await rateLimiter.hit(`ip:${c.get("context").network}`, config.rateLimit.max, config.rateLimit.windowMs);
+  if (decision.allowed) return null;
+  c.get("audit").record("auth.rate_limited", "blocked", { details: { limit: "client_ip" } });
+  return failurePage(c, strings, { reason: "rate_limited", retryAfterSeconds: decision.retryAfterMs / 1000 });
 }
 
 /**
