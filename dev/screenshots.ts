@@ -16,6 +16,8 @@ const IMAGES = join(ROOT, "docs", "images");
 /** Only read when REDIS_URL is set; the projects that run in parallel use 11 to 14. */
 const SCREENSHOTS_REDIS_DATABASE = 15;
 const USER = { email: "ada@example.com", password: "tidy otter lantern 42" };
+/** What the account page's list of devices shows for this browser, instead of "HeadlessChrome". */
+const DESKTOP_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/153.0.0.0 Safari/537.36";
 
 async function main(): Promise<void> {
   mkdirSync(IMAGES, { recursive: true });
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     await save(phonePage, "login.png");
     await phone.close();
 
-    const desktop = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+    const desktop = await browser.newContext({ viewport: DESKTOP_VIEWPORT, userAgent: DESKTOP_AGENT });
     const page = await desktop.newPage();
     await page.goto(loginUrl);
     await page.getByLabel(EN.email).fill(USER.email);
