@@ -6,6 +6,8 @@ import { buildOutputDir } from "./dev/build";
 import { soakSettings, soakTimeouts } from "./test/soak/soak-settings";
 
 const WORKERD_TIMEOUTS = { testTimeout: 30_000, hookTimeout: 60_000 };
+/** Real HTTP to two `wrangler dev` workers on a busy 2-core machine: room, never a performance bound. */
+const E2E_TIMEOUTS = { testTimeout: 120_000, hookTimeout: 240_000 };
 
 export default defineConfig({
   test: {
@@ -72,6 +74,17 @@ export default defineConfig({
           globalSetup: ["./test/support/build-issuer.ts", "./test/support/global-stack.ts"],
           setupFiles: ["./test/support/production-limits.ts"],
           ...WORKERD_TIMEOUTS,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          // One local stack (both workers under wrangler dev) serves every file; see test/support/global-e2e-stack.ts.
+          fileParallelism: false,
+          globalSetup: ["./test/support/global-e2e-stack.ts"],
+          ...E2E_TIMEOUTS,
         },
       },
       {

@@ -1,3 +1,4 @@
+import { demoAppLines, type DemoBannerInput } from "./demo-app/banner-lines";
 import type { LocalPorts } from "./local-settings";
 import type { HealthSnapshot } from "./wait-for-health";
 
@@ -13,6 +14,8 @@ export interface BannerInput {
   readonly redis: boolean;
   /** Settings taken from the environment that differ from each worker's defaults. */
   readonly changed: { readonly issuer: Readonly<Record<string, string>>; readonly gate: Readonly<Record<string, string>> };
+  /** The demo web app and its OAuth client; null when it could not be set up. */
+  readonly demoApp: DemoBannerInput | null;
 }
 
 /** Ofcom's drama range: a valid UK mobile number that belongs to nobody. */
@@ -37,6 +40,7 @@ export function printBanner(input: BannerInput): void {
     `  ADMIN_TOKEN   ${input.adminToken}`,
     "",
     ...changedLines(input.changed),
+    ...(input.demoApp === null ? [] : demoAppLines(input.demoApp)),
     "Walkthrough (copy and paste into a shell):",
     "",
     `  ADMIN=${input.adminToken}`,

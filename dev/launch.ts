@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { formatVarsFile, localPorts, readVarsFile, resolveSecrets } from "./local-settings";
 import { gateVars, issuerVars, startStandIns } from "./stack";
 import { printBanner } from "./banner";
+import { provisionDemo } from "./demo-app/provision";
+import { startDemoApp, type DemoApp } from "./demo-app/server";
 import { startWranglerDev, type WorkerProcess, type WranglerDevOptions } from "./wrangler-dev";
 import { waitForHealth } from "./wait-for-health";
 import { changedSettings, ignoredStackSettings, withEnvironmentSettings } from "./worker-settings";
@@ -44,10 +46,12 @@ async function main(): Promise<void> {
   const persistTo = join(dataDir, "wrangler");
   const registryPath = join(dataDir, "registry");
   const workers: WorkerProcess[] = [];
+  let demoApp: DemoApp | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await demoApp?.close();
     await Promise.allSettled(workers.map((worker) => worker.stop()));
     await standIns.close();
     process.exit(code);
@@ -67,12 +71,30 @@ async function main(): Promise<void> {
   const issuerHealth = await waitForHealth(`${urls.issuer}/health`);
   start({ name: "gate", config: "workers/gate/wrangler.toml", port: ports.gate, vars: { ORIGIN_URL: standIns.origin.url, ...settings.gate, ISSUER_URL: urls.issuer } });
   const gateHealth = await waitForHealth(`${urls.gate}/__gate/health`);
+  const demo = await startDemo(urls, secrets.ADMIN_TOKEN, ports.demoApp).catch((error: unknown) => {
+    // The stack is usable without it; say why it is missing.
+    console.warn("[dev] the demo app could not be set up:", error instanceof Error ? error.message : error);
+    return null;
+  });
+  demoApp = demo?.app ?? null;
   printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL),
+    demoApp: demo && { url: demo.app.url, clientId: demo.registration.clientId, tenantId: demo.registration.tenantId },
     changed: {
       issuer: changedSettings(settings.issuer, await workerDefaults("wrangler.toml")),
       gate: changedSettings(settings.gate, await workerDefaults("workers/gate/wrangler.toml")),
     },
   });
+}
+
+/**
+ * The demo web app on `localhost` (the issuer is on 127.0.0.1, so the two keep separate cookies),
+ * with its tenant and OAuth client found again or made through the admin API.
+ */
+async function startDemo(urls: { issuer: string; gate: string }, adminToken: string, port: number) {
+  const appUrl = `http://localhost:${port}`;
+  const registration = await provisionDemo({ issuerUrl: urls.issuer, adminToken, appUrl, stateFile: join(dataDir, "demo-app.json") });
+  const app = await startDemoApp({ port, host: "localhost", issuerUrl: urls.issuer, gateUrl: urls.gate, clientId: registration.clientId });
+  return { app, registration };
 }
 
 /** A worker's own defaults: its wrangler.toml `[vars]`. */

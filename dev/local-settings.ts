@@ -9,6 +9,8 @@ export interface LocalPorts {
   readonly sms: number;
   readonly neon: number;
   readonly upstash: number;
+  /** The demo web app (dev/demo-app/). */
+  readonly demoApp: number;
 }
 
 export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
@@ -19,6 +21,7 @@ export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
     sms: port(env, "SMS_SANDBOX_PORT", 8790),
     neon: port(env, "NEON_PORT", 8791),
     upstash: port(env, "UPSTASH_PORT", 8792),
+    demoApp: port(env, "DEMO_APP_PORT", 8793),
   };
 }
 

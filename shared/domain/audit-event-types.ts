@@ -67,6 +67,9 @@ export const AUDIT_EVENT_TYPES = [
   "oauth.client_deleted",
   "oauth.code_replayed",
   "oauth.client_credentials",
+  // The consent page: what a user let a client have, or refused it (user id, client id, scopes).
+  "oauth.consent_granted",
+  "oauth.consent_denied",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -26,6 +26,8 @@ export interface BrowserSessionStore {
    * everywhere, disabling, deleting, a password reset) ends it without anyone touching it.
    */
   findLive(idHash: string, now: Date): Promise<BrowserSessionRecord | null>;
+  /** The ids of the live sessions opened under it, oldest first: the sign-in's own session comes first. */
+  liveSessionIds(idHash: string, now: Date): Promise<readonly string[]>;
   /** Ends it; answers the ids of the live sessions opened under it, for the caller to revoke. */
   end(idHash: string, now: Date): Promise<readonly string[]>;
 }

@@ -20,6 +20,7 @@ import { neonSmsStatsReader } from "../../shared/adapters/neon/sms-stats-reader"
 import { neonRevocationStore } from "../../shared/adapters/neon/revocation-store";
 import { neonSessionStore } from "../../shared/adapters/neon/session-store";
 import { neonBrowserSessionStore } from "../../shared/adapters/neon/browser-session-store";
+import { neonConsentStore } from "../../shared/adapters/neon/consent-store";
 import { neonSigningKeyStore } from "../../shared/adapters/neon/signing-key-store";
 import { neonTenantRepository } from "../../shared/adapters/neon/tenant-repository";
 import { neonUserRepository } from "../../shared/adapters/neon/user-repository";
@@ -60,6 +61,7 @@ import type { RevocationList } from "../../shared/ports/revocation-list";
 import type { RevocationStore } from "../../shared/ports/revocation-store";
 import type { SessionStore } from "../../shared/ports/session-store";
 import type { BrowserSessionStore } from "../../shared/ports/browser-session-store";
+import type { ConsentStore } from "../../shared/ports/consent-store";
 import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
@@ -121,6 +123,8 @@ export interface IssuerDeps {
   /** The OpenID Provider: tenants' OAuth clients and the authorization codes issued to them. */
   readonly oauthClients: OAuthClientStore;
   readonly authorizationCodes: AuthorizationCodeStore;
+  /** What users let clients that are not first-party have. */
+  readonly consents: ConsentStore;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -178,6 +182,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     webauthnChallenges: neonWebauthnChallengeStore(db),
     oauthClients: neonOAuthClientStore(db),
     authorizationCodes: neonAuthorizationCodeStore(db),
+    consents: neonConsentStore(db),
   };
   built.set(env, deps);
   return deps;

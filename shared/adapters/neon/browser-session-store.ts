@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { browserSessions, sessions, users } from "../../../drizzle/schema";
 import type { AmrValue } from "../../domain/authentication-methods";
 import type { BrowserSessionStore } from "../../ports/browser-session-store";
@@ -42,6 +42,15 @@ export function neonBrowserSessionStore(db: Database): BrowserSessionStore {
         )
         .limit(1);
       return row === undefined ? null : { idHash: row.idHash, tenantId: row.tenantId, userId: row.userId, authTime: row.authTime, amr: row.amr as AmrValue[] };
+    },
+
+    async liveSessionIds(idHash, now) {
+      const live = await db
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(eq(sessions.browserSessionId, idHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+        .orderBy(asc(sessions.createdAt), asc(sessions.id));
+      return live.map((row) => row.id);
     },
 
     async end(idHash, now) {

@@ -54,7 +54,7 @@ describe("hosted pages: CSP and headers", () => {
     expect(first.html).not.toMatch(/ style="/);
     expect(first.response.headers.get("Cache-Control")).toBe("no-store");
     expect(first.response.headers.get("X-Frame-Options")).toBe("DENY");
-    expect(first.response.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(first.response.headers.get("Referrer-Policy")).toBe("same-origin");
     const second = await loginPage(browser, tenant);
     expect(nonceOf(second.response.headers.get("Content-Security-Policy"))).not.toBe(nonce);
   });

@@ -36,6 +36,10 @@ import {
   type QuerySpec,
 } from "./support/hostile-input";
 import { snapshotState } from "./support/state-snapshot";
+import { requestedEmail } from "./support/email-client";
+import { freshEmail } from "./support/email-sandbox";
+import { linkTokenHash } from "../../../shared/crypto/link-token";
+import { issuerDeps } from "../../../workers/issuer/deps";
 
 // ---------------------------------------------------------------------------
 // The routes, each with what it reads. A route the app registers that is not
@@ -82,6 +86,12 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /signup": "page form",
   "GET /oauth2/authorize": "page query",
   "GET /oauth2/logout": "page query",
+  "GET /consent": "page query",
+  "POST /consent": "page form",
+  "GET /reset-password": "page query",
+  "POST /reset-password": "page form",
+  "GET /verify-email": "page query",
+  "POST /verify-email": "page form",
   "POST /api/auth/signup": "json",
   "POST /api/auth/login": "json",
   "POST /api/auth/password/forgot": "json",
@@ -104,6 +114,22 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /api/admin/tenants/:id/clients/:clientId": "path id",
   "PATCH /api/admin/tenants/:id/clients/:clientId": "json",
   "DELETE /api/admin/tenants/:id/clients/:clientId": "bodyless",
+  "GET /account": "page query",
+  "POST /account/profile": "page form",
+  "POST /account/email": "page form",
+  "POST /account/phone/request": "page form",
+  "POST /account/phone/verify": "page form",
+  "POST /account/password": "page form",
+  "POST /account/totp/start": "page form",
+  "POST /account/totp/confirm": "page form",
+  "POST /account/totp/remove": "page form",
+  "POST /account/recovery-codes": "page form",
+  "POST /account/passkeys/options": "page form",
+  "POST /account/passkeys/register": "page form",
+  "POST /account/passkeys/remove": "page form",
+  "POST /account/sessions/revoke": "page form",
+  "POST /account/sessions/revoke-all": "page form",
+  "POST /account/delete": "page form",
   "POST /oauth2/token": "oauth form",
   "POST /oauth2/revoke": "oauth form",
   // Read only the Authorization header; the hostile tokens are in oauth-token.test.ts.
@@ -173,6 +199,15 @@ beforeAll(async () => {
     foreignSessionId: String(decodeJwtPart(foreign.token, 1).sid),
   };
 });
+
+/** A live sign-in link of the fixture's tenant (which has no return address for links), as mailed. */
+async function liveSignInLink(): Promise<string> {
+  return (await requestedEmail(fixture.tenant, freshEmail())).token;
+}
+
+async function linkIsLive(token: string): Promise<boolean> {
+  return (await issuerDeps(env).emailTokens.find(await linkTokenHash(token), new Date())) !== null;
+}
 
 // ---------------------------------------------------------------------------
 // Sending and checking
@@ -875,9 +910,14 @@ describe("hostile input", () => {
 
   it("GET /auth/link answers every hostile query with a 4xx page, never a form, and writes nothing", async () => {
     expect(ROUTES["GET /auth/link"]).toBe("page query");
+    // A live sign-in link of a tenant with no return address: only a valid request of its own tenant could make a form of it.
+    const live = await liveSignInLink();
     const query = fc.oneof(
       rawQueryJunk,
       rawQueryJunk.map((junk) => `token=${junk}`),
+      rawQueryJunk.map((junk) => `token=${live}&request=${encodeURIComponent(`response_type=code&client_id=${junk}&redirect_uri=https://evil.example&code_challenge_method=S256`)}`),
+      rawQueryJunk.map((junk) => `token=${live}&request=${junk}`),
+      fc.constantFrom(`token=${live}&request=${"A".repeat(9000)}`, `token=${live}&request=`, `token=${live}&request=a&request=b`, `token=${live}&step=sign_in`),
       tooLong(256).map((token) => `token=${token}`),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
       fc.constantFrom("", "token=", `token=${"A".repeat(43)}&token=${"B".repeat(43)}`, `token=${"A".repeat(43)}&next=https://evil.example`, "__proto__=1", "token[]=x", `token=${"A".repeat(42)}%00`),
@@ -885,7 +925,7 @@ describe("hostile input", () => {
     await assertNothingWritten(async () => {
       await fc.assert(
         fc.asyncProperty(query, async (raw) => {
-          await expectRefusalPage(await issuerFetch(`/auth/link?${raw}`, { headers: { "CF-Connecting-IP": clientIp() } }), [400, 401], `query ${raw.slice(0, 80)}`);
+          await expectRefusalPage(await issuerFetch(`/auth/link?${raw}`, { headers: { "CF-Connecting-IP": clientIp() } }), [400, 401, 409], `query ${raw.slice(0, 80)}`);
         }),
         runs(100),
       );
@@ -894,8 +934,14 @@ describe("hostile input", () => {
 
   it("POST /auth/link answers every hostile form with a 4xx page and writes nothing", async () => {
     expect(ROUTES["POST /auth/link"]).toBe("page form");
+    const live = await liveSignInLink();
+    const request = new URLSearchParams({ response_type: "code", client_id: fixture.client.id, redirect_uri: "https://app.example/cb", code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" }).toString();
     const body = fc.oneof(
       rawQueryJunk,
+      // A live link with a valid request of its own tenant, but no CSRF cookie and a junk token: nothing may be spent.
+      rawQueryJunk.map((junk) => `step=sign_in&csrf=${junk}&token=${live}&request=${encodeURIComponent(request)}`),
+      rawQueryJunk.map((junk) => `step=sign_in&csrf=${"0".repeat(64)}&token=${live}&request=${junk}`),
+      fc.constantFrom(`step=sign_in&csrf=${"0".repeat(64)}&token=${live}`, `step=sign_in&token=${live}`, `step=other&csrf=x&token=${live}`, `step=sign_in&csrf=x&token=${live}&request=${"A".repeat(9000)}`),
       rawQueryJunk.map((junk) => `token=${junk}`),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
       fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}&password=${"x".repeat(20)}`),
@@ -909,16 +955,17 @@ describe("hostile input", () => {
           const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
           if (type !== null) headers["Content-Type"] = type;
           const response = await issuerFetch("/auth/link", { method: "POST", headers, body: raw, redirect: "manual" });
-          await expectRefusalPage(response, [400, 401, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
+          await expectRefusalPage(response, [400, 401, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
         }),
         runs(100),
       );
       const huge = await issuerFetch("/auth/link", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() }, body: `token=${"A".repeat(100_000)}` });
       await expectRefusalPage(huge, [413], "oversized form");
     });
+    expect(await linkIsLive(live)).toBe(true);
   }, PROPERTY_TIMEOUT_MS);
 
-  it("GET /login, GET /signup and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
+  it("GET /login, GET /signup, GET /consent and GET /oauth2/authorize answer every hostile query with a 400 page, never a form or a redirect, and write nothing", async () => {
     expect(ROUTES["GET /login"]).toBe("page query");
     expect(ROUTES["GET /oauth2/authorize"]).toBe("page query");
     const query = fc.oneof(
@@ -930,7 +977,8 @@ describe("hostile input", () => {
       fc.constantFrom("", "key=", "key=pk_x&key=pk_y", "client_id=a&client_id=b", "__proto__=1", "request=client_id%3D", `request=${"A".repeat(9000)}`, "redirect_uri=javascript:alert(1)&client_id=x"),
     );
     expect(ROUTES["GET /signup"]).toBe("page query");
-    const path = fc.constantFrom("/login", "/signup", "/oauth2/authorize");
+    expect(ROUTES["GET /consent"]).toBe("page query");
+    const path = fc.constantFrom("/login", "/signup", "/consent", "/oauth2/authorize");
     await assertNothingWritten(async () => {
       await fc.assert(
         fc.asyncProperty(path, query, async (where, raw) => {
@@ -943,16 +991,21 @@ describe("hostile input", () => {
     });
   }, PROPERTY_TIMEOUT_MS);
 
-  it("POST /login and POST /signup answer every hostile form with a 4xx page and write nothing", async () => {
+  it("POST /login, /signup, /consent, /reset-password and /verify-email answer every hostile form with a 4xx page and write nothing", async () => {
     expect(ROUTES["POST /login"]).toBe("page form");
     expect(ROUTES["POST /signup"]).toBe("page form");
-    const where = fc.constantFrom("/login", "/signup");
-    const step = fc.constantFrom("password", "phone_request", "phone_verify", "second_factor", "x", "");
+    expect(ROUTES["POST /consent"]).toBe("page form");
+    expect(ROUTES["POST /reset-password"]).toBe("page form");
+    expect(ROUTES["POST /verify-email"]).toBe("page form");
+    const where = fc.constantFrom("/login", "/signup", "/consent", "/reset-password", "/verify-email");
+    const step = fc.constantFrom("password", "phone_request", "phone_verify", "email_request", "email_verify", "second_factor", "consent", "request", "choose", "verify", "passkey_start", "passkey", "second_factor_passkey_start", "second_factor_passkey", "x", "");
     const body = fc.oneof(
       rawQueryJunk,
       fc.tuple(step, rawQueryJunk).map(([name, junk]) => `step=${name}&key=${fixture.tenant.api_key}&csrf=${junk}&email=a@b.co&password=x&phone=${junk}&code=1&mfa_token=${junk}`),
       fc.tuple(step, unicodeText).map(([name, text]) => new URLSearchParams({ step: name, key: fixture.tenant.api_key, csrf: "", phone: text }).toString()),
       tooLong(1024).map((password) => `step=password&key=${fixture.tenant.api_key}&csrf=x&email=a@b.co&password=${password}`),
+      fc.tuple(rawQueryJunk, tooLong(1024)).map(([junk, password]) => `step=choose&csrf=${junk}&token=${junk}&password=${password}&password_confirm=${password}`),
+      fc.tuple(rawQueryJunk, fc.constantFrom("allow", "deny", "maybe", "")).map(([junk, decision]) => `step=consent&csrf=${junk}&request=${encodeURIComponent(`client_id=${junk}&redirect_uri=https://evil.example`)}&decision=${decision}`),
       fc.constantFrom("", "step=password", "step=password&step=phone_request", "__proto__=1&step=password", `step=phone_request&key=${fixture.tenant.api_key}&phone=${fixture.user.phone}`),
     );
     const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", null);
@@ -965,6 +1018,82 @@ describe("hostile input", () => {
           await expectRefusalPage(response, [400, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
         }),
         runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /reset-password and GET /verify-email answer every hostile query with a 4xx page, never a form or a redirect, and writes nothing", async () => {
+    expect(ROUTES["GET /reset-password"]).toBe("page query");
+    expect(ROUTES["GET /verify-email"]).toBe("page query");
+    const path = fc.constantFrom("/reset-password", "/verify-email");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `token=${junk}`),
+      rawQueryJunk.map((junk) => `key=${junk}`),
+      tooLong(256).map((token) => `token=${token}`),
+      fc.stringMatching(/^[A-Za-z0-9_-]{43}$/).map((token) => `token=${token}`),
+      fc.constantFrom("", "token=", `token=${"A".repeat(43)}&token=${"B".repeat(43)}`, `token=${"A".repeat(43)}&next=https://evil.example`, "__proto__=1", "key=pk_x&key=pk_y", `request=${"A".repeat(9000)}`),
+    );
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(path, query, async (where, raw) => {
+          const response = await issuerFetch(`${where}?${raw}`, { headers: { "CF-Connecting-IP": clientIp() }, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [400, 401], `${where} ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /account answers every hostile query and forged session cookie with a signed-out 401 page, never a redirect, and writes nothing", async () => {
+    expect(ROUTES["GET /account"]).toBe("page query");
+    const query = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `key=${junk}`),
+      tooLong(128).map((key) => `key=${key}`),
+      fc.constantFrom("", "key=", "key=pk_x&key=pk_y", "__proto__=1", "account=tn_x", "ui_locales=%00"),
+    );
+    const cookie = fc.constantFrom(null, "portcullis_session=bs_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "portcullis_session=%00", `portcullis_session=${"b".repeat(5000)}`);
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(query, cookie, async (raw, jar) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (jar !== null) headers.Cookie = jar;
+          const response = await issuerFetch(`/account?${raw}`, { headers, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [401], `account ${raw.slice(0, 80)}`);
+        }),
+        runs(60),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("POST /account/* answer every hostile form with a 4xx page and write nothing", async () => {
+    const actions = Object.keys(ROUTES).filter((route) => route.startsWith("POST /account/")).map((route) => route.slice("POST ".length));
+    for (const action of actions) expect(ROUTES[`POST ${action}`]).toBe("page form");
+    const where = fc.constantFrom(...actions);
+    const body = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `csrf=${junk}&session_id=${fixture.sessionIds[0] ?? ""}`),
+      rawQueryJunk.map((junk) => `csrf=${junk}&confirm=yes`),
+      fc.tuple(rawQueryJunk, unicodeText).map(([junk, text]) => new URLSearchParams({ csrf: junk, name: text, email: text, phone: text, code: text, new_password: text, passkey_id: text, credential: text }).toString()),
+      tooLong(4096).map((password) => `csrf=x&new_password=${password}`),
+      fc.constantFrom("", "csrf=", "csrf=a&csrf=b", "__proto__=1&csrf=x", `csrf=x&session_id=${fixture.sessionIds[0] ?? ""}&session_id=x`, "csrf=x&confirm=no"),
+    );
+    const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", null);
+    const cookie = fc.constantFrom(null, "portcullis_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "portcullis_session=bs_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; portcullis_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(where, body, contentType, cookie, async (path, raw, type, jar) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (type !== null) headers["Content-Type"] = type;
+          if (jar !== null) headers.Cookie = jar;
+          const response = await issuerFetch(path, { method: "POST", headers, body: raw, redirect: "manual" });
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [400, 403, 413, 415], `${path} ${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(120),
       );
     });
   }, PROPERTY_TIMEOUT_MS);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MFA_TOKEN_MAX_ATTEMPTS, MFA_TOKEN_TTL_SECONDS } from "../../../shared/domain/mfa-ticket";
 import { awaitMail, forgot, freshEmail, linkTokens, login, passwordUser, reset, sessionAmr, signup, strongPassword, type SessionBody } from "./support/accounts-client";
-import { postLinkPage, requestedEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
+import { useEmailedLink, requestedEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
 import { adminFetch, createTenant, decodeJwtPart, expectError, freshPhone, issuerFetch, jsonRequest, latestCode, refresh, requestCode, signIn, verifyCode, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { decodeTotpSecret } from "../../../shared/crypto/totp";
 import { storeActiveTotp } from "./support/second-factors";
@@ -70,7 +70,7 @@ describe("every first factor answers mfa_required for a user with a second facto
     const tenant = await createTenant({ redirect_uris: ["https://app.example.com/after"] });
     const user = await totpUser(tenant);
     const { token } = await requestedEmail(tenant, user.email);
-    const done = await postLinkPage({ token });
+    const done = (await useEmailedLink(token)).response;
     expect(done.status).toBe(303);
     const location = new URL(done.headers.get("Location") ?? "");
     expect(`${location.origin}${location.pathname}`).toBe("https://app.example.com/after");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeIn, linkTokenIn, newestEmail, postLinkPage, signInByEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
+import { codeIn, linkTokenIn, newestEmail, useEmailedLink, signInByEmail, verifyEmailCode, verifyEmailToken } from "./support/email-client";
 import { emailInbox, freshEmail, setEmailFault } from "./support/email-sandbox";
 import { createTenant, expectError, issuerFetch, jsonRequest, signIn, withBearer } from "./support/issuer-client";
 
@@ -48,9 +48,9 @@ describe("PATCH /api/auth/me {email}", () => {
     const user = await signInByEmail(tenant, freshEmail());
     const newAddress = freshEmail();
     expect((await patchMe(user.token, { email: newAddress })).status).toBe(200);
-    const page = await postLinkPage({ token: linkTokenIn(await newestEmail(newAddress)) });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain("Your new email address is confirmed");
+    const page = await useEmailedLink(linkTokenIn(await newestEmail(newAddress)));
+    expect(page.response.status).toBe(200);
+    expect(page.html).toContain("Your email address is confirmed");
     expect(await me(user.token)).toMatchObject({ email: newAddress });
   });
 

@@ -33,6 +33,9 @@ function stylesheet(settings: LayoutProps["settings"]): string {
     ".error{margin:4px 0;font-weight:600}",
     "[role=alert]{padding:12px;border:2px solid currentColor;border-radius:6px}",
     "hr{margin:24px 0}",
+    "input[type=checkbox]{display:inline-block;width:auto;margin-right:8px}label.inline{display:inline}.qr svg{display:block;width:100%;max-width:240px;height:auto}",
+    // The passkey controls stay hidden until our script finds WebAuthn; `button{display:block}` must not undo that.
+    "[hidden]{display:none!important}",
   ].join("");
 }
 

@@ -1,4 +1,6 @@
+import { raw } from "hono/html";
 import type { SignInMethod, TenantSettings } from "../../../shared/domain/tenant-settings";
+import { PASSKEY_SCRIPT } from "./passkey-script";
 import { FieldError, Layout } from "./layout";
 import type { Strings } from "./strings-en";
 
@@ -6,7 +8,13 @@ import type { Strings } from "./strings-en";
 export type LoginStep =
   | { readonly kind: "first" }
   | { readonly kind: "phone_code"; readonly phone: string }
+  | { readonly kind: "email_code"; readonly email: string }
+  /** A WebAuthn challenge to answer: the first factor, or (with `mfaToken`) the second. */
+  | { readonly kind: "passkey"; readonly challengeId: string; readonly options: unknown; readonly mfaToken: string | null }
   | { readonly kind: "second_factor"; readonly mfaToken: string; readonly methods: readonly string[] };
+
+/** How a page names its tenant: a pending authorization request, a publishable key, or (for the account page) a tenant id. */
+export type TenantRefName = "request" | "key" | "account";
 
 export interface LoginPageProps {
   readonly strings: Strings;
@@ -17,9 +25,11 @@ export interface LoginPageProps {
    * How the page knows its tenant, carried by every form so a POST names it as the GET did:
    * the pending authorization request (its query), or a publishable key.
    */
-  readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
+  readonly tenantRef: { readonly name: TenantRefName; readonly value: string };
   readonly step: LoginStep;
   readonly email?: string;
+  /** `login_hint` when it is a phone number. */
+  readonly phone?: string;
   /** A refusal, shown beside the field it concerns (or at the top when it concerns none). */
   readonly error?: { readonly field: string | null; readonly message: string };
 }
@@ -49,7 +59,35 @@ export function LoginPage(props: LoginPageProps) {
   return (
     <Layout title={step.kind === "second_factor" ? t.secondStepTitle : t.signInTitle(settings.email_branding)} strings={t} settings={settings} nonce={props.nonce}>
       {general !== null && <p role="alert" id="form-error">{general}</p>}
-      {step.kind === "second_factor" && (
+      {step.kind === "passkey" && (
+        <form method="post" action="/login" id="passkey-form" data-options={JSON.stringify(step.options)}>
+          <Hidden {...props} step_name={step.mfaToken === null ? "passkey" : "second_factor_passkey"} />
+          {step.mfaToken !== null && <input type="hidden" name="mfa_token" value={step.mfaToken} />}
+          <input type="hidden" name="challenge_id" value={step.challengeId} />
+          <input type="hidden" name="credential" value="" />
+          <p>{t.passkeyPrompt}</p>
+          <p id="passkey-failed" role="alert" hidden>
+            {t.passkeyFailed}
+          </p>
+          <button type="button" id="passkey-button" data-passkey hidden>
+            {t.usePasskey}
+          </button>
+          <noscript>
+            <p>{t.passkeyNeedsScript}</p>
+          </noscript>
+          <p>
+            <a href={`/login${keyQuery}`}>{t.backToSignIn}</a>
+          </p>
+        </form>
+      )}
+      {step.kind === "second_factor" && step.methods.includes("passkey") && (
+        <form method="post" action="/login" data-passkey hidden>
+          <Hidden {...props} step_name="second_factor_passkey_start" />
+          <input type="hidden" name="mfa_token" value={step.mfaToken} />
+          <button type="submit">{t.usePasskey}</button>
+        </form>
+      )}
+      {step.kind === "second_factor" && (step.methods.includes("totp") || step.methods.includes("recovery_code")) && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="second_factor" />
           <input type="hidden" name="mfa_token" value={step.mfaToken} />
@@ -80,6 +118,17 @@ export function LoginPage(props: LoginPageProps) {
           <button type="submit">{t.verifyCode}</button>
         </form>
       )}
+      {step.kind === "email_code" && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="email_verify" />
+          <input type="hidden" name="email" value={step.email} />
+          <p>{t.emailCodeSent}</p>
+          <label for="email-code">{t.code}</label>
+          <input id="email-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required autofocus aria-describedby={errorFor(props, "code") === null ? undefined : "code-error"} />
+          <FieldError id="code-error" message={errorFor(props, "code")} />
+          <button type="submit">{t.verifyCode}</button>
+        </form>
+      )}
       {step.kind === "first" && enabled(settings, "password") && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="password" />
@@ -98,15 +147,31 @@ export function LoginPage(props: LoginPageProps) {
           </p>
         </form>
       )}
+      {step.kind === "first" && enabled(settings, "email_otp") && (
+        <form method="post" action="/login">
+          <Hidden {...props} step_name="email_request" />
+          <label for="email-otp">{t.email}</label>
+          <input id="email-otp" name="email" type="email" autocomplete="email" required maxlength={320} value={props.email} aria-describedby={errorFor(props, "email_otp") === null ? undefined : "email-otp-error"} />
+          <FieldError id="email-otp-error" message={errorFor(props, "email_otp")} />
+          <button type="submit">{t.emailMeCode}</button>
+        </form>
+      )}
+      {step.kind === "first" && enabled(settings, "passkey") && (
+        <form method="post" action="/login" data-passkey hidden>
+          <Hidden {...props} step_name="passkey_start" />
+          <button type="submit">{t.signInWithPasskey}</button>
+        </form>
+      )}
       {step.kind === "first" && enabled(settings, "phone_otp") && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="phone_request" />
           <label for="phone">{t.phone}</label>
-          <input id="phone" name="phone" type="tel" autocomplete="tel" required maxlength={32} aria-describedby={errorFor(props, "phone") === null ? undefined : "phone-error"} />
+          <input id="phone" name="phone" type="tel" autocomplete="tel" required maxlength={32} value={props.phone} aria-describedby={errorFor(props, "phone") === null ? undefined : "phone-error"} />
           <FieldError id="phone-error" message={errorFor(props, "phone")} />
           <button type="submit">{t.sendCode}</button>
         </form>
       )}
+      <script nonce={props.nonce}>{raw(PASSKEY_SCRIPT)}</script>
     </Layout>
   );
 }

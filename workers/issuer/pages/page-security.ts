@@ -31,10 +31,14 @@ export function hostedPageCsp(policy: PagePolicy): string {
   ].join("; ");
 }
 
-/** Hosted pages are never cached, never framed, never leak their URL (it can hold a request id) as a referrer. */
+/**
+ * Hosted pages are never cached, never framed, never leak their URL (it can hold a request id) as
+ * a referrer to another origin. `same-origin`, not `no-referrer`: under `no-referrer` browsers
+ * send `Origin: null` with the pages' own form posts, which the CSRF check must refuse.
+ */
 export const HOSTED_PAGE_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
+  "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
   "X-Content-Type-Options": "nosniff",
 };

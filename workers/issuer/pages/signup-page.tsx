@@ -1,5 +1,6 @@
 import type { TenantSettings } from "../../../shared/domain/tenant-settings";
 import { FieldError, Layout } from "./layout";
+import type { TenantRefName } from "./login-page";
 import type { Strings } from "./strings-en";
 
 export interface SignupPageProps {
@@ -7,7 +8,7 @@ export interface SignupPageProps {
   readonly settings: TenantSettings;
   readonly nonce: string;
   readonly csrf: string;
-  readonly tenantRef: { readonly name: "request" | "key"; readonly value: string };
+  readonly tenantRef: { readonly name: TenantRefName; readonly value: string };
   readonly email?: string;
   readonly error?: { readonly field: string | null; readonly message: string };
 }

@@ -110,7 +110,7 @@ function withPasswordTenant(c: AuthContext, handler: (tenant: SignInTenant) => P
 }
 
 /** Work after the answer: its audit events are written when it ends, and a failure is logged, never thrown at nobody. */
-async function inBackground(deps: IssuerDeps, audit: AuditRecorder, work: () => Promise<void>): Promise<void> {
+export async function inBackground(deps: IssuerDeps, audit: AuditRecorder, work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (error) {

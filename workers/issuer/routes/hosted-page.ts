@@ -76,3 +76,13 @@ export function pageRedirect(c: PageContext, policy: PagePolicy, location: strin
 
 /** The longest authorization request query a page carries along (well above any real one). */
 export const MAX_REQUEST_LENGTH = 8192;
+
+/** Form fields as single values; a name given twice is kept as a list so the schema refuses it. */
+export function singleValues(form: URLSearchParams): Record<string, string | string[]> {
+  const values: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  for (const name of new Set(form.keys())) {
+    const all = form.getAll(name);
+    values[name] = all.length === 1 ? (all[0] ?? "") : all;
+  }
+  return values;
+}

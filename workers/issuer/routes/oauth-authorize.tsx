@@ -5,8 +5,9 @@ import { MessagePage } from "../pages/message-page";
 import { newNonce } from "../pages/page-security";
 import { stringsFor } from "../pages/strings";
 import { currentBrowserSession, endBrowserSession } from "../services/browser-session";
-import { issueAuthorizationCode } from "../services/oauth/authorization-codes";
-import { authorizationResponse, checkAuthorizationRequest, looksLikeClientId, signInFreshEnough } from "../services/oauth/authorization-request";
+import { browserSignInServes, codeForBrowser } from "../services/oauth/browser-grant";
+import { consentNeeded } from "../services/oauth/consent";
+import { authorizationResponse, checkAuthorizationRequest, looksLikeClientId } from "../services/oauth/authorization-request";
 import { findClient } from "../services/oauth/clients";
 import { verifyIdTokenHint } from "../services/oauth/id-token-hint";
 import { clearSessionCookie, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
@@ -38,29 +39,16 @@ export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const now = new Date();
       const respondWith = (parameters: Record<string, string>) => pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, authorizationResponse(request.redirectUri, issuer, request.state, parameters));
       const browser = await currentBrowserSession(deps, sessionCookie(c), now);
-      const usable = browser !== null && browser.tenantId === request.client.tenantId && !request.prompt.has("login") && signInFreshEnough(request, browser.authTime, now);
-      if (!usable) {
+      if (!browserSignInServes(request, browser, now)) {
         if (request.prompt.has("none")) return respondWith({ error: "login_required", error_description: "The user is not signed in." });
         return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, `/login?request=${encodeURIComponent(raw)}`);
       }
-      // Third-party clients need the user's consent; the consent page is not built yet, so nothing is granted without it.
-      if (!request.client.firstParty) return respondWith({ error: "consent_required", error_description: "The user has not consented to this client." });
-      const code = await issueAuthorizationCode(
-        deps,
-        {
-          tenantId: request.client.tenantId,
-          clientId: request.client.id,
-          userId: browser.userId,
-          browserSessionId: browser.idHash,
-          redirectUri: request.redirectUri,
-          codeChallenge: request.codeChallenge,
-          nonce: request.nonce,
-          scope: request.scope,
-          authTime: browser.authTime,
-          amr: browser.amr,
-        },
-        now,
-      );
+      // Clients that are not first-party get nothing the user has not allowed (the consent page records it).
+      if (await consentNeeded(deps, request, browser.userId)) {
+        if (request.prompt.has("none")) return respondWith({ error: "consent_required", error_description: "The user has not consented to this client." });
+        return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, `/consent?request=${encodeURIComponent(raw)}`);
+      }
+      const code = await codeForBrowser(deps, request, browser, now);
       return respondWith({ code });
     },
   });

@@ -33,10 +33,16 @@ export function emailKey(secret: string, address: EmailAddress): Promise<string>
   return hmacSha256Hex(secret, `email:${address.key}`);
 }
 
-/** The issuer's page that completes a link with a POST (scanners only GET). */
-export function emailLinkUrl(issuerUrl: string, token: string): string {
-  const url = new URL("/auth/link", issuerUrl);
+/**
+ * The issuer's page that completes a link with a POST (scanners only GET): the password reset
+ * and address verification pages for those links, the link page for sign-in links. The link
+ * page still takes every kind, for links mailed before the dedicated pages existed.
+ */
+export function emailLinkUrl(issuerUrl: string, token: string, page: "/auth/link" | "/reset-password" | "/verify-email" = "/auth/link", continueRequest?: string): string {
+  const url = new URL(page, issuerUrl);
   url.searchParams.set("token", token);
+  // The page checks it again on use; the link's token, not this, is what proves anything.
+  if (continueRequest !== undefined) url.searchParams.set("request", continueRequest);
   return url.toString();
 }
 

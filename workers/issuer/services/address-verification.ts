@@ -20,9 +20,9 @@ export async function sendVerificationMail(
   audit: AuditRecorder,
   context: RequestContext,
   tenant: SignInTenant,
-  target: { readonly userId: string; readonly email: EmailAddress },
+  target: { readonly userId: string; readonly email: EmailAddress; readonly continueRequest?: string | undefined },
 ): Promise<VerificationMailOutcome> {
-  const sent = await sendEmailCode(deps, audit, context, tenant, { email: target.email, purpose: "verify_email", userId: target.userId, compose: verifyAddressEmail });
+  const sent = await sendEmailCode(deps, audit, context, tenant, { email: target.email, purpose: "verify_email", userId: target.userId, compose: verifyAddressEmail, continueRequest: target.continueRequest });
   if (sent.ok) return "sent";
   return sent.error.reason === "rate_limited" ? "rate_limited" : "failed";
 }

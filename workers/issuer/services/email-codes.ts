@@ -54,6 +54,8 @@ export interface EmailCodeRequest {
   /** The user the proof is for (`verify_email`, `change_email`); null for a sign-in. */
   readonly userId: string | null;
   readonly compose: (input: CodeAndLinkEmail) => EmailContent;
+  /** An authorization request (its query) the link should continue: carried in the link's URL, checked again by the page. */
+  readonly continueRequest?: string | undefined;
 }
 
 /**
@@ -100,7 +102,7 @@ export async function sendEmailCode(
   await deps.emailTokens.issue({ tokenHash: link.hash, tenantId: tenant.id, userId: request.userId, purpose, email: email.address, requestId, expiresAt: new Date(now.getTime() + ttlSeconds * 1000) }, now);
   audit.record("auth.email_code_requested", "success", { tenantId: tenant.id, userId: request.userId, details: { otp_request_id: requestId, purpose, email_domain: email.asciiDomain } });
 
-  const content = request.compose({ branding: settings.email_branding, code, link: emailLinkUrl(deps.issuer, link.token), expiresMinutes: settings.otp_expiry_minutes });
+  const content = request.compose({ branding: settings.email_branding, code, link: emailLinkUrl(deps.issuer, link.token, purpose === "sign_in" ? "/auth/link" : "/verify-email", request.continueRequest), expiresMinutes: settings.otp_expiry_minutes });
   const sent = await sendAccountMail(deps, audit, { tenantId: tenant.id, userId: request.userId, to: email, purpose, content });
   if (sent) return ok({ request_id: requestId, expires_in: ttlSeconds });
 

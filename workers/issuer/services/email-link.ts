@@ -7,9 +7,10 @@ import type { EmailTokenPurpose, EmailTokenRecord } from "../../../shared/ports/
 import type { TenantRepository } from "../../../shared/ports/tenant-repository";
 import { isMfaRequired, type SignInAnswer } from "./second-step";
 import type { AuditRecorder } from "./audit-recorder";
-import { completeEmailProof } from "./email-proof";
+import { completeEmailProof, type EmailProofOutcome } from "./email-proof";
 import { cancelCodeOf, type EmailSignInDeps } from "./email-sign-in";
 import type { SignInTenant } from "./phone-sign-in";
+import type { ActiveSigner } from "./signing-keys";
 
 export interface EmailLinkDeps extends EmailSignInDeps {
   readonly tenants: TenantRepository;
@@ -37,7 +38,7 @@ export async function inspectLink(deps: Pick<EmailLinkDeps, "emailTokens" | "ten
 export type LinkCompletion =
   | { readonly kind: "verified"; readonly purpose: "verify_email" | "change_email"; readonly branding: string }
   /** The session goes back to the app in the fragment of its first redirect URI (never sent to a server, never logged). */
-  | { readonly kind: "signed_in"; readonly location: string }
+  | { readonly kind: "signed_in"; readonly location: string; readonly userId: string; readonly session: SignInAnswer }
   /** Nothing was spent: a sign-in link needs somewhere to hand the session to. */
   | { readonly kind: "no_return_address"; readonly branding: string };
 
@@ -56,13 +57,34 @@ export async function completeLink(deps: EmailLinkDeps, audit: AuditRecorder, co
     if (returnUri === undefined) return ok({ kind: "no_return_address", branding: tenant.settings.email_branding });
   }
   const signer = purpose === "sign_in" ? await deps.signingKeys.currentSigner() : null;
-  const spent = await deps.emailTokens.consume(link.tokenHash, new Date(), { purposes: [purpose] satisfies EmailTokenPurpose[], tenantId: tenant.tenant.id });
+  const done = await spendLink(deps, audit, context, link, purpose, signer);
+  if (!done.ok) return done;
+  if (done.value.session !== null && returnUri !== undefined) return ok({ kind: "signed_in", location: withSessionFragment(returnUri, done.value.session), userId: done.value.userId, session: done.value.session });
+  return ok({ kind: "verified", purpose: purpose === "change_email" ? "change_email" : "verify_email", branding: tenant.settings.email_branding });
+}
+
+/**
+ * A link used to continue an authorization request in this browser: a sign-in link, or a
+ * verification link (which signs in, as `POST /api/auth/email/verify` with `{token}` does).
+ * The session (or the second step it owes) stays with the page, which opens the browser session.
+ */
+export async function completeLinkInBrowser(deps: EmailLinkDeps, audit: AuditRecorder, context: RequestContext, link: LiveLink): Promise<Result<{ readonly userId: string; readonly session: SignInAnswer }, Failure>> {
+  const purpose = link.record.purpose;
+  if (purpose === "reset_password" || purpose === "change_email") return err({ reason: "code_expired" });
+  if (purpose === "sign_in" && !allowsSignInMethod(link.tenant.settings, "email_otp")) return err({ reason: "sign_in_method_disabled" });
+  const signer = await deps.signingKeys.currentSigner();
+  const done = await spendLink(deps, audit, context, link, purpose, signer);
+  if (!done.ok) return done;
+  if (done.value.session === null) return err({ reason: "code_expired" });
+  return ok({ userId: done.value.userId, session: done.value.session });
+}
+
+/** Spends the token once (of racing POSTs one wins), kills the code sent with it, and does what the proof was sent for. */
+async function spendLink(deps: EmailLinkDeps, audit: AuditRecorder, context: RequestContext, link: LiveLink, purpose: "sign_in" | "verify_email" | "change_email", signer: ActiveSigner | null): Promise<Result<EmailProofOutcome, Failure>> {
+  const spent = await deps.emailTokens.consume(link.tokenHash, new Date(), { purposes: [purpose] satisfies EmailTokenPurpose[], tenantId: link.tenant.tenant.id });
   if (spent === null) return err({ reason: "code_expired" });
   await cancelCodeOf(deps, spent);
-  const done = await completeEmailProof(deps, audit, context, tenant, { record: spent, via: "link", signer });
-  if (!done.ok) return done;
-  if (done.value.session !== null && returnUri !== undefined) return ok({ kind: "signed_in", location: withSessionFragment(returnUri, done.value.session) });
-  return ok({ kind: "verified", purpose: purpose === "change_email" ? "change_email" : "verify_email", branding: tenant.settings.email_branding });
+  return completeEmailProof(deps, audit, context, link.tenant, { record: spent, via: "link", signer });
 }
 
 /**

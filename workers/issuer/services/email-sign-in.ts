@@ -31,11 +31,11 @@ export async function requestEmailSignIn(
   audit: AuditRecorder,
   context: RequestContext,
   tenant: SignInTenant,
-  input: { email: string },
+  input: { email: string; continueRequest?: string | undefined },
 ): Promise<Result<{ request_id: string; expires_in: number }, Failure>> {
   const email = parseEmailAddress(input.email);
   if (!email.ok) return err({ reason: "invalid_email" });
-  return sendEmailCode(deps, audit, context, tenant, { email: email.value, purpose: "sign_in", userId: null, compose: signInEmail });
+  return sendEmailCode(deps, audit, context, tenant, { email: email.value, purpose: "sign_in", userId: null, compose: signInEmail, continueRequest: input.continueRequest });
 }
 
 /**

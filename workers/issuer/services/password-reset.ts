@@ -73,7 +73,7 @@ export async function mailResetLink(deps: PasswordResetRequestDeps, audit: Audit
     userId,
     to: address,
     purpose: "reset_password",
-    content: passwordResetEmail({ branding: settings.email_branding, link: emailLinkUrl(deps.issuer, link.token), expiresMinutes: RESET_LINK_TTL_MINUTES }),
+    content: passwordResetEmail({ branding: settings.email_branding, link: emailLinkUrl(deps.issuer, link.token, "/reset-password"), expiresMinutes: RESET_LINK_TTL_MINUTES }),
   });
   if (!sent) await deps.emailTokens.consume(link.hash, new Date(), { purposes: ["reset_password"], tenantId: tenant.id });
   audit.record("auth.password_reset_requested", sent ? "success" : "failure", { tenantId: tenant.id, userId, details: { ...details, ...(sent ? {} : { reason: "email_unavailable" }) } });

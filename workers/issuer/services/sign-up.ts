@@ -44,7 +44,7 @@ export async function signUp(
   audit: AuditRecorder,
   context: RequestContext,
   tenant: SignInTenant,
-  input: { readonly email: string; readonly password: string },
+  input: { readonly email: string; readonly password: string; readonly continueRequest?: string | undefined },
 ): Promise<Result<SignUpOutcome, Failure>> {
   const { settings } = tenant;
   const tenantId = tenant.tenant.id;
@@ -74,7 +74,7 @@ export async function signUp(
       const mailed = owner ? await mailAccountExists(deps, audit, tenant, { userId: owner.user.id, email: email.value }) : "sent";
       return mailed === "failed" ? err({ reason: "email_unavailable" }) : ok({ kind: "verification_sent" });
     }
-    const mailed = await sendVerificationMail(deps, audit, context, tenant, { userId, email: email.value });
+    const mailed = await sendVerificationMail(deps, audit, context, tenant, { userId, email: email.value, continueRequest: input.continueRequest });
     if (mailed === "failed") {
       // Nobody can verify it: the account goes, so a later sign-up starts afresh.
       await deps.accounts.discardUnverified(userId);
@@ -125,7 +125,7 @@ async function mailAccountExists(
     userId: owner.userId,
     to: owner.email,
     purpose: "account_exists",
-    content: accountExistsEmail({ branding: settings.email_branding, signInLink: emailLinkUrl(deps.issuer, signInLink.token), resetLink: emailLinkUrl(deps.issuer, resetLink.token) }),
+    content: accountExistsEmail({ branding: settings.email_branding, signInLink: emailLinkUrl(deps.issuer, signInLink.token), resetLink: emailLinkUrl(deps.issuer, resetLink.token, "/reset-password") }),
   });
   if (sent) return "sent";
   // Nobody received them: the links die.

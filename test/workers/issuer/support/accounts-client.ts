@@ -55,7 +55,7 @@ export function changePassword(accessToken: string, body: unknown): Promise<Resp
 
 /** Every link token in a mail, in the order the mail shows them. */
 export function linkTokens(email: SandboxEmail | undefined): string[] {
-  return [...(email?.text ?? "").matchAll(/\/auth\/link\?token=([A-Za-z0-9_-]{43})/g)].map((match) => match[1] ?? "");
+  return [...(email?.text ?? "").matchAll(/\/(?:auth\/link|reset-password|verify-email)\?token=([A-Za-z0-9_-]{43})/g)].map((match) => match[1] ?? "");
 }
 
 /** The code in a mail with a code (an indented line of digits). */

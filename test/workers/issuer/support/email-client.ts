@@ -5,6 +5,7 @@
 import { expect } from "vitest";
 import { emailInbox, type SandboxEmail } from "./email-sandbox";
 import { freshIp, issuerFetch, jsonRequest, type TenantCredentials } from "./issuer-client";
+import { formFields, PageBrowser, type Page } from "./page-browser";
 
 /** The body of `202` from `POST /api/auth/email/request`. */
 export interface EmailSignInFields {
@@ -40,7 +41,7 @@ export function codeIn(email: SandboxEmail): string {
 
 /** The token of the issuer link in an email. */
 export function linkTokenIn(email: SandboxEmail): string {
-  const match = /\/auth\/link\?token=([A-Za-z0-9_-]{43})/.exec(email.text);
+  const match = /\/(?:auth\/link|reset-password|verify-email)\?token=([A-Za-z0-9_-]{43})/.exec(email.text);
   if (!match?.[1]) throw new Error("no link in the email");
   return match[1];
 }
@@ -70,16 +71,17 @@ export async function signInByEmail(tenant: TenantCredentials, address: string):
   return await verified.json<EmailSignedIn>();
 }
 
-/** A browser on the link page: GET shows the form, POST (form-encoded) completes it. */
-export function getLinkPage(token: string, ip = freshIp()): Promise<Response> {
-  return issuerFetch(`/auth/link?token=${encodeURIComponent(token)}`, { headers: { "CF-Connecting-IP": ip } });
-}
-
-export function postLinkPage(fields: Record<string, string>, ip = freshIp()): Promise<Response> {
-  return issuerFetch("/auth/link", {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": ip },
-    body: new URLSearchParams(fields).toString(),
-    redirect: "manual",
-  });
+/**
+ * A person opening an emailed link in a browser and pressing its button: `/auth/link` (or the
+ * page it sends the link on to), then the page's own form with its CSRF token. The POST's answer.
+ */
+export async function useEmailedLink(token: string): Promise<Page> {
+  const browser = new PageBrowser();
+  let page = await browser.get(`/auth/link?token=${encodeURIComponent(token)}`);
+  const onward = page.response.headers.get("Location");
+  if (page.response.status === 303 && onward !== null) page = await browser.get(onward);
+  expect(page.response.status, page.html).toBe(200);
+  const action = /<form method="post" action="([^"]+)"/.exec(page.html)?.[1] ?? "";
+  const step = /<input type="hidden" name="step" value="([^"]+)"/.exec(page.html)?.[1] ?? "";
+  return browser.post(action, formFields(page.html, step));
 }

@@ -1,0 +1,23 @@
+/** What the e2e project's global setup hands to its tests (`inject("e2eStack")`). */
+import { inject } from "vitest";
+
+export interface E2eStack {
+  /** `http://localhost:<port>`: see test/support/global-e2e-stack.ts for why not 127.0.0.1. */
+  readonly issuerUrl: string;
+  readonly gateUrl: string;
+  /** The SMS and email sandbox: `/messages?to=`, `/emails?to=`. */
+  readonly sandboxUrl: string;
+  /** The demo origin behind the gate. */
+  readonly originUrl: string;
+  readonly adminToken: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    e2eStack: E2eStack;
+  }
+}
+
+export function e2eStack(): E2eStack {
+  return inject("e2eStack");
+}
