@@ -13,6 +13,8 @@ export interface SessionRecord {
   /** The OAuth client the session was issued to, and the scopes granted to it; null for the JSON sign-in routes. Read by `find` only. */
   readonly clientId?: string | null;
   readonly scope?: string | null;
+  /** The issuer's browser session it was opened under (its id hash), if any. Read by `find` only. */
+  readonly browserSessionId?: string | null;
 }
 
 export interface NewSession {
@@ -42,6 +44,8 @@ export interface DeviceSession {
   readonly ip: string | null;
   readonly userAgent: string | null;
   readonly amr: readonly string[];
+  /** The browser session it was opened under (its id hash): one browser's sign-in and its apps' sessions share it. */
+  readonly browserSessionId: string | null;
 }
 
 export interface PhoneSignInRequest {

@@ -86,7 +86,7 @@ export function neonSessionStore(db: Database): SessionStore {
 
     async find(id) {
       const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
-      return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt, authTime: row.authTime, amr: row.amr as AmrValue[], clientId: row.clientId, scope: row.scope } : null;
+      return row ? { id: row.id, tenantId: row.tenantId, userId: row.userId, expiresAt: row.expiresAt, revokedAt: row.revokedAt, authTime: row.authTime, amr: row.amr as AmrValue[], clientId: row.clientId, scope: row.scope, browserSessionId: row.browserSessionId } : null;
     },
 
     async findByRefreshHash(tokenHash) {
@@ -101,7 +101,7 @@ export function neonSessionStore(db: Database): SessionStore {
 
     async listLive(userId, now) {
       const rows = await db
-        .select({ id: sessions.id, createdAt: sessions.createdAt, lastUsedAt: sessions.lastUsedAt, ip: sessions.ip, userAgent: sessions.userAgent, amr: sessions.amr })
+        .select({ id: sessions.id, createdAt: sessions.createdAt, lastUsedAt: sessions.lastUsedAt, ip: sessions.ip, userAgent: sessions.userAgent, amr: sessions.amr, browserSessionId: sessions.browserSessionId })
         .from(sessions)
         .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
         .orderBy(desc(sessions.createdAt), desc(sessions.id));

@@ -59,6 +59,13 @@ async function sessionRevoked(sessionId: string): Promise<boolean> {
   return row?.revokedAt !== null && row?.revokedAt !== undefined;
 }
 
+/** The sessions opened under a page browser's browser session. */
+async function browserSessionRows(browser: PageBrowser): Promise<string[]> {
+  const idHash = await sha256Hex(browser.cookies.get(SESSION_COOKIE) ?? "");
+  const rows = await testDb.select({ id: sessions.id }).from(sessions).where(eq(sessions.browserSessionId, idHash));
+  return rows.map((row) => row.id);
+}
+
 function sidOf(body: SessionBody): string {
   const payload = JSON.parse(atob((body.token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))) as { sid: string };
   return payload.sid;
@@ -167,6 +174,32 @@ describe("account page: active sessions", () => {
     expect(await sessionRevoked(otherSid)).toBe(true);
     expect(await meStatus(user.token)).toBe(401);
     expect((await accountPage(browser)).html).not.toContain(`value="${otherSid}"`);
+  });
+
+  it("signs another browser out as one device: its sign-in ends, so that browser is signed out of every page", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const laptop = await signedInBrowser(tenant, user);
+    const phone = await signedInBrowser(tenant, user);
+    const phoneSessions = await browserSessionRows(phone);
+    expect(phoneSessions).toHaveLength(1);
+    const phoneSid = phoneSessions[0] ?? "";
+    const done = await post(laptop, "sessions/revoke", {}, new RegExp(`value="${phoneSid}"`));
+    expect(done.response.status, done.html).toBe(303);
+    expect(await sessionRevoked(phoneSid)).toBe(true);
+    expect((await phone.get("/account")).response.status).toBe(401);
+    expect((await accountPage(laptop)).html).toContain("This browser: ");
+  });
+
+  it("signing out this browser from the list clears its cookie and says it is signed out", async () => {
+    const tenant = await createTenant();
+    const user = await passwordUser(tenant);
+    const browser = await signedInBrowser(tenant, user);
+    const [ownSid] = await browserSessionRows(browser);
+    const done = await post(browser, "sessions/revoke", {}, new RegExp(`value="${ownSid}"`));
+    expect(done.response.status, done.html).toBe(200);
+    expect(browser.cookies.has(SESSION_COOKIE)).toBe(false);
+    expect(await sessionRevoked(ownSid ?? "")).toBe(true);
   });
 
   it("another user's session id in the sign-out form is not found and changes nothing", async () => {

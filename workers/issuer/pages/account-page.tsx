@@ -12,7 +12,7 @@ export interface AccountView {
   readonly factors: { readonly totp: boolean; readonly passkeys: number; readonly recoveryCodesRemaining: number };
   readonly identities: readonly { readonly provider: string; readonly linkedAt: string }[];
   readonly passkeys: readonly { readonly id: string; readonly name: string; readonly createdAt: string; readonly lastUsedAt: string | null }[];
-  readonly sessions: readonly { readonly id: string; readonly userAgent: string | null; readonly createdAt: string; readonly lastUsedAt: string; readonly thisBrowser: boolean }[];
+  readonly sessions: readonly { readonly id: string; readonly userAgent: string | null; readonly createdAt: string; readonly lastUsedAt: string; readonly thisBrowser: boolean; readonly appSessions: number }[];
 }
 
 export interface AccountPageProps {
@@ -247,6 +247,12 @@ export function AccountPage(props: AccountPageProps) {
                 {t.sessionDevice(device)}
                 <br />
                 {t.sessionTimes(pageTime(session.createdAt), pageTime(session.lastUsedAt))}
+                {session.appSessions > 0 ? (
+                  <>
+                    <br />
+                    {t.sessionApps(session.appSessions)}
+                  </>
+                ) : null}
                 <Form action="sessions/revoke" label={t.sessionRevokeLabel(device, pageTime(session.createdAt))}>
                   <input type="hidden" name="session_id" value={session.id} />
                   <button type="submit" aria-label={t.sessionRevokeLabel(device, pageTime(session.createdAt))}>

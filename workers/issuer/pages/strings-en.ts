@@ -142,6 +142,7 @@ export const EN = {
     sessionDevice: (agent: string) => agent,
     sessionUnknownDevice: "Unknown device",
     sessionTimes: (created: string, lastUsed: string) => `Signed in ${created}, last used ${lastUsed}`,
+    sessionApps: (count: number) => (count === 1 ? "Also signed in to 1 app from here." : `Also signed in to ${count} apps from here.`),
     sessionRevoke: "Sign out",
     sessionRevokeLabel: (device: string, created: string) => `Sign out ${device}, signed in ${created}`,
     sessionsRevokeAll: "Sign out everywhere",

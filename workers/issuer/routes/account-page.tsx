@@ -17,7 +17,7 @@ import type { Strings } from "../pages/strings-en";
 import { deleteOwnAccount } from "../services/account-deletion";
 import { currentBrowserSession } from "../services/browser-session";
 import { browserSessionCaller, type BrowserSessionCaller } from "../services/browser-session-caller";
-import { listDeviceSessions, revokeDeviceSession } from "../services/device-sessions";
+import { listSignedInDevices, signOutDevice } from "../services/account-devices";
 import { changePassword } from "../services/password-change";
 import { listPasskeys, removePasskey } from "../services/passkeys/passkey-management";
 import { passkeyRegistrationOptions, registerPasskey, requirePasskeyEnrolmentAuthority } from "../services/passkeys/passkey-registration";
@@ -205,7 +205,12 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
       const { session_id } = input.form;
       // A malformed id is not found, like another user's: ids cannot be probed.
       if (!isId("ses", session_id)) return { ok: false, error: { reason: "not_found", message: "No such session." } };
-      return done(await revokeDeviceSession(deps, audit, caller, session_id), () => Promise.resolve(ok(pageRedirect(c, policyFor(caller, newNonce()), "/account"))));
+      const signedOut = await signOutDevice(deps, audit, caller, session_id, now);
+      if (signedOut.ok && signedOut.value.thisBrowser) {
+        clearSessionCookie(c);
+        return messageResult(c, strings, caller, strings.signedOutTitle, strings.signedOut);
+      }
+      return done(signedOut, () => Promise.resolve(ok(pageRedirect(c, policyFor(caller, newNonce()), "/account"))));
     }
     case "sessions/revoke-all":
       return done(await logoutAll(deps, audit, caller), () => {
@@ -256,14 +261,13 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
   const now = new Date();
   // Read again: the action may have just changed the user.
   const user = (await deps.users.find(caller.user.id)) ?? caller.user;
-  const [profile, passkeys, sessions] = await Promise.all([getProfile(deps, user), listPasskeys(deps, caller), listDeviceSessions(deps, caller, now)]);
-  const thisBrowser = new Set(caller.browserSessionIds);
+  const [profile, passkeys, devices] = await Promise.all([getProfile(deps, user), listPasskeys(deps, caller), listSignedInDevices(deps, caller, now)]);
   const view: AccountView = {
     user: { id: user.id, name: typeof user.metadata.name === "string" ? user.metadata.name : "", email: user.email, emailVerified: user.emailVerified, phone: user.phone, hasPassword: user.hasPassword },
     factors: { totp: profile.mfa.totp, passkeys: profile.mfa.passkeys, recoveryCodesRemaining: profile.mfa.recovery_codes_remaining },
     identities: profile.identities.map((identity) => ({ provider: identity.provider, linkedAt: identity.linked_at })),
     passkeys: passkeys.ok ? passkeys.value.passkeys.map((passkey) => ({ id: passkey.passkey_id, name: passkey.name, createdAt: passkey.created_at, lastUsedAt: passkey.last_used_at })) : [],
-    sessions: sessions.ok ? sessions.value.sessions.map((session) => ({ id: session.session_id, userAgent: session.user_agent, createdAt: session.created_at, lastUsedAt: session.last_used_at, thisBrowser: thisBrowser.has(session.session_id) })) : [],
+    sessions: devices.map((device) => ({ id: device.id, userAgent: device.userAgent, createdAt: device.createdAt.toISOString(), lastUsedAt: device.lastUsedAt.toISOString(), thisBrowser: device.thisBrowser, appSessions: device.appSessions })),
   };
   const nonce = newNonce();
   const csrfToken = await csrfTokenFor(c);
