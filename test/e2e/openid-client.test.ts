@@ -210,6 +210,25 @@ describe("openid-client (a certified relying party) against the issuer", () => {
       expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
     });
 
+    it("client_credentials: clientCredentialsGrant gives a token the gate forwards as the client, with its roles and no user", async () => {
+      const service = await registerClient(tenant, { type: "confidential", first_party: true, redirect_uris: [CALLBACK], roles: ["reports"] });
+      const config = await discover(service, client.ClientSecretBasic(service.client_secret));
+      const tokens = await client.clientCredentialsGrant(config);
+      expect(tokens.refresh_token).toBeUndefined();
+      expect(tokens.id_token).toBeUndefined();
+      const gated = await fetch(new URL("/hello", e2eStack().gateUrl), { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+      expect(gated.status).toBe(200);
+      const { headers } = (await gated.json()) as { headers: Record<string, string | undefined> };
+      expect(headers["x-portcullis-client-id"]).toBe(service.client_id);
+      expect(headers["x-portcullis-client-roles"]).toBe("reports");
+      expect(headers["x-user-id"]).toBeUndefined();
+    });
+
+    it("client_credentials with a guessed secret is refused with invalid_client (401)", async () => {
+      const config = await discover(registered, client.ClientSecretBasic(`${registered.client_secret ?? ""}x`));
+      expect(await oauthError(client.clientCredentialsGrant(config))).toEqual({ error: "invalid_client", status: 401 });
+    });
+
     it("guessed secret: a code redeemed with the wrong client secret is refused with invalid_client (401)", async () => {
       const config = await discover(registered, client.ClientSecretBasic(`${registered.client_secret ?? ""}x`));
       const authorization = await authorizationRequest(config);
