@@ -44,6 +44,23 @@ function Hidden(props: LoginPageProps & { readonly step_name: string }) {
   );
 }
 
+/** The second half of a code sign-in: where the code went, and a field to type it in. */
+function CodeForm(props: LoginPageProps & { readonly step_name: string; readonly sentTo: { readonly name: string; readonly value: string }; readonly sent: string; readonly inputId: string }) {
+  const t = props.strings;
+  const error = errorFor(props, "code");
+  return (
+    <form method="post" action="/login">
+      <Hidden {...props} />
+      <input type="hidden" name={props.sentTo.name} value={props.sentTo.value} />
+      <p>{props.sent}</p>
+      <label for={props.inputId}>{t.code}</label>
+      <input id={props.inputId} name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required autofocus aria-describedby={error === null ? undefined : "code-error"} />
+      <FieldError id="code-error" message={error} />
+      <button type="submit">{t.verifyCode}</button>
+    </form>
+  );
+}
+
 function errorFor(props: LoginPageProps, field: string): string | null {
   return props.error !== undefined && props.error.field === field ? props.error.message : null;
 }
@@ -107,28 +124,8 @@ export function LoginPage(props: LoginPageProps) {
           <button type="submit">{t.verify}</button>
         </form>
       )}
-      {step.kind === "phone_code" && (
-        <form method="post" action="/login">
-          <Hidden {...props} step_name="phone_verify" />
-          <input type="hidden" name="phone" value={step.phone} />
-          <p>{t.codeSent}</p>
-          <label for="code">{t.code}</label>
-          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required autofocus aria-describedby={errorFor(props, "code") === null ? undefined : "code-error"} />
-          <FieldError id="code-error" message={errorFor(props, "code")} />
-          <button type="submit">{t.verifyCode}</button>
-        </form>
-      )}
-      {step.kind === "email_code" && (
-        <form method="post" action="/login">
-          <Hidden {...props} step_name="email_verify" />
-          <input type="hidden" name="email" value={step.email} />
-          <p>{t.emailCodeSent}</p>
-          <label for="email-code">{t.code}</label>
-          <input id="email-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength={10} required autofocus aria-describedby={errorFor(props, "code") === null ? undefined : "code-error"} />
-          <FieldError id="code-error" message={errorFor(props, "code")} />
-          <button type="submit">{t.verifyCode}</button>
-        </form>
-      )}
+      {step.kind === "phone_code" && <CodeForm {...props} step_name="phone_verify" sentTo={{ name: "phone", value: step.phone }} sent={t.codeSent} inputId="code" />}
+      {step.kind === "email_code" && <CodeForm {...props} step_name="email_verify" sentTo={{ name: "email", value: step.email }} sent={t.emailCodeSent} inputId="email-code" />}
       {step.kind === "first" && enabled(settings, "password") && (
         <form method="post" action="/login">
           <Hidden {...props} step_name="password" />

@@ -5,6 +5,8 @@ import { bearerToken } from "../../../shared/http/respond";
 import { readFormBody } from "../../../shared/http/form-body";
 import type { IssuerBindings } from "../app";
 import { authenticateClient } from "../services/oauth/client-authentication";
+import type { OAuthClientRecord } from "../../../shared/ports/oauth-client-store";
+import { err, ok, type Result } from "../../../shared/errors/result";
 import { issueClientToken, type ClientTokenResponse } from "../services/oauth/client-credentials-grant";
 import { redeemAuthorizationCode, type TokenResponse } from "../services/oauth/code-grant";
 import { refreshForClient } from "../services/oauth/refresh-grant";
@@ -19,20 +21,10 @@ const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
 export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/oauth2/token", {
     POST: async (c) => {
-      const form = await readFormBody(c);
-      if (!form.ok) return oauthFailure(c, oauthError("invalid_request", "The body must be application/x-www-form-urlencoded, at most 16 KiB of UTF-8."));
-      const params = form.value;
-      // §3.2: parameters sent without a value are omitted; none may repeat.
-      for (const name of new Set(params.keys())) {
-        if (params.getAll(name).length > 1) return oauthFailure(c, oauthError("invalid_request", `${name} must not be repeated.`));
-      }
-      const field = (name: string): string | null => {
-        const value = params.get(name);
-        return value === null || value === "" ? null : value;
-      };
+      const request = await authenticatedClientRequest(c);
+      if (!request.ok) return oauthFailure(c, request.error);
+      const { client, field } = request.value;
       const deps = c.get("deps");
-      const client = await authenticateClient(deps, { authorization: c.req.header("Authorization"), formClientId: field("client_id"), formClientSecret: field("client_secret") });
-      if (!client.ok) return oauthFailure(c, client.error);
       const grantType = field("grant_type");
       switch (grantType) {
         case "authorization_code": {
@@ -47,7 +39,7 @@ export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
             { ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience },
             c.get("audit"),
             c.get("context"),
-            client.value,
+            client,
             { code, redirectUri, codeVerifier },
           );
           return grant.ok ? tokenSuccess(c, grant.value) : oauthFailure(c, grant.error);
@@ -58,13 +50,13 @@ export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
           const refreshed = await refreshForClient(
             { ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience, keyEncryptionSecret: deps.config.keyEncryptionSecret },
             c.get("audit"),
-            client.value,
+            client,
             refreshToken,
           );
           return refreshed.ok ? tokenSuccess(c, refreshed.value) : oauthFailure(c, refreshed.error);
         }
         case "client_credentials": {
-          const issued = await issueClientToken({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, c.get("audit"), client.value, field("scope"), new Date());
+          const issued = await issueClientToken({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, c.get("audit"), client, field("scope"), new Date());
           return issued.ok ? tokenSuccess(c, issued.value) : oauthFailure(c, issued.error);
         }
         case null:
@@ -80,22 +72,13 @@ export function oauthTokenRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 export function oauthRevocationRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   resource(app, "/oauth2/revoke", {
     POST: async (c) => {
-      const form = await readFormBody(c);
-      if (!form.ok) return oauthFailure(c, oauthError("invalid_request", "The body must be application/x-www-form-urlencoded, at most 16 KiB of UTF-8."));
-      const params = form.value;
-      for (const name of new Set(params.keys())) {
-        if (params.getAll(name).length > 1) return oauthFailure(c, oauthError("invalid_request", `${name} must not be repeated.`));
-      }
-      const field = (name: string): string | null => {
-        const value = params.get(name);
-        return value === null || value === "" ? null : value;
-      };
+      const request = await authenticatedClientRequest(c);
+      if (!request.ok) return oauthFailure(c, request.error);
+      const { client, field } = request.value;
       const deps = c.get("deps");
-      const client = await authenticateClient(deps, { authorization: c.req.header("Authorization"), formClientId: field("client_id"), formClientSecret: field("client_secret") });
-      if (!client.ok) return oauthFailure(c, client.error);
       const token = field("token");
       if (token === null) return oauthFailure(c, oauthError("invalid_request", "token is required."));
-      await revokeClientToken({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, c.get("audit"), client.value, token, field("token_type_hint"));
+      await revokeClientToken({ ...deps, issuer: deps.config.issuerUrl, defaultAudience: deps.config.defaultAudience }, c.get("audit"), client, token, field("token_type_hint"));
       return c.body(null, 200, NO_STORE);
     },
   });
@@ -112,6 +95,28 @@ export function oauthUserinfoRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     return c.json(claims.value, 200, NO_STORE);
   };
   resource(app, "/oauth2/userinfo", { GET: handler, POST: handler });
+}
+
+interface ClientRequest {
+  readonly client: OAuthClientRecord;
+  /** A form parameter's value; one sent empty counts as absent (RFC 6749 §3.2). */
+  readonly field: (name: string) => string | null;
+}
+
+/** The token and revocation endpoints' common start: a form body with no repeated parameter, from an authenticated client. */
+async function authenticatedClientRequest(c: Context<AppEnv<IssuerBindings>>): Promise<Result<ClientRequest, OAuthError>> {
+  const form = await readFormBody(c);
+  if (!form.ok) return err(oauthError("invalid_request", "The body must be application/x-www-form-urlencoded, at most 16 KiB of UTF-8."));
+  const params = form.value;
+  // §3.2: parameters sent without a value are omitted; none may repeat.
+  const repeated = [...new Set(params.keys())].find((name) => params.getAll(name).length > 1);
+  if (repeated !== undefined) return err(oauthError("invalid_request", `${repeated} must not be repeated.`));
+  const field = (name: string): string | null => {
+    const value = params.get(name);
+    return value === null || value === "" ? null : value;
+  };
+  const client = await authenticateClient(c.get("deps"), { authorization: c.req.header("Authorization"), formClientId: field("client_id"), formClientSecret: field("client_secret") });
+  return client.ok ? ok({ client: client.value, field }) : client;
 }
 
 function tokenSuccess(c: Context, body: TokenResponse | Omit<TokenResponse, "scope"> | ClientTokenResponse): Response {

@@ -1,7 +1,6 @@
 import { sha256Hex } from "../../../../shared/crypto/hashing";
 import { randomBase32 } from "../../../../shared/crypto/ids";
-import type { AmrValue } from "../../../../shared/domain/authentication-methods";
-import type { AuthorizationCodeStore } from "../../../../shared/ports/authorization-code-store";
+import type { AuthorizationCodeRecord, AuthorizationCodeStore } from "../../../../shared/ports/authorization-code-store";
 
 /** RFC 6749 §4.1.2 recommends at most 10 minutes; the code is redeemed by a back-channel call within seconds. */
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
@@ -12,20 +11,8 @@ export interface AuthorizationCodeDeps {
   readonly authorizationCodes: AuthorizationCodeStore;
 }
 
-export interface AuthorizationGrant {
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly userId: string;
-  readonly browserSessionId: string | null;
-  readonly redirectUri: string;
-  /** The S256 `code_challenge` of the authorization request. */
-  readonly codeChallenge: string;
-  readonly nonce: string | null;
-  /** Space-separated granted scopes. */
-  readonly scope: string;
-  readonly authTime: Date;
-  readonly amr: readonly AmrValue[];
-}
+/** What a code grants: the stored record without its hash and lifetime, which issuing decides. */
+export type AuthorizationGrant = Omit<AuthorizationCodeRecord, "codeHash" | "expiresAt">;
 
 /** A new single-use code for the grant; only its SHA-256 is stored, and it lives 60 s. */
 export async function issueAuthorizationCode(deps: AuthorizationCodeDeps, input: AuthorizationGrant, now: Date): Promise<string> {
@@ -33,17 +20,8 @@ export async function issueAuthorizationCode(deps: AuthorizationCodeDeps, input:
   const code = `${CODE_PREFIX}${randomBase32(52)}`;
   await deps.authorizationCodes.insert(
     {
+      ...input,
       codeHash: await authorizationCodeHash(code),
-      tenantId: input.tenantId,
-      clientId: input.clientId,
-      userId: input.userId,
-      browserSessionId: input.browserSessionId,
-      redirectUri: input.redirectUri,
-      codeChallenge: input.codeChallenge,
-      nonce: input.nonce,
-      scope: input.scope,
-      authTime: input.authTime,
-      amr: input.amr,
       expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
     },
     now,

@@ -36,15 +36,8 @@ export interface OAuthClientView {
   readonly updated_at: string;
 }
 
-export interface NewClientInput {
-  readonly name: string;
-  readonly type: OAuthClientType;
-  readonly firstParty: boolean;
-  readonly redirectUris: readonly string[];
-  readonly postLogoutRedirectUris: readonly string[];
-  readonly idTokenAlg: SigningAlgorithm;
-  readonly roles: readonly string[];
-}
+/** A client as the admin asks for it: everything but what the service assigns (ids, secret, times). */
+export type NewClientInput = Pick<OAuthClientRecord, "name" | "type" | "firstParty" | "redirectUris" | "postLogoutRedirectUris" | "idTokenAlg" | "roles">;
 
 /** A live (not deleted) client by id, of any tenant: the caller checks the tenant it expects. */
 export function findClient(deps: OAuthClientLookupDeps, clientId: string): Promise<OAuthClientRecord | null> {
