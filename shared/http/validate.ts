@@ -13,7 +13,15 @@ import { err, ok, type Result } from "../errors/result";
  * library wording ever reaches a client.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): Result<z.infer<S>, Failure> {
-  const parsed = schema.safeParse(value, { error: predicate });
+  let parsed: z.ZodSafeParseResult<z.infer<S>>;
+  try {
+    parsed = schema.safeParse(value, { error: predicate });
+  } catch {
+    // A check that throws on a hostile shape is bad input, not our failure: zod's length checks
+    // run even after a type check failed and turn an object's `length` into a primitive, which
+    // throws for the prototype-less objects our JSON parser makes (`{"uris": {"length": [{}]}}`).
+    return err({ reason: "invalid_request", field: prefix || "body", message: "The request is not valid: a field has the wrong kind of value." });
+  }
   if (parsed.success) return ok(parsed.data);
   const issue = parsed.error.issues[0];
   if (!issue) return err({ reason: "invalid_request", field: prefix || "body", message: "The request is not valid." });

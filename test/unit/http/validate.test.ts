@@ -52,3 +52,12 @@ describe("validate: the field's name, then what it must be", () => {
     expect(messageOf(z.strictObject({ a: z.string() }), { a: "x", extra: 1 })).toEqual({ field: "extra", message: "Unknown field 'extra'." });
   });
 });
+
+describe("validate: hostile shapes", () => {
+  it("answers a list field given an object whose length is a list of prototype-less objects with invalid_request, instead of throwing", () => {
+    const schema = z.strictObject({ uris: z.array(z.string()).max(5) });
+    const hostile = { uris: { length: [Object.create(null) as object] } };
+    expect(() => validate(schema, hostile)).not.toThrow();
+    expect(validate(schema, hostile)).toMatchObject({ ok: false, error: { reason: "invalid_request" } });
+  });
+});
