@@ -3,6 +3,8 @@ export interface DemoBannerInput {
   readonly url: string;
   readonly clientId: string;
   readonly tenantId: string;
+  /** The tenant's connection to the local OpenID Provider, when the stack runs one. */
+  readonly connectionId?: string | null;
 }
 
 export function demoAppLines(demo: DemoBannerInput): string[] {
@@ -12,6 +14,9 @@ export function demoAppLines(demo: DemoBannerInput): string[] {
     `  open          ${demo.url}/`,
     `  sign in       ${demo.url}/sign-in`,
     `  client_id     ${demo.clientId}   (public, first-party; tenant ${demo.tenantId}; password, email and phone sign-in)`,
+    ...(demo.connectionId
+      ? [`  social        "Continue with Local OpenID Provider" on the login page (connection ${demo.connectionId}; test users ada@example.com, grace@example.com)`]
+      : []),
     "",
   ];
 }

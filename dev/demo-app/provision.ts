@@ -3,6 +3,11 @@
  * starts, and found again on the next start: their ids are kept in a small file beside the
  * stack's data, and each is looked up before anything new is created. A start whose data was
  * wiped (or a file that names what no longer exists) creates them afresh.
+ *
+ * With the local OpenID Provider running, the tenant also gets a connection to it (a button on
+ * the hosted login page). The provider keeps its clients in memory, so the demo client is
+ * registered there again on every start, under a fresh secret that is also set on the
+ * connection: no secret is ever written to disk.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
@@ -11,6 +16,16 @@ export interface DemoRegistration {
   /** The tenant's publishable key: public by design, kept so the walkthrough can name it. */
   readonly apiKey: string;
   readonly clientId: string;
+  /** The connection to the local OpenID Provider; null when the stack runs without it. */
+  readonly connectionId: string | null;
+}
+
+/** The local OpenID Provider's addresses, as the stack that started it reports them. */
+export interface LocalIdentityProvider {
+  /** The generic provider's issuer (discovery at `${issuer}/.well-known/openid-configuration`). */
+  readonly issuer: string;
+  /** Its local control API (`POST ${controlUrl}/clients`). */
+  readonly controlUrl: string;
 }
 
 export interface ProvisionOptions {
@@ -20,6 +35,7 @@ export interface ProvisionOptions {
   readonly appUrl: string;
   /** Where the ids persist across restarts. */
   readonly stateFile: string;
+  readonly identityProvider?: LocalIdentityProvider;
 }
 
 /** Password, email code and phone code: every form the hosted login page offers without extra setup. */
@@ -49,9 +65,42 @@ export async function provisionDemo(options: ProvisionOptions): Promise<DemoRegi
     const created = await expectStatus(admin("POST", `/api/admin/tenants/${tenant.id}/clients`, { name: "Demo app", type: "public", first_party: true, ...uris }), 201);
     clientId = created.client_id as string;
   }
-  const registration = { tenantId: tenant.id, apiKey: tenant.apiKey, clientId };
+  const connectionId = options.identityProvider ? await connectIdentityProvider(admin, options, tenant.id, kept?.tenantId === tenant.id ? kept.connectionId : null, options.identityProvider) : null;
+  const registration = { tenantId: tenant.id, apiKey: tenant.apiKey, clientId, connectionId };
   writeFileSync(options.stateFile, `${JSON.stringify(registration, null, 2)}\n`, { mode: 0o600 });
   return registration;
+}
+
+/** The demo tenant's client id at the local OpenID Provider. */
+export const DEMO_PROVIDER_CLIENT_ID = "portcullis-demo";
+
+/** Finds the tenant's connection to the local provider again (or makes it), then registers the demo client there under a fresh secret. */
+async function connectIdentityProvider(admin: AdminCall, options: ProvisionOptions, tenantId: string, keptId: string | null, provider: LocalIdentityProvider): Promise<string> {
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const fields = { client_id: DEMO_PROVIDER_CLIENT_ID, client_secret: secret, enabled: true };
+  let connectionId: string | null = null;
+  if (keptId !== null) {
+    const found = await admin("GET", `/api/admin/tenants/${tenantId}/connections/${keptId}`);
+    // The provider's port may have moved since the last start: a connection to another issuer is replaced.
+    if (found.status === 200 && found.body.provider === "oidc" && found.body.issuer === provider.issuer) {
+      const patched = await admin("PATCH", `/api/admin/tenants/${tenantId}/connections/${keptId}`, fields);
+      if (patched.status === 200) connectionId = keptId;
+    } else if (found.status === 200) {
+      await admin("DELETE", `/api/admin/tenants/${tenantId}/connections/${keptId}`);
+    }
+  }
+  if (connectionId === null) {
+    const created = await expectStatus(admin("POST", `/api/admin/tenants/${tenantId}/connections`, { provider: "oidc", issuer: provider.issuer, display_name: "Local OpenID Provider", ...fields }), 201);
+    connectionId = created.connection_id as string;
+  }
+  const redirectUri = `${options.issuerUrl}/oauth2/callback/${connectionId}`;
+  const registered = await fetch(`${provider.controlUrl}/clients`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ provider: "oidc", client_id: DEMO_PROVIDER_CLIENT_ID, client_secret: secret, redirect_uris: [redirectUri] }),
+  });
+  if (!registered.ok) throw new Error(`the local OpenID Provider refused the demo client: ${registered.status} ${await registered.text()}`);
+  return connectionId;
 }
 
 function readState(file: string): DemoRegistration | null {
@@ -59,7 +108,10 @@ function readState(file: string): DemoRegistration | null {
   try {
     const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<DemoRegistration>;
     const ids = [parsed.tenantId, parsed.apiKey, parsed.clientId];
-    return ids.every((value) => typeof value === "string" && /^[A-Za-z0-9_-]{1,200}$/.test(value)) ? (parsed as DemoRegistration) : null;
+    if (!ids.every((value) => typeof value === "string" && /^[A-Za-z0-9_-]{1,200}$/.test(value))) return null;
+    // A file from before the demo had a connection names none.
+    const connectionId = typeof parsed.connectionId === "string" && /^con_[A-Za-z0-9]{1,100}$/.test(parsed.connectionId) ? parsed.connectionId : null;
+    return { tenantId: parsed.tenantId as string, apiKey: parsed.apiKey as string, clientId: parsed.clientId as string, connectionId };
   } catch {
     return null;
   }

@@ -1,0 +1,36 @@
+/**
+ * Sign-in through a multi-tenant Microsoft connection, against the local stand-in that speaks
+ * Entra ID's v2.0 endpoints at `LOCAL_MICROSOFT_BASE`: the `common` discovery document whose
+ * issuer holds the `{tenantid}` placeholder, id_tokens with `tid` and `oid`, and an `email`
+ * vouched for only by `xms_edov` (the stand-in leaves it out for a user whose address it does
+ * not vouch for, so the shared "refuses to link" test is Microsoft's unverified-email case).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { connectStandIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
+import { idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
+
+let fixture: SocialFixture;
+let connected: ConnectedProvider;
+
+beforeAll(async () => {
+  fixture = await socialFixture("social-microsoft");
+  connected = await connectStandIn(fixture.tenant, "microsoft");
+});
+
+const subject = { provider: "microsoft" as const, fixture: () => fixture, connection: () => connected.connection, standInClientId: () => connected.standInClient.clientId };
+
+describe("sign-in through a Microsoft connection (multi-tenant)", () => {
+  it("goes to the authorization endpoint of Microsoft's common discovery document, with PKCE and a nonce", async () => {
+    const leg = await startAtApp(fixture, connected.connection);
+    expect(leg.providerAuthorization.href.startsWith(`${standInUrl()}/microsoft/`)).toBe(true);
+    expect(leg.providerAuthorization.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(leg.providerAuthorization.searchParams.get("nonce")).not.toBeNull();
+  });
+
+  signInRules(subject);
+});
+
+describe("attacks on the upstream leg (microsoft)", () => {
+  upstreamLegAttacks(subject);
+  idTokenAttacks(subject);
+});
