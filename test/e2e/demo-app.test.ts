@@ -11,8 +11,10 @@ import { demoAppLines, signInLinkOf } from "../../dev/demo-app/banner-lines";
 import { provisionDemo, type DemoRegistration } from "../../dev/demo-app/provision";
 import { startDemoApp, type DemoApp } from "../../dev/demo-app/server";
 import { freePort } from "../../dev/support/free-port";
+import { EN } from "../../workers/issuer/pages/strings-en";
 import { e2eStack } from "./support/e2e-context";
 import { FormBrowser } from "./support/form-browser";
+import { standInUrl } from "./support/social";
 import { verifiedPasswordUser, type PasswordUser } from "./support/users";
 
 let dataDir: string;
@@ -27,11 +29,15 @@ beforeAll(async () => {
   const port = await freePort();
   // The issuer of the e2e stack is on localhost, so the app takes the other loopback name, as the launcher does the other way round.
   const appUrl = `http://127.0.0.1:${port}`;
-  registration = await provisionDemo({ issuerUrl, adminToken, appUrl, stateFile: join(dataDir, "demo-app.json") });
+  registration = await provisionDemo({ issuerUrl, adminToken, appUrl, stateFile: join(dataDir, "demo-app.json"), identityProvider: localIdentityProvider() });
   app = await startDemoApp({ port, host: "127.0.0.1", issuerUrl, gateUrl, clientId: registration.clientId });
   link = signInLinkOf(demoAppLines({ url: app.url, clientId: registration.clientId, tenantId: registration.tenantId }));
   user = await verifiedPasswordUser({ id: registration.tenantId, slug: "demo", apiKey: registration.apiKey });
 });
+
+function localIdentityProvider() {
+  return { issuer: standInUrl(), controlUrl: `${standInUrl()}/_control` };
+}
 
 afterAll(async () => {
   await app.close();
@@ -67,8 +73,29 @@ describe("the demo web app of npm run dev", () => {
 
   it("finds its tenant and client again on the next start (the same state file), instead of making new ones", async () => {
     const { issuerUrl, adminToken } = e2eStack();
-    const again = await provisionDemo({ issuerUrl, adminToken, appUrl: app.url, stateFile: join(dataDir, "demo-app.json") });
+    const again = await provisionDemo({ issuerUrl, adminToken, appUrl: app.url, stateFile: join(dataDir, "demo-app.json"), identityProvider: localIdentityProvider() });
     expect(again).toEqual(registration);
+    expect(again.connectionId).toMatch(/^con_/);
+  });
+
+  it("the demo login page's 'Continue with Local OpenID Provider' button signs a test user of the local provider in and lands on the app, which shows them", async () => {
+    const browser = new FormBrowser();
+    const login = await browser.follow(link);
+    const connectionForm = `/login/connection/${registration.connectionId ?? ""}`;
+    expect(login.html).toContain(`action="${connectionForm}"`);
+    expect(login.html).toContain(EN.federation.button("oidc", "Local OpenID Provider"));
+    const atProvider = (next: URL) => next.origin === new URL(standInUrl()).origin;
+    const toProvider = await browser.submit(login, { action: connectionForm }, atProvider);
+    expect(toProvider.location?.origin).toBe(new URL(standInUrl()).origin);
+    // The local provider's shortcut: login_hint names the test user, so its login page is skipped.
+    const authorize = new URL(toProvider.location as URL);
+    authorize.searchParams.set("login_hint", "grace@example.com");
+    const landed = await browser.follow(authorize);
+    expect(landed.url.origin).toBe(app.url);
+    expect(landed.url.pathname).toBe("/callback");
+    expect(landed.status).toBe(200);
+    expect(landed.html).toContain("Signed in as <strong>grace@example.com</strong>");
+    expect(landed.html).toContain("the gate answered 200");
   });
 
   it("login CSRF: a callback carrying a code from someone else's sign-in is refused, and the app shows nobody", async () => {

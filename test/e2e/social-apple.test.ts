@@ -55,10 +55,10 @@ describe("sign-in through an Apple connection", () => {
   it("keeps the name Apple sends only on the first sign-in, and a later sign-in without it does not erase it", async () => {
     const person = await freshStandInUser(true, "apple-name");
     const first = await signIn(fixture, connected.connection, person.login);
-    expect(first.claims.name).toBe("Fed Erated");
+    expect(first.me.metadata?.name).toBe("Fed Erated");
     const second = await signIn(fixture, connected.connection, person.login);
     expect(second.me.user_id).toBe(first.me.user_id);
-    expect(second.claims.name).toBe("Fed Erated");
+    expect(second.me.metadata?.name).toBe("Fed Erated");
   });
 
   it("a private relay address signs in as a new user with that relay address, and links nobody", async () => {

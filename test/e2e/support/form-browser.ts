@@ -18,6 +18,8 @@ export interface Visit {
 export interface FormChoice {
   /** The form whose hidden `step` field has this value; without it, the first form on the page. */
   readonly step?: string;
+  /** The form whose `action` is this (a social sign-in button's form); wins over `step`. */
+  readonly action?: string;
   /** The fields a person fills in (or a submit button's name and value); they win over the form's own. */
   readonly fields?: Readonly<Record<string, string>>;
   /** The `Origin` header of a POST; the page's own origin unless a test forges another. */
@@ -60,7 +62,7 @@ export class FormBrowser {
 
   /** Fills in and submits a form of `page` as a browser would, then follows redirects like `follow`. */
   async submit(page: Visit, choice: FormChoice = {}, stopAt: (next: URL) => boolean = () => false): Promise<Visit> {
-    const form = pickForm(page.html, choice.step);
+    const form = pickForm(page.html, choice.step, choice.action);
     const action = new URL(form.action ?? page.url.href, page.url);
     const body = new URLSearchParams({ ...form.fields, ...choice.fields });
     if (form.method === "get") {
@@ -122,10 +124,10 @@ interface ParsedForm {
 }
 
 /** The form a person would use: its method, action and the values it already holds (hidden and prefilled inputs). */
-function pickForm(html: string, step: string | undefined): ParsedForm {
+function pickForm(html: string, step: string | undefined, action: string | undefined): ParsedForm {
   const forms = [...html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)].map(([, tag = "", inner = ""]) => parseForm(tag, inner));
-  const form = step === undefined ? forms[0] : forms.find((candidate) => candidate.fields.step === step);
-  if (form === undefined) throw new Error(step === undefined ? "no form on the page" : `no form for step ${step} on the page`);
+  const form = action !== undefined ? forms.find((candidate) => candidate.action === action) : step === undefined ? forms[0] : forms.find((candidate) => candidate.fields.step === step);
+  if (form === undefined) throw new Error(action !== undefined ? `no form posting to ${action} on the page` : step === undefined ? "no form on the page" : `no form for step ${step} on the page`);
   return form;
 }
 
