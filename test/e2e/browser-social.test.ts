@@ -11,7 +11,7 @@ import { DESKTOP_VIEWPORT, launchBrowser, openGuardedContext, type GuardedBrowse
 import { navigating, untilApp } from "./support/browser-flow";
 import { e2eStack } from "./support/e2e-context";
 import { authorizationRequest, exchangeCode, startCallbackListener, type CallbackListener } from "./support/relying-party";
-import { connectStandIn, freshStandInUser, me, standInUrl, type ConnectedProvider } from "./support/social";
+import { connectStandIn, freshStandInUser, me, standInUrl } from "./support/social";
 import { visit } from "./support/visit";
 import { freshIp } from "../support/test-identities";
 import type { Browser } from "playwright-core";
@@ -24,14 +24,13 @@ let browser: Browser;
 let app: CallbackListener;
 let tenant: E2eTenant;
 let client: RegisteredClient;
-let connected: ConnectedProvider;
 let guarded: GuardedBrowser;
 
 beforeAll(async () => {
   [browser, app] = await Promise.all([launchBrowser(), startCallbackListener()]);
   tenant = await createTenant({ sign_in_methods: ["password"], branding: { primary_color: BRAND_COLOR } }, "browser-social");
   client = await registerClient(tenant, { type: "public", first_party: true, redirect_uris: [app.redirectUri] });
-  connected = await connectStandIn(tenant, "oidc", { issuer: standInUrl(), display_name: "Local SSO" });
+  await connectStandIn(tenant, "oidc", { issuer: standInUrl(), display_name: "Local SSO" });
   // The provider's login page is a third origin this browser may visit, as a person's browser would.
   guarded = await openGuardedContext(browser, { allowedOrigins: [e2eStack().issuerUrl, app.origin, standInUrl()], viewport: DESKTOP_VIEWPORT, extraHeaders: { "CF-Connecting-IP": freshIp() } });
 });
