@@ -10,7 +10,7 @@ export const CONTROL_PREFIX = "/_control";
 export const STAND_IN_PROVIDERS = ["oidc", "google", "microsoft", "github", "apple"] as const;
 export type StandInProvider = (typeof STAND_IN_PROVIDERS)[number];
 
-const redirectUri = z.string().url().refine((value) => /^https?:/.test(value), "redirect URIs must be http(s)");
+const redirectUri = z.url().refine((value) => /^https?:/.test(value), "redirect URIs must be http(s)");
 
 export const clientSchema = z.strictObject({
   provider: z.enum(STAND_IN_PROVIDERS),
@@ -25,7 +25,7 @@ export type ClientRegistration = z.infer<typeof clientSchema>;
 
 export const userSchema = z.strictObject({
   login: z.string().min(1).max(200),
-  email: z.string().email().max(200).optional(),
+  email: z.email().max(200).optional(),
   email_verified: z.boolean().optional(),
   name: z.string().min(1).max(200).optional(),
 });

@@ -22,6 +22,7 @@ declare module "oidc-provider" {
     };
   }
 
+  // eslint-disable-next-line no-restricted-syntax -- describes the package's own default export
   export default class Provider {
     constructor(issuer: string, configuration: Record<string, unknown>);
     proxy: boolean;

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { JWK } from "jose";
 import { listen, sendJson, type RunningServer } from "../support/http-server";
 import { AppleStandIn } from "./apple";
 import { BadTokenQueue } from "./bad-token";
@@ -182,7 +181,7 @@ function registerClient(registration: ClientRegistration, targets: ClientTargets
     case "apple": {
       const { team_id: teamId, key_id: keyId, public_key: publicKey } = registration;
       if (!teamId || !keyId || publicKey === undefined) return "an apple client needs team_id, key_id and public_key";
-      targets.apple.registerClient({ clientId, redirectUris, teamId, keyId, publicKey: publicKey as JWK | string });
+      targets.apple.registerClient({ clientId, redirectUris, teamId, keyId, publicKey: publicKey });
       return null;
     }
     case "oidc":

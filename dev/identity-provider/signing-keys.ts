@@ -42,8 +42,8 @@ export class SigningKeys {
   }
 }
 
+const PRIVATE_MEMBERS = new Set(["d", "p", "q", "dp", "dq", "qi", "oth", "k"]);
+
 export function publicJwk(key: PrivateSigningKey): JWK {
-  const { d, p, q, dp, dq, qi, ...publicPart } = key;
-  void d, void p, void q, void dp, void dq, void qi;
-  return publicPart;
+  return Object.fromEntries(Object.entries(key).filter(([name]) => !PRIVATE_MEMBERS.has(name)));
 }
