@@ -24,7 +24,8 @@ export interface OidcIssuerOptions {
   readonly omitEmailVerified?: boolean;
 }
 
-const SCOPE_CLAIMS = { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "given_name", "family_name"] };
+// tid, oid, xms_edov and preferred_username only ever have values for the Microsoft stand-in.
+const SCOPE_CLAIMS = { openid: ["sub", "tid", "oid", "xms_edov", "preferred_username"], email: ["email", "email_verified"], profile: ["name", "given_name", "family_name"] };
 
 /**
  * One OpenID Provider built on oidc-provider: authorization code only, PKCE S256 required for every
