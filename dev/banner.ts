@@ -8,6 +8,8 @@ export interface BannerInput {
   readonly adminToken: string;
   readonly smsUrl: string;
   readonly originUrl: string;
+  /** The local OpenID Provider (and the named providers' stand-ins under it). */
+  readonly identityProviderUrl: string;
   readonly issuerHealth: HealthSnapshot;
   readonly gateHealth: HealthSnapshot;
   readonly postgres: boolean;
@@ -34,6 +36,7 @@ export function printBanner(input: BannerInput): void {
     `  demo origin   ${input.originUrl}`,
     `  SMS sandbox   ${input.smsUrl}          inbox: ${input.smsUrl}/messages?to=<E.164>`,
     `  email inbox   ${input.smsUrl}/emails?to=<address>   (Resend, Postmark and SES all deliver here)`,
+    `  OpenID (local) ${input.identityProviderUrl}   users: ada@ grace@ alan@example.com (alan unverified); also /google /microsoft /github /apple`,
     `  Neon (SQL)    http://127.0.0.1:${input.ports.neon}/sql   backend: ${input.postgres ? "PostgreSQL (POSTGRES_URL)" : "PGlite"}`,
     `  Upstash       http://127.0.0.1:${input.ports.upstash}        backend: ${input.redis ? "Redis (REDIS_URL)" : "embedded"}`,
     "",

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     return null;
   });
   demoApp = demo?.app ?? null;
-  printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL),
+  printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, identityProviderUrl: standIns.identityProvider.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL),
     demoApp: demo && { url: demo.app.url, clientId: demo.registration.clientId, tenantId: demo.registration.tenantId },
     changed: {
       issuer: changedSettings(settings.issuer, await workerDefaults("wrangler.toml")),

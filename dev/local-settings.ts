@@ -11,6 +11,8 @@ export interface LocalPorts {
   readonly upstash: number;
   /** The demo web app (dev/demo-app/). */
   readonly demoApp: number;
+  /** The local OpenID Provider and the Google, Microsoft, GitHub and Apple stand-ins (dev/identity-provider/). */
+  readonly identityProvider: number;
 }
 
 export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
@@ -22,6 +24,7 @@ export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
     neon: port(env, "NEON_PORT", 8791),
     upstash: port(env, "UPSTASH_PORT", 8792),
     demoApp: port(env, "DEMO_APP_PORT", 8793),
+    identityProvider: port(env, "IDENTITY_PROVIDER_PORT", 8794),
   };
 }
 

@@ -3,6 +3,7 @@ import { applyMigrations } from "../drizzle/migrate";
 import { LOCAL_EMAIL_FROM, type LocalSecrets } from "./local-settings";
 import { startNeonServer } from "./neon/server";
 import { createSqlBackend } from "./neon/sql-backend-factory";
+import { startIdentityProvider, type IdentityProvider } from "./identity-provider/server";
 import { startDemoOrigin } from "./origin/server";
 import { startSmsSandbox, type SmsSandbox } from "./sms/server";
 import { SITEVERIFY_PATH } from "./sms/turnstile";
@@ -24,7 +25,14 @@ export const LOCAL_SES_REGION = "eu-west-1";
 export const LOCAL_TURNSTILE_SECRET_KEY = "0x4AAAAAAAPortcullisLocalSandboxSecret";
 
 export interface StandInOptions {
-  readonly ports: { readonly origin: number; readonly sms: number; readonly neon: number; readonly upstash: number };
+  readonly ports: {
+    readonly origin: number;
+    readonly sms: number;
+    readonly neon: number;
+    readonly upstash: number;
+    /** The local identity provider; a free port when undefined. */
+    readonly identityProvider?: number | undefined;
+  };
   readonly secrets: LocalSecrets;
   /** Where PGlite, the embedded Redis and the SMS inbox persist; in memory when undefined. */
   readonly dataDir: string | undefined;
@@ -44,6 +52,8 @@ export interface StandIns {
   readonly redisStore: RedisStore;
   readonly sms: SmsSandbox;
   readonly origin: RunningServer;
+  /** The local OpenID Provider with the Google, Microsoft, GitHub and Apple stand-ins. */
+  readonly identityProvider: IdentityProvider;
   readonly databaseUrl: string;
   readonly neonFetchEndpoint: string;
   /** The sandbox's stand-in for `https://challenges.cloudflare.com/turnstile/v0/siteverify`. */
@@ -54,7 +64,7 @@ export interface StandIns {
   close(): Promise<void>;
 }
 
-/** Starts the four local stand-ins and applies the migrations through the Neon driver. */
+/** Starts the local stand-ins and applies the migrations through the Neon driver. */
 export async function startStandIns(options: StandInOptions): Promise<StandIns> {
   const { secrets, dataDir } = options;
   const turnstileSecretKey = options.turnstileSecretKey ?? LOCAL_TURNSTILE_SECRET_KEY;
@@ -83,6 +93,9 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
     started.push(sms);
     const origin = await startDemoOrigin({ port: options.ports.origin });
     started.push(origin);
+    // Its signing keys persist beside the other stand-ins' state, so a relying party's cached JWKS stays good across restarts.
+    const identityProvider = await startIdentityProvider({ port: options.ports.identityProvider ?? 0, keysFile: dataDir && join(dataDir, "identity-provider-keys.json") });
+    started.push(identityProvider);
 
     const databaseUrl = `postgresql://${LOCAL_DATABASE_USER}:${encodeURIComponent(secrets.DATABASE_PASSWORD)}@localhost/${LOCAL_DATABASE_NAME}`;
     const neonFetchEndpoint = `${neon.url}/sql`;
@@ -94,6 +107,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       redisStore: store,
       sms,
       origin,
+      identityProvider,
       databaseUrl,
       neonFetchEndpoint,
       turnstileSiteverifyUrl: `${sms.url}${SITEVERIFY_PATH}`,
@@ -148,6 +162,12 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     AWS_SES_ENDPOINT: standIns.sms.url,
     // The range API of breached passwords (HIBP's shape, `/range/{prefix}`), so nothing leaves the machine.
     BREACHED_PASSWORDS_URL: standIns.sms.url,
+    // Social sign-in: the named providers' URLs move to the local identity provider (honoured only with LOCAL_STACK=true).
+    LOCAL_GOOGLE_ISSUER: standIns.identityProvider.googleIssuer,
+    LOCAL_MICROSOFT_BASE: standIns.identityProvider.microsoftBase,
+    LOCAL_GITHUB_BASE_URL: standIns.identityProvider.githubBase,
+    LOCAL_GITHUB_API_URL: standIns.identityProvider.githubApi,
+    LOCAL_APPLE_ISSUER: standIns.identityProvider.appleIssuer,
   };
 }
 

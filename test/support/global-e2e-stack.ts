@@ -22,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     gateUrl: stack.urls.gate,
     sandboxUrl: stack.standIns.sms.url,
     originUrl: stack.standIns.origin.url,
+    identityProviderUrl: stack.standIns.identityProvider.url,
     adminToken: stack.secrets.ADMIN_TOKEN,
   });
   return () => stack.close();

@@ -9,6 +9,8 @@ export interface E2eStack {
   readonly sandboxUrl: string;
   /** The demo origin behind the gate. */
   readonly originUrl: string;
+  /** The local OpenID Provider (dev/identity-provider/README.md): `/_control/...` registers clients, spoils tokens, goes down. */
+  readonly identityProviderUrl: string;
   readonly adminToken: string;
 }
 

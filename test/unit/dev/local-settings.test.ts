@@ -6,8 +6,9 @@ import { formatVarsFile, localPorts, readVarsFile, resolveSecrets } from "../../
 
 describe("local settings", () => {
   it("uses the contract's ports unless moved by the environment", () => {
-    expect(localPorts({})).toEqual({ issuer: 8787, gate: 8788, origin: 8789, sms: 8790, neon: 8791, upstash: 8792, demoApp: 8793 });
+    expect(localPorts({})).toEqual({ issuer: 8787, gate: 8788, origin: 8789, sms: 8790, neon: 8791, upstash: 8792, demoApp: 8793, identityProvider: 8794 });
     expect(localPorts({ GATE_PORT: "9000" }).gate).toBe(9000);
+    expect(localPorts({ IDENTITY_PROVIDER_PORT: "9794" }).identityProvider).toBe(9794);
     expect(() => localPorts({ NEON_PORT: "http" })).toThrow("NEON_PORT");
   });
 
