@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { formatVarsFile, localPorts, readVarsFile, resolveSecrets } from "./local-settings";
 import { gateVars, issuerVars, startStandIns } from "./stack";
 import { printBanner } from "./banner";
-import { provisionDemo } from "./demo-app/provision";
+import { provisionDemo, type LocalIdentityProvider } from "./demo-app/provision";
 import { startDemoApp, type DemoApp } from "./demo-app/server";
 import { startWranglerDev, type WorkerProcess, type WranglerDevOptions } from "./wrangler-dev";
 import { waitForHealth } from "./wait-for-health";
@@ -71,14 +71,14 @@ async function main(): Promise<void> {
   const issuerHealth = await waitForHealth(`${urls.issuer}/health`);
   start({ name: "gate", config: "workers/gate/wrangler.toml", port: ports.gate, vars: { ORIGIN_URL: standIns.origin.url, ...settings.gate, ISSUER_URL: urls.issuer } });
   const gateHealth = await waitForHealth(`${urls.gate}/__gate/health`);
-  const demo = await startDemo(urls, secrets.ADMIN_TOKEN, ports.demoApp).catch((error: unknown) => {
+  const demo = await startDemo(urls, secrets.ADMIN_TOKEN, ports.demoApp, { issuer: standIns.identityProvider.issuer, controlUrl: standIns.identityProvider.controlUrl }).catch((error: unknown) => {
     // The stack is usable without it; say why it is missing.
     console.warn("[dev] the demo app could not be set up:", error instanceof Error ? error.message : error);
     return null;
   });
   demoApp = demo?.app ?? null;
   printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, identityProviderUrl: standIns.identityProvider.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL),
-    demoApp: demo && { url: demo.app.url, clientId: demo.registration.clientId, tenantId: demo.registration.tenantId },
+    demoApp: demo && { url: demo.app.url, clientId: demo.registration.clientId, tenantId: demo.registration.tenantId, connectionId: demo.registration.connectionId },
     changed: {
       issuer: changedSettings(settings.issuer, await workerDefaults("wrangler.toml")),
       gate: changedSettings(settings.gate, await workerDefaults("workers/gate/wrangler.toml")),
@@ -90,9 +90,9 @@ async function main(): Promise<void> {
  * The demo web app on `localhost` (the issuer is on 127.0.0.1, so the two keep separate cookies),
  * with its tenant and OAuth client found again or made through the admin API.
  */
-async function startDemo(urls: { issuer: string; gate: string }, adminToken: string, port: number) {
+async function startDemo(urls: { issuer: string; gate: string }, adminToken: string, port: number, identityProvider: LocalIdentityProvider) {
   const appUrl = `http://localhost:${port}`;
-  const registration = await provisionDemo({ issuerUrl: urls.issuer, adminToken, appUrl, stateFile: join(dataDir, "demo-app.json") });
+  const registration = await provisionDemo({ issuerUrl: urls.issuer, adminToken, appUrl, stateFile: join(dataDir, "demo-app.json"), identityProvider });
   const app = await startDemoApp({ port, host: "localhost", issuerUrl: urls.issuer, gateUrl: urls.gate, clientId: registration.clientId });
   return { app, registration };
 }

@@ -4,7 +4,7 @@
  * walked hop by hop with a cookie jar (FormBrowser) from the app's authorization request
  * through the provider and the issuer's callback back to the app, where the code is exchanged.
  * The stand-in signs a test user in without its login page when the authorization URL carries
- * `login_hint=<user>` (a local-only shortcut), so a test picks who signs in.
+ * `login_hint=<user>` (GitHub: `login=`; a local-only shortcut), so a test picks who signs in.
  */
 import { decodeJwt } from "jose";
 import { createTenant, registerClient, type E2eTenant, type RegisteredClient } from "./admin-api";
@@ -194,7 +194,8 @@ export type CallbackDelivery = { readonly kind: "redirect"; readonly url: URL } 
 
 export async function signInAtProvider(leg: UpstreamLeg, user: string): Promise<CallbackDelivery> {
   const authorize = new URL(leg.providerAuthorization);
-  authorize.searchParams.set("login_hint", user);
+  // GitHub's own parameter for a suggested account is `login`; the others take OpenID's `login_hint`.
+  authorize.searchParams.set(authorize.pathname.endsWith("/github/login/oauth/authorize") ? "login" : "login_hint", user);
   const issuerOrigin = new URL(e2eStack().issuerUrl).origin;
   const answer = await leg.browser.follow(authorize, (next) => next.origin === issuerOrigin);
   if (answer.location !== null && answer.location.origin === issuerOrigin) return { kind: "redirect", url: answer.location };
