@@ -19,6 +19,13 @@ export function buttonOf(connection: ConnectionRecord): ConnectionButton {
   return { id: connection.id, provider: connection.provider, label: providerLabel(connection) };
 }
 
+/** A provider kind's own name; an OpenID Provider without its connection at hand is "OpenID". */
+export function providerName(provider: string): string {
+  return providerLabel({ provider: (PROVIDER_KIND_NAMES.has(provider) ? provider : "oidc") as ProviderKind, displayName: null, issuer: null });
+}
+
+const PROVIDER_KIND_NAMES: ReadonlySet<string> = new Set(["google", "github", "apple", "microsoft", "oidc"]);
+
 export function providerLabel(connection: Pick<ConnectionRecord, "provider" | "displayName" | "issuer">): string {
   switch (connection.provider) {
     case "google":
