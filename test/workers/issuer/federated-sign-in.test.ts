@@ -123,6 +123,16 @@ describe("social sign-in through the login page", () => {
     expect([...browser.cookies.keys()]).not.toContain("portcullis_federation");
   });
 
+  it("shows the connection's button in its own form, worded Continue with <display name>, and lets the page's CSP send the form on to the provider", async () => {
+    const flow = await setup();
+    const page = await new PageBrowser().get(`/login?key=${encodeURIComponent(flow.tenant.api_key)}`);
+    expect(page.html).toContain(`<form method="post" action="/login/connection/${flow.connectionId}">`);
+    expect(page.html).toMatch(/<button type="submit" data-provider="oidc">Continue with Acme ID<\/button>/);
+    expect(page.response.headers.get("Content-Security-Policy")).toContain(`form-action 'self' ${new URL(flow.provider.issuer).origin}`);
+    const signup = await new PageBrowser().get(`/signup?key=${encodeURIComponent(flow.tenant.api_key)}`);
+    expect(signup.html).toContain(`action="/login/connection/${flow.connectionId}"`);
+  });
+
   it("sends the provider a PKCE S256 challenge whose verifier reaches the token endpoint, and a nonce and state of 160 random bits", async () => {
     const flow = await setup();
     const browser = new PageBrowser();

@@ -30,7 +30,7 @@ import { renewRecoveryCodes } from "../services/recovery-code-renewal";
 import { secondFactorDeps, type FactorHolder } from "../services/second-factors";
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment } from "../services/totp-enrolment";
 import { accountDeps } from "./accounts";
-import { connectionButtons, providerName } from "../services/federation/connection-buttons";
+import { buttonOrigins, connectionButtons, providerName } from "../services/federation/connection-buttons";
 import { unlinkIdentity } from "../services/federation/identity-linking";
 import { beginUpstream, identityLinkingDeps, startableConnection } from "./federation";
 import { signInDeps, tenantByKey } from "./auth-context";
@@ -287,7 +287,7 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
     listPasskeys(deps, caller),
     listSignedInDevices(deps, caller, now),
     deps.identities.listLinked(user.id),
-    connectionButtons(deps.connections, caller.tenant.id, caller.settings),
+    connectionButtons({ connections: deps.connections, endpoints: deps.config.federation }, caller.tenant.id, caller.settings),
   ]);
   const labels = new Map(buttons.map((button) => [button.id, button.label]));
   const view: AccountView = {
@@ -300,7 +300,8 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
   };
   const nonce = newNonce();
   const csrfToken = await csrfTokenFor(c);
-  return htmlPage(c, policyFor(caller, nonce), <AccountPage {...props} strings={strings} settings={caller.settings} nonce={nonce} csrf={csrfToken} view={view} />, pageStatus(status));
+  const policy = { ...policyFor(caller, nonce), formTargets: buttonOrigins(buttons) };
+  return htmlPage(c, policy, <AccountPage {...props} strings={strings} settings={caller.settings} nonce={nonce} csrf={csrfToken} view={view} />, pageStatus(status));
 }
 
 const PAGE_STATUSES = [200, 400, 401, 403, 404, 409, 413, 415, 429, 503] as const;

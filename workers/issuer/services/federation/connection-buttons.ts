@@ -1,3 +1,4 @@
+import type { FederationEndpoints } from "../../../../shared/config/federation-endpoints";
 import type { ProviderKind } from "../../../../shared/domain/connections";
 import type { TenantSettings } from "../../../../shared/domain/tenant-settings";
 import type { ConnectionRecord, ConnectionStore } from "../../../../shared/ports/connection-store";
@@ -13,10 +14,26 @@ export interface ConnectionButton {
   readonly provider: ProviderKind;
   /** oidc: the display name, else the issuer's host; the named providers use their own names. */
   readonly label: string;
+  /**
+   * Where the button's form ends up after our redirect: CSP `form-action` is enforced on the
+   * redirects a form submission follows, so the page must allow the provider's origin.
+   */
+  readonly providerOrigin: string | null;
 }
 
-export function buttonOf(connection: ConnectionRecord): ConnectionButton {
-  return { id: connection.id, provider: connection.provider, label: providerLabel(connection) };
+export function buttonOf(connection: ConnectionRecord, endpoints: FederationEndpoints): ConnectionButton {
+  return { id: connection.id, provider: connection.provider, label: providerLabel(connection), providerOrigin: providerOrigin(connection, endpoints) };
+}
+
+/** The provider's authorization origin as far as it is known without asking it (an OpenID Provider's issuer). */
+function providerOrigin(connection: ConnectionRecord, endpoints: FederationEndpoints): string | null {
+  const base = { google: endpoints.googleIssuer, github: endpoints.githubBase, apple: endpoints.appleIssuer, microsoft: connection.issuer ?? endpoints.microsoftBase, oidc: connection.issuer }[connection.provider];
+  if (base === null) return null;
+  try {
+    return new URL(base).origin;
+  } catch {
+    return null;
+  }
 }
 
 /** A provider kind's own name; an OpenID Provider without its connection at hand is "OpenID". */
@@ -50,7 +67,12 @@ function hostOf(issuer: string): string {
 }
 
 /** The buttons a login or sign-up page of this tenant shows, oldest connection first. */
-export async function connectionButtons(connections: Pick<ConnectionStore, "listEnabled">, tenantId: string, settings: TenantSettings): Promise<ConnectionButton[]> {
-  const enabled = await connections.listEnabled(tenantId);
-  return enabled.filter((connection) => connectionServes(settings, connection)).map(buttonOf);
+export async function connectionButtons(deps: { readonly connections: Pick<ConnectionStore, "listEnabled">; readonly endpoints: FederationEndpoints }, tenantId: string, settings: TenantSettings): Promise<ConnectionButton[]> {
+  const enabled = await deps.connections.listEnabled(tenantId);
+  return enabled.filter((connection) => connectionServes(settings, connection)).map((connection) => buttonOf(connection, deps.endpoints));
+}
+
+/** A page's `form-action` sources for its buttons. */
+export function buttonOrigins(buttons: readonly ConnectionButton[]): string[] {
+  return [...new Set(buttons.flatMap((button) => (button.providerOrigin === null ? [] : [button.providerOrigin])))];
 }
