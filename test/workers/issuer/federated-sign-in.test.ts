@@ -9,7 +9,7 @@ import { CLIENT_ID, scriptedOpenIdProvider, type ScriptedOpenIdProvider } from "
 import { adminFetch, createTenant, ISSUER, issuerFetch, jsonRequest, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { enrolTotp } from "./support/mfa-client";
 import { auditOf } from "./support/passkey-client";
-import { PageBrowser, type Page } from "./support/page-browser";
+import { formFields, PageBrowser, type Page } from "./support/page-browser";
 
 const APP = "https://app.example.com/callback";
 const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -481,5 +481,102 @@ describe("social sign-in: identities on the account and in /api/auth/me", () => 
     const written = JSON.stringify(events);
     expect(written).not.toContain("the-secret-code");
     expect(written).not.toContain(started.state);
+  });
+});
+
+/** The hidden fields of the account page's form for `action`, the one whose markup matches `where`. */
+function accountForm(html: string, action: string, where?: string): Record<string, string> {
+  for (const form of html.match(/<form[\s\S]*?<\/form>/g) ?? []) {
+    if (!form.includes(`action="/account/${action}"`) || (where !== undefined && !form.includes(where))) continue;
+    const fields: Record<string, string> = {};
+    for (const input of form.match(/<input[^>]*>/g) ?? []) {
+      const name = /name="([^"]*)"/.exec(input)?.[1];
+      const value = /value="([^"]*)"/.exec(input)?.[1];
+      if (name !== undefined) fields[name] = value ?? "";
+    }
+    return fields;
+  }
+  throw new Error(`no form for /account/${action} on the page`);
+}
+
+async function passwordBrowser(tenant: TenantCredentials, user: { email: string; password: string }): Promise<PageBrowser> {
+  const browser = new PageBrowser();
+  const page = await browser.get(`/login?key=${encodeURIComponent(tenant.api_key)}`);
+  const done = await browser.post("/login", { ...formFields(page.html, "password"), email: user.email, password: user.password });
+  expect(done.response.status, done.html).toBe(200);
+  return browser;
+}
+
+describe("/account: linked accounts", () => {
+  it("links the provider from the account page: Link → provider → back to /account, listed with its address and an Unlink button", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    const browser = await passwordBrowser(flow.tenant, owner);
+    const account = await browser.get("/account");
+    expect(account.html).toContain("Linked accounts");
+    expect(account.html).toContain("Link Acme ID");
+    const started = startedAt(await browser.post("/account/identities/link", accountForm(account.html, "identities/link", flow.connectionId)));
+    const providerEmail = freshEmail();
+    await flow.provider.answerWith({ nonce: started.nonce, sub: "link-1", email: providerEmail, email_verified: true });
+    const back = await callback(browser, flow.connectionId, { code: "c", state: started.state });
+    expect(back.response.status, back.html).toBe(303);
+    expect(back.response.headers.get("Location")).toBe("/account");
+    const [identity] = await identitiesOf(flow.tenant);
+    expect(identity).toMatchObject({ userId: owner.user_id, subject: "link-1", email: providerEmail });
+    const listed = await browser.get("/account");
+    expect(listed.html).toContain(`Acme ID (${providerEmail}), linked`);
+    expect(listed.html).toContain("Unlink Acme ID");
+    expect(listed.html).not.toContain("Link Acme ID<");
+  });
+
+  it("unlinks an identity of a user who still has a password, and records identity.unlinked", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    await signInThrough(new PageBrowser(), flow, { sub: "unlink-1", email: owner.email, email_verified: true });
+    const browser = await passwordBrowser(flow.tenant, owner);
+    const account = await browser.get("/account");
+    const done = await browser.post("/account/identities/unlink", accountForm(account.html, "identities/unlink"));
+    expect(done.response.status, done.html).toBe(200);
+    expect(done.html).toContain("The account is unlinked.");
+    expect(await identitiesOf(flow.tenant)).toHaveLength(0);
+    expect(await auditOf(flow.tenant.tenant_id, "identity.unlinked")).toEqual([expect.objectContaining({ outcome: "success", user_id: owner.user_id })]);
+  });
+
+  it("refuses to unlink the last way to sign in with 409 and a clear message, keeping the identity", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    await signInThrough(browser, flow, { sub: "only-1" });
+    const account = await browser.get("/account");
+    expect(account.response.status, account.html).toBe(200);
+    const refused = await browser.post("/account/identities/unlink", accountForm(account.html, "identities/unlink"));
+    expect(refused.response.status).toBe(409);
+    expect(refused.html).toContain("This is the only way you can sign in, so it cannot be unlinked.");
+    expect(await identitiesOf(flow.tenant)).toHaveLength(1);
+  });
+
+  it("refuses to link an identity already linked to another user with 409, changing nothing", async () => {
+    const flow = await setup();
+    await signInThrough(new PageBrowser(), flow, { sub: "taken-1" });
+    const owner = await passwordUser(flow.tenant);
+    const browser = await passwordBrowser(flow.tenant, owner);
+    const account = await browser.get("/account");
+    const started = startedAt(await browser.post("/account/identities/link", accountForm(account.html, "identities/link", flow.connectionId)));
+    await flow.provider.answerWith({ nonce: started.nonce, sub: "taken-1" });
+    const refused = await callback(browser, flow.connectionId, { code: "c", state: started.state });
+    expect(refused.response.status).toBe(409);
+    expect(refused.html).toContain("already linked to another account");
+    const [identity, ...others] = await identitiesOf(flow.tenant);
+    expect(others).toHaveLength(0);
+    expect(identity?.userId).not.toBe(owner.user_id);
+  });
+
+  it("refuses a forged link form without the CSRF token with 403, sending nobody to the provider", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    const browser = await passwordBrowser(flow.tenant, owner);
+    const account = await browser.get("/account");
+    const forged = await browser.post("/account/identities/link", { ...accountForm(account.html, "identities/link", flow.connectionId), csrf: "" });
+    expect(forged.response.status).toBe(403);
+    expect(forged.response.headers.get("Location")).toBeNull();
   });
 });
