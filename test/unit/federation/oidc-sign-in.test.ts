@@ -56,7 +56,7 @@ describe("an OpenID Provider sign-in", () => {
     const result = await authorizationUrl(federationDeps(clock), await connection({ provider: "oidc", issuer: standIn.issuer }), { redirectUri: "https://auth.example/cb", state: "st", nonce: "no", codeChallenge: "ch" });
     expect(result.ok).toBe(true);
     const url = result.ok ? result.value : null;
-    expect(url?.origin + (url?.pathname ?? "")).toBe(`${standIn.base}/authorize`);
+    expect(`${url?.origin ?? ""}${url?.pathname ?? ""}`).toBe(`${standIn.base}/authorize`);
     expect(Object.fromEntries(url?.searchParams ?? [])).toEqual({ response_type: "code", client_id: "portcullis-client", redirect_uri: "https://auth.example/cb", state: "st", code_challenge: "ch", code_challenge_method: "S256", scope: "openid email profile", nonce: "no" });
   });
 

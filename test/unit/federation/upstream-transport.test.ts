@@ -37,6 +37,15 @@ describe("calls to a provider", () => {
     expect(await callUpstream(loopback, `${base}/big`)).toEqual({ ok: false, error: { kind: "provider_unavailable", detail: "the provider's answer is larger than allowed" } });
   });
 
+  it("an oversized body sent in chunks without a declared length is cut off at the limit", async () => {
+    const { base, path } = freshBase();
+    route(`${path}/chunked`, () => ({ status: 200, body: "x".repeat(UPSTREAM_BODY_LIMIT_BYTES * 2), headers: { "transfer-encoding": "chunked" } }));
+    const response = await fetch(`${base}/chunked`);
+    expect(response.headers.get("content-length")).toBe(null);
+    await response.body?.cancel();
+    expect(await callUpstream(loopback, `${base}/chunked`)).toEqual({ ok: false, error: { kind: "provider_unavailable", detail: "the provider's answer is larger than allowed" } });
+  });
+
   it("a body at the limit is read", async () => {
     const { base, path } = freshBase();
     route(`${path}/limit`, () => ({ status: 200, body: "x".repeat(UPSTREAM_BODY_LIMIT_BYTES) }));

@@ -11,7 +11,7 @@ export interface AppleSigningKey {
 
 /** Apple's client secret is a short ES256 JWT we sign ourselves (Apple allows up to six months; five minutes is plenty). */
 export async function appleClientSecret(key: AppleSigningKey, clientId: string, appleIssuer: string, now: Date): Promise<string | null> {
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof importPKCS8>>;
   try {
     privateKey = await importPKCS8(key.privateKeyPem, "ES256");
   } catch {

@@ -63,13 +63,14 @@ async function readCapped(response: Response, signal: AbortSignal): Promise<Resu
     return err(unavailable("the provider's answer is larger than allowed"));
   }
   if (response.body === null) return ok("");
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+      const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+      if (chunk.done) break;
+      const value = chunk.value;
       size += value.byteLength;
       if (size > UPSTREAM_BODY_LIMIT_BYTES) {
         await reader.cancel();
