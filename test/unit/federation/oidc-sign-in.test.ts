@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { JWTPayload } from "jose";
 import { authorizationUrl, checkIssuer, completeSignIn, type CallbackInput } from "../../../workers/issuer/services/federation/upstream";
-import { JWKS_REFETCH_INTERVAL_MS } from "../../../workers/issuer/services/federation/jwks-cache";
+import { JWKS_REFETCH_INTERVAL_MS, JWKS_TTL_MS } from "../../../workers/issuer/services/federation/jwks-cache";
 import { CLIENT_SECRET, connection, federationDeps, json, openIdStandIn, signIdToken, signingKey, startStandIn, stopStandIn, unsignedIdToken, type OpenIdStandIn, type SigningKey, type TestClock } from "./provider-stand-in";
 
 const NONCE = "nonce-sent-at-the-start";
@@ -102,6 +102,22 @@ describe("id_token attacks are refused as invalid_response", () => {
     expect(await signInWith(standIn, token)).toEqual(refused);
   });
 
+  it("an id_token signed with an algorithm the provider does not list (ES256 where only RS256 is listed)", async () => {
+    const standIn = await openIdStandIn();
+    standIn.discovery["id_token_signing_alg_values_supported"] = ["RS256"];
+    const ecKey = await signingKey("ec-key", "ES256");
+    standIn.published = [standIn.key, ecKey];
+    expect(await signInWith(standIn, await signIdToken(ecKey, claims(standIn)))).toEqual(refused);
+  });
+
+  it("accepts an ES256 id_token when the provider lists ES256", async () => {
+    const standIn = await openIdStandIn();
+    standIn.discovery["id_token_signing_alg_values_supported"] = ["ES256"];
+    const ecKey = await signingKey("ec-key", "ES256");
+    standIn.published = [ecKey];
+    expect((await signInWith(standIn, await signIdToken(ecKey, claims(standIn)))).ok).toBe(true);
+  });
+
   it("an id_token with another nonce (replayed from another sign-in)", async () => {
     const standIn = await openIdStandIn();
     expect(await signInWith(standIn, await signIdToken(standIn.key, claims(standIn, { nonce: "someone-elses-nonce" })))).toEqual(refused);
@@ -160,6 +176,14 @@ describe("key rollover", () => {
     const results = [];
     for (let index = 0; index < 10; index++) results.push(await signInWith(standIn, await signIdToken(forger, claims(standIn), { kid: `made-up-${index}` })));
     expect(results.every((result) => !result.ok && result.error.kind === "invalid_response")).toBe(true);
+    expect(standIn.jwksFetches).toBe(2);
+  });
+
+  it("fetches the JWKS again once its 10 minute lifetime has passed", async () => {
+    const standIn = await openIdStandIn();
+    await signInWith(standIn, await signIdToken(standIn.key, claims(standIn)));
+    clock.now = new Date(clock.now.getTime() + JWKS_TTL_MS);
+    expect((await signInWith(standIn, await signIdToken(standIn.key, claims(standIn)))).ok).toBe(true);
     expect(standIn.jwksFetches).toBe(2);
   });
 
