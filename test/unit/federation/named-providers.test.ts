@@ -190,6 +190,15 @@ describe("Apple", () => {
     expect(result.ok && result.value).toMatchObject({ emailVerified: false, privateRelay: true, name: null });
   });
 
+  it("a name from the user field loses control characters and is cut to 200 characters", async () => {
+    const { base, signIn } = await appleStandIn();
+    const user = JSON.stringify({ name: { firstName: "Ada\u0000\u001b[31m", lastName: "L".repeat(300) } });
+    const result = await signIn(tokenClaims(base), { appleUser: user });
+    const name = result.ok ? result.value.name : null;
+    expect(name?.startsWith("Ada[31m L")).toBe(true);
+    expect(name).toHaveLength(200);
+  });
+
   it("a user field that is not the expected JSON gives no name and no failure", async () => {
     const { base, signIn } = await appleStandIn();
     const result = await signIn(tokenClaims(base, { email: "a@icloud.com", email_verified: true }), { appleUser: "{not json" });

@@ -70,6 +70,6 @@ function appleName(user: string | null): string | null {
 }
 
 function cleanName(text: string): string | null {
-  const trimmed = text.replace(/\s+/g, " ").trim().slice(0, NAME_LIMIT);
+  const trimmed = text.replace(/\s+/g, " ").replace(/\p{Cc}/gu, "").trim().slice(0, NAME_LIMIT);
   return trimmed === "" ? null : trimmed;
 }
