@@ -5,7 +5,9 @@ export type IdPrefix =
   // Passkeys and their WebAuthn challenges.
   | "pkey" | "wac"
   // OAuth clients.
-  | "cli";
+  | "cli"
+  // Social connections and the identities linked through them.
+  | "con" | "idn";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

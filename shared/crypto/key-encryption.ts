@@ -3,7 +3,7 @@ import { decodeBase64Url, encodeBase64Url } from "./base64url";
 const encoder = new TextEncoder();
 
 /** What a sealed value is for. Each purpose has its own key, so no two ever share one. */
-export type SealPurpose = "signing-key" | "turnstile-secret" | "idempotent-answer" | "refresh-retry-copy" | "totp-secret";
+export type SealPurpose = "signing-key" | "turnstile-secret" | "idempotent-answer" | "refresh-retry-copy" | "totp-secret" | "connection-secret" | "provider-tokens" | "upstream-verifier";
 
 const FORMAT = "v2";
 const PURPOSE_INFO: { readonly [P in SealPurpose]: string } = {
@@ -12,6 +12,9 @@ const PURPOSE_INFO: { readonly [P in SealPurpose]: string } = {
   "idempotent-answer": "portcullis sealed idempotent-answer v2",
   "refresh-retry-copy": "portcullis sealed refresh-retry-copy v2",
   "totp-secret": "portcullis sealed totp-secret v2",
+  "connection-secret": "portcullis sealed connection-secret v2",
+  "provider-tokens": "portcullis sealed provider-tokens v2",
+  "upstream-verifier": "portcullis sealed upstream-verifier v2",
 };
 
 /**

@@ -70,6 +70,10 @@ export const AUDIT_EVENT_TYPES = [
   // The consent page: what a user let a client have, or refused it (user id, client id, scopes).
   "oauth.consent_granted",
   "oauth.consent_denied",
+  // Social and enterprise sign-in: a sign-in through a connection, and identities linked or unlinked.
+  "auth.federated_sign_in",
+  "identity.linked",
+  "identity.unlinked",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

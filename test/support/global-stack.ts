@@ -10,6 +10,7 @@ import { resolveSecrets } from "../../dev/local-settings";
 import { gateVars, issuerVars, startStandIns } from "../../dev/stack";
 import { startCanary } from "./canary-server";
 import { startPasskeyAuthenticator } from "./passkey-authenticator-server";
+import { startScriptedProvider } from "./scripted-provider-server";
 import { switchable } from "./switchable-server";
 import { throwawayDatabase, type Throwaway } from "./throwaway-database";
 
@@ -36,6 +37,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (redisUrl) await standIns.redisStore.execute(["FLUSHDB"]);
   const canary = await startCanary();
   const passkeyAuthenticator = await startPasskeyAuthenticator();
+  const scriptedProvider = await startScriptedProvider();
   // Second addresses for Upstash and Neon, which degradation tests stop and start.
   const switchableUpstash = await switchable(standIns.upstash.url);
   const switchableNeon = await switchable(standIns.neon.url);
@@ -53,8 +55,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("turnstileSecretKey", standIns.turnstileSecretKey);
   project.provide("propertyRuns", propertyRuns());
   project.provide("passkeyAuthenticatorUrl", passkeyAuthenticator.url);
+  project.provide("scriptedProviderUrl", scriptedProvider.url);
   return async () => {
-    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close(), passkeyAuthenticator.close()]);
+    await Promise.all([switchableUpstash.close(), switchableNeon.close(), canary.close(), passkeyAuthenticator.close(), scriptedProvider.close()]);
     await standIns.close();
     await database?.drop();
   };

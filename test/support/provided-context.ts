@@ -21,5 +21,7 @@ declare module "vitest" {
     propertyRuns: { seed: number | null; path: string | null; scale: number };
     /** The software WebAuthn authenticator (test/support/passkey-authenticator-server.ts). */
     passkeyAuthenticatorUrl: string;
+    /** A loopback provider whose answers the tests script (test/support/scripted-provider-server.ts). */
+    scriptedProviderUrl: string;
   }
 }

@@ -16,6 +16,7 @@ import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { loginPageRoutes, signupPageRoutes } from "./routes/login-page";
 import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
+import { federationRoutes } from "./routes/federation";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
 import { oauthRevocationRoutes, oauthTokenRoutes, oauthUserinfoRoutes } from "./routes/oauth-token";
@@ -67,6 +68,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   signupPageRoutes(app);
   accountPageRoutes(app);
   oauthAuthorizeRoutes(app);
+  federationRoutes(app);
   consentPageRoutes(app);
   resetPasswordPageRoutes(app);
   verifyEmailPageRoutes(app);

@@ -62,6 +62,8 @@ import type { RevocationStore } from "../../shared/ports/revocation-store";
 import type { SessionStore } from "../../shared/ports/session-store";
 import type { BrowserSessionStore } from "../../shared/ports/browser-session-store";
 import type { ConsentStore } from "../../shared/ports/consent-store";
+import type { FederatedUserStore } from "../../shared/ports/federated-user-store";
+import { neonFederatedUserStore } from "../../shared/adapters/neon/federated-user-store";
 import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
 import type { TenantRepository } from "../../shared/ports/tenant-repository";
@@ -125,6 +127,8 @@ export interface IssuerDeps {
   readonly authorizationCodes: AuthorizationCodeStore;
   /** What users let clients that are not first-party have. */
   readonly consents: ConsentStore;
+  /** Users created by a first social sign-in, with their identity, in one transaction. */
+  readonly federatedUsers: FederatedUserStore;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -183,6 +187,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     oauthClients: neonOAuthClientStore(db),
     authorizationCodes: neonAuthorizationCodeStore(db),
     consents: neonConsentStore(db),
+    federatedUsers: neonFederatedUserStore(db),
   };
   built.set(env, deps);
   return deps;

@@ -5,12 +5,15 @@ import { PASSKEY_REGISTER_SCRIPT } from "./scripts/passkey-register";
 import type { Strings } from "./strings-en";
 
 /** The forms of the account page, each posting to `/account/<action>`. */
-export type AccountAction = "profile" | "email" | "phone/request" | "phone/verify" | "password" | "totp/start" | "totp/confirm" | "totp/remove" | "recovery-codes" | "passkeys/options" | "passkeys/register" | "passkeys/remove" | "sessions/revoke" | "sessions/revoke-all" | "delete";
+export type AccountAction = "profile" | "email" | "phone/request" | "phone/verify" | "password" | "totp/start" | "totp/confirm" | "totp/remove" | "recovery-codes" | "passkeys/options" | "passkeys/register" | "passkeys/remove" | "sessions/revoke" | "sessions/revoke-all" | "delete" | "identities/link" | "identities/unlink";
 
 export interface AccountView {
   readonly user: { readonly id: string; readonly name: string; readonly email: string | null; readonly emailVerified: boolean; readonly phone: string | null; readonly hasPassword: boolean };
   readonly factors: { readonly totp: boolean; readonly passkeys: number; readonly recoveryCodesRemaining: number };
-  readonly identities: readonly { readonly provider: string; readonly linkedAt: string }[];
+  /** Linked identities, with the name of their provider as shown to users. */
+  readonly identities: readonly { readonly id: string; readonly provider: string; readonly email: string | null; readonly linkedAt: string }[];
+  /** The tenant's connections this user has no identity of yet: a "Link" button each. */
+  readonly linkable: readonly { readonly connectionId: string; readonly provider: string }[];
   readonly passkeys: readonly { readonly id: string; readonly name: string; readonly createdAt: string; readonly lastUsedAt: string | null }[];
   readonly sessions: readonly { readonly id: string; readonly userAgent: string | null; readonly createdAt: string; readonly lastUsedAt: string; readonly thisBrowser: boolean; readonly appSessions: number }[];
 }
@@ -117,6 +120,30 @@ export function AccountPage(props: AccountPageProps) {
           ))}
         </ul>
       </section>
+
+      {(view.identities.length > 0 || view.linkable.length > 0) && (
+        <section aria-labelledby="identities-title">
+          <h2 id="identities-title">{t.identitiesTitle}</h2>
+          {view.identities.length === 0 && <p>{t.identitiesNone}</p>}
+          <ul>
+            {view.identities.map((identity) => (
+              <li>
+                {t.identityDetails(identity.provider, identity.email, pageTime(identity.linkedAt))}
+                <Form action="identities/unlink">
+                  <input type="hidden" name="identity_id" value={identity.id} />
+                  <button type="submit">{t.unlink(identity.provider)}</button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+          {view.linkable.map((connection) => (
+            <Form action="identities/link">
+              <input type="hidden" name="connection_id" value={connection.connectionId} />
+              <button type="submit">{t.link(connection.provider)}</button>
+            </Form>
+          ))}
+        </section>
+      )}
 
       {canUsePassword && (
         <section aria-labelledby="password-title">

@@ -1,6 +1,7 @@
 import { raw } from "hono/html";
 import type { SignInMethod, TenantSettings } from "../../../shared/domain/tenant-settings";
 import { PASSKEY_SCRIPT } from "./passkey-script";
+import { ConnectionButtons, type ConnectionButtonView } from "./connection-buttons";
 import { FieldError, Layout } from "./layout";
 import type { Strings } from "./strings-en";
 
@@ -32,6 +33,8 @@ export interface LoginPageProps {
   readonly phone?: string;
   /** A refusal, shown beside the field it concerns (or at the top when it concerns none). */
   readonly error?: { readonly field: string | null; readonly message: string };
+  /** The tenant's enabled social and enterprise connections, one button each. */
+  readonly connections?: readonly ConnectionButtonView[];
 }
 
 function Hidden(props: LoginPageProps & { readonly step_name: string }) {
@@ -168,6 +171,7 @@ export function LoginPage(props: LoginPageProps) {
           <button type="submit">{t.sendCode}</button>
         </form>
       )}
+      {step.kind === "first" && <ConnectionButtons strings={t} csrf={props.csrf} tenantRef={props.tenantRef} connections={props.connections ?? []} />}
       <script nonce={props.nonce}>{raw(PASSKEY_SCRIPT)}</script>
     </Layout>
   );

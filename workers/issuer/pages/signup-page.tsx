@@ -1,4 +1,5 @@
 import type { TenantSettings } from "../../../shared/domain/tenant-settings";
+import { ConnectionButtons, type ConnectionButtonView } from "./connection-buttons";
 import { FieldError, Layout } from "./layout";
 import type { TenantRefName } from "./login-page";
 import type { Strings } from "./strings-en";
@@ -11,6 +12,8 @@ export interface SignupPageProps {
   readonly tenantRef: { readonly name: TenantRefName; readonly value: string };
   readonly email?: string;
   readonly error?: { readonly field: string | null; readonly message: string };
+  /** The tenant's enabled social and enterprise connections, one button each. */
+  readonly connections?: readonly ConnectionButtonView[];
 }
 
 export function SignupPage(props: SignupPageProps) {
@@ -32,6 +35,7 @@ export function SignupPage(props: SignupPageProps) {
         <FieldError id="password-error" message={fieldError("password")} />
         <button type="submit">{t.signUp}</button>
       </form>
+      <ConnectionButtons strings={t} csrf={props.csrf} tenantRef={props.tenantRef} connections={props.connections ?? []} />
       <p>
         <a href={back}>{t.haveAccount}</a>
       </p>

@@ -30,6 +30,9 @@ import { renewRecoveryCodes } from "../services/recovery-code-renewal";
 import { secondFactorDeps, type FactorHolder } from "../services/second-factors";
 import { confirmTotpEnrolment, removeTotp, startTotpEnrolment } from "../services/totp-enrolment";
 import { accountDeps } from "./accounts";
+import { buttonOrigins, connectionButtons, providerName } from "../services/federation/connection-buttons";
+import { unlinkIdentity } from "../services/federation/identity-linking";
+import { beginUpstream, identityLinkingDeps, startableConnection } from "./federation";
 import { signInDeps, tenantByKey } from "./auth-context";
 import { addPhone } from "../services/phone-adding";
 import { requestCode } from "../services/phone-sign-in";
@@ -54,6 +57,8 @@ const ACTION_FORMS = {
   "sessions/revoke": z.strictObject({ csrf, session_id: z.string().max(64) }),
   "sessions/revoke-all": z.strictObject({ csrf }),
   delete: z.strictObject({ csrf, confirm: z.literal("yes").optional() }),
+  "identities/link": z.strictObject({ csrf, connection_id: z.string().max(64) }),
+  "identities/unlink": z.strictObject({ csrf, identity_id: z.string().max(64) }),
 } satisfies Record<AccountAction, z.ZodType>;
 type ActionInput = { readonly [A in AccountAction]: { readonly action: A; readonly form: z.infer<(typeof ACTION_FORMS)[A]> } }[AccountAction];
 
@@ -62,7 +67,7 @@ type ActionInput = { readonly [A in AccountAction]: { readonly action: A; readon
  * signed in within five minutes (the services add "with two factors" where their rules say so).
  * Signing devices out is not among them: it only ever takes access away.
  */
-const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "phone/request", "phone/verify", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/options", "passkeys/register", "passkeys/remove", "delete"]);
+const NEEDS_RECENT_SIGN_IN: ReadonlySet<AccountAction> = new Set(["email", "phone/request", "phone/verify", "password", "totp/start", "totp/remove", "recovery-codes", "passkeys/options", "passkeys/register", "passkeys/remove", "delete", "identities/link", "identities/unlink"]);
 
 /** Which field of the form a refusal concerns. */
 const FIELD_OF: Partial<Record<Failure["reason"], string>> = { invalid_phone: "phone", phone_not_allowed: "phone", phone_taken: "phone", code_expired: "code", invalid_email: "email", email_taken: "email", weak_password: "new_password", invalid_credentials: "current_password", invalid_code: "code" };
@@ -138,7 +143,7 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
   const holder: FactorHolder = { tenant: caller.tenant, settings: caller.settings, user: caller.user, authentication: caller.claims, sessionId: caller.claims.sid };
   const factorDeps = { ...deps, ...secondFactorDeps(deps, audit) };
   const owner = { tenant: { tenant: caller.tenant, settings: caller.settings }, user: caller.user };
-  const render = async (props: Partial<AccountPageProps>) => ok(await accountPage(c, strings, caller, props));
+  const render = async (props: Partial<AccountPageProps>, status = 200) => ok(await accountPage(c, strings, caller, props, status));
   const done = <T,>(result: Result<T, Failure>, then: (value: T) => Promise<Result<Response, Failure>>) => (result.ok ? then(result.value) : Promise.resolve(result));
   switch (input.action) {
     case "profile": {
@@ -217,6 +222,22 @@ async function perform(c: PageContext, caller: BrowserSessionCaller, input: Acti
         clearSessionCookie(c);
         return messageResult(c, strings, caller, strings.signedOutTitle, strings.signedOut);
       });
+    case "identities/link": {
+      const tenant = { tenant: caller.tenant, settings: caller.settings, ref: { name: "account" as const, value: caller.tenant.id }, continueTo: "/account", formTargets: [] };
+      const connection = await startableConnection(deps, tenant, input.form.connection_id);
+      if (connection === "unavailable") return { ok: false, error: { reason: "not_found", message: strings.federation.connectionUnavailable } };
+      if (connection === "disabled") return { ok: false, error: { reason: "sign_in_method_disabled" } };
+      const linkedAlready = (await deps.identities.listLinked(caller.user.id)).some((identity) => identity.connectionId === connection.id);
+      if (linkedAlready) return render({ notice: strings.account.done });
+      return ok(await beginUpstream(c, strings, connection, { purpose: "link", userId: caller.user.id, returnTo: tenant.ref }));
+    }
+    case "identities/unlink": {
+      const { identity_id } = input.form;
+      if (!isId("idn", identity_id)) return { ok: false, error: { reason: "not_found", message: strings.account.identityNotFound } };
+      const unlinked = await unlinkIdentity(identityLinkingDeps(deps), audit, { tenant: caller.tenant, settings: caller.settings }, caller.user.id, identity_id);
+      if (!unlinked.ok) return render({ error: { action: "identities/unlink", field: null, message: unlinked.error === "last_method" ? strings.account.lastMethod : strings.account.identityNotFound } }, unlinked.error === "last_method" ? 409 : 404);
+      return render({ notice: strings.account.unlinked });
+    }
     case "delete": {
       const { confirm } = input.form;
       if (confirm !== "yes") return { ok: false, error: { reason: "invalid_request", field: "confirm", message: strings.account.deleteConfirmMissing } };
@@ -261,17 +282,26 @@ async function accountPage(c: PageContext, strings: Strings, caller: BrowserSess
   const now = new Date();
   // Read again: the action may have just changed the user.
   const user = (await deps.users.find(caller.user.id)) ?? caller.user;
-  const [profile, passkeys, devices] = await Promise.all([getProfile(deps, user), listPasskeys(deps, caller), listSignedInDevices(deps, caller, now)]);
+  const [profile, passkeys, devices, linked, buttons] = await Promise.all([
+    getProfile(deps, user),
+    listPasskeys(deps, caller),
+    listSignedInDevices(deps, caller, now),
+    deps.identities.listLinked(user.id),
+    connectionButtons({ connections: deps.connections, endpoints: deps.config.federation }, caller.tenant.id, caller.settings),
+  ]);
+  const labels = new Map(buttons.map((button) => [button.id, button.label]));
   const view: AccountView = {
     user: { id: user.id, name: typeof user.metadata.name === "string" ? user.metadata.name : "", email: user.email, emailVerified: user.emailVerified, phone: user.phone, hasPassword: user.hasPassword },
     factors: { totp: profile.mfa.totp, passkeys: profile.mfa.passkeys, recoveryCodesRemaining: profile.mfa.recovery_codes_remaining },
-    identities: profile.identities.map((identity) => ({ provider: identity.provider, linkedAt: identity.linked_at })),
+    identities: linked.map((identity) => ({ id: identity.id, provider: labels.get(identity.connectionId) ?? providerName(identity.provider), email: identity.email, linkedAt: identity.linkedAt.toISOString() })),
+    linkable: buttons.filter((button) => !linked.some((identity) => identity.connectionId === button.id)).map((button) => ({ connectionId: button.id, provider: button.label })),
     passkeys: passkeys.ok ? passkeys.value.passkeys.map((passkey) => ({ id: passkey.passkey_id, name: passkey.name, createdAt: passkey.created_at, lastUsedAt: passkey.last_used_at })) : [],
     sessions: devices.map((device) => ({ id: device.id, userAgent: device.userAgent, createdAt: device.createdAt.toISOString(), lastUsedAt: device.lastUsedAt.toISOString(), thisBrowser: device.thisBrowser, appSessions: device.appSessions })),
   };
   const nonce = newNonce();
   const csrfToken = await csrfTokenFor(c);
-  return htmlPage(c, policyFor(caller, nonce), <AccountPage {...props} strings={strings} settings={caller.settings} nonce={nonce} csrf={csrfToken} view={view} />, pageStatus(status));
+  const policy = { ...policyFor(caller, nonce), formTargets: buttonOrigins(buttons) };
+  return htmlPage(c, policy, <AccountPage {...props} strings={strings} settings={caller.settings} nonce={nonce} csrf={csrfToken} view={view} />, pageStatus(status));
 }
 
 const PAGE_STATUSES = [200, 400, 401, 403, 404, 409, 413, 415, 429, 503] as const;

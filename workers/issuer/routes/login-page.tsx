@@ -29,6 +29,7 @@ import { checkAuthorizationRequest } from "../services/oauth/authorization-reque
 import { settingsOf, signInDeps, tenantByKey } from "./auth-context";
 import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, setSessionCookie, singleValues, type PageContext } from "./hosted-page";
 import { mfaVerifyDeps } from "./second-factor-deps";
+import { buttonOrigins, connectionButtons, type ConnectionButton } from "../services/federation/connection-buttons";
 
 const text = (max: number) => z.string().max(max);
 /** An assertion's JSON, well above any real one (the credential schema bounds each part). */
@@ -175,7 +176,8 @@ export function signupPageRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
 async function signupPage(c: PageContext, strings: Strings, tenant: PageTenant, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 403 | 409 | 429 = 200): Promise<Response> {
   const nonce = newNonce();
   const csrf = await csrfTokenFor(c);
-  return htmlPage(c, policyFor(tenant, nonce), <SignupPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} email={email} error={error} />, status);
+  const connections = await connectionButtons(buttonDeps(c), tenant.tenant.id, tenant.settings);
+  return htmlPage(c, withButtons(policyFor(tenant, nonce), connections), <SignupPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} email={email} error={error} connections={connections} />, status);
 }
 
 async function loginStep(c: PageContext, strings: Strings, tenant: PageTenant, form: LoginForm): Promise<Response> {
@@ -300,7 +302,23 @@ async function signedInPage(c: PageContext, strings: Strings, tenant: PageTenant
 async function loginPage(c: PageContext, strings: Strings, tenant: PageTenant, step: LoginStep, error?: { field: string | null; message: string }, email?: string, status: 200 | 400 | 401 | 403 | 409 | 429 | 503 = 200, phone?: string): Promise<Response> {
   const nonce = newNonce();
   const csrf = await csrfTokenFor(c);
-  return htmlPage(c, policyFor(tenant, nonce), <LoginPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} step={step} email={email} phone={phone} error={error} />, status);
+  const connections = step.kind === "first" ? await connectionButtons(buttonDeps(c), tenant.tenant.id, tenant.settings) : [];
+  return htmlPage(c, withButtons(policyFor(tenant, nonce), connections), <LoginPage strings={strings} settings={tenant.settings} nonce={nonce} csrf={csrf} tenantRef={tenant.ref} step={step} email={email} phone={phone} error={error} connections={connections} />, status);
+}
+
+function buttonDeps(c: PageContext): Parameters<typeof connectionButtons>[0] {
+  const deps = c.get("deps");
+  return { connections: deps.connections, endpoints: deps.config.federation };
+}
+
+/** A page with connection buttons may be sent on to their providers (CSP form-action covers the redirect). */
+function withButtons(policy: PagePolicy, buttons: readonly ConnectionButton[]): PagePolicy {
+  return { ...policy, formTargets: [...policy.formTargets, ...buttonOrigins(buttons)] };
+}
+
+/** The first step of the login page with a message at the top (a sign-in elsewhere came back without success). */
+export function loginPageWithMessage(c: PageContext, strings: Strings, tenant: PageTenant, message: string, status: 200 | 400 | 401 | 403 | 409 = 200): Promise<Response> {
+  return loginPage(c, strings, tenant, { kind: "first" }, { field: null, message }, undefined, status);
 }
 
 /** The contract's status for the failure, its human message beside the field it concerns. */

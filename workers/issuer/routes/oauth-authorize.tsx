@@ -10,6 +10,8 @@ import { consentNeeded } from "../services/oauth/consent";
 import { authorizationResponse, checkAuthorizationRequest, looksLikeClientId } from "../services/oauth/authorization-request";
 import { findClient } from "../services/oauth/clients";
 import { verifyIdTokenHint } from "../services/oauth/id-token-hint";
+import { beginUpstream, startableConnection } from "./federation";
+import { pageTenant } from "./login-page";
 import { clearSessionCookie, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, type PageContext } from "./hosted-page";
 
 const NO_FORMS = { logoOrigin: null, formTargets: [] } as const;
@@ -41,6 +43,8 @@ export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const browser = await currentBrowserSession(deps, sessionCookie(c), now);
       if (!browserSignInServes(request, browser, now)) {
         if (request.prompt.has("none")) return respondWith({ error: "login_required", error_description: "The user is not signed in." });
+        const connectionId = new URLSearchParams(raw).get("connection");
+        if (connectionId !== null) return straightToConnection(c, raw, connectionId);
         return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, `/login?request=${encodeURIComponent(raw)}`);
       }
       // Clients that are not first-party get nothing the user has not allowed (the consent page records it).
@@ -89,8 +93,19 @@ export function oauthAuthorizeRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
   });
 }
 
-function errorPage(c: PageContext, message: string): Promise<Response> {
+/** `connection=<id>`: the button of that connection, pressed for the user (RFC 6749 lets a request carry extensions). */
+async function straightToConnection(c: PageContext, raw: string, connectionId: string): Promise<Response> {
+  const strings = stringsFor(c.req.query("ui_locales"));
+  const tenant = await pageTenant(c, raw, undefined);
+  if (tenant === null) return errorPage(c, strings.missingTenant);
+  const connection = await startableConnection(c.get("deps"), tenant, connectionId);
+  if (connection === "unavailable") return errorPage(c, strings.federation.connectionUnavailable);
+  if (connection === "disabled") return errorPage(c, strings.federation.methodDisabled, 403);
+  return beginUpstream(c, strings, connection, { purpose: "sign_in", userId: null, returnTo: tenant.ref });
+}
+
+function errorPage(c: PageContext, message: string, status: 400 | 403 = 400): Promise<Response> {
   const nonce = newNonce();
   const strings = stringsFor(c.req.query("ui_locales"));
-  return htmlPage(c, { nonce, ...NO_FORMS }, <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, 400);
+  return htmlPage(c, { nonce, ...NO_FORMS }, <MessagePage title={strings.errorTitle} message={message} alert strings={strings} settings={null} nonce={nonce} />, status);
 }
