@@ -10,7 +10,13 @@ import { DENY_LOGIN_HINT, type TestUser } from "./test-users";
  */
 export async function handleOidcInteraction(issuer: OidcIssuer, providerName: string, users: ReadonlyMap<string, TestUser>, request: IncomingMessage, response: ServerResponse, action: string): Promise<void> {
   const { provider } = issuer;
-  const details = await provider.interactionDetails(request, response);
+  const details = await provider.interactionDetails(request, response).catch(() => null);
+  if (details === null) {
+    // oidc-provider finds the interaction through its cookie: a client that dropped it, or came late, lands here.
+    response.writeHead(400, { "content-type": "text/html; charset=utf-8" });
+    response.end("<!doctype html><title>Error</title><h1>This sign-in has expired, or the browser did not keep its cookie.</h1>");
+    return;
+  }
   if (request.method === "POST") {
     const body = await readBodyOrRefuse(request, response);
     if (body === null) return;

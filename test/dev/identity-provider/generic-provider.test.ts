@@ -135,4 +135,13 @@ describe("generic OpenID Provider", () => {
     await redeem(config, callback, started);
     await expect(redeem(config, callback, started)).rejects.toMatchObject({ error: "invalid_grant" });
   });
+
+  it("answers 400 with a plain page, not a 5xx, when the login page is reached without the interaction cookie", async () => {
+    const config = await configFor("rp-no-cookie");
+    const started = await start(config);
+    const html = await loginPage(new CookieBrowser(), started.url);
+    const answer = await fetch(formAction(html, op.issuer), { method: "POST", body: "login=ada%40example.com&action=continue", headers: { "content-type": "application/x-www-form-urlencoded" }, redirect: "manual" });
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain("did not keep its cookie");
+  });
 });
