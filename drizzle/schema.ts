@@ -95,24 +95,75 @@ export const sessions = pgTable(
 );
 
 /** An external account (social or enterprise sign-in) linked to a user. */
+/**
+ * A tenant's social or enterprise sign-in connection. The client secret and Apple's private key
+ * are sealed with KEY_ENCRYPTION_SECRET (context: the connection id); never returned.
+ */
+export const connections = pgTable(
+  "connections",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    clientId: text("client_id").notNull(),
+    sealedClientSecret: text("sealed_client_secret"),
+    issuer: text("issuer"),
+    scopes: jsonb("scopes").$type<string[]>().notNull(),
+    displayName: text("display_name"),
+    enabled: boolean("enabled").notNull().default(true),
+    keepProviderTokens: boolean("keep_provider_tokens").notNull().default(false),
+    appleTeamId: text("apple_team_id"),
+    appleKeyId: text("apple_key_id"),
+    appleSealedPrivateKey: text("apple_sealed_private_key"),
+    createdAt: createdAt(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+  },
+  (table) => [index("connections_tenant_idx").on(table.tenantId, table.createdAt)],
+);
+
 export const identities = pgTable(
   "identities",
   {
     id: text("id").primaryKey(),
     tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
     userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    /** The connection's id, e.g. `google` or a tenant's OIDC connection. */
+    /** The provider kind (`google`, `github`, `apple`, `microsoft`, `oidc`): what `/api/auth/me` shows. */
     provider: text("provider").notNull(),
     /** The provider's stable subject for this account (`sub`). */
     subject: text("subject").notNull(),
     /** The address the provider reported, if any; erased with the user. */
     email: text("email"),
     linkedAt: moment("linked_at").notNull().defaultNow(),
+    /** The connection it was linked through; its identities go with a deleted connection. */
+    connectionId: text("connection_id").references(() => connections.id, { onDelete: "cascade" }),
+    emailVerified: boolean("email_verified").notNull().default(false),
+    /** The provider's tokens, sealed (`provider-tokens`, context: the identity id), only when the connection keeps them. */
+    sealedTokens: text("sealed_tokens"),
   },
   (table) => [
-    uniqueIndex("identities_tenant_provider_subject_idx").on(table.tenantId, table.provider, table.subject),
+    uniqueIndex("identities_tenant_connection_subject_idx").on(table.tenantId, table.connectionId, table.subject),
     index("identities_user_idx").on(table.userId),
   ],
+);
+
+/** The server-side half of an upstream sign-in, by the SHA-256 of its `state`; single use, ten minutes. */
+export const upstreamRequests = pgTable(
+  "upstream_requests",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    connectionId: text("connection_id").notNull().references(() => connections.id, { onDelete: "cascade" }),
+    browserBindingHash: text("browser_binding_hash").notNull(),
+    nonceHash: text("nonce_hash"),
+    sealedCodeVerifier: text("sealed_code_verifier").notNull(),
+    purpose: text("purpose").$type<"sign_in" | "link">().notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    returnTo: text("return_to"),
+    createdAt: createdAt(),
+    expiresAt: moment("expires_at").notNull(),
+    spentAt: moment("spent_at"),
+  },
+  (table) => [index("upstream_requests_expires_idx").on(table.expiresAt)],
 );
 
 /**

@@ -13,6 +13,8 @@ import {
   type RawEnv,
 } from "./env-reader";
 import { emailSettings, type EmailConfig } from "./email-settings";
+import type { FederationEndpoints } from "./federation-endpoints";
+import { federationEndpoints } from "./federation-settings";
 
 export interface IssuerConfig {
   readonly version: string;
@@ -37,6 +39,8 @@ export interface IssuerConfig {
   readonly logLevel: "debug" | "info" | "warn" | "error";
   /** A k-anonymity range API of breached passwords, in the shape of Have I Been Pwned's. */
   readonly breachedPasswordsUrl: string;
+  /** Social and enterprise sign-in providers' endpoints (moved only in the local stack). */
+  readonly federation: FederationEndpoints;
 }
 
 export const PORTCULLIS_VERSION = "0.1.0";
@@ -49,6 +53,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
   const localStack = localStackSetting(env);
   const neonEndpoint = optionalString(env, "NEON_FETCH_ENDPOINT");
   return Object.freeze({
+    federation: federationEndpoints(env, localStack),
     version: PORTCULLIS_VERSION,
     issuerUrl: urlSetting(env, "ISSUER_URL"),
     defaultAudience: requiredString(env, "DEFAULT_AUDIENCE"),

@@ -17,6 +17,9 @@ export const MAX_REFRESH_REUSE_INTERVAL_SECONDS = 60;
 export const SIGN_IN_METHODS = ["phone_otp", "email_otp", "password", "passkey"] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
+/** A social or enterprise connection's id, which `sign_in_methods` lists to enable it. */
+const CONNECTION_ID = /^con_[0-9a-hjkmnp-tv-z]{26}$/;
+
 export const MFA_MODES = ["off", "optional", "required"] as const;
 const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 
@@ -54,11 +57,12 @@ export const tenantSettingsPatchSchema = z.strictObject({
     })
     .nullable(),
   sign_in_methods: z
-    .array(z.enum(SIGN_IN_METHODS, { error: `must be one of ${SIGN_IN_METHODS.join(", ")}.` }))
+    .array(z.union([z.enum(SIGN_IN_METHODS), z.string().regex(CONNECTION_ID)], { error: `must be one of ${SIGN_IN_METHODS.join(", ")}, or the id of one of the tenant's connections.` }))
     .min(1)
     .max(20)
     .refine((methods) => new Set(methods).size === methods.length, "must not name a method twice."),
   email_verification_required: z.boolean(),
+  link_by_verified_email: z.boolean(),
   password_min_length: z.number().int().min(8).max(64),
   mfa: z.enum(MFA_MODES, { error: `must be one of ${MFA_MODES.join(", ")}.` }),
   email_branding: z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "must not contain control characters."),
@@ -104,7 +108,9 @@ export interface TenantSettings {
   /** Stored with the secret sealed; see tenant-admin. */
   readonly turnstile: { readonly site_key: string; readonly secret_key: string; readonly hostnames?: readonly string[]; readonly action?: string } | null;
   /** A sign-in route whose method is not listed answers `403 sign_in_method_disabled`. */
-  readonly sign_in_methods: readonly SignInMethod[];
+  readonly sign_in_methods: readonly (SignInMethod | string)[];
+  /** A first social sign-in joins the user who owns the same address, when both sides have it verified. */
+  readonly link_by_verified_email: boolean;
   /** Password accounts must verify their address before they can sign in. */
   readonly email_verification_required: boolean;
   readonly password_min_length: number;
@@ -141,6 +147,7 @@ export const FIXED_SETTING_DEFAULTS = {
   turnstile: null,
   sign_in_methods: SIGN_IN_METHODS,
   email_verification_required: true,
+  link_by_verified_email: true,
   password_min_length: 8,
   mfa: "optional",
   redirect_uris: [],

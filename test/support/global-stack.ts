@@ -42,7 +42,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const switchableUpstash = await switchable(standIns.upstash.url);
   const switchableNeon = await switchable(standIns.neon.url);
   const urls = { issuer: ISSUER_URL, gate: GATE_URL };
-  project.provide("issuerBindings", issuerVars(standIns, secrets, urls));
+  // Apple's endpoints are fixed (no discovery); the local-stack variable moves them onto the scripted provider.
+  project.provide("issuerBindings", { ...issuerVars(standIns, secrets, urls), LOCAL_APPLE_ISSUER: `${scriptedProvider.url}/apple` });
   project.provide("gateBindings", gateVars(standIns, secrets, urls));
   project.provide("smsSandboxUrl", standIns.sms.url);
   project.provide("originUrl", standIns.origin.url);

@@ -63,6 +63,10 @@ import type { SessionStore } from "../../shared/ports/session-store";
 import type { BrowserSessionStore } from "../../shared/ports/browser-session-store";
 import type { ConsentStore } from "../../shared/ports/consent-store";
 import type { FederatedUserStore } from "../../shared/ports/federated-user-store";
+import type { ConnectionStore } from "../../shared/ports/connection-store";
+import type { UpstreamRequestStore } from "../../shared/ports/upstream-request-store";
+import { neonConnectionStore } from "../../shared/adapters/neon/connection-store";
+import { neonUpstreamRequestStore } from "../../shared/adapters/neon/upstream-request-store";
 import { neonFederatedUserStore } from "../../shared/adapters/neon/federated-user-store";
 import type { SmsSender } from "../../shared/ports/sms-sender";
 import type { SmsStatsReader } from "../../shared/ports/sms-stats-reader";
@@ -127,6 +131,9 @@ export interface IssuerDeps {
   readonly authorizationCodes: AuthorizationCodeStore;
   /** What users let clients that are not first-party have. */
   readonly consents: ConsentStore;
+  /** Tenants' social and enterprise sign-in connections, and the upstream sign-ins under way. */
+  readonly connections: ConnectionStore;
+  readonly upstreamRequests: UpstreamRequestStore;
   /** Users created by a first social sign-in, with their identity, in one transaction. */
   readonly federatedUsers: FederatedUserStore;
 }
@@ -187,6 +194,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     oauthClients: neonOAuthClientStore(db),
     authorizationCodes: neonAuthorizationCodeStore(db),
     consents: neonConsentStore(db),
+    connections: neonConnectionStore(db),
+    upstreamRequests: neonUpstreamRequestStore(db),
     federatedUsers: neonFederatedUserStore(db),
   };
   built.set(env, deps);

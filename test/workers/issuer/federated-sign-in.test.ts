@@ -1,7 +1,11 @@
+import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { browserSessions, identities, sessions, users } from "../../../drizzle/schema";
-import { randomBase32 } from "../../../shared/crypto/ids";
+import { neonConnectionStore } from "../../../shared/adapters/neon/connection-store";
+import { newId, randomBase32 } from "../../../shared/crypto/ids";
+import { sealSecret } from "../../../shared/crypto/key-encryption";
+import type { ConnectionRecord } from "../../../shared/ports/connection-store";
 import { passwordUser } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { freshEmail } from "./support/email-sandbox";
@@ -20,12 +24,31 @@ interface Setup {
   readonly connectionId: string;
 }
 
-async function addConnection(tenant: TenantCredentials, provider: ScriptedOpenIdProvider, extra: Record<string, unknown> = {}): Promise<string> {
-  const created = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/connections`, jsonRequest("POST", { provider: "oidc", client_id: CLIENT_ID, client_secret: "the-connection-secret", issuer: provider.issuer, display_name: "Acme ID", ...extra }));
-  expect(created.status, await created.clone().text()).toBe(201);
-  const connectionId = (await created.json<{ connection_id: string }>()).connection_id;
-  await setSignInMethods(tenant, ["password", "email_otp", connectionId]);
-  return connectionId;
+const connectionStore = neonConnectionStore(testDb);
+
+/** A connection of the tenant to the scripted provider, listed in its sign_in_methods. */
+async function addConnection(tenant: TenantCredentials, provider: ScriptedOpenIdProvider, extra: Partial<ConnectionRecord> = {}): Promise<string> {
+  const id = newId("con");
+  const created = await connectionStore.create(
+    {
+      id,
+      tenantId: tenant.tenant_id,
+      provider: "oidc",
+      clientId: CLIENT_ID,
+      sealedClientSecret: await sealSecret(env.KEY_ENCRYPTION_SECRET, "connection-secret", "the-connection-secret", id),
+      issuer: provider.issuer,
+      scopes: ["openid", "email", "profile"],
+      displayName: "Acme ID",
+      enabled: true,
+      keepProviderTokens: false,
+      apple: null,
+      ...extra,
+    },
+    new Date(),
+  );
+  expect(created).toBe("created");
+  await setSignInMethods(tenant, ["password", "email_otp", id]);
+  return id;
 }
 
 async function setSignInMethods(tenant: TenantCredentials, methods: string[]): Promise<void> {
@@ -33,7 +56,7 @@ async function setSignInMethods(tenant: TenantCredentials, methods: string[]): P
   expect(patched.status, await patched.clone().text()).toBe(200);
 }
 
-async function setup(settings: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<Setup> {
+async function setup(settings: Record<string, unknown> = {}, connection: Partial<ConnectionRecord> = {}): Promise<Setup> {
   const tenant = await createTenant(settings);
   const provider = await scriptedOpenIdProvider();
   return { tenant, provider, connectionId: await addConnection(tenant, provider, connection) };
@@ -210,7 +233,7 @@ describe("social sign-in through the login page", () => {
   it("asks a user with an authenticator app for the second factor, and opens no session before it", async () => {
     const flow = await setup();
     const owner = await passwordUser(flow.tenant);
-    await enrolTotp(owner.access_token);
+    await enrolTotp(owner.token);
     const before = await sessionCount(flow.tenant);
     const page = await signInThrough(new PageBrowser(), flow, { sub: "mfa-1", email: owner.email, email_verified: true });
     expect(page.response.status, page.html).toBe(200);
@@ -296,8 +319,7 @@ describe("social sign-in: attacks on the callback", () => {
     const flow = await setup();
     const browser = new PageBrowser();
     const started = await pressButton(browser, flow);
-    const disabled = await adminFetch(`/api/admin/tenants/${flow.tenant.tenant_id}/connections/${flow.connectionId}`, jsonRequest("PATCH", { enabled: false }));
-    expect(disabled.status, await disabled.clone().text()).toBe(200);
+    expect(await connectionStore.update(flow.tenant.tenant_id, flow.connectionId, { enabled: false }, new Date())).not.toBeNull();
     await flow.provider.answerWith({ nonce: started.nonce, sub: "late-1" });
     const refused = await callback(browser, flow.connectionId, { code: "c", state: started.state });
     expect(refused.response.status).toBe(400);
@@ -453,13 +475,13 @@ describe("social sign-in: identities on the account and in /api/auth/me", () => 
     const flow = await setup();
     const owner = await passwordUser(flow.tenant);
     await signInThrough(new PageBrowser(), flow, { sub: "me-1", email: owner.email, email_verified: true });
-    const me = await issuerFetch("/api/auth/me", withBearer(owner.access_token));
+    const me = await issuerFetch("/api/auth/me", withBearer(owner.token));
     const body = await me.json<{ identities: unknown[] }>();
     expect(body.identities).toEqual([{ provider: "oidc", email: owner.email, linked_at: expect.any(String) }]);
   });
 
   it("keeps the provider's tokens only sealed when the connection asks: the database never holds them in plain text", async () => {
-    const flow = await setup({}, { keep_provider_tokens: true });
+    const flow = await setup({}, { keepProviderTokens: true });
     await signInThrough(new PageBrowser(), flow, { sub: "tokens-1" });
     const [identity] = await identitiesOf(flow.tenant);
     expect(identity?.sealedTokens).toMatch(/^v2\./);

@@ -23,7 +23,7 @@ export interface FederatedSignInDeps extends SecondStepDeps {
 
 /** The tenant setting that lets a provider-verified address join the user who owns it (on unless turned off). */
 export function linksByVerifiedEmail(settings: TenantSettings): boolean {
-  return (settings as TenantSettings & { readonly link_by_verified_email?: boolean }).link_by_verified_email !== false;
+  return settings.link_by_verified_email;
 }
 
 /** The provider's tokens, sealed to the identity, when the connection keeps them; else nothing is kept. */
