@@ -199,6 +199,9 @@ async function returnPage(c: PageContext, spent: SpentCallback): Promise<PageTen
   return page !== null && page.tenant.id === spent.tenant.tenant.id ? page : null;
 }
 
+/** The provider's words for "the person said no": OAuth's own, and Apple's when the person cancels its sheet. */
+const USER_REFUSALS: ReadonlySet<string> = new Set(["access_denied", "user_cancelled_authorize"]);
+
 /**
  * RFC 6749 §4.1.2.1 for the provider's own refusal: inside an authorization request the app
  * gets `access_denied` (a user who said no), `temporarily_unavailable` as the provider said it,
@@ -214,7 +217,7 @@ async function providerDenied(c: PageContext, strings: Strings, spent: SpentCall
   if (page.ref.name === "request") {
     const check = await checkAuthorizationRequest(deps, new URLSearchParams(page.ref.value));
     if (check.kind === "valid") {
-      const error = providerError === "access_denied" ? "access_denied" : providerError === "temporarily_unavailable" ? "temporarily_unavailable" : "server_error";
+      const error = USER_REFUSALS.has(providerError) ? "access_denied" : providerError === "temporarily_unavailable" ? "temporarily_unavailable" : "server_error";
       const description = error === "access_denied" ? `The user did not sign in with ${label}.` : `${label} could not complete the sign-in.`;
       return pageRedirect(c, { nonce: newNonce(), ...NO_FORMS }, authorizationResponse(check.request.redirectUri, deps.config.issuerUrl, check.request.state, { error, error_description: description }));
     }
