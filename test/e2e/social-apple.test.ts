@@ -8,7 +8,7 @@
 import { exportJWK, exportPKCS8, generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectStandIn, deliverCallback, freshStandInUser, signIn, signInAtProvider, socialFixture, standInUrl, startAtApp, tenantUsers, type ConnectedProvider, type SocialFixture } from "./support/social";
-import { idTokenAttacks, INVALID_PROVIDER_ANSWER_STATUS, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
+import { cancelledAtProvider, idTokenAttacks, INVALID_PROVIDER_ANSWER_STATUS, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 
 /** The stand-in's test user who chose "Hide My Email". */
 const RELAY_USER = "relay@example.com";
@@ -80,6 +80,7 @@ describe("sign-in through an Apple connection", () => {
   });
 
   signInRules(subject);
+  cancelledAtProvider(subject);
 });
 
 describe("attacks on the upstream leg (apple)", () => {

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectStandIn, freshStandInUser, signIn, socialFixture, standInUrl, startAtApp, tenantUsers, type ConnectedProvider, type SocialFixture } from "./support/social";
-import { signInRules, upstreamLegAttacks } from "./support/social-scenarios";
+import { cancelledAtProvider, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 import { verifiedPasswordUser } from "./support/users";
 
 let fixture: SocialFixture;
@@ -30,6 +30,7 @@ describe("sign-in through a GitHub connection", () => {
   });
 
   signInRules(subject);
+  cancelledAtProvider(subject);
 
   it("an unverified primary address is neither linked nor given to the new user, and a second sign-in finds that new user again", async () => {
     const person = await freshStandInUser(false, "gh-unverified");

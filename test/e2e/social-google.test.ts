@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectStandIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
-import { idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
+import { cancelledAtProvider, idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 
 let fixture: SocialFixture;
 let connected: ConnectedProvider;
@@ -25,6 +25,7 @@ describe("sign-in through a Google connection", () => {
   });
 
   signInRules(subject);
+  cancelledAtProvider(subject);
 });
 
 describe("attacks on the upstream leg (google)", () => {

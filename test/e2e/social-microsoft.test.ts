@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectStandIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
-import { idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
+import { cancelledAtProvider, idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 
 let fixture: SocialFixture;
 let connected: ConnectedProvider;
@@ -28,6 +28,7 @@ describe("sign-in through a Microsoft connection (multi-tenant)", () => {
   });
 
   signInRules(subject);
+  cancelledAtProvider(subject);
 });
 
 describe("attacks on the upstream leg (microsoft)", () => {

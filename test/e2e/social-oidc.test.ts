@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { e2eStack } from "./support/e2e-context";
 import { callbackUrl, connectStandIn, freshStandInUser, signIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
-import { idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
+import { cancelledAtProvider, idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 
 let fixture: SocialFixture;
 let connected: ConnectedProvider;
@@ -20,6 +20,7 @@ const subject = { provider: "oidc" as const, fixture: () => fixture, connection:
 
 describe("sign-in through an OpenID Provider connection (oidc)", () => {
   signInRules(subject);
+  cancelledAtProvider(subject);
 
   it("sends the provider an authorization request with PKCE S256, a nonce, a state, the default scopes and the connection's callback URL", async () => {
     const leg = await startAtApp(fixture, connected.connection);

@@ -6,6 +6,7 @@
  */
 import { expect, it } from "vitest";
 import { JWKS_REFETCH_INTERVAL_MS } from "../../../workers/issuer/services/federation/jwks-cache";
+import { e2eStack } from "./e2e-context";
 import { FormBrowser } from "./form-browser";
 import {
   deliverCallback,
@@ -74,6 +75,25 @@ export function signInRules(subject: ProviderUnderTest): void {
     expect(signedIn.me.user_id).not.toBe(owner.userId);
     expect(signedIn.me.email).toBeNull();
     expect(signedIn.me.identities).toHaveLength(1);
+  });
+}
+
+/** What the stand-in's login page answers when the person presses Cancel (a `login_hint` shortcut, local only). */
+const CANCEL_AT_PROVIDER = "deny";
+
+/** A person who cancels at the provider: the app hears it as OAuth's access_denied, never a stack. */
+export function cancelledAtProvider(subject: ProviderUnderTest): void {
+  it("a person who cancels at the provider comes back to the app with error=access_denied, the app's state and the issuer, and nothing is written", async () => {
+    const leg = await startAtApp(subject.fixture(), subject.connection());
+    const before = await tenantUsers(subject.fixture().tenant);
+    const answer = await deliverCallback(leg, await signInAtProvider(leg, CANCEL_AT_PROVIDER));
+    expect(answer.location?.href.startsWith(`${subject.fixture().redirectUri}?`)).toBe(true);
+    const response = answer.location?.searchParams;
+    expect(response?.get("error")).toBe("access_denied");
+    expect(response?.get("state")).toBe(leg.appState);
+    expect(response?.get("iss")).toBe(e2eStack().issuerUrl);
+    expect(response?.get("code")).toBeNull();
+    expect(await tenantUsers(subject.fixture().tenant)).toEqual(before);
   });
 }
 
