@@ -6,7 +6,8 @@
  * not vouch for, so the shared "refuses to link" test is Microsoft's unverified-email case).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { connectStandIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
+import { LOCAL_MICROSOFT_TENANT_ID } from "../../dev/identity-provider/server";
+import { connectStandIn, freshStandInUser, signIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
 import { cancelledAtProvider, idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 
 let fixture: SocialFixture;
@@ -19,7 +20,7 @@ beforeAll(async () => {
 
 const subject = { provider: "microsoft" as const, fixture: () => fixture, connection: () => connected.connection, standInClientId: () => connected.standInClient.clientId };
 
-describe("sign-in through a Microsoft connection (multi-tenant)", () => {
+describe("sign-in through a Microsoft connection", () => {
   it("goes to the authorization endpoint of Microsoft's common discovery document, with PKCE and a nonce", async () => {
     const leg = await startAtApp(fixture, connected.connection);
     expect(leg.providerAuthorization.href.startsWith(`${standInUrl()}/microsoft/`)).toBe(true);
@@ -29,6 +30,16 @@ describe("sign-in through a Microsoft connection (multi-tenant)", () => {
 
   signInRules(subject);
   cancelledAtProvider(subject);
+
+  it("a single-organization connection (its issuer names the Entra tenant) signs a person of that tenant in through that tenant's own endpoints", async () => {
+    const single = await socialFixture("social-microsoft-single");
+    const organization = await connectStandIn(single.tenant, "microsoft", { issuer: `${standInUrl()}/microsoft/${LOCAL_MICROSOFT_TENANT_ID}/v2.0` });
+    const leg = await startAtApp(single, organization.connection);
+    expect(leg.providerAuthorization.href.startsWith(`${standInUrl()}/microsoft/${LOCAL_MICROSOFT_TENANT_ID}/v2.0/`)).toBe(true);
+    const person = await freshStandInUser(true, "ms-single");
+    const signedIn = await signIn(single, organization.connection, person.login);
+    expect(signedIn.me.identities).toEqual([{ provider: "microsoft", email: person.email, linked_at: expect.any(String) as string }]);
+  });
 });
 
 describe("attacks on the upstream leg (microsoft)", () => {
