@@ -329,6 +329,7 @@ describe("social sign-in: attacks on the callback", () => {
   it("refuses a state presented at another connection's callback (a mix-up) with 400", async () => {
     const flow = await setup();
     const other = await addConnection(flow.tenant, await scriptedOpenIdProvider());
+    await setSignInMethods(flow.tenant, ["password", flow.connectionId, other]);
     const browser = new PageBrowser();
     const started = await pressButton(browser, flow);
     await flow.provider.answerWith({ nonce: started.nonce, sub: "mixup-1" });
