@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { exportJWK, exportPKCS8, generateKeyPair, SignJWT } from "jose";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { browserSessions, identities, sessions, users } from "../../../drizzle/schema";
 import { neonConnectionStore } from "../../../shared/adapters/neon/connection-store";
 import { newId, randomBase32 } from "../../../shared/crypto/ids";
@@ -9,7 +10,7 @@ import type { ConnectionRecord } from "../../../shared/ports/connection-store";
 import { passwordUser } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { freshEmail } from "./support/email-sandbox";
-import { CLIENT_ID, scriptedOpenIdProvider, type ScriptedOpenIdProvider } from "./support/federation-provider";
+import { CLIENT_ID, script, scriptedOpenIdProvider, seenUnder, type ScriptedOpenIdProvider } from "./support/federation-provider";
 import { adminFetch, createTenant, ISSUER, issuerFetch, jsonRequest, withBearer, type TenantCredentials } from "./support/issuer-client";
 import { enrolTotp } from "./support/mfa-client";
 import { auditOf } from "./support/passkey-client";
@@ -270,6 +271,19 @@ describe("social sign-in: attacks on the callback", () => {
     expect(await usersOf(flow.tenant)).toEqual(usersAfterFirst);
     expect(await sessionCount(flow.tenant)).toBe(sessionsAfterFirst);
     expect(await flow.provider.tokenRequests()).toHaveLength(1);
+  });
+
+  it("two callbacks racing with one state: exactly one signs in, the other is 400, and one user exists", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    await flow.provider.answerWith({ nonce: started.nonce, sub: "race-1" });
+    const twin = new PageBrowser();
+    for (const [name, value] of browser.cookies) twin.cookies.set(name, value);
+    const answers = await Promise.all([callback(browser, flow.connectionId, { code: "c", state: started.state }), callback(twin, flow.connectionId, { code: "c", state: started.state })]);
+    expect(answers.map((answer) => answer.response.status).sort()).toEqual([200, 400]);
+    expect(await usersOf(flow.tenant)).toHaveLength(1);
+    expect(await sessionCount(flow.tenant)).toBe(1);
   });
 
   it("refuses login CSRF: a state started in the attacker's browser is 400 in the victim's browser, without the binding cookie", async () => {
@@ -601,5 +615,72 @@ describe("/account: linked accounts", () => {
     const forged = await browser.post("/account/identities/link", { ...accountForm(account.html, "identities/link", flow.connectionId), csrf: "" });
     expect(forged.response.status).toBe(403);
     expect(forged.response.headers.get("Location")).toBeNull();
+  });
+});
+
+describe("Sign in with Apple: the form_post callback", () => {
+  // LOCAL_APPLE_ISSUER points Apple's fixed endpoints at the scripted provider (test/support/global-stack.ts).
+  const APPLE = `${inject("scriptedProviderUrl")}/apple`;
+  const SERVICE_ID = "com.example.web";
+  let signIdToken: (claims: Record<string, unknown>) => Promise<string>;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    await script("/apple/auth/keys", 200, { keys: [{ ...(await exportJWK(publicKey)), kid: "apple-key-1", alg: "RS256", use: "sig" }] });
+    signIdToken = async (claims) => {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ iss: APPLE, aud: SERVICE_ID, iat: now, exp: now + 300, ...claims }).setProtectedHeader({ alg: "RS256", kid: "apple-key-1" }).sign(privateKey);
+    };
+  });
+
+  async function appleSetup(): Promise<{ tenant: TenantCredentials; connectionId: string }> {
+    const tenant = await createTenant();
+    const id = newId("con");
+    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    await connectionStore.create(
+      { id, tenantId: tenant.tenant_id, provider: "apple", clientId: SERVICE_ID, sealedClientSecret: null, issuer: null, scopes: ["name", "email"], displayName: null, enabled: true, keepProviderTokens: false, apple: { teamId: "TEAM123456", keyId: "KEY1234567", sealedPrivateKey: await sealSecret(env.KEY_ENCRYPTION_SECRET, "connection-secret", pem, id) } },
+      new Date(),
+    );
+    await setSignInMethods(tenant, ["password", id]);
+    return { tenant, connectionId: id };
+  }
+
+  async function appleRoundTrip(browser: PageBrowser, setupDone: { tenant: TenantCredentials; connectionId: string }, user: string | null): Promise<Page> {
+    const page = await browser.get(`/login?key=${encodeURIComponent(setupDone.tenant.api_key)}`);
+    expect(page.html).toContain("Sign in with Apple");
+    const started = startedAt(await browser.post(`/login/connection/${setupDone.connectionId}`, buttonFields(page.html, setupDone.connectionId)));
+    expect(started.location.searchParams.get("response_mode")).toBe("form_post");
+    const idToken = await signIdToken({ sub: "001234.apple-subject", nonce: started.nonce, email: "ann@privaterelay.appleid.com", email_verified: "true", is_private_email: "true" });
+    await script("/apple/auth/token", 200, { access_token: "apple-at", token_type: "Bearer", expires_in: 3600, id_token: idToken });
+    return browser.post(`/oauth2/callback/${setupDone.connectionId}`, { code: `apple-code-${randomBase32(6)}`, state: started.state, ...(user === null ? {} : { user }) });
+  }
+
+  it("signs in through Apple's form_post, keeps the name Apple sends on the first sign-in only, and finds the same user the next time", async () => {
+    const flow = await appleSetup();
+    const first = await appleRoundTrip(new PageBrowser(), flow, JSON.stringify({ name: { firstName: "Ann", lastName: "Apple" }, email: "ann@privaterelay.appleid.com" }));
+    expect(first.response.status, first.html).toBe(200);
+    expect(first.html).toContain("You are signed in to");
+    const [user] = await usersOf(flow.tenant);
+    expect(user?.metadata).toEqual({ name: "Ann Apple" });
+    expect(user?.email).toBe("ann@privaterelay.appleid.com");
+    const tokenRequest = (await seenUnder("/apple/auth/token")).at(-1);
+    const clientSecret = new URLSearchParams(tokenRequest?.body ?? "").get("client_secret") ?? "";
+    expect(JSON.parse(atob(clientSecret.split(".")[0] ?? ""))).toMatchObject({ alg: "ES256", kid: "KEY1234567" });
+    const again = await appleRoundTrip(new PageBrowser(), flow, JSON.stringify({ name: { firstName: "Someone", lastName: "Else" } }));
+    expect(again.response.status, again.html).toBe(200);
+    const all = await usersOf(flow.tenant);
+    expect(all).toHaveLength(1);
+    expect(all[0]?.metadata).toEqual({ name: "Ann Apple" });
+  });
+
+  it("refuses Apple's form_post without the binding cookie (a cross-site POST from anyone else) with 400, writing nothing", async () => {
+    const flow = await appleSetup();
+    const browser = new PageBrowser();
+    const page = await browser.get(`/login?key=${encodeURIComponent(flow.tenant.api_key)}`);
+    const started = startedAt(await browser.post(`/login/connection/${flow.connectionId}`, buttonFields(page.html, flow.connectionId)));
+    const forged = await new PageBrowser().post(`/oauth2/callback/${flow.connectionId}`, { code: "c", state: started.state });
+    expect(forged.response.status).toBe(400);
+    await expectNothingWritten(flow.tenant);
   });
 });
