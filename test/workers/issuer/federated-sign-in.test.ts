@@ -2,16 +2,18 @@ import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
 import { exportJWK, exportPKCS8, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { browserSessions, identities, sessions, users } from "../../../drizzle/schema";
+import { upstreamRequests, browserSessions, identities, sessions, users } from "../../../drizzle/schema";
 import { neonConnectionStore } from "../../../shared/adapters/neon/connection-store";
 import { newId, randomBase32 } from "../../../shared/crypto/ids";
 import { sealSecret } from "../../../shared/crypto/key-encryption";
+import { sha256Hex } from "../../../shared/crypto/hashing";
 import type { ConnectionRecord } from "../../../shared/ports/connection-store";
 import { passwordUser } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { freshEmail } from "./support/email-sandbox";
 import { CLIENT_ID, script, scriptedOpenIdProvider, seenUnder, type ScriptedOpenIdProvider } from "./support/federation-provider";
 import { adminFetch, createTenant, ISSUER, issuerFetch, jsonRequest, withBearer, type TenantCredentials } from "./support/issuer-client";
+import { runCron } from "./support/cron";
 import { enrolTotp } from "./support/mfa-client";
 import { auditOf } from "./support/passkey-client";
 import { formFields, PageBrowser, type Page } from "./support/page-browser";
@@ -231,6 +233,17 @@ describe("social sign-in through the login page", () => {
     expect(await usersOf(flow.tenant)).toHaveLength(2);
   });
 
+  it("refuses a disabled user with 403 and opens no session", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    expect((await adminFetch(`/api/admin/users/${owner.user_id}`, jsonRequest("PATCH", { disabled: true }))).status).toBe(200);
+    const before = await sessionCount(flow.tenant);
+    const refused = await signInThrough(new PageBrowser(), flow, { sub: "disabled-1", email: owner.email, email_verified: true });
+    expect(refused.response.status).toBe(403);
+    expect(refused.html).toContain("This account is disabled.");
+    expect(await sessionCount(flow.tenant)).toBe(before);
+  });
+
   it("asks a user with an authenticator app for the second factor, and opens no session before it", async () => {
     const flow = await setup();
     const owner = await passwordUser(flow.tenant);
@@ -390,6 +403,34 @@ describe("social sign-in: attacks on the callback", () => {
     await flow.provider.answerWith({ nonce: started.nonce, sub: "off-1" });
     const refused = await callback(browser, flow.connectionId, { code: "c", state: started.state });
     expect(refused.response.status).toBe(403);
+    await expectNothingWritten(flow.tenant);
+  });
+});
+
+describe("social sign-in: the stored half of a sign-in", () => {
+  it("keeps only hashes and the sealed verifier of a started sign-in, and the cron deletes it once expired", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    const stateHash = await sha256Hex(started.state);
+    const [row] = await testDb.select().from(upstreamRequests).where(eq(upstreamRequests.stateHash, stateHash));
+    expect(row?.browserBindingHash).toBe(await sha256Hex(browser.cookies.get("portcullis_federation") ?? ""));
+    expect(row?.nonceHash).toBe(await sha256Hex(started.nonce));
+    expect(JSON.stringify(row)).not.toContain(started.state);
+    expect(row?.sealedCodeVerifier).toMatch(/^v2\./);
+    await testDb.update(upstreamRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(upstreamRequests.stateHash, stateHash));
+    await runCron();
+    expect(await testDb.select().from(upstreamRequests).where(eq(upstreamRequests.stateHash, stateHash))).toHaveLength(0);
+  });
+
+  it("refuses an expired state with 400 and writes nothing", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    await testDb.update(upstreamRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(upstreamRequests.stateHash, await sha256Hex(started.state)));
+    await flow.provider.answerWith({ nonce: started.nonce, sub: "late-2" });
+    const refused = await callback(browser, flow.connectionId, { code: "c", state: started.state });
+    expect(refused.response.status).toBe(400);
     await expectNothingWritten(flow.tenant);
   });
 });
