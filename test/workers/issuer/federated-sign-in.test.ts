@@ -299,6 +299,18 @@ describe("social sign-in: attacks on the callback", () => {
     expect(await sessionCount(flow.tenant)).toBe(1);
   });
 
+  it("refuses a callback naming state twice, or with an oversized code, with 400 and asks the provider nothing", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    const twice = await browser.get(`/oauth2/callback/${flow.connectionId}?code=c&state=${started.state}&state=${started.state}`);
+    expect(twice.response.status).toBe(400);
+    const oversized = await callback(browser, flow.connectionId, { code: "x".repeat(5000), state: started.state });
+    expect(oversized.response.status).toBe(400);
+    expect(await flow.provider.tokenRequests()).toHaveLength(0);
+    await expectNothingWritten(flow.tenant);
+  });
+
   it("refuses login CSRF: a state started in the attacker's browser is 400 in the victim's browser, without the binding cookie", async () => {
     const flow = await setup();
     const attacker = new PageBrowser();
@@ -646,6 +658,19 @@ describe("/account: linked accounts", () => {
     const [identity, ...others] = await identitiesOf(flow.tenant);
     expect(others).toHaveLength(0);
     expect(identity?.userId).not.toBe(owner.user_id);
+  });
+
+  it("sends a browser whose sign-in is older than five minutes to sign in again before linking, starting nothing", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    const browser = await passwordBrowser(flow.tenant, owner);
+    const account = await browser.get("/account");
+    const idHash = await sha256Hex(browser.cookies.get("portcullis_session") ?? "");
+    await testDb.update(browserSessions).set({ authTime: new Date(Date.now() - 600_000) }).where(eq(browserSessions.idHash, idHash));
+    const stale = await browser.post("/account/identities/link", accountForm(account.html, "identities/link", flow.connectionId));
+    expect(stale.response.status).toBe(303);
+    expect(stale.response.headers.get("Location")).toBe(`/login?account=${flow.tenant.tenant_id}`);
+    expect(await testDb.select().from(upstreamRequests).where(eq(upstreamRequests.tenantId, flow.tenant.tenant_id))).toHaveLength(0);
   });
 
   it("refuses a forged link form without the CSRF token with 403, sending nobody to the provider", async () => {
