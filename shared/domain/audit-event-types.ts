@@ -74,6 +74,10 @@ export const AUDIT_EVENT_TYPES = [
   "auth.federated_sign_in",
   "identity.linked",
   "identity.unlinked",
+  // Connections to social and enterprise providers (ids, provider and changed field names; never a secret or key).
+  "connection.created",
+  "connection.updated",
+  "connection.deleted",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

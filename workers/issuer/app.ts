@@ -19,6 +19,7 @@ import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { federationRoutes } from "./routes/federation";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
 import { oauthClientAdminRoutes } from "./routes/oauth-clients-admin";
+import { connectionAdminRoutes } from "./routes/connections-admin";
 import { oauthRevocationRoutes, oauthTokenRoutes, oauthUserinfoRoutes } from "./routes/oauth-token";
 import { passkeyRoutes } from "./routes/passkeys";
 import { secondFactorRoutes } from "./routes/second-factors";
@@ -56,6 +57,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   wellKnownRoutes(app);
   adminRoutes(app);
   oauthClientAdminRoutes(app);
+  connectionAdminRoutes(app);
   oauthTokenRoutes(app);
   oauthRevocationRoutes(app);
   oauthUserinfoRoutes(app);

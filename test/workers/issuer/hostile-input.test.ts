@@ -114,6 +114,11 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /api/admin/tenants/:id/clients/:clientId": "path id",
   "PATCH /api/admin/tenants/:id/clients/:clientId": "json",
   "DELETE /api/admin/tenants/:id/clients/:clientId": "bodyless",
+  "POST /api/admin/tenants/:id/connections": "json",
+  "GET /api/admin/tenants/:id/connections": "path id",
+  "GET /api/admin/tenants/:id/connections/:connectionId": "path id",
+  "PATCH /api/admin/tenants/:id/connections/:connectionId": "json",
+  "DELETE /api/admin/tenants/:id/connections/:connectionId": "bodyless",
   "GET /account": "page query",
   "POST /account/profile": "page form",
   "POST /account/email": "page form",
@@ -170,6 +175,8 @@ interface Fixture {
   readonly foreignSessionId: string;
   /** A confidential OAuth client of the tenant, and its secret. */
   readonly client: { readonly id: string; readonly secret: string };
+  /** An OpenID Connect connection of the tenant. */
+  readonly connectionId: string;
 }
 
 let fixture: Fixture;
@@ -188,7 +195,14 @@ beforeAll(async () => {
   });
   expect(registered.status).toBe(201);
   const client = await registered.json<{ client_id: string; client_secret: string }>();
+  const connected = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/connections`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ provider: "oidc", issuer: "https://id.example", client_id: "portcullis", client_secret: "upstream-secret" }),
+  });
+  expect(connected.status).toBe(201);
   fixture = {
+    connectionId: (await connected.json<{ connection_id: string }>()).connection_id,
     client: { id: client.client_id, secret: client.client_secret },
     tenant,
     spareKeyId: (await keys.json<{ key_id: string }>()).key_id,
@@ -447,6 +461,15 @@ const clientFields = {
   roles: { valid: optional(fc.constant<Json>(["reader"])), invalid: fc.oneof(wrongType("array"), fc.constantFrom(["Has Space"], [""], Array.from({ length: 21 }, (_, index) => `r${index}`))) },
 };
 
+const connectionFields = {
+  client_id: { valid: fc.constant("portcullis"), invalid: fc.oneof(wrongType("string"), fc.constant(""), tooLong(255), poisonText) },
+  client_secret: { valid: fc.constant("upstream-secret"), invalid: fc.oneof(wrongType("string"), fc.constant(""), tooLong(1024), poisonText) },
+  scopes: { valid: optional(fc.constant<Json>(["openid", "email"])), invalid: fc.oneof(wrongType("array"), fc.constantFrom<Json>(["has space"], ['quo"te'], ["back\\slash"], [""], Array.from({ length: 21 }, (_, index) => `s${index}`))) },
+  display_name: { valid: optional(fc.constant("Acme SSO")), invalid: fc.oneof(wrongType("string"), fc.constant(""), tooLong(100), poisonText) },
+  enabled: { valid: optional(fc.boolean()), invalid: wrongType("boolean") },
+  keep_provider_tokens: { valid: optional(fc.boolean()), invalid: wrongType("boolean") },
+};
+
 const BODIES: Record<string, BodySpec> = {
   "POST /api/admin/tenants/:id/clients": {
     ...clientFields,
@@ -456,6 +479,16 @@ const BODIES: Record<string, BodySpec> = {
     ...clientFields,
     name: { valid: optional(clientFields.name.valid), invalid: clientFields.name.invalid },
     redirect_uris: { valid: optional(redirectUris.valid), invalid: redirectUris.invalid },
+  },
+  "POST /api/admin/tenants/:id/connections": {
+    ...connectionFields,
+    provider: { valid: fc.constant("oidc"), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "Google", "facebook", "saml", "__proto__"), poisonText) },
+    issuer: { valid: fc.constant("https://id.example"), invalid: fc.oneof(wrongType("string"), fc.constantFrom("http://id.example", "https://id.example/?q=1", "https://id.example/#f", "https://u:p@id.example", "id.example", "javascript:alert(1)"), tooLong(500)) },
+  },
+  "PATCH /api/admin/tenants/:id/connections/:connectionId": {
+    ...connectionFields,
+    client_id: { valid: optional(connectionFields.client_id.valid), invalid: connectionFields.client_id.invalid },
+    client_secret: { valid: optional(connectionFields.client_secret.valid), invalid: connectionFields.client_secret.invalid },
   },
   "POST /api/auth/passkeys/register": {
     challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
@@ -594,6 +627,10 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/clients`, headers: admin };
     case "PATCH /api/admin/tenants/:id/clients/:clientId":
       return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/clients/${fx.client.id}`, headers: admin };
+    case "POST /api/admin/tenants/:id/connections":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/connections`, headers: admin };
+    case "PATCH /api/admin/tenants/:id/connections/:connectionId":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/connections/${fx.connectionId}`, headers: admin };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -616,6 +653,9 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
     case "DELETE /api/admin/tenants/:id/clients/:clientId":
       // Were the body not refused first, the fixture's client would be deleted.
       return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/clients/${fx.client.id}`, headers: admin };
+    case "DELETE /api/admin/tenants/:id/connections/:connectionId":
+      // Were the body not refused first, the fixture's connection would be deleted.
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/connections/${fx.connectionId}`, headers: admin };
     case "POST /api/admin/keys/:kid/withdraw":
       // A well-formed kid the issuer never had: the body is refused before the kid is looked up.
       return { path: "/api/admin/keys/key_0000000000000000000000000a/withdraw", headers: admin };
@@ -769,9 +809,16 @@ describe("hostile input", () => {
   describe.each(Object.entries(ROUTES).filter(([, input]) => input === "path id").map(([route]) => route))("%s", (route) => {
     it("answers a hostile id with 404 not_found", async () => {
       const clientRoute = route.endsWith("/clients/:clientId");
-      const prefix = clientRoute ? `/api/admin/tenants/${fixture.tenant.tenant_id}/clients/` : route.includes("/tenants/") ? "/api/admin/tenants/" : "/api/admin/users/";
-      const suffix = route.endsWith("/:id/clients") ? "/clients" : "";
-      const kind = clientRoute ? "cli" : prefix.includes("tenants") ? "tn" : "usr";
+      const connectionRoute = route.endsWith("/connections/:connectionId");
+      const prefix = clientRoute
+        ? `/api/admin/tenants/${fixture.tenant.tenant_id}/clients/`
+        : connectionRoute
+          ? `/api/admin/tenants/${fixture.tenant.tenant_id}/connections/`
+          : route.includes("/tenants/")
+            ? "/api/admin/tenants/"
+            : "/api/admin/users/";
+      const suffix = route.endsWith("/:id/clients") ? "/clients" : route.endsWith("/:id/connections") ? "/connections" : "";
+      const kind = clientRoute ? "cli" : connectionRoute ? "con" : prefix.includes("tenants") ? "tn" : "usr";
       const id = fc.oneof(invalidId(kind), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor"));
       await assertNothingWritten(async () => {
         await fc.assert(
