@@ -89,8 +89,10 @@ describe("social connections: the admin API", () => {
     expect((await connect(tenant.tenant_id, { provider: "github", client_id: "gh", client_secret: SECRET })).scopes).toEqual(["read:user", "user:email"]);
     const microsoft = await connect(tenant.tenant_id, { provider: "microsoft", client_id: "ms", client_secret: SECRET, scopes: ["email"] });
     expect(microsoft).toMatchObject({ issuer: null, scopes: ["openid", "email"] });
-    const oneTenant = await connect(tenant.tenant_id, { provider: "microsoft", client_id: "ms", client_secret: SECRET, issuer: "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0" });
-    expect(oneTenant.issuer).toBe("https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0");
+    // Microsoft's base address is the real one in production and the stand-in's in the local stack.
+    const entraIssuer = `${issuerDeps(env).config.federation.microsoftBase}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0`;
+    const oneTenant = await connect(tenant.tenant_id, { provider: "microsoft", client_id: "ms", client_secret: SECRET, issuer: entraIssuer });
+    expect(oneTenant.issuer).toBe(entraIssuer);
   });
 
   it("creates an Apple connection from its team id, key id and private key, and never shows the key", async () => {
@@ -112,7 +114,7 @@ describe("social connections: the admin API", () => {
     ["an oidc issuer with credentials", { provider: "oidc", issuer: "https://user:pw@id.example.org", client_id: "x", client_secret: SECRET }, "issuer"],
     ["a google connection naming an issuer (a mix-up)", { provider: "google", issuer: "https://evil.example", client_id: "x", client_secret: SECRET }, "issuer"],
     ["a microsoft issuer of another host", { provider: "microsoft", issuer: "https://evil.example/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0", client_id: "x", client_secret: SECRET }, "issuer"],
-    ["a microsoft issuer that is not a tenant id", { provider: "microsoft", issuer: "https://login.microsoftonline.com/common/v2.0", client_id: "x", client_secret: SECRET }, "issuer"],
+    ["a microsoft issuer that is not a tenant id", { provider: "microsoft", issuer: `${issuerDeps(env).config.federation.microsoftBase}/common/v2.0`, client_id: "x", client_secret: SECRET }, "issuer"],
     ["a connection without a client secret", { provider: "github", client_id: "x" }, "client_secret"],
     ["an Apple connection sent a client secret", { provider: "apple", client_id: "x", client_secret: SECRET, team_id: "ABCDE12345", key_id: "KEY1234567", private_key: "x" }, "client_secret"],
     ["an Apple connection without its key", { provider: "apple", client_id: "x", team_id: "ABCDE12345", key_id: "KEY1234567" }, "private_key"],
