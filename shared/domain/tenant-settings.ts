@@ -108,7 +108,8 @@ export interface TenantSettings {
   /** Stored with the secret sealed; see tenant-admin. */
   readonly turnstile: { readonly site_key: string; readonly secret_key: string; readonly hostnames?: readonly string[]; readonly action?: string } | null;
   /** A sign-in route whose method is not listed answers `403 sign_in_method_disabled`. */
-  readonly sign_in_methods: readonly (SignInMethod | string)[];
+  /** The built-in methods (`SignInMethod`) and the ids of enabled connections. */
+  readonly sign_in_methods: readonly string[];
   /** A first social sign-in joins the user who owns the same address, when both sides have it verified. */
   readonly link_by_verified_email: boolean;
   /** Password accounts must verify their address before they can sign in. */

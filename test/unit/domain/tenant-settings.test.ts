@@ -265,6 +265,7 @@ describe("resolveTenantSettings", () => {
       audience: "https://api.portcullis.test",
       sign_in_methods: ["phone_otp", "email_otp", "password", "passkey"],
       email_verification_required: true,
+      link_by_verified_email: true,
       password_min_length: 8,
       mfa: "optional",
       email_branding: "Acme Bank",

@@ -1,16 +1,19 @@
 import { env } from "cloudflare:workers";
 import { count, eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { browserSessions, identities, sessions, users } from "../../../drizzle/schema";
+import { exportJWK, exportPKCS8, generateKeyPair, SignJWT } from "jose";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { upstreamRequests, browserSessions, identities, sessions, users } from "../../../drizzle/schema";
 import { neonConnectionStore } from "../../../shared/adapters/neon/connection-store";
 import { newId, randomBase32 } from "../../../shared/crypto/ids";
 import { sealSecret } from "../../../shared/crypto/key-encryption";
+import { sha256Hex } from "../../../shared/crypto/hashing";
 import type { ConnectionRecord } from "../../../shared/ports/connection-store";
 import { passwordUser } from "./support/accounts-client";
 import { testDb } from "./support/account-rows";
 import { freshEmail } from "./support/email-sandbox";
-import { CLIENT_ID, scriptedOpenIdProvider, type ScriptedOpenIdProvider } from "./support/federation-provider";
+import { CLIENT_ID, script, scriptedOpenIdProvider, seenUnder, type ScriptedOpenIdProvider } from "./support/federation-provider";
 import { adminFetch, createTenant, ISSUER, issuerFetch, jsonRequest, withBearer, type TenantCredentials } from "./support/issuer-client";
+import { runCron } from "./support/cron";
 import { enrolTotp } from "./support/mfa-client";
 import { auditOf } from "./support/passkey-client";
 import { formFields, PageBrowser, type Page } from "./support/page-browser";
@@ -230,6 +233,17 @@ describe("social sign-in through the login page", () => {
     expect(await usersOf(flow.tenant)).toHaveLength(2);
   });
 
+  it("refuses a disabled user with 403 and opens no session", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    expect((await adminFetch(`/api/admin/users/${owner.user_id}`, jsonRequest("PATCH", { disabled: true }))).status).toBe(200);
+    const before = await sessionCount(flow.tenant);
+    const refused = await signInThrough(new PageBrowser(), flow, { sub: "disabled-1", email: owner.email, email_verified: true });
+    expect(refused.response.status).toBe(403);
+    expect(refused.html).toContain("This account is disabled.");
+    expect(await sessionCount(flow.tenant)).toBe(before);
+  });
+
   it("asks a user with an authenticator app for the second factor, and opens no session before it", async () => {
     const flow = await setup();
     const owner = await passwordUser(flow.tenant);
@@ -270,6 +284,31 @@ describe("social sign-in: attacks on the callback", () => {
     expect(await usersOf(flow.tenant)).toEqual(usersAfterFirst);
     expect(await sessionCount(flow.tenant)).toBe(sessionsAfterFirst);
     expect(await flow.provider.tokenRequests()).toHaveLength(1);
+  });
+
+  it("two callbacks racing with one state: exactly one signs in, the other is 400, and one user exists", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    await flow.provider.answerWith({ nonce: started.nonce, sub: "race-1" });
+    const twin = new PageBrowser();
+    for (const [name, value] of browser.cookies) twin.cookies.set(name, value);
+    const answers = await Promise.all([callback(browser, flow.connectionId, { code: "c", state: started.state }), callback(twin, flow.connectionId, { code: "c", state: started.state })]);
+    expect(answers.map((answer) => answer.response.status).sort()).toEqual([200, 400]);
+    expect(await usersOf(flow.tenant)).toHaveLength(1);
+    expect(await sessionCount(flow.tenant)).toBe(1);
+  });
+
+  it("refuses a callback naming state twice, or with an oversized code, with 400 and asks the provider nothing", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    const twice = await browser.get(`/oauth2/callback/${flow.connectionId}?code=c&state=${started.state}&state=${started.state}`);
+    expect(twice.response.status).toBe(400);
+    const oversized = await callback(browser, flow.connectionId, { code: "x".repeat(5000), state: started.state });
+    expect(oversized.response.status).toBe(400);
+    expect(await flow.provider.tokenRequests()).toHaveLength(0);
+    await expectNothingWritten(flow.tenant);
   });
 
   it("refuses login CSRF: a state started in the attacker's browser is 400 in the victim's browser, without the binding cookie", async () => {
@@ -329,6 +368,7 @@ describe("social sign-in: attacks on the callback", () => {
   it("refuses a state presented at another connection's callback (a mix-up) with 400", async () => {
     const flow = await setup();
     const other = await addConnection(flow.tenant, await scriptedOpenIdProvider());
+    await setSignInMethods(flow.tenant, ["password", flow.connectionId, other]);
     const browser = new PageBrowser();
     const started = await pressButton(browser, flow);
     await flow.provider.answerWith({ nonce: started.nonce, sub: "mixup-1" });
@@ -375,6 +415,34 @@ describe("social sign-in: attacks on the callback", () => {
     await flow.provider.answerWith({ nonce: started.nonce, sub: "off-1" });
     const refused = await callback(browser, flow.connectionId, { code: "c", state: started.state });
     expect(refused.response.status).toBe(403);
+    await expectNothingWritten(flow.tenant);
+  });
+});
+
+describe("social sign-in: the stored half of a sign-in", () => {
+  it("keeps only hashes and the sealed verifier of a started sign-in, and the cron deletes it once expired", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    const stateHash = await sha256Hex(started.state);
+    const [row] = await testDb.select().from(upstreamRequests).where(eq(upstreamRequests.stateHash, stateHash));
+    expect(row?.browserBindingHash).toBe(await sha256Hex(browser.cookies.get("portcullis_federation") ?? ""));
+    expect(row?.nonceHash).toBe(await sha256Hex(started.nonce));
+    expect(JSON.stringify(row)).not.toContain(started.state);
+    expect(row?.sealedCodeVerifier).toMatch(/^v2\./);
+    await testDb.update(upstreamRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(upstreamRequests.stateHash, stateHash));
+    await runCron();
+    expect(await testDb.select().from(upstreamRequests).where(eq(upstreamRequests.stateHash, stateHash))).toHaveLength(0);
+  });
+
+  it("refuses an expired state with 400 and writes nothing", async () => {
+    const flow = await setup();
+    const browser = new PageBrowser();
+    const started = await pressButton(browser, flow);
+    await testDb.update(upstreamRequests).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(upstreamRequests.stateHash, await sha256Hex(started.state)));
+    await flow.provider.answerWith({ nonce: started.nonce, sub: "late-2" });
+    const refused = await callback(browser, flow.connectionId, { code: "c", state: started.state });
+    expect(refused.response.status).toBe(400);
     await expectNothingWritten(flow.tenant);
   });
 });
@@ -592,6 +660,19 @@ describe("/account: linked accounts", () => {
     expect(identity?.userId).not.toBe(owner.user_id);
   });
 
+  it("sends a browser whose sign-in is older than five minutes to sign in again before linking, starting nothing", async () => {
+    const flow = await setup();
+    const owner = await passwordUser(flow.tenant);
+    const browser = await passwordBrowser(flow.tenant, owner);
+    const account = await browser.get("/account");
+    const idHash = await sha256Hex(browser.cookies.get("portcullis_session") ?? "");
+    await testDb.update(browserSessions).set({ authTime: new Date(Date.now() - 600_000) }).where(eq(browserSessions.idHash, idHash));
+    const stale = await browser.post("/account/identities/link", accountForm(account.html, "identities/link", flow.connectionId));
+    expect(stale.response.status).toBe(303);
+    expect(stale.response.headers.get("Location")).toBe(`/login?account=${flow.tenant.tenant_id}`);
+    expect(await testDb.select().from(upstreamRequests).where(eq(upstreamRequests.tenantId, flow.tenant.tenant_id))).toHaveLength(0);
+  });
+
   it("refuses a forged link form without the CSRF token with 403, sending nobody to the provider", async () => {
     const flow = await setup();
     const owner = await passwordUser(flow.tenant);
@@ -600,5 +681,72 @@ describe("/account: linked accounts", () => {
     const forged = await browser.post("/account/identities/link", { ...accountForm(account.html, "identities/link", flow.connectionId), csrf: "" });
     expect(forged.response.status).toBe(403);
     expect(forged.response.headers.get("Location")).toBeNull();
+  });
+});
+
+describe("Sign in with Apple: the form_post callback", () => {
+  // LOCAL_APPLE_ISSUER points Apple's fixed endpoints at the scripted provider (test/support/global-stack.ts).
+  const APPLE = `${inject("scriptedProviderUrl")}/apple`;
+  const SERVICE_ID = "com.example.web";
+  let signIdToken: (claims: Record<string, unknown>) => Promise<string>;
+
+  beforeAll(async () => {
+    const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+    await script("/apple/auth/keys", 200, { keys: [{ ...(await exportJWK(publicKey)), kid: "apple-key-1", alg: "RS256", use: "sig" }] });
+    signIdToken = async (claims) => {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ iss: APPLE, aud: SERVICE_ID, iat: now, exp: now + 300, ...claims }).setProtectedHeader({ alg: "RS256", kid: "apple-key-1" }).sign(privateKey);
+    };
+  });
+
+  async function appleSetup(): Promise<{ tenant: TenantCredentials; connectionId: string }> {
+    const tenant = await createTenant();
+    const id = newId("con");
+    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    await connectionStore.create(
+      { id, tenantId: tenant.tenant_id, provider: "apple", clientId: SERVICE_ID, sealedClientSecret: null, issuer: null, scopes: ["name", "email"], displayName: null, enabled: true, keepProviderTokens: false, apple: { teamId: "TEAM123456", keyId: "KEY1234567", sealedPrivateKey: await sealSecret(env.KEY_ENCRYPTION_SECRET, "connection-secret", pem, id) } },
+      new Date(),
+    );
+    await setSignInMethods(tenant, ["password", id]);
+    return { tenant, connectionId: id };
+  }
+
+  async function appleRoundTrip(browser: PageBrowser, setupDone: { tenant: TenantCredentials; connectionId: string }, user: string | null): Promise<Page> {
+    const page = await browser.get(`/login?key=${encodeURIComponent(setupDone.tenant.api_key)}`);
+    expect(page.html).toContain("Sign in with Apple");
+    const started = startedAt(await browser.post(`/login/connection/${setupDone.connectionId}`, buttonFields(page.html, setupDone.connectionId)));
+    expect(started.location.searchParams.get("response_mode")).toBe("form_post");
+    const idToken = await signIdToken({ sub: "001234.apple-subject", nonce: started.nonce, email: "ann@privaterelay.appleid.com", email_verified: "true", is_private_email: "true" });
+    await script("/apple/auth/token", 200, { access_token: "apple-at", token_type: "Bearer", expires_in: 3600, id_token: idToken });
+    return browser.post(`/oauth2/callback/${setupDone.connectionId}`, { code: `apple-code-${randomBase32(6)}`, state: started.state, ...(user === null ? {} : { user }) });
+  }
+
+  it("signs in through Apple's form_post, keeps the name Apple sends on the first sign-in only, and finds the same user the next time", async () => {
+    const flow = await appleSetup();
+    const first = await appleRoundTrip(new PageBrowser(), flow, JSON.stringify({ name: { firstName: "Ann", lastName: "Apple" }, email: "ann@privaterelay.appleid.com" }));
+    expect(first.response.status, first.html).toBe(200);
+    expect(first.html).toContain("You are signed in to");
+    const [user] = await usersOf(flow.tenant);
+    expect(user?.metadata).toEqual({ name: "Ann Apple" });
+    expect(user?.email).toBe("ann@privaterelay.appleid.com");
+    const tokenRequest = (await seenUnder("/apple/auth/token")).at(-1);
+    const clientSecret = new URLSearchParams(tokenRequest?.body ?? "").get("client_secret") ?? "";
+    expect(JSON.parse(atob(clientSecret.split(".")[0] ?? ""))).toMatchObject({ alg: "ES256", kid: "KEY1234567" });
+    const again = await appleRoundTrip(new PageBrowser(), flow, JSON.stringify({ name: { firstName: "Someone", lastName: "Else" } }));
+    expect(again.response.status, again.html).toBe(200);
+    const all = await usersOf(flow.tenant);
+    expect(all).toHaveLength(1);
+    expect(all[0]?.metadata).toEqual({ name: "Ann Apple" });
+  });
+
+  it("refuses Apple's form_post without the binding cookie (a cross-site POST from anyone else) with 400, writing nothing", async () => {
+    const flow = await appleSetup();
+    const browser = new PageBrowser();
+    const page = await browser.get(`/login?key=${encodeURIComponent(flow.tenant.api_key)}`);
+    const started = startedAt(await browser.post(`/login/connection/${flow.connectionId}`, buttonFields(page.html, flow.connectionId)));
+    const forged = await new PageBrowser().post(`/oauth2/callback/${flow.connectionId}`, { code: "c", state: started.state });
+    expect(forged.response.status).toBe(400);
+    await expectNothingWritten(flow.tenant);
   });
 });

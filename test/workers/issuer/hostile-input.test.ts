@@ -84,6 +84,9 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /login": "page form",
   "GET /signup": "page query",
   "POST /signup": "page form",
+  "POST /login/connection/:id": "page form",
+  "GET /oauth2/callback/:id": "page query",
+  "POST /oauth2/callback/:id": "page form",
   "GET /oauth2/authorize": "page query",
   "GET /oauth2/logout": "page query",
   "GET /consent": "page query",
@@ -135,6 +138,8 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "POST /account/sessions/revoke": "page form",
   "POST /account/sessions/revoke-all": "page form",
   "POST /account/delete": "page form",
+  "POST /account/identities/link": "page form",
+  "POST /account/identities/unlink": "page form",
   "POST /oauth2/token": "oauth form",
   "POST /oauth2/revoke": "oauth form",
   // Read only the Authorization header; the hostile tokens are in oauth-token.test.ts.
@@ -1063,6 +1068,35 @@ describe("hostile input", () => {
           if (type !== null) headers["Content-Type"] = type;
           const response = await issuerFetch(path, { method: "POST", headers, body: raw, redirect: "manual" });
           await expectRefusalPage(response, [400, 403, 413, 415], `${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(100),
+      );
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("the social sign-in start and callback answer every hostile form and query with a 4xx page, never a redirect, and write nothing", async () => {
+    expect(ROUTES["POST /login/connection/:id"]).toBe("page form");
+    expect(ROUTES["GET /oauth2/callback/:id"]).toBe("page query");
+    expect(ROUTES["POST /oauth2/callback/:id"]).toBe("page form");
+    const connection = fc.oneof(rawQueryJunk, fc.constantFrom("con_aaaaaaaaaaaaaaaaaaaaaaaaaa", "con_", "%00", "..", "con_aaaaaaaaaaaaaaaaaaaaaaaaaa%2F..")).map((id) => (id === "" ? "x" : id));
+    const body = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `state=${junk}&code=${junk}`),
+      rawQueryJunk.map((junk) => `key=${fixture.tenant.api_key}&csrf=${junk}`),
+      rawQueryJunk.map((junk) => `error=access_denied&state=${junk}`),
+      tooLong(256).map((state) => `state=${state}&code=c`),
+      fc.constantFrom("", "state=a&state=b&code=c", "__proto__=1", `state=${"a".repeat(32)}&code=c`, `state=${"a".repeat(32)}&error=access_denied`, `key=${fixture.tenant.api_key}`),
+    );
+    const route = fc.constantFrom("POST /login/connection/", "GET /oauth2/callback/", "POST /oauth2/callback/");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(route, connection, body, async (where, id, raw) => {
+          const [method = "GET", prefix = ""] = where.split(" ");
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp(), "Content-Type": "application/x-www-form-urlencoded", Cookie: `portcullis_federation=${"b".repeat(32)}` };
+          const response = method === "GET" ? await issuerFetch(`${prefix}${id}?${raw}`, { headers, redirect: "manual" }) : await issuerFetch(`${prefix}${id}`, { method, headers, body: raw, redirect: "manual" });
+          if (response.status === 404) return;
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectRefusalPage(response, [400, 403], `${where}${id} ${raw.slice(0, 80)}`);
         }),
         runs(100),
       );

@@ -37,6 +37,10 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
       if (deleted > 0) deps.logger.info("authorization_codes_deleted", { count: deleted });
     })(),
     (async () => {
+      const deleted = await deps.upstreamRequests.deleteExpired(new Date());
+      if (deleted > 0) deps.logger.info("upstream_requests_deleted", { count: deleted });
+    })(),
+    (async () => {
       const purged = await deps.idempotency.purgeExpired();
       if (purged > 0) deps.logger.info("idempotency_keys_purged", { count: purged });
     })(),

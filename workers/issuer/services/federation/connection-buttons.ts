@@ -5,7 +5,7 @@ import type { ConnectionRecord, ConnectionStore } from "../../../../shared/ports
 
 /** A connection signs users in only while it is enabled and its tenant lists it among its sign-in methods. */
 export function connectionServes(settings: TenantSettings, connection: ConnectionRecord): boolean {
-  return connection.enabled && (settings.sign_in_methods as readonly string[]).includes(connection.id);
+  return connection.enabled && settings.sign_in_methods.includes(connection.id);
 }
 
 /** What a hosted page needs to draw one connection's button. */

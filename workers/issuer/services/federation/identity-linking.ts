@@ -62,7 +62,7 @@ async function hasAnotherWayIn(deps: IdentityLinkingDeps, { tenant, settings }: 
   if (user.email !== null && user.emailVerified && allowsSignInMethod(settings, "email_otp")) return true;
   if (allowsSignInMethod(settings, "passkey") && (await deps.passkeys.listForUser(tenant.id, userId)).length > 0) return true;
   const identities = await deps.identities.listLinked(userId);
-  return identities.some((identity) => identity.id !== identityId && (settings.sign_in_methods as readonly string[]).includes(identity.connectionId));
+  return identities.some((identity) => identity.id !== identityId && settings.sign_in_methods.includes(identity.connectionId));
 }
 
 export type UnlinkRefusal = "not_found" | "last_method";
