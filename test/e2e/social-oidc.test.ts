@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { e2eStack } from "./support/e2e-context";
-import { callbackUrl, connectStandIn, freshStandInUser, signIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
+import { adminCall, callbackUrl, connectStandIn, freshStandInUser, signIn, socialFixture, standInUrl, startAtApp, type ConnectedProvider, type SocialFixture } from "./support/social";
 import { cancelledAtProvider, idTokenAttacks, signInRules, upstreamLegAttacks } from "./support/social-scenarios";
 
 let fixture: SocialFixture;
@@ -19,6 +19,16 @@ beforeAll(async () => {
 const subject = { provider: "oidc" as const, fixture: () => fixture, connection: () => connected.connection, standInClientId: () => connected.standInClient.clientId };
 
 describe("sign-in through an OpenID Provider connection (oidc)", () => {
+  it("the admin API lists the new connection among the tenant's sign_in_methods and names the callback URL to register, without its secret", async () => {
+    const tenant = await adminCall<{ settings: { sign_in_methods: string[] } }>("GET", `/api/admin/tenants/${fixture.tenant.id}`);
+    expect(tenant.body.settings.sign_in_methods).toContain(connected.connection.connection_id);
+    const connection = await adminCall("GET", `/api/admin/tenants/${fixture.tenant.id}/connections/${connected.connection.connection_id}`);
+    expect(connection.status).toBe(200);
+    expect(connection.body.callback_url).toBe(callbackUrl(connected.connection.connection_id));
+    expect(connection.body.has_client_secret).toBe(true);
+    expect(JSON.stringify(connection.body)).not.toContain(connected.standInClient.clientSecret);
+  });
+
   signInRules(subject);
   cancelledAtProvider(subject);
 

@@ -55,17 +55,7 @@ export async function adminCall<T = Record<string, unknown>>(method: string, pat
 export async function createConnection(tenant: E2eTenant, fields: Readonly<Record<string, unknown>>): Promise<Connection> {
   const answer = await adminCall<Connection>("POST", `/api/admin/tenants/${tenant.id}/connections`, fields);
   if (answer.status !== 201) throw new Error(`creating a ${String(fields.provider)} connection answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  await listAmongSignInMethods(tenant, answer.body.connection_id);
   return answer.body;
-}
-
-/** The tenant's sign-in methods name its enabled connections; where they do not yet, the operator adds it. */
-async function listAmongSignInMethods(tenant: E2eTenant, connectionId: string): Promise<void> {
-  const current = await adminCall<{ settings: { sign_in_methods: string[] } }>("GET", `/api/admin/tenants/${tenant.id}`);
-  const methods = current.body.settings.sign_in_methods;
-  if (methods.includes(connectionId)) return;
-  const patched = await adminCall("PATCH", `/api/admin/tenants/${tenant.id}`, { settings: { sign_in_methods: [...methods, connectionId] } });
-  if (patched.status !== 200) throw new Error(`adding the connection to sign_in_methods answered ${patched.status}: ${JSON.stringify(patched.body)}`);
 }
 
 export interface TenantUser {
