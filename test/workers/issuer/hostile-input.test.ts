@@ -494,6 +494,8 @@ const BODIES: Record<string, BodySpec> = {
     ...connectionFields,
     client_id: { valid: optional(connectionFields.client_id.valid), invalid: connectionFields.client_id.invalid },
     client_secret: { valid: optional(connectionFields.client_secret.valid), invalid: connectionFields.client_secret.invalid },
+    // null clears the display name in a PATCH.
+    display_name: { valid: optional(fc.constantFrom("Acme SSO", null)), invalid: fc.oneof(wrongType("string", "null"), fc.constant(""), tooLong(100), poisonText) },
   },
   "POST /api/auth/passkeys/register": {
     challenge_id: { valid: validChallengeId, invalid: invalidChallengeId },
