@@ -32,7 +32,7 @@ export default defineConfig(
   { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
   ...tseslint.configs.strictTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js"] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js", "dev/support/*.mjs"] }, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-floating-promises": "error",

@@ -15,6 +15,7 @@ import { emailLinkPageRoutes } from "./routes/email-link-page";
 import { emailSignInRoutes } from "./routes/email-sign-in";
 import { healthRoutes } from "./routes/health";
 import { loginPageRoutes, signupPageRoutes } from "./routes/login-page";
+import { openApiRoutes } from "./routes/openapi";
 import { oauthAuthorizeRoutes } from "./routes/oauth-authorize";
 import { federationRoutes } from "./routes/federation";
 import { mfaVerifyRoutes } from "./routes/mfa-verify";
@@ -55,6 +56,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   });
   healthRoutes(app);
   wellKnownRoutes(app);
+  openApiRoutes(app);
   adminRoutes(app);
   oauthClientAdminRoutes(app);
   connectionAdminRoutes(app);

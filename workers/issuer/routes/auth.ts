@@ -21,12 +21,12 @@ import { emailSignInDeps } from "./email-sign-in";
 import { corsHeaders, preflight } from "./cors";
 
 // Any text: what is not a number after normalising, the empty string included, is the contract's `400 invalid_phone`.
-const phone = z.string();
-const requestSchema = z.strictObject({ phone, turnstile_token: z.string().min(1).max(2048).optional() });
-const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10}$/, "must be 4 to 10 digits.") });
-const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(512) });
-const introspectSchema = z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() });
-const profileSchema = z.strictObject({
+export const phone = z.string();
+export const requestSchema = z.strictObject({ phone, turnstile_token: z.string().min(1).max(2048).optional() });
+export const verifySchema = z.strictObject({ phone, code: z.string().regex(/^[0-9]{4,10}$/, "must be 4 to 10 digits.") });
+export const refreshSchema = z.strictObject({ refresh_token: z.string().min(1).max(512) });
+export const introspectSchema = z.strictObject({ token: z.string().min(1).max(8192), token_type_hint: z.string().max(64).optional() });
+export const profileSchema = z.strictObject({
   // Any text: what is not an address after parsing is the contract's `400 invalid_email`.
   email: z.string().max(1024).nullable().optional(),
   metadata: z.record(z.string().max(100), z.unknown()).optional(),

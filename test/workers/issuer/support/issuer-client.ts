@@ -4,6 +4,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { expect, inject } from "vitest";
+import { departureFromDocument } from "./api-conformance";
 import { codeInSms, freshIp, freshPhone } from "../../../support/test-identities";
 
 export { freshIp, freshPhone };
@@ -34,8 +35,13 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly [extra: string]: unknown };
 }
 
-export function issuerFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`${ISSUER}${path}`, init));
+/** One request to the issuer; its answer must be one the API description promises (see api-conformance.ts). */
+export async function issuerFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const request = new Request(`${ISSUER}${path}`, init);
+  const response = await exports.default.fetch(request.clone());
+  const departure = await departureFromDocument(request, response);
+  if (departure !== null) throw new Error(`The answer departs from the API description: ${departure}`);
+  return response;
 }
 
 export function jsonRequest(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
