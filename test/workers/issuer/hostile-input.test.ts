@@ -51,6 +51,7 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /health": "none",
   "GET /.well-known/jwks.json": "none",
   "GET /.well-known/openid-configuration": "none",
+  "GET /openapi.json": "none",
   "POST /api/admin/tenants": "json",
   "GET /api/admin/tenants/:id": "path id",
   "PATCH /api/admin/tenants/:id": "json",
