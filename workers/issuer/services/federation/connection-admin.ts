@@ -7,6 +7,7 @@ import { err, ok, type Result } from "../../../../shared/errors/result";
 import type { ConnectionRecord, ConnectionStore } from "../../../../shared/ports/connection-store";
 import type { TenantRepository } from "../../../../shared/ports/tenant-repository";
 import type { AuditRecorder } from "../audit-recorder";
+import { callbackUrl } from "./upstream-start";
 
 /** One button per connection on the login page; with the four built-in methods this keeps `sign_in_methods` within its 20 entries. */
 export const MAX_CONNECTIONS_PER_TENANT = 16;
@@ -182,7 +183,7 @@ function view(deps: Pick<ConnectionAdminDeps, "issuerUrl">, connection: Connecti
     keep_provider_tokens: connection.keepProviderTokens,
     has_client_secret: connection.sealedClientSecret !== null,
     apple: connection.apple === null ? null : { team_id: connection.apple.teamId, key_id: connection.apple.keyId, has_private_key: true },
-    callback_url: `${deps.issuerUrl.replace(/\/+$/, "")}/oauth2/callback/${connection.id}`,
+    callback_url: callbackUrl(deps.issuerUrl, connection.id),
     created_at: connection.createdAt.toISOString(),
     updated_at: connection.updatedAt.toISOString(),
   };

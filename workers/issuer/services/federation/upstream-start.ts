@@ -24,9 +24,12 @@ export interface UpstreamStartDeps {
   readonly issuerUrl: string;
 }
 
-/** Where the provider sends the browser back; registered at the provider as is. */
+/**
+ * Where the provider sends the browser back; registered at the provider as is. Beside the
+ * issuer's other endpoints, under any path `ISSUER_URL` has, as discovery names them.
+ */
 export function callbackUrl(issuerUrl: string, connectionId: string): string {
-  return new URL(`/oauth2/callback/${connectionId}`, issuerUrl).toString();
+  return `${issuerUrl.replace(/\/+$/, "")}/oauth2/callback/${connectionId}`;
 }
 
 /**
