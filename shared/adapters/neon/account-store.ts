@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
 import type { AccountCredential, AccountStore } from "../../ports/account-store";
 import type { Database } from "./database";
-import { isUniqueViolation } from "./unique-violation";
+import { isUniqueViolation } from "./constraint-violation";
 import { toUserRecord } from "./user-repository";
 
 /** The live case-insensitive unique index on (tenant, address); see drizzle/schema.ts. */

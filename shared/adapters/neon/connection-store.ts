@@ -3,6 +3,7 @@ import { connections } from "../../../drizzle/schema";
 import type { ProviderKind } from "../../domain/connections";
 import type { ConnectionRecord, ConnectionStore } from "../../ports/connection-store";
 import type { Database } from "./database";
+import { isForeignKeyViolation } from "./constraint-violation";
 
 type Row = typeof connections.$inferSelect;
 
@@ -63,11 +64,4 @@ export function neonConnectionStore(db: Database): ConnectionStore {
       return removed.length > 0;
     },
   };
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  for (let current: unknown = error; typeof current === "object" && current !== null; current = (current as { cause?: unknown }).cause) {
-    if ((current as { code?: unknown }).code === "23503") return true;
-  }
-  return false;
 }

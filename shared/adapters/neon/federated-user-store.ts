@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { FederatedUserStore, NewFederatedUser } from "../../ports/federated-user-store";
 import type { NewIdentity } from "../../ports/identity-store";
 import type { Database } from "./database";
-import { isUniqueViolation } from "./unique-violation";
+import { isUniqueViolation } from "./constraint-violation";
 
 export function neonFederatedUserStore(db: Database): FederatedUserStore {
   async function attempt(user: NewFederatedUser, identity: Omit<NewIdentity, "userId" | "tenantId">, now: Date): Promise<"created" | "identity_taken"> {

@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { passkeys } from "../../../drizzle/schema";
 import type { PasskeyRecord, PasskeyStore } from "../../ports/passkey-store";
 import type { Database } from "./database";
-import { isUniqueViolation } from "./unique-violation";
+import { isUniqueViolation } from "./constraint-violation";
 
 /** One credential id per tenant; see drizzle/schema.ts. */
 const CREDENTIAL_INDEX = "passkeys_tenant_credential_idx";

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { tenantKeys, tenants } from "../../../drizzle/schema";
 import type { KeyKind, TenantRecord, TenantRepository } from "../../ports/tenant-repository";
 import type { Database } from "./database";
-import { isUniqueViolation } from "./unique-violation";
+import { isUniqueViolation } from "./constraint-violation";
 
 export function neonTenantRepository(db: Database): TenantRepository {
   return {

@@ -3,7 +3,7 @@ import { users } from "../../../drizzle/schema";
 import type { UserRecord, UserRepository } from "../../ports/user-repository";
 import { decodeCursor, encodeCursor } from "../../domain/page-cursor";
 import type { Database } from "./database";
-import { isUniqueViolation } from "./unique-violation";
+import { isUniqueViolation } from "./constraint-violation";
 
 export function neonUserRepository(db: Database): UserRepository {
   return {
