@@ -5,7 +5,7 @@ import { readBodyOrRefuse } from "../sms/request-body";
 import { sendJson } from "../support/http-server";
 import { AuthorizationCodes, verifierMatches } from "./authorization-codes";
 import { signIdToken, type BadTokenQueue } from "./bad-token";
-import { chooseUser, readLoginForm, sendLoginPage, type LoginChoice } from "./login-page";
+import { chooseUser, readLoginForm, sendExpiredSignIn, sendLoginPage, type LoginChoice } from "./login-page";
 import { escapeHtml } from "./oidc-issuer";
 import { publicJwk, type PrivateSigningKey } from "./signing-keys";
 import { DENY_LOGIN_HINT, type TestUser } from "./test-users";
@@ -100,8 +100,7 @@ export class AppleStandIn {
     }
     const pending = this.#codes.takePending(id);
     if (!pending) {
-      response.writeHead(400, { "content-type": "text/html; charset=utf-8" });
-      response.end("<!doctype html><title>Error</title><h1>This sign-in has expired or was already used.</h1>");
+      sendExpiredSignIn(response);
       return;
     }
     if (choice.kind === "cancel") {

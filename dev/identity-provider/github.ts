@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { readBodyOrRefuse } from "../sms/request-body";
 import { sendJson } from "../support/http-server";
 import { AuthorizationCodes, secretMatches, verifierMatches } from "./authorization-codes";
-import { chooseUser, readLoginForm, sendLoginPage, type LoginChoice } from "./login-page";
+import { chooseUser, readLoginForm, sendExpiredSignIn, sendLoginPage, type LoginChoice } from "./login-page";
 import { DENY_LOGIN_HINT, type TestUser } from "./test-users";
 
 export interface GitHubClient {
@@ -78,8 +78,7 @@ export class GitHubStandIn {
     }
     const pending = this.#codes.takePending(id);
     if (!pending) {
-      response.writeHead(400, { "content-type": "text/html; charset=utf-8" });
-      response.end("<!doctype html><title>Error</title><h1>This sign-in has expired or was already used.</h1>");
+      sendExpiredSignIn(response);
       return;
     }
     if (choice.kind === "cancel") {

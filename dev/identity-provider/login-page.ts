@@ -30,6 +30,12 @@ ${message ? `<p role="alert">${escapeHtml(message)}</p>` : ""}
   response.end(html);
 }
 
+/** The answer to a login form whose sign-in is unknown, expired or already completed. */
+export function sendExpiredSignIn(response: ServerResponse): void {
+  response.writeHead(400, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  response.end("<!doctype html><title>Error</title><h1>This sign-in has expired or was already used.</h1>");
+}
+
 /** Reads the posted form (`login`, `action`). */
 export function readLoginForm(body: string, users: ReadonlyMap<string, TestUser>): LoginChoice {
   const form = new URLSearchParams(body);
