@@ -253,6 +253,341 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a tenant
+         * @description Answers the tenant with its first key pair; the keys are shown once and stored hashed. Unknown settings are refused. Send `Idempotency-Key` to make a retry safe: a repeat with the same key and body answers the first answer again.
+         */
+        post: operations["postApiAdminTenants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant, with its settings (never its keys) */
+        get: operations["getApiAdminTenantsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a tenant or change its settings
+         * @description Settings are merged into the stored ones and validated as a whole. Send `Idempotency-Key` to make a retry safe: a repeat with the same key and body answers the first answer again.
+         */
+        patch: operations["patchApiAdminTenantsId"];
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue another key pair
+         * @description Earlier keys keep working until deleted, so keys can be rotated without downtime. Takes no body. Send `Idempotency-Key` to make a retry safe: a repeat with the same key and body answers the first answer again.
+         */
+        post: operations["postApiAdminTenantsIdKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a key pair
+         * @description Both keys of the pair stop working at once.
+         */
+        delete: operations["deleteApiAdminTenantsIdKeysKeyId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/sms-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * SMS sends, blocks, delivery and estimated spend of a tenant
+         * @description Over the last `days` days (default 7). Spend is an estimate from list prices per country.
+         */
+        get: operations["getApiAdminTenantsIdSmsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Filter by tenant or by phone (normalised to E.164); pages of `limit` (1..100, default 50), continued with `next_cursor`.
+         */
+        get: operations["getApiAdminUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user */
+        get: operations["getApiAdminUsersId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user
+         * @description Erases the user's personal data and revokes every session; audit rows stay, pseudonymous.
+         */
+        delete: operations["deleteApiAdminUsersId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a user's roles, metadata or disabled flag
+         * @description Taking a role away revokes the user's outstanding access tokens; `disabled: true` revokes every session. Send `Idempotency-Key` to make a retry safe: a repeat with the same key and body answers the first answer again.
+         */
+        patch: operations["patchApiAdminUsersId"];
+        trace?: never;
+    };
+    "/api/admin/users/{id}/revoke-sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every session of a user */
+        post: operations["postApiAdminUsersIdRevokeSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first
+         * @description Filter by tenant, user and event type; pages of `limit` (1..100, default 50), continued with `next_cursor`. Never holds a secret, code or token.
+         */
+        get: operations["getApiAdminAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing keys now
+         * @description The next key becomes current and a new next key is published. Rotation also runs on a schedule.
+         */
+        post: operations["postApiAdminKeysRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/keys/{kid}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw a signing key (compromise)
+         * @description Tokens signed with the key stop verifying at once; a fresh key takes its place.
+         */
+        post: operations["postApiAdminKeysKidWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a tenant's OAuth clients */
+        get: operations["getApiAdminTenantsIdClients"];
+        put?: never;
+        /**
+         * Register an OAuth client (a relying party)
+         * @description Redirect URIs must be `https`, or `http` on a loopback address, and are matched exactly. A confidential client gets a `client_secret`, shown once and stored hashed; a public client must list at least one redirect URI and uses PKCE alone.
+         */
+        post: operations["postApiAdminTenantsIdClients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An OAuth client */
+        get: operations["getApiAdminTenantsIdClientsClientId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an OAuth client
+         * @description Its codes and refresh tokens stop working, and the gate refuses its access tokens.
+         */
+        delete: operations["deleteApiAdminTenantsIdClientsClientId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an OAuth client
+         * @description The type cannot change. Removing a role revokes the client's outstanding tokens at the gate.
+         */
+        patch: operations["patchApiAdminTenantsIdClientsClientId"];
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a tenant's connections */
+        get: operations["getApiAdminTenantsIdConnections"];
+        put?: never;
+        /**
+         * Connect a social or enterprise identity provider
+         * @description `provider` is `google`, `github`, `apple`, `microsoft` or `oidc` (any OpenID Provider by its `issuer`, found through discovery). Secrets are sealed at rest and never returned. An enabled connection joins the tenant's `sign_in_methods`.
+         */
+        post: operations["postApiAdminTenantsIdConnections"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/connections/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A connection */
+        get: operations["getApiAdminTenantsIdConnectionsConnectionId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a connection
+         * @description Its button leaves the login page and its id leaves `sign_in_methods`; users keep their accounts.
+         */
+        delete: operations["deleteApiAdminTenantsIdConnectionsConnectionId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a connection
+         * @description The provider cannot change. `null` clears the display name (or, for `oidc`, is refused for the issuer).
+         */
+        patch: operations["patchApiAdminTenantsIdConnectionsConnectionId"];
+        trace?: never;
+    };
+    "/api/webhooks/twilio/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio's delivery reports for sent codes
+         * @description Twilio calls this with the status of each message the issuer sent, signed with `X-Twilio-Signature` over this URL and every parameter. Parameters other than these are accepted unread (Twilio adds them without notice). Only for Twilio; nothing else should call it.
+         */
+        post: operations["postApiWebhooksTwilioStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -274,7 +609,22 @@ export type components = {
             };
         };
     };
-    responses: never;
+    responses: {
+        /** @description Error: `internal_error`, a fault on the issuer's side (a bug, or stored data that fails its integrity check); it says nothing more. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    error?: {
+                        /** @enum {unknown} */
+                        code?: "internal_error";
+                    };
+                } & components["schemas"]["Error"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -359,6 +709,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -408,6 +759,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -463,6 +815,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -509,6 +862,7 @@ export interface operations {
                     };
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -652,6 +1006,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `sms_unavailable`. */
             502: {
                 headers: {
@@ -871,6 +1226,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1008,6 +1364,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1102,6 +1459,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1196,6 +1554,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1294,6 +1653,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1466,6 +1826,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `email_unavailable`. */
             502: {
                 headers: {
@@ -1610,6 +1971,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1697,6 +2059,7 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {
@@ -1808,6 +2171,3507 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminTenants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme",
+                 *       "slug": "acme",
+                 *       "settings": {
+                 *         "cors_origins": [
+                 *           "https://app.acme.example"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    slug: string;
+                    settings?: {
+                        otp_length?: number;
+                        otp_expiry_minutes?: number;
+                        max_otp_attempts?: number;
+                        rate_limit_per_hour?: number;
+                        voip_blocking?: boolean;
+                        sms_branding?: string;
+                        allowed_countries?: string[] | null;
+                        access_token_ttl_seconds?: number;
+                        refresh_token_ttl_seconds?: number;
+                        default_roles?: string[];
+                        cors_origins?: string[];
+                        refresh_reuse_interval_seconds?: number;
+                        carrier_lookup?: boolean;
+                        audience?: string;
+                        sms_per_prefix_per_hour?: number;
+                        sms_per_ip_per_hour?: number;
+                        sms_daily_budget?: number;
+                        risk_threshold?: number;
+                        turnstile?: {
+                            site_key: string;
+                            secret_key: string;
+                            hostnames?: string[];
+                            action?: string;
+                        } | null;
+                        sign_in_methods?: (("phone_otp" | "email_otp" | "password" | "passkey") | string)[];
+                        email_verification_required?: boolean;
+                        link_by_verified_email?: boolean;
+                        password_min_length?: number;
+                        /** @enum {string} */
+                        mfa?: "off" | "optional" | "required";
+                        email_branding?: string;
+                        redirect_uris?: string[];
+                        branding?: {
+                            logo_url?: string;
+                            primary_color?: string;
+                            background_color?: string;
+                        };
+                        passkey_rp_id?: string | null;
+                        passkey_origins?: string[] | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The tenant and its keys. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant_id: string;
+                        name: string;
+                        slug: string;
+                        settings: {
+                            otp_length?: number;
+                            otp_expiry_minutes?: number;
+                            max_otp_attempts?: number;
+                            rate_limit_per_hour?: number;
+                            voip_blocking?: boolean;
+                            sms_branding?: string;
+                            allowed_countries?: string[] | null;
+                            access_token_ttl_seconds?: number;
+                            refresh_token_ttl_seconds?: number;
+                            default_roles?: string[];
+                            cors_origins?: string[];
+                            refresh_reuse_interval_seconds?: number;
+                            carrier_lookup?: boolean;
+                            audience?: string;
+                            sms_per_prefix_per_hour?: number;
+                            sms_per_ip_per_hour?: number;
+                            sms_daily_budget?: number;
+                            risk_threshold?: number;
+                            turnstile?: {
+                                site_key: string;
+                                /** @constant */
+                                secret_key_set: true;
+                                hostnames?: string[];
+                                action?: string;
+                            } | null;
+                            sign_in_methods?: (("phone_otp" | "email_otp" | "password" | "passkey") | string)[];
+                            email_verification_required?: boolean;
+                            link_by_verified_email?: boolean;
+                            password_min_length?: number;
+                            /** @enum {string} */
+                            mfa?: "off" | "optional" | "required";
+                            email_branding?: string;
+                            redirect_uris?: string[];
+                            branding?: {
+                                logo_url?: string;
+                                primary_color?: string;
+                                background_color?: string;
+                            };
+                            passkey_rp_id?: string | null;
+                            passkey_origins?: string[] | null;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                        key_id: string;
+                        /** @description The publishable key (`pk_…`), for apps. Shown once. */
+                        api_key: string;
+                        /** @description The secret key (`sk_…`), for servers. Shown once. */
+                        secret_key: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `slug_taken`, `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "slug_taken" | "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant_id: string;
+                        name: string;
+                        slug: string;
+                        settings: {
+                            otp_length?: number;
+                            otp_expiry_minutes?: number;
+                            max_otp_attempts?: number;
+                            rate_limit_per_hour?: number;
+                            voip_blocking?: boolean;
+                            sms_branding?: string;
+                            allowed_countries?: string[] | null;
+                            access_token_ttl_seconds?: number;
+                            refresh_token_ttl_seconds?: number;
+                            default_roles?: string[];
+                            cors_origins?: string[];
+                            refresh_reuse_interval_seconds?: number;
+                            carrier_lookup?: boolean;
+                            audience?: string;
+                            sms_per_prefix_per_hour?: number;
+                            sms_per_ip_per_hour?: number;
+                            sms_daily_budget?: number;
+                            risk_threshold?: number;
+                            turnstile?: {
+                                site_key: string;
+                                /** @constant */
+                                secret_key_set: true;
+                                hostnames?: string[];
+                                action?: string;
+                            } | null;
+                            sign_in_methods?: (("phone_otp" | "email_otp" | "password" | "passkey") | string)[];
+                            email_verification_required?: boolean;
+                            link_by_verified_email?: boolean;
+                            password_min_length?: number;
+                            /** @enum {string} */
+                            mfa?: "off" | "optional" | "required";
+                            email_branding?: string;
+                            redirect_uris?: string[];
+                            branding?: {
+                                logo_url?: string;
+                                primary_color?: string;
+                                background_color?: string;
+                            };
+                            passkey_rp_id?: string | null;
+                            passkey_origins?: string[] | null;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiAdminTenantsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "settings": {
+                 *         "mfa": "optional",
+                 *         "password_min_length": 10
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    settings?: {
+                        otp_length?: number;
+                        otp_expiry_minutes?: number;
+                        max_otp_attempts?: number;
+                        rate_limit_per_hour?: number;
+                        voip_blocking?: boolean;
+                        sms_branding?: string;
+                        allowed_countries?: string[] | null;
+                        access_token_ttl_seconds?: number;
+                        refresh_token_ttl_seconds?: number;
+                        default_roles?: string[];
+                        cors_origins?: string[];
+                        refresh_reuse_interval_seconds?: number;
+                        carrier_lookup?: boolean;
+                        audience?: string;
+                        sms_per_prefix_per_hour?: number;
+                        sms_per_ip_per_hour?: number;
+                        sms_daily_budget?: number;
+                        risk_threshold?: number;
+                        turnstile?: {
+                            site_key: string;
+                            secret_key: string;
+                            hostnames?: string[];
+                            action?: string;
+                        } | null;
+                        sign_in_methods?: (("phone_otp" | "email_otp" | "password" | "passkey") | string)[];
+                        email_verification_required?: boolean;
+                        link_by_verified_email?: boolean;
+                        password_min_length?: number;
+                        /** @enum {string} */
+                        mfa?: "off" | "optional" | "required";
+                        email_branding?: string;
+                        redirect_uris?: string[];
+                        branding?: {
+                            logo_url?: string;
+                            primary_color?: string;
+                            background_color?: string;
+                        };
+                        passkey_rp_id?: string | null;
+                        passkey_origins?: string[] | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The updated tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant_id: string;
+                        name: string;
+                        slug: string;
+                        settings: {
+                            otp_length?: number;
+                            otp_expiry_minutes?: number;
+                            max_otp_attempts?: number;
+                            rate_limit_per_hour?: number;
+                            voip_blocking?: boolean;
+                            sms_branding?: string;
+                            allowed_countries?: string[] | null;
+                            access_token_ttl_seconds?: number;
+                            refresh_token_ttl_seconds?: number;
+                            default_roles?: string[];
+                            cors_origins?: string[];
+                            refresh_reuse_interval_seconds?: number;
+                            carrier_lookup?: boolean;
+                            audience?: string;
+                            sms_per_prefix_per_hour?: number;
+                            sms_per_ip_per_hour?: number;
+                            sms_daily_budget?: number;
+                            risk_threshold?: number;
+                            turnstile?: {
+                                site_key: string;
+                                /** @constant */
+                                secret_key_set: true;
+                                hostnames?: string[];
+                                action?: string;
+                            } | null;
+                            sign_in_methods?: (("phone_otp" | "email_otp" | "password" | "passkey") | string)[];
+                            email_verification_required?: boolean;
+                            link_by_verified_email?: boolean;
+                            password_min_length?: number;
+                            /** @enum {string} */
+                            mfa?: "off" | "optional" | "required";
+                            email_branding?: string;
+                            redirect_uris?: string[];
+                            branding?: {
+                                logo_url?: string;
+                                primary_color?: string;
+                                background_color?: string;
+                            };
+                            passkey_rp_id?: string | null;
+                            passkey_origins?: string[] | null;
+                        };
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminTenantsIdKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new keys, shown once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key_id: string;
+                        /** @description The publishable key (`pk_…`), for apps. Shown once. */
+                        api_key: string;
+                        /** @description The secret key (`sk_…`), for servers. Shown once. */
+                        secret_key: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiAdminTenantsIdKeysKeyId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The key pair's id (`key_…`). */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdSmsStats: {
+        parameters: {
+            query?: {
+                days?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's SMS figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant_id: string;
+                        window: {
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            from: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            to: string;
+                        };
+                        sends: {
+                            requested: number;
+                            sent: number;
+                            failed: number;
+                        };
+                        blocks: {
+                            [key: string]: number;
+                        };
+                        delivery: {
+                            delivered: number;
+                            undelivered: number;
+                            failed: number;
+                            unknown: number;
+                            delivery_rate: number | null;
+                        };
+                        estimated_spend: {
+                            /** @constant */
+                            currency: "USD";
+                            total: number;
+                            by_country: {
+                                [key: string]: {
+                                    sends: number;
+                                    estimated_cost: number;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminUsers: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+                phone?: string;
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        users: {
+                            user_id: string;
+                            tenant_id: string;
+                            phone: string | null;
+                            email: string | null;
+                            email_verified: boolean;
+                            has_password: boolean;
+                            roles: string[];
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                            disabled: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            updated_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`, `invalid_phone`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request" | "invalid_phone";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminUsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id (`usr_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        tenant_id: string;
+                        phone: string | null;
+                        email: string | null;
+                        email_verified: boolean;
+                        has_password: boolean;
+                        roles: string[];
+                        metadata: {
+                            [key: string]: unknown;
+                        };
+                        disabled: boolean;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiAdminUsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id (`usr_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiAdminUsersId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id (`usr_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "roles": [
+                 *         "user",
+                 *         "admin"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    roles?: string[];
+                    disabled?: boolean;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        tenant_id: string;
+                        phone: string | null;
+                        email: string | null;
+                        email_verified: boolean;
+                        has_password: boolean;
+                        roles: string[];
+                        metadata: {
+                            [key: string]: unknown;
+                        };
+                        disabled: boolean;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminUsersIdRevokeSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id (`usr_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many sessions were revoked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminAudit: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+                user_id?: string;
+                type?: "tenant.created" | "tenant.updated" | "tenant.key_created" | "tenant.key_deleted" | "user.updated" | "user.disabled" | "user.enabled" | "user.deleted" | "user.sessions_revoked" | "signing_key.rotated" | "signing_key.withdrawn" | "auth.code_requested" | "auth.code_sent" | "auth.code_send_failed" | "auth.rate_limited" | "auth.verify_failed" | "auth.locked_out" | "auth.signed_in" | "auth.refreshed" | "auth.refresh_failed" | "auth.refresh_reuse_detected" | "auth.logged_out" | "auth.logged_out_all" | "auth.profile_updated" | "auth.carrier_lookup_failed" | "auth.challenge_passed" | "auth.session_revoked" | "auth.phone_added" | "sms.delivery_status" | "auth.signed_up" | "auth.login_failed" | "auth.login_locked" | "auth.password_rehashed" | "auth.email_code_requested" | "auth.email_verified" | "auth.email_change_requested" | "auth.email_changed" | "auth.unverified_claim_taken_over" | "auth.password_reset_requested" | "auth.password_reset" | "auth.password_changed" | "mfa.totp_enrolment_started" | "mfa.totp_confirm_failed" | "mfa.totp_enrolled" | "mfa.totp_removed" | "mfa.recovery_codes_generated" | "mfa.recovery_code_used" | "mfa.step_up_refused" | "email.sent" | "email.send_failed" | "auth.mfa_required" | "mfa.verify_failed" | "mfa.enrolment_completed" | "passkey.registered" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression" | "oauth.client_created" | "oauth.client_updated" | "oauth.client_deleted" | "oauth.code_replayed" | "oauth.client_credentials" | "oauth.consent_granted" | "oauth.consent_denied" | "auth.federated_sign_in" | "identity.linked" | "identity.unlinked" | "connection.created" | "connection.updated" | "connection.deleted";
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        events: {
+                            id: string;
+                            type: string;
+                            outcome: string;
+                            tenant_id: string | null;
+                            user_id: string | null;
+                            ip: string | null;
+                            user_agent: string | null;
+                            country: string | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            created_at: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminKeysRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key ids now current and next, overall and per algorithm. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        current_kid: string;
+                        next_kid: string;
+                        algorithms: {
+                            ES256: {
+                                current_kid: string;
+                                next_kid: string;
+                            };
+                            RS256: {
+                                current_kid: string;
+                                next_kid: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminKeysKidWithdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id (`kid`) to withdraw. */
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The withdrawn key and the keys now in use. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        withdrawn_kid: string;
+                        current_kid: string;
+                        next_kid: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every client of the tenant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clients: {
+                            client_id: string;
+                            tenant_id: string;
+                            name: string;
+                            /** @enum {string} */
+                            type: "public" | "confidential";
+                            /** @description First-party clients skip the consent page. */
+                            first_party: boolean;
+                            redirect_uris: string[];
+                            post_logout_redirect_uris: string[];
+                            /** @enum {string} */
+                            id_token_signed_response_alg: "RS256" | "ES256";
+                            /** @description The roles of this client's own `client_credentials` tokens. */
+                            roles: string[];
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminTenantsIdClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme web",
+                 *       "type": "confidential",
+                 *       "redirect_uris": [
+                 *         "https://app.acme.example/callback"
+                 *       ],
+                 *       "first_party": true
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    redirect_uris: string[];
+                    post_logout_redirect_uris?: string[];
+                    /** @enum {string} */
+                    type: "public" | "confidential";
+                    first_party?: boolean;
+                    /** @enum {string} */
+                    id_token_signed_response_alg?: "RS256" | "ES256";
+                    roles?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The client, with its secret when confidential. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        tenant_id: string;
+                        name: string;
+                        /** @enum {string} */
+                        type: "public" | "confidential";
+                        /** @description First-party clients skip the consent page. */
+                        first_party: boolean;
+                        redirect_uris: string[];
+                        post_logout_redirect_uris: string[];
+                        /** @enum {string} */
+                        id_token_signed_response_alg: "RS256" | "ES256";
+                        /** @description The roles of this client's own `client_credentials` tokens. */
+                        roles: string[];
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                        client_secret?: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdClientsClientId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The client's id (`cli_…`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        tenant_id: string;
+                        name: string;
+                        /** @enum {string} */
+                        type: "public" | "confidential";
+                        /** @description First-party clients skip the consent page. */
+                        first_party: boolean;
+                        redirect_uris: string[];
+                        post_logout_redirect_uris: string[];
+                        /** @enum {string} */
+                        id_token_signed_response_alg: "RS256" | "ES256";
+                        /** @description The roles of this client's own `client_credentials` tokens. */
+                        roles: string[];
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiAdminTenantsIdClientsClientId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The client's id (`cli_…`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiAdminTenantsIdClientsClientId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The client's id (`cli_…`). */
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    redirect_uris?: string[];
+                    post_logout_redirect_uris?: string[];
+                    first_party?: boolean;
+                    /** @enum {string} */
+                    id_token_signed_response_alg?: "RS256" | "ES256";
+                    roles?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The updated client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        client_id: string;
+                        tenant_id: string;
+                        name: string;
+                        /** @enum {string} */
+                        type: "public" | "confidential";
+                        /** @description First-party clients skip the consent page. */
+                        first_party: boolean;
+                        redirect_uris: string[];
+                        post_logout_redirect_uris: string[];
+                        /** @enum {string} */
+                        id_token_signed_response_alg: "RS256" | "ES256";
+                        /** @description The roles of this client's own `client_credentials` tokens. */
+                        roles: string[];
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every connection, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        connections: {
+                            connection_id: string;
+                            tenant_id: string;
+                            /** @enum {string} */
+                            provider: "google" | "github" | "apple" | "microsoft" | "oidc";
+                            client_id: string;
+                            issuer: string | null;
+                            scopes: string[];
+                            display_name: string | null;
+                            enabled: boolean;
+                            keep_provider_tokens: boolean;
+                            /** @description Whether a client secret is stored (sealed; it is never shown). */
+                            has_client_secret: boolean;
+                            apple: {
+                                team_id: string;
+                                key_id: string;
+                                /** @constant */
+                                has_private_key: true;
+                            } | null;
+                            /** @description The exact redirect URI to register with the provider. */
+                            callback_url: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminTenantsIdConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "provider": "google",
+                 *       "client_id": "1234.apps.googleusercontent.com",
+                 *       "client_secret": "GOCSPX-…"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    provider: "google" | "github" | "apple" | "microsoft" | "oidc";
+                    client_id: string;
+                    client_secret?: string;
+                    issuer?: string;
+                    scopes?: string[];
+                    display_name?: string;
+                    enabled?: boolean;
+                    keep_provider_tokens?: boolean;
+                    team_id?: string;
+                    key_id?: string;
+                    private_key?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The connection, with the callback URL to register at the provider. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        connection_id: string;
+                        tenant_id: string;
+                        /** @enum {string} */
+                        provider: "google" | "github" | "apple" | "microsoft" | "oidc";
+                        client_id: string;
+                        issuer: string | null;
+                        scopes: string[];
+                        display_name: string | null;
+                        enabled: boolean;
+                        keep_provider_tokens: boolean;
+                        /** @description Whether a client secret is stored (sealed; it is never shown). */
+                        has_client_secret: boolean;
+                        apple: {
+                            team_id: string;
+                            key_id: string;
+                            /** @constant */
+                            has_private_key: true;
+                        } | null;
+                        /** @description The exact redirect URI to register with the provider. */
+                        callback_url: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdConnectionsConnectionId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The connection's id (`con_…`). */
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection (never its secrets). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        connection_id: string;
+                        tenant_id: string;
+                        /** @enum {string} */
+                        provider: "google" | "github" | "apple" | "microsoft" | "oidc";
+                        client_id: string;
+                        issuer: string | null;
+                        scopes: string[];
+                        display_name: string | null;
+                        enabled: boolean;
+                        keep_provider_tokens: boolean;
+                        /** @description Whether a client secret is stored (sealed; it is never shown). */
+                        has_client_secret: boolean;
+                        apple: {
+                            team_id: string;
+                            key_id: string;
+                            /** @constant */
+                            has_private_key: true;
+                        } | null;
+                        /** @description The exact redirect URI to register with the provider. */
+                        callback_url: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiAdminTenantsIdConnectionsConnectionId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The connection's id (`con_…`). */
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiAdminTenantsIdConnectionsConnectionId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The connection's id (`con_…`). */
+                connectionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    client_id?: string;
+                    client_secret?: string;
+                    issuer?: string | null;
+                    scopes?: string[];
+                    display_name?: string | null;
+                    enabled?: boolean;
+                    keep_provider_tokens?: boolean;
+                    team_id?: string;
+                    key_id?: string;
+                    private_key?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The updated connection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        connection_id: string;
+                        tenant_id: string;
+                        /** @enum {string} */
+                        provider: "google" | "github" | "apple" | "microsoft" | "oidc";
+                        client_id: string;
+                        issuer: string | null;
+                        scopes: string[];
+                        display_name: string | null;
+                        enabled: boolean;
+                        keep_provider_tokens: boolean;
+                        /** @description Whether a client secret is stored (sealed; it is never shown). */
+                        has_client_secret: boolean;
+                        apple: {
+                            team_id: string;
+                            key_id: string;
+                            /** @constant */
+                            has_private_key: true;
+                        } | null;
+                        /** @description The exact redirect URI to register with the provider. */
+                        callback_url: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiWebhooksTwilioStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    MessageSid: string;
+                    /** @enum {string} */
+                    MessageStatus: "queued" | "sent" | "delivered" | "undelivered" | "failed" | "accepted" | "scheduled" | "canceled" | "sending" | "receiving" | "received" | "read" | "partially_delivered";
+                    ErrorCode?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded (or acknowledged, for statuses that say nothing about reaching the handset). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `invalid_signature`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_signature";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */
             503: {
                 headers: {

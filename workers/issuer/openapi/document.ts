@@ -39,7 +39,7 @@ export function buildDocument(operations: readonly Operation[], version: string)
     jsonSchemaDialect: "https://spec.openapis.org/oas/3.1/dialect/base",
     tags: Object.values(TAGS).map((name) => ({ name })),
     paths,
-    components: { schemas: { Error: ERROR_COMPONENT }, securitySchemes: SECURITY_SCHEMES },
+    components: { schemas: { Error: ERROR_COMPONENT }, responses: { InternalError: INTERNAL_ERROR }, securitySchemes: SECURITY_SCHEMES },
   };
 }
 
@@ -114,6 +114,7 @@ function responses(operation: Operation): JsonObject {
       content: { "application/json": { schema: errorSchema(codes) } },
     };
   }
+  described["500"] = { $ref: "#/components/responses/InternalError" };
   for (const [status, codes] of Object.entries(operation.oauthErrors ?? {})) {
     if (!codes) continue;
     described[status] = {
@@ -201,6 +202,12 @@ const ERROR_COMPONENT: JsonObject = {
       },
     },
   },
+};
+
+/** A fault on the issuer's side: never caused by anything a client sends, never with details. */
+const INTERNAL_ERROR: JsonObject = {
+  description: "Error: `internal_error`, a fault on the issuer's side (a bug, or stored data that fails its integrity check); it says nothing more.",
+  content: { "application/json": { schema: errorSchema(["internal_error"]) } },
 };
 
 function errorSchema(codes: readonly string[]): JsonObject {

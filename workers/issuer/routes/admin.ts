@@ -22,9 +22,9 @@ import { SMS_STATS_DEFAULT_DAYS, SMS_STATS_MAX_DAYS, tenantSmsStats } from "../s
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // The name is the default SMS branding, so it follows the branding's rule on control characters.
 const name = z.string().trim().min(1).max(100).regex(NO_CONTROL_CHARACTERS, "must not contain control characters.");
-const createTenantSchema = z.strictObject({ name, slug: z.string().regex(SLUG, "must be 1 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit."), settings: tenantSettingsPatchSchema.optional() });
-const updateTenantSchema = z.strictObject({ name: name.optional(), settings: tenantSettingsPatchSchema.optional() });
-const updateUserSchema = z.strictObject({
+export const createTenantSchema = z.strictObject({ name, slug: z.string().regex(SLUG, "must be 1 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit."), settings: tenantSettingsPatchSchema.optional() });
+export const updateTenantSchema = z.strictObject({ name: name.optional(), settings: tenantSettingsPatchSchema.optional() });
+export const updateUserSchema = z.strictObject({
   roles: z.array(z.string().regex(ROLE_PATTERN, ROLE_RULE)).max(20).optional(),
   disabled: z.boolean().optional(),
   metadata: z.record(z.string().max(100), z.unknown()).optional(),
@@ -35,9 +35,9 @@ const pageQuery = {
 };
 /** A filter by id takes only an id of its kind: anything else is a mistake worth telling, not an empty page. */
 const idFilter = (prefix: "tn" | "usr") => z.string().refine((value) => isId(prefix, value), `must be an id starting with ${prefix}_.`);
-const usersQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), phone: z.string().max(40).optional(), ...pageQuery });
-const smsStatsQuery = z.strictObject({ days: queryInteger(1, SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
-const auditQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), user_id: idFilter("usr").optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
+export const usersQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), phone: z.string().max(40).optional(), ...pageQuery });
+export const smsStatsQuery = z.strictObject({ days: queryInteger(1, SMS_STATS_MAX_DAYS).default(SMS_STATS_DEFAULT_DAYS) });
+export const auditQuery = z.strictObject({ tenant_id: idFilter("tn").optional(), user_id: idFilter("usr").optional(), type: z.enum(AUDIT_EVENT_TYPES).optional(), ...pageQuery });
 
 /** Path ids are checked for shape before any query: a malformed id is simply not found. */
 function idParam(prefix: "tn" | "usr" | "key", value: string | undefined) {

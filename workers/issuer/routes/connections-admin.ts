@@ -37,7 +37,7 @@ const issuer = z.string().max(500);
 const appleId = z.string().regex(/^[A-Z0-9]{10}$/, "must be the ten letters and digits Apple shows.");
 const privateKey = z.string().min(1).max(4096);
 
-const createSchema = z.strictObject({
+export const createConnectionSchema = z.strictObject({
   provider: z.enum(PROVIDER_KINDS, { error: `must be one of ${PROVIDER_KINDS.join(", ")}.` }),
   client_id: clientId,
   client_secret: clientSecret.optional(),
@@ -51,7 +51,7 @@ const createSchema = z.strictObject({
   private_key: privateKey.optional(),
 });
 
-const updateSchema = z.strictObject({
+export const updateConnectionSchema = z.strictObject({
   client_id: clientId.optional(),
   client_secret: clientSecret.optional(),
   issuer: issuer.nullable().optional(),
@@ -82,7 +82,7 @@ export function connectionAdminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
     POST: async (c) => {
       const id = idParam("tn", c.req.param("id"));
       if (!id.ok) return respond(id);
-      const input = await jsonInput(c, createSchema);
+      const input = await jsonInput(c, createConnectionSchema);
       if (!input.ok) return respond(input);
       const body = input.value;
       const deps = c.get("deps");
@@ -132,7 +132,7 @@ export function connectionAdminRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       const connectionId = idParam("con", c.req.param("connectionId"));
       if (!id.ok) return respond(id);
       if (!connectionId.ok) return respond(connectionId);
-      const input = await jsonInput(c, updateSchema);
+      const input = await jsonInput(c, updateConnectionSchema);
       if (!input.ok) return respond(input);
       const body = input.value;
       const deps = c.get("deps");

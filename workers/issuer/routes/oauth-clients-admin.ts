@@ -20,7 +20,7 @@ const redirectUris = z.array(z.string().refine(isAllowedRedirectUri, REDIRECT_UR
 const alg = z.enum(["RS256", "ES256"]);
 const roles = z.array(z.string().regex(ROLE_PATTERN, ROLE_RULE)).max(20);
 
-const createClientSchema = z.strictObject({
+export const createClientSchema = z.strictObject({
   name,
   redirect_uris: redirectUris,
   post_logout_redirect_uris: redirectUris.optional(),
@@ -29,7 +29,7 @@ const createClientSchema = z.strictObject({
   id_token_signed_response_alg: alg.optional(),
   roles: roles.optional(),
 });
-const updateClientSchema = z.strictObject({
+export const updateClientSchema = z.strictObject({
   name: name.optional(),
   redirect_uris: redirectUris.optional(),
   post_logout_redirect_uris: redirectUris.optional(),

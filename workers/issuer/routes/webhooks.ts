@@ -14,7 +14,7 @@ import { authenticateTwilioWebhook, recordTwilioDeliveryReport, TWILIO_STATUS_CA
  * signs them all, so the others are accepted (the signature already covered them).
  */
 const REPORT_FIELDS = ["MessageSid", "MessageStatus", "ErrorCode"] as const;
-const twilioReportSchema = z.strictObject({
+export const twilioReportSchema = z.strictObject({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "must be a Twilio message SID: SM or MM and 32 hex digits."),
   MessageStatus: z.enum([...DELIVERY_STATUSES, ...UNRECORDED_TWILIO_STATUSES]),
   ErrorCode: z.string().regex(/^[0-9]{1,6}$/, "must be a Twilio error code of 1 to 6 digits.").optional(),

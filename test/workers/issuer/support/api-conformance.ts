@@ -35,7 +35,7 @@ export async function departureFromDocument(request: Request, response: Response
   const operation = route?.methods[method];
   if (!route || !operation) return null;
   const status = String(response.status);
-  const answer = (operation.responses as Record<string, JsonObject>)[status];
+  const answer = inlineReferences((operation.responses as Record<string, JsonObject>)[status]) as JsonObject | undefined;
   const where = `${request.method} ${route.path} → ${status}`;
   if (!answer) return `${where}: the document does not list this status (body: ${(await response.clone().text()).slice(0, 300)}).`;
   const content = answer.content as Record<string, { schema: JsonObject }> | undefined;
