@@ -11,6 +11,8 @@ export type Credential =
   | "adminToken"
   /** A user's access token as `Authorization: Bearer`. */
   | "accessToken"
+  /** An enrolment `mfa_token` (`mfa_…`) as `Authorization: Bearer`, while a tenant requiring a second factor waits for the user's first. */
+  | "enrolmentToken"
   /** An OAuth client's id and secret, HTTP Basic (RFC 6749 §2.3.1). */
   | "clientSecretBasic"
   /** The issuer's browser session cookie, on the hosted pages. */

@@ -28,7 +28,13 @@ export const mfaRequired = z.object({
   mfa_required: z.literal(true),
   mfa_token: z.string().meta({ description: "Names this sign-in for `/api/auth/mfa/verify`; lives 5 minutes and 5 wrong codes." }),
   methods: z.array(z.enum(["totp", "recovery_code", "passkey"])),
+  expires_in: z.number().int(),
+  enrollment_required: z.literal(true).optional().meta({ description: "The tenant requires a second factor and the user has none: enrol one of `enroll`, with the `mfa_token` as Bearer." }),
+  enroll: z.array(z.enum(["totp", "passkey"])).optional(),
 });
+
+/** What every first factor answers: a session, or the second step still owed. */
+export const signInAnswer = z.union([signedIn, mfaRequired]);
 
 export const identity = z.object({ provider: z.string(), email: z.string().nullable(), linked_at: timestamp });
 

@@ -23,10 +23,10 @@ import { secondStepDeps } from "./second-factor-deps";
 const email = z.string();
 // Lengths are the password policy's (code points after NFKC): `400 weak_password`, or at login `400 invalid_request`.
 const password = z.string().min(1);
-const credentialsSchema = z.strictObject({ email, password });
-const forgotSchema = z.strictObject({ email });
-const resetSchema = z.strictObject({ token: z.string().regex(LINK_TOKEN_PATTERN, "must be the token from the emailed link."), password });
-const changeSchema = z.strictObject({ current_password: password.optional(), new_password: password });
+export const credentialsSchema = z.strictObject({ email, password });
+export const forgotSchema = z.strictObject({ email });
+export const resetSchema = z.strictObject({ token: z.string().regex(LINK_TOKEN_PATTERN, "must be the token from the emailed link."), password });
+export const changeSchema = z.strictObject({ current_password: password.optional(), new_password: password });
 
 /** Everything the account services may be handed, built from the composition root. */
 type AccountDeps = SignUpDeps & PasswordLoginDeps & PasswordResetRequestDeps & PasswordResetDeps & PasswordChangeDeps;

@@ -12,8 +12,8 @@ import { secondStepDeps } from "./second-factor-deps";
 
 // Any text up to a sane size: what is not an address after parsing is the contract's `400 invalid_email`.
 const email = z.string().max(1024);
-const requestSchema = z.strictObject({ email });
-const verifySchema = z.strictObject({
+export const requestSchema = z.strictObject({ email });
+export const verifySchema = z.strictObject({
   email: email.optional(),
   code: z.string().regex(/^[0-9]{4,10}$/, "must be 4 to 10 digits.").optional(),
   // Any text: what is not a live token is the contract's `401 code_expired`.

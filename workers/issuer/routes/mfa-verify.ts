@@ -14,7 +14,7 @@ import { mfaVerifyDeps } from "./second-factor-deps";
 
 // Any text up to a sane size: what is not a live token is the contract's `401 mfa_token_expired`.
 const mfaToken = z.string().max(128);
-const verifySchema = z.strictObject({
+export const verifySchema = z.strictObject({
   mfa_token: mfaToken,
   method: z.enum(["totp", "recovery_code", "passkey"], { error: "must be totp, recovery_code or passkey." }),
   // A TOTP code is six digits; a recovery code is checked as typed (case, spaces and dashes do not matter).
@@ -22,7 +22,7 @@ const verifySchema = z.strictObject({
   challenge_id: z.string().max(128).optional(),
   credential: assertionCredentialSchema.optional(),
 });
-const passkeyOptionsSchema = z.strictObject({ mfa_token: mfaToken });
+export const passkeyOptionsSchema = z.strictObject({ mfa_token: mfaToken });
 
 /**
  * `POST /api/auth/mfa/verify`: the second step of a sign-in, with the `mfa_token` its first

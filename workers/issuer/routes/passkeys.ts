@@ -23,12 +23,12 @@ import { completingEnrolment } from "./second-step-input";
 // Any text up to a sane size: what is not a live challenge of this tenant is `401 invalid_credential`.
 const challengeId = z.string().max(64);
 // Checked here too, so a malformed body is refused before anything else is asked (the service checks again).
-const registerSchema = z.strictObject({
+export const registerSchema = z.strictObject({
   challenge_id: challengeId,
   credential: registrationCredentialSchema,
   name: z.string().trim().min(1).max(64).regex(NO_CONTROL_CHARACTERS, "must not contain control characters.").optional(),
 });
-const loginSchema = z.strictObject({ challenge_id: challengeId, credential: assertionCredentialSchema });
+export const loginSchema = z.strictObject({ challenge_id: challengeId, credential: assertionCredentialSchema });
 
 export function passkeyDeps(deps: IssuerDeps): IssuerDeps & PasskeySignInDeps {
   return { ...deps, issuer: deps.config.issuerUrl };

@@ -12,7 +12,7 @@ import type { AuthenticatedToken } from "../services/access-token-auth";
 import { settingsOf, withAccessToken, withEnrollingCaller, type AuthContext, type EnrollingCaller } from "./auth-context";
 import { completingEnrolment } from "./second-step-input";
 
-const confirmSchema = z.strictObject({ code: z.string().regex(new RegExp(`^[0-9]{${TOTP_DIGITS}}$`), `must be the ${TOTP_DIGITS} digits the authenticator app shows.`) });
+export const confirmSchema = z.strictObject({ code: z.string().regex(new RegExp(`^[0-9]{${TOTP_DIGITS}}$`), `must be the ${TOTP_DIGITS} digits the authenticator app shows.`) });
 
 /** `POST|DELETE /api/auth/mfa/totp`, `POST /api/auth/mfa/totp/confirm`, `POST /api/auth/mfa/recovery-codes`: the user's own second factors. */
 export function secondFactorRoutes(app: Hono<AppEnv<IssuerBindings>>): void {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { introspectSchema, profileSchema, refreshSchema, requestSchema, verifySchema } from "../../routes/auth";
 import type { Operation } from "../operation";
-import { deviceSession, introspection, phoneSignedIn, profile, tokenPair } from "../schemas";
+import { deviceSession, introspection, mfaRequired, phoneSignedIn, profile, tokenPair } from "../schemas";
 
 export const phoneOperations: readonly Operation[] = [
   {
@@ -35,8 +35,8 @@ export const phoneOperations: readonly Operation[] = [
     bodyExample: { phone: "+14155550123", code: "123456" },
     answers: {
       200: {
-        description: "Signed in (a profile instead when the phone was added to a signed-in user).",
-        json: z.union([phoneSignedIn, profile]),
+        description: "Signed in, or the second step still owed (`mfa_required`); the profile instead when the phone was added to a signed-in user.",
+        json: z.union([phoneSignedIn, mfaRequired, profile]),
         example: { verified: true, token: "eyJhbGciOiJFUzI1NiIs…", refresh_token: "rt_…", token_type: "Bearer", expires_in: 900, user_id: "usr_…", is_new_user: true },
       },
     },
