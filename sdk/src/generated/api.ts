@@ -1803,6 +1803,22 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `payload_too_large`. */
             413: {
                 headers: {
@@ -1894,6 +1910,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -2007,6 +2039,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -2138,6 +2186,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -2417,6 +2481,22 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `rate_limited`. */
             429: {
                 headers: {
@@ -2497,6 +2577,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -3620,16 +3716,18 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `sign_in_method_disabled`. */
+            /** @description Error: `insufficient_scope`, `sign_in_method_disabled`. */
             403: {
                 headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "sign_in_method_disabled";
+                            code?: "insufficient_scope" | "sign_in_method_disabled";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -3749,16 +3847,18 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `sign_in_method_disabled`. */
+            /** @description Error: `insufficient_scope`, `sign_in_method_disabled`. */
             403: {
                 headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "sign_in_method_disabled";
+                            code?: "insufficient_scope" | "sign_in_method_disabled";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -3868,6 +3968,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token" | "insufficient_user_authentication";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -4010,16 +4126,18 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `sign_in_method_disabled`. */
+            /** @description Error: `insufficient_scope`, `sign_in_method_disabled`. */
             403: {
                 headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "sign_in_method_disabled";
+                            code?: "insufficient_scope" | "sign_in_method_disabled";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -4162,6 +4280,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token" | "insufficient_user_authentication";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -4603,16 +4737,18 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `sign_in_method_disabled`. */
+            /** @description Error: `insufficient_scope`, `sign_in_method_disabled`. */
             403: {
                 headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "sign_in_method_disabled";
+                            code?: "insufficient_scope" | "sign_in_method_disabled";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -4765,16 +4901,18 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
-            /** @description Error: `sign_in_method_disabled`. */
+            /** @description Error: `insufficient_scope`, `sign_in_method_disabled`. */
             403: {
                 headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         error?: {
                             /** @enum {unknown} */
-                            code?: "sign_in_method_disabled";
+                            code?: "insufficient_scope" | "sign_in_method_disabled";
                         };
                     } & components["schemas"]["Error"];
                 };
@@ -4887,6 +5025,22 @@ export interface operations {
                     } & components["schemas"]["Error"];
                 };
             };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
             /** @description Error: `rate_limited`. */
             429: {
                 headers: {
@@ -4967,6 +5121,22 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "invalid_token" | "insufficient_user_authentication";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `insufficient_scope`. */
+            403: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "insufficient_scope";
                         };
                     } & components["schemas"]["Error"];
                 };

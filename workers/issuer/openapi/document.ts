@@ -169,7 +169,8 @@ const CREDENTIAL_ERRORS: Record<Credential, FailureReason[]> = {
   publishableKey: ["invalid_api_key"],
   secretKey: ["invalid_api_key"],
   adminToken: ["unauthorized"],
-  accessToken: ["invalid_token"],
+  // A client_credentials token on a route only a user may use is `403 insufficient_scope`.
+  accessToken: ["invalid_token", "insufficient_scope"],
   enrolmentToken: ["mfa_token_expired"],
   clientSecretBasic: [],
   browserSession: [],
