@@ -109,11 +109,12 @@ function responses(operation: Operation): JsonObject {
     if (answer) described[status] = describeAnswer(answer);
   }
   for (const [status, codes] of errorCodesByStatus(operation)) {
-    described[String(status)] = {
-      description: `Error: ${codes.map((code) => `\`${code}\``).join(", ")}.`,
-      ...errorHeaders(codes),
-      content: { "application/json": { schema: errorSchema(codes) } },
-    };
+    const error = { "application/json": { schema: errorSchema(codes) } };
+    const answer = described[String(status)];
+    // A page may answer the same status as HTML: both bodies are described, told apart by media type.
+    described[String(status)] = answer
+      ? { ...answer, content: { ...(answer.content as JsonObject | undefined), ...error } }
+      : { description: `Error: ${codes.map((code) => `\`${code}\``).join(", ")}.`, ...errorHeaders(codes), content: error };
   }
   described["500"] = { $ref: "#/components/responses/InternalError" };
   for (const [status, codes] of Object.entries(operation.oauthErrors ?? {})) {
@@ -155,6 +156,9 @@ export function errorCodesByStatus(operation: Operation): Map<number, string[]> 
 }
 
 export function conventionalErrors(operation: Operation): FailureReason[] {
+  // Hosted pages answer their failures as HTML pages, and the OAuth endpoints in RFC 6749's shape:
+  // each lists its own answers.
+  if (operation.tag === "pages" || operation.tag === "oauth") return [...(operation.security.includes("accessToken") ? CREDENTIAL_ERRORS.accessToken : [])];
   const reasons: FailureReason[] = ["service_unavailable"];
   if (operation.body) reasons.push("unsupported_media_type", "invalid_json", "payload_too_large", "invalid_request");
   if (operation.form) reasons.push("unsupported_media_type", "payload_too_large", "invalid_request");

@@ -41,7 +41,7 @@ import { clearSessionCookie, csrfAccepted, csrfTokenFor, htmlPage, pageRedirect,
 
 const csrf = z.string().max(128);
 const TOTP_CODE = new RegExp(`^[0-9]{${TOTP_DIGITS}}$`);
-const ACTION_FORMS = {
+export const ACTION_FORMS = {
   profile: z.strictObject({ csrf, name: z.string().max(100) }),
   email: z.strictObject({ csrf, email: z.string().max(1024) }),
   "phone/request": z.strictObject({ csrf, phone: z.string().max(32) }),

@@ -15,7 +15,7 @@ import { denyConsent, grantConsent } from "../services/oauth/consent";
 import { settingsOf } from "./auth-context";
 import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, pageRedirect, sessionCookie, singleValues, type PageContext } from "./hosted-page";
 
-const consentForm = z.strictObject({
+export const consentForm = z.strictObject({
   csrf: z.string().max(128),
   request: z.string().min(1).max(MAX_REQUEST_LENGTH),
   step: z.literal("consent"),

@@ -20,8 +20,8 @@ import { pageSignedIn, pageTenant, type PageTenant } from "./login-page";
 
 const text = (max: number) => z.string().max(max);
 const pendingRequest = z.string().min(1).max(MAX_REQUEST_LENGTH).optional();
-const linkQuery = z.strictObject({ token: text(256), request: pendingRequest, ui_locales: text(256).optional() });
-const linkForm = z.strictObject({ csrf: text(128), token: text(256), step: z.literal("sign_in"), request: pendingRequest });
+export const linkQuery = z.strictObject({ token: text(256), request: pendingRequest, ui_locales: text(256).optional() });
+export const linkForm = z.strictObject({ csrf: text(128), token: text(256), step: z.literal("sign_in"), request: pendingRequest });
 
 function linkDeps(c: PageContext): EmailLinkDeps {
   const deps = c.get("deps");

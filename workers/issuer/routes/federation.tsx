@@ -25,7 +25,7 @@ import { secondStepDeps } from "./second-factor-deps";
 
 const NO_FORMS = { logoOrigin: null, formTargets: [] } as const;
 
-const startForm = z.strictObject({
+export const startForm = z.strictObject({
   csrf: z.string().max(128),
   key: z.string().min(1).max(128).optional(),
   request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional(),

@@ -35,7 +35,7 @@ const text = (max: number) => z.string().max(max);
 /** An assertion's JSON, well above any real one (the credential schema bounds each part). */
 const MAX_CREDENTIAL_LENGTH = 16_384;
 const ref = { csrf: text(128), key: z.string().min(1).max(128).optional(), request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional(), account: z.string().min(1).max(64).optional() };
-const loginForm = z.discriminatedUnion("step", [
+export const loginForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("password"), ...ref, email: text(320), password: text(1024) }),
   z.strictObject({ step: z.literal("phone_request"), ...ref, phone: text(32) }),
   z.strictObject({ step: z.literal("phone_verify"), ...ref, phone: text(32), code: text(16) }),
@@ -48,7 +48,7 @@ const loginForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("second_factor"), ...ref, mfa_token: text(128), code: text(16).optional(), recovery_code: text(64).optional() }),
 ]);
 type LoginForm = z.infer<typeof loginForm>;
-const signupForm = z.strictObject({ ...ref, email: text(320), password: text(1024) });
+export const signupForm = z.strictObject({ ...ref, email: text(320), password: text(1024) });
 
 /** Which field a refusal concerns, so the page can put the message beside it. */
 const FIELD_OF: Partial<Record<Failure["reason"], string>> = {

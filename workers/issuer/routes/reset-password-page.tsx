@@ -17,11 +17,11 @@ import { csrfAccepted, csrfTokenFor, htmlPage, MAX_REQUEST_LENGTH, singleValues,
 import { errorPage, pageTenant, policyFor } from "./login-page";
 
 const text = (max: number) => z.string().max(max);
-const resetForm = z.discriminatedUnion("step", [
+export const resetForm = z.discriminatedUnion("step", [
   z.strictObject({ step: z.literal("request"), csrf: text(128), key: z.string().min(1).max(128).optional(), request: z.string().min(1).max(MAX_REQUEST_LENGTH).optional(), email: text(320) }),
   z.strictObject({ step: z.literal("choose"), csrf: text(128), token: text(256), password: text(1024), password_confirm: text(1024) }),
 ]);
-const tokenQuery = z.strictObject({ token: text(256), ui_locales: text(256).optional() });
+export const tokenQuery = z.strictObject({ token: text(256), ui_locales: text(256).optional() });
 
 type Status = 200 | 400 | 401 | 403 | 429 | 503;
 

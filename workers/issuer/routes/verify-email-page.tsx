@@ -16,8 +16,8 @@ import { errorPage, pageSignedIn } from "./login-page";
 
 const text = (max: number) => z.string().max(max);
 const pendingRequest = z.string().min(1).max(MAX_REQUEST_LENGTH).optional();
-const verifyQuery = z.strictObject({ token: text(256), request: pendingRequest, ui_locales: text(256).optional() });
-const verifyForm = z.strictObject({ csrf: text(128), token: text(256), step: z.literal("verify"), request: pendingRequest });
+export const verifyQuery = z.strictObject({ token: text(256), request: pendingRequest, ui_locales: text(256).optional() });
+export const verifyForm = z.strictObject({ csrf: text(128), token: text(256), step: z.literal("verify"), request: pendingRequest });
 
 /**
  * `GET|POST /verify-email?token=…`: the page an address verification (or address change) link
