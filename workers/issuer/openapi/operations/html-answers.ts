@@ -20,7 +20,7 @@ const PAGE: Readonly<Record<number, string>> = {
 export function htmlAnswers(...statuses: readonly number[]): Record<number, Answer> {
   return Object.fromEntries(
     statuses.map((status) => [status, status === 302 || status === 303 ? { description: PAGE[status] ?? "", redirect: true } : { description: PAGE[status] ?? "", html: true }]),
-  ) as Record<number, Answer>;
+  );
 }
 
 /** What a page answers to a GET: itself, a redirect, or a page explaining a failure. */
