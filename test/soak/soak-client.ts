@@ -6,7 +6,7 @@
  * with a token or code.
  */
 import { decodeBase64Url } from "../../shared/crypto/base64url";
-import { verifyGateRequest } from "../../shared/gate-signature";
+import { verifyGateRequest } from "../../sdk/src/server/gate-signature";
 import { codeInSms } from "../support/test-identities";
 import type { SessionLedger, LiveSession, SoakTenant } from "./session-ledger";
 import type { HttpAnswer, SoakRecord } from "./soak-record";

@@ -5,7 +5,7 @@ import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
 import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../shared/adapters/upstash/revocation-reader";
 import { parseGateConfig, type GateConfig, type TenantScope } from "../../shared/config/gate-config";
-import { GateSigner } from "../../shared/gate-signature/sign";
+import { GateSigner } from "../../sdk/src/server/gate-signature/sign";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { RevocationReader } from "../../shared/ports/revocation-reader";

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { createSigner, createVerifier, httpbis } from "http-message-signatures";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { GATE_KEY_ID, verifyGateRequest } from "../../../shared/gate-signature";
+import { GATE_KEY_ID, verifyGateRequest } from "../../../sdk/src/server/gate-signature";
 import { headerRecord, SECRET, signedRequest, USER } from "./signed-request";
 
 const NOW_MS = 1_800_000_000_000;

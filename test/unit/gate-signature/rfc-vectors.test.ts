@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { contentDigest, contentDigestMatches } from "../../../shared/gate-signature/content-digest";
-import { importHmacKey, utf8 } from "../../../shared/gate-signature/hmac";
-import { signatureBase, signatureParams, type SignatureParam } from "../../../shared/gate-signature/signature-base";
-import { encodeBase64, parseDictionary } from "../../../shared/gate-signature/structured-fields";
+import { contentDigest, contentDigestMatches } from "../../../sdk/src/server/gate-signature/content-digest";
+import { importHmacKey, utf8 } from "../../../sdk/src/server/gate-signature/hmac";
+import { signatureBase, signatureParams, type SignatureParam } from "../../../sdk/src/server/gate-signature/signature-base";
+import { encodeBase64, parseDictionary } from "../../../sdk/src/server/gate-signature/structured-fields";
 
 describe("RFC 9421 Appendix B.2.5: signing a request using hmac-sha256", () => {
   // The test-request of Appendix B.2 and the shared secret of Appendix B.1.5 (keyid "test-shared-secret").

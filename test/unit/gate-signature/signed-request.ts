@@ -1,5 +1,5 @@
 /** For the gate-signature tests: a request signed exactly as the gate signs what it forwards. */
-import { GateSigner } from "../../../shared/gate-signature/sign";
+import { GateSigner } from "../../../sdk/src/server/gate-signature/sign";
 
 export const SECRET = "a-gate-signing-secret-of-at-least-32-chars";
 export const NOW = 1_800_000_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature";
+import { verifyGateRequest, type VerifyInput } from "../../../sdk/src/server/gate-signature";
 import { CLIENT, headerRecord, NOW, ORIGIN, SECRET, SIGN_IN, signedRequest, USER, type SignedRequest } from "./signed-request";
 
 const verify = (request: SignedRequest, extra: Partial<VerifyInput> = {}) =>

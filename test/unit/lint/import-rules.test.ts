@@ -63,7 +63,7 @@ describe("what stays allowed", () => {
     ["workers/issuer/routes/probe.ts", "../services/refresh"],
     ["workers/issuer/services/probe.ts", "./session-tokens"],
     ["workers/issuer/services/probe.ts", "../deps"],
-    ["workers/gate/services/probe.ts", "../../../shared/gate-signature/sign"],
+    ["workers/gate/services/probe.ts", "../../../sdk/src/server/gate-signature/sign"],
     ["workers/gate/deps.ts", "../../shared/adapters/issuer-binding/jwks-source"],
     ["workers/issuer/deps.ts", "../../shared/adapters/neon/database"],
   ])("%s may import %s", async (file, specifier) => {

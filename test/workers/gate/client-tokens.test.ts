@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { verifyGateRequest } from "../../../shared/gate-signature/verify";
+import { verifyGateRequest } from "../../../sdk/src/server/gate-signature/verify";
 import { createTenant, decodePayload, isolatedGate, issuerCall, issuerSigningKey, signEs256, signIn, type OriginEcho, type Session, type Tenant } from "./support/gate-stack";
 
 const POLICY = JSON.stringify([

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { verifyGateRequest, type VerifyInput } from "../../../shared/gate-signature/verify";
+import { verifyGateRequest, type VerifyInput } from "../../../sdk/src/server/gate-signature/verify";
 import { MAX_FORWARDED_BODY_BYTES } from "../../../workers/gate/services/forward";
 import { createTenant, isolatedGate, setRoles, signIn, type OriginEcho, type Session } from "./support/gate-stack";
 

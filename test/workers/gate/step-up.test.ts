@@ -8,7 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { MFA_ACR } from "../../../shared/domain/authentication-methods";
 import { DEVELOPMENT_POLICY, parsePolicy } from "../../../shared/domain/gate-policy";
-import { verifyGateRequest } from "../../../shared/gate-signature/verify";
+import { verifyGateRequest } from "../../../sdk/src/server/gate-signature/verify";
 import { createTenant, decodePayload, isolatedGate, issuerSigningKey, setRoles, signEs256, signIn, type OriginEcho, type Session } from "./support/gate-stack";
 
 const POLICY = JSON.stringify([

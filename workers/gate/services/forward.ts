@@ -2,8 +2,8 @@ import { clientNetwork } from "../../../shared/domain/client-network";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
 import { readCapped } from "../../../shared/http/json-body";
-import { CLIENT_ADDRESS_HEADERS, CLIENT_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, SIGN_IN_HEADERS } from "../../../shared/gate-signature/identity-headers";
-import type { GateSigner } from "../../../shared/gate-signature/sign";
+import { CLIENT_ADDRESS_HEADERS, CLIENT_HEADERS, IDENTITY_HEADERS, isGateOwnedHeader, normalizedHeaderName, REQUEST_ID_HEADER, SIGN_IN_HEADERS } from "../../../sdk/src/server/gate-signature/identity-headers";
+import type { GateSigner } from "../../../sdk/src/server/gate-signature/sign";
 import type { IdentityHeaderValues } from "../validation/identity-header-values";
 
 /** Headers that describe one connection, not the request; never forwarded. */
