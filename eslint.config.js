@@ -29,7 +29,7 @@ const workerImportRules = (worker, other, compositionRoot) => {
 };
 
 export default defineConfig(
-  { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
+  { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "sdk/dist/**", "sdk/src/generated/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js", "dev/support/*.mjs"] }, tsconfigRootDir: import.meta.dirname } },

@@ -1,0 +1,92 @@
+/**
+ * WebAuthn's JSON forms (the issuer's options, the credential it expects back) and the
+ * ArrayBuffers `navigator.credentials` works with, converted by hand so older browsers without
+ * `PublicKeyCredential.parseRequestOptionsFromJSON` work too.
+ */
+
+export function base64UrlToBytes(value: string): Uint8Array<ArrayBuffer> {
+  const base64 = value.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((value.length + 3) % 4);
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
+  return bytes;
+}
+
+export function bytesToBase64Url(value: ArrayBuffer | ArrayBufferView): string {
+  const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+type JsonObject = Record<string, unknown>;
+
+interface CredentialDescriptorJson {
+  readonly id: string;
+  readonly type: string;
+  readonly transports?: readonly string[];
+}
+
+function descriptors(list: unknown): PublicKeyCredentialDescriptor[] | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return (list as CredentialDescriptorJson[]).map((descriptor) => ({
+    id: base64UrlToBytes(descriptor.id),
+    type: "public-key",
+    ...(descriptor.transports ? { transports: descriptor.transports as AuthenticatorTransport[] } : {}),
+  }));
+}
+
+export function requestOptionsFromJson(options: JsonObject): PublicKeyCredentialRequestOptions {
+  const allowCredentials = descriptors(options.allowCredentials);
+  return {
+    ...(options as unknown as PublicKeyCredentialRequestOptions),
+    challenge: base64UrlToBytes(String(options.challenge)),
+    ...(allowCredentials ? { allowCredentials } : {}),
+  };
+}
+
+export function creationOptionsFromJson(options: JsonObject): PublicKeyCredentialCreationOptions {
+  const user = options.user as JsonObject;
+  const excludeCredentials = descriptors(options.excludeCredentials);
+  return {
+    ...(options as unknown as PublicKeyCredentialCreationOptions),
+    challenge: base64UrlToBytes(String(options.challenge)),
+    user: { ...(user as unknown as PublicKeyCredentialUserEntity), id: base64UrlToBytes(String(user.id)) },
+    ...(excludeCredentials ? { excludeCredentials } : {}),
+  };
+}
+
+/** An assertion as `AuthenticationResponseJSON`. */
+export function assertionToJson(credential: PublicKeyCredential): JsonObject {
+  const response = credential.response as AuthenticatorAssertionResponse;
+  return {
+    id: credential.id,
+    rawId: bytesToBase64Url(credential.rawId),
+    type: credential.type,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
+    response: {
+      clientDataJSON: bytesToBase64Url(response.clientDataJSON),
+      authenticatorData: bytesToBase64Url(response.authenticatorData),
+      signature: bytesToBase64Url(response.signature),
+      ...(response.userHandle ? { userHandle: bytesToBase64Url(response.userHandle) } : {}),
+    },
+  };
+}
+
+/** A new credential as `RegistrationResponseJSON`. */
+export function attestationToJson(credential: PublicKeyCredential): JsonObject {
+  const response = credential.response as AuthenticatorAttestationResponse;
+  return {
+    id: credential.id,
+    rawId: bytesToBase64Url(credential.rawId),
+    type: credential.type,
+    clientExtensionResults: credential.getClientExtensionResults(),
+    ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
+    response: {
+      clientDataJSON: bytesToBase64Url(response.clientDataJSON),
+      attestationObject: bytesToBase64Url(response.attestationObject),
+      transports: response.getTransports(),
+    },
+  };
+}
