@@ -29,7 +29,7 @@ const workerImportRules = (worker, other, compositionRoot) => {
 };
 
 export default defineConfig(
-  { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "sdk/dist/**", "sdk/src/generated/**", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
+  { ignores: ["node_modules/**", ".portcullis/**", ".wrangler/**", "dist/**", "sdk/dist/**", "sdk/src/generated/**", "examples/gate-app/public/static/app.js", "**/worker-configuration.d.ts", "drizzle/migrations/**"] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: { allowDefaultProject: ["eslint.config.js", "dev/support/*.mjs"] }, tsconfigRootDir: import.meta.dirname } },
@@ -47,7 +47,7 @@ export default defineConfig(
   },
   {
     // Worker entries, config files and global setups are the only default exports.
-    files: ["workers/*/index.ts", "bench/*/index.ts", "*.config.ts", "*.config.js", "test/support/global-*.ts", "test/support/build-*.ts"],
+    files: ["workers/*/index.ts", "bench/*/index.ts", "examples/*/src/worker.ts", "*.config.ts", "*.config.js", "test/support/global-*.ts", "test/support/build-*.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
   {

@@ -12,6 +12,7 @@ import { gateVars, issuerVars, startStandIns } from "./stack";
 import { printBanner } from "./banner";
 import { provisionDemo, type LocalIdentityProvider } from "./demo-app/provision";
 import { startDemoApp, type DemoApp } from "./demo-app/server";
+import { startGateApp, type GateApp } from "./example-gate-app";
 import { startWranglerDev, type WorkerProcess, type WranglerDevOptions } from "./wrangler-dev";
 import { waitForHealth } from "./wait-for-health";
 import { changedSettings, ignoredStackSettings, withEnvironmentSettings } from "./worker-settings";
@@ -20,6 +21,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, ".portcullis");
 const issuerVarsPath = join(root, ".dev.vars");
 const gateVarsPath = join(root, "workers", "gate", ".dev.vars");
+/** `npm run example`: the stack, plus the gate-app example (examples/gate-app/) with a gate of its own. */
+const withExample = process.argv.includes("--example");
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
@@ -47,11 +50,13 @@ async function main(): Promise<void> {
   const registryPath = join(dataDir, "registry");
   const workers: WorkerProcess[] = [];
   let demoApp: DemoApp | null = null;
+  let gateApp: GateApp | null = null;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await demoApp?.close();
+    await gateApp?.close();
     await Promise.allSettled(workers.map((worker) => worker.stop()));
     await standIns.close();
     process.exit(code);
@@ -77,6 +82,13 @@ async function main(): Promise<void> {
     return null;
   });
   demoApp = demo?.app ?? null;
+  if (withExample) {
+    gateApp = await startGateApp({
+      root, persistTo, registryPath, gateVars: vars.gate, issuerUrl: urls.issuer, adminToken: secrets.ADMIN_TOKEN, label: "example",
+      appPort: portSetting("EXAMPLE_APP_PORT", 8795), gatePort: portSetting("EXAMPLE_GATE_PORT", 8796),
+    });
+    for (const worker of gateApp.workers) worker.onExit((code) => { if (!stopping) { console.error(`[dev] ${worker.name} exited (${code}); stopping`); void stop(1); } });
+  }
   printBanner({ ports, urls, adminToken: secrets.ADMIN_TOKEN, smsUrl: standIns.sms.url, originUrl: standIns.origin.url, identityProviderUrl: standIns.identityProvider.url, issuerHealth, gateHealth, postgres: Boolean(process.env.POSTGRES_URL), redis: Boolean(process.env.REDIS_URL),
     demoApp: demo && { url: demo.app.url, clientId: demo.registration.clientId, tenantId: demo.registration.tenantId, connectionId: demo.registration.connectionId },
     changed: {
@@ -84,6 +96,7 @@ async function main(): Promise<void> {
       gate: changedSettings(settings.gate, await workerDefaults("workers/gate/wrangler.toml")),
     },
   });
+  if (gateApp) printExample(gateApp, standIns.sms.url);
 }
 
 /**
@@ -95,6 +108,22 @@ async function startDemo(urls: { issuer: string; gate: string }, adminToken: str
   const registration = await provisionDemo({ issuerUrl: urls.issuer, adminToken, appUrl, stateFile: join(dataDir, "demo-app.json"), identityProvider });
   const app = await startDemoApp({ port, host: "localhost", issuerUrl: urls.issuer, gateUrl: urls.gate, clientId: registration.clientId });
   return { app, registration };
+}
+
+function printExample(app: GateApp, smsUrl: string): void {
+  console.log(`
+Example: an app behind its own gate (examples/gate-app/)
+  open            ${app.url}/   (sign in with a phone code or a password, then add notes)
+  SMS codes       curl "${smsUrl}/messages?to=<your +E.164 number>"
+  its tenant      ${app.tenantId}
+  the app itself  ${app.appUrl} refuses anything its gate did not sign
+`);
+}
+
+function portSetting(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) throw new Error(`${name} must be a port number`);
+  return value;
 }
 
 /** A worker's own defaults: its wrangler.toml `[vars]`. */

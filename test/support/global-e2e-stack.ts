@@ -24,6 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     originUrl: stack.standIns.origin.url,
     identityProviderUrl: stack.standIns.identityProvider.url,
     adminToken: stack.secrets.ADMIN_TOKEN,
+    wrangler: stack.wrangler,
+    gateVars: stack.gateVars,
   });
   return () => stack.close();
 }

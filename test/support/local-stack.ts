@@ -23,6 +23,10 @@ export interface LocalStack {
   readonly standIns: StandIns;
   readonly secrets: LocalSecrets;
   readonly backends: { readonly postgres: boolean; readonly redis: boolean };
+  /** The workers' shared wrangler state and dev registry, for more workers beside them (the examples). */
+  readonly wrangler: { readonly persistTo: string; readonly registryPath: string };
+  /** The vars the gate runs with. */
+  readonly gateVars: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -85,13 +89,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     workers.push(issuer);
     await healthy(issuer, `${urls.issuer}/health`);
+    const gateWorkerVars = { ...gateVars(standIns, secrets, urls), ...options.gateVars };
     const gate = startWranglerDev({
       name: `${options.label}-gate`, root: ROOT, config: "workers/gate/wrangler.toml", port: gatePort, persistTo, registryPath,
-      vars: { ...gateVars(standIns, secrets, urls), ...options.gateVars },
+      vars: gateWorkerVars,
     });
     workers.push(gate);
     await healthy(gate, `${urls.gate}/__gate/health`);
-    return { urls, standIns, secrets, backends: { postgres: database !== undefined, redis: redisUrl !== undefined }, close };
+    return { urls, standIns, secrets, backends: { postgres: database !== undefined, redis: redisUrl !== undefined }, wrangler: { persistTo, registryPath }, gateVars: gateWorkerVars, close };
   } catch (error) {
     await close();
     throw error;

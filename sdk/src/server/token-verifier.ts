@@ -1,5 +1,5 @@
 import { baseUrl, defaultFetch, type Fetch } from "../http";
-import { base64UrlToBytes } from "../client/webauthn-json";
+import { base64UrlToBytes } from "../base64url";
 
 /** The claims of a Portcullis access token (`typ: at+jwt`). */
 export interface AccessTokenClaims {

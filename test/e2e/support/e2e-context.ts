@@ -12,6 +12,9 @@ export interface E2eStack {
   /** The local OpenID Provider (dev/identity-provider/README.md): `/_control/...` registers clients, spoils tokens, goes down. */
   readonly identityProviderUrl: string;
   readonly adminToken: string;
+  /** The workers' wrangler state and dev registry, and the gate's vars: for starting the examples beside them. */
+  readonly wrangler: { readonly persistTo: string; readonly registryPath: string };
+  readonly gateVars: Readonly<Record<string, string>>;
 }
 
 declare module "vitest" {
