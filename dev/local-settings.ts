@@ -9,7 +9,7 @@ export interface LocalPorts {
   readonly sms: number;
   readonly neon: number;
   readonly upstash: number;
-  /** The demo web app (dev/demo-app/). */
+  /** The demo web app (examples/oidc-web-app/). */
   readonly demoApp: number;
   /** The local OpenID Provider and the Google, Microsoft, GitHub and Apple stand-ins (dev/identity-provider/). */
   readonly identityProvider: number;

@@ -1,5 +1,5 @@
 /**
- * The demo web app of `npm run dev` (dev/demo-app/), set up as the launcher sets it up but
+ * The demo web app of `npm run dev` (examples/oidc-web-app/), set up as the launcher sets it up but
  * against the e2e stack: the banner's sign-in link takes a person through the hosted login page
  * and back to the app, which shows who signed in and what the gate answered with the access token.
  */
@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAppLines, signInLinkOf } from "../../dev/demo-app/banner-lines";
-import { provisionDemo, type DemoRegistration } from "../../dev/demo-app/provision";
-import { startDemoApp, type DemoApp } from "../../dev/demo-app/server";
+import { provisionDemo, type DemoRegistration } from "../../examples/oidc-web-app/provision";
+import { startDemoApp, type DemoApp } from "../../examples/oidc-web-app/server";
 import { freePort } from "../../dev/support/free-port";
 import { EN } from "../../workers/issuer/pages/strings-en";
 import { e2eStack } from "./support/e2e-context";

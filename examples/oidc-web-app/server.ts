@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as client from "openid-client";
-import { listen, type RunningServer } from "../support/http-server";
+import { listen, type RunningServer } from "../../dev/support/http-server";
 import { demoRedirectUris } from "./provision";
 
 export interface DemoAppOptions {
