@@ -42,15 +42,22 @@ export function creationOptionsFromJson(options: JsonObject): PublicKeyCredentia
   };
 }
 
-/** An assertion as `AuthenticationResponseJSON`. */
-export function assertionToJson(credential: PublicKeyCredential): JsonObject {
-  const response = credential.response as AuthenticatorAssertionResponse;
+/** What every credential's JSON form has, beside its `response`. */
+function credentialFields(credential: PublicKeyCredential): JsonObject {
   return {
     id: credential.id,
     rawId: bytesToBase64Url(credential.rawId),
     type: credential.type,
     clientExtensionResults: credential.getClientExtensionResults(),
     ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
+  };
+}
+
+/** An assertion as `AuthenticationResponseJSON`. */
+export function assertionToJson(credential: PublicKeyCredential): JsonObject {
+  const response = credential.response as AuthenticatorAssertionResponse;
+  return {
+    ...credentialFields(credential),
     response: {
       clientDataJSON: bytesToBase64Url(response.clientDataJSON),
       authenticatorData: bytesToBase64Url(response.authenticatorData),
@@ -64,11 +71,7 @@ export function assertionToJson(credential: PublicKeyCredential): JsonObject {
 export function attestationToJson(credential: PublicKeyCredential): JsonObject {
   const response = credential.response as AuthenticatorAttestationResponse;
   return {
-    id: credential.id,
-    rawId: bytesToBase64Url(credential.rawId),
-    type: credential.type,
-    clientExtensionResults: credential.getClientExtensionResults(),
-    ...(credential.authenticatorAttachment ? { authenticatorAttachment: credential.authenticatorAttachment } : {}),
+    ...credentialFields(credential),
     response: {
       clientDataJSON: bytesToBase64Url(response.clientDataJSON),
       attestationObject: bytesToBase64Url(response.attestationObject),

@@ -7170,12 +7170,12 @@ export interface operations {
                             metadata: {
                                 [key: string]: unknown;
                             };
-                            disabled: boolean;
                             /**
                              * Format: date-time
                              * @description ISO 8601, UTC.
                              */
                             created_at: string;
+                            disabled: boolean;
                             /**
                              * Format: date-time
                              * @description ISO 8601, UTC.
@@ -7264,12 +7264,12 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         };
-                        disabled: boolean;
                         /**
                          * Format: date-time
                          * @description ISO 8601, UTC.
                          */
                         created_at: string;
+                        disabled: boolean;
                         /**
                          * Format: date-time
                          * @description ISO 8601, UTC.
@@ -7500,12 +7500,12 @@ export interface operations {
                         metadata: {
                             [key: string]: unknown;
                         };
-                        disabled: boolean;
                         /**
                          * Format: date-time
                          * @description ISO 8601, UTC.
                          */
                         created_at: string;
+                        disabled: boolean;
                         /**
                          * Format: date-time
                          * @description ISO 8601, UTC.

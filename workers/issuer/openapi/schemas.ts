@@ -38,7 +38,8 @@ export const signInAnswer = z.union([signedIn, mfaRequired]);
 
 export const identity = z.object({ provider: z.string(), email: z.string().nullable(), linked_at: timestamp });
 
-export const profile = z.object({
+/** A user as both the user (`/api/auth/me`) and the operator (`/api/admin/users`) see it. */
+export const userFields = z.object({
   user_id: id("usr"),
   tenant_id: id("tn"),
   phone: z.string().nullable(),
@@ -48,6 +49,9 @@ export const profile = z.object({
   roles: z.array(z.string()),
   metadata: z.record(z.string(), z.unknown()),
   created_at: timestamp,
+});
+
+export const profile = userFields.extend({
   mfa: z.object({ totp: z.boolean(), passkeys: z.number().int(), recovery_codes_remaining: z.number().int() }),
   identities: z.array(identity),
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { tenantSettingsPatchSchema } from "../../../../shared/domain/tenant-settings";
 import { auditQuery, createTenantSchema, smsStatsQuery, updateTenantSchema, updateUserSchema, usersQuery } from "../../routes/admin";
 import type { Operation } from "../operation";
-import { id, timestamp } from "../schemas";
+import { id, timestamp, userFields } from "../schemas";
 
 /** Settings as the admin API shows them: every setting, the Turnstile secret only as "set". */
 const settingsView = tenantSettingsPatchSchema.extend({
@@ -27,19 +27,7 @@ const keyPair = z.object({
   secret_key: z.string().meta({ description: "The secret key (`sk_…`), for servers. Shown once." }),
 });
 
-export const adminUser = z.object({
-  user_id: id("usr"),
-  tenant_id: id("tn"),
-  phone: z.string().nullable(),
-  email: z.string().nullable(),
-  email_verified: z.boolean(),
-  has_password: z.boolean(),
-  roles: z.array(z.string()),
-  metadata: z.record(z.string(), z.unknown()),
-  disabled: z.boolean(),
-  created_at: timestamp,
-  updated_at: timestamp,
-});
+export const adminUser = userFields.extend({ disabled: z.boolean(), updated_at: timestamp });
 
 const auditEvent = z.object({
   id: id("evt"),
