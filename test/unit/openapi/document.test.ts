@@ -80,3 +80,12 @@ describe("the status the document gives each error code", () => {
     expect(ERROR_STATUS[failure.reason]).toBe(failureResponse(failure).status);
   });
 });
+
+describe("the OAuth form endpoints", () => {
+  it.each(["/oauth2/token", "/oauth2/revoke"])("%s lists a malformed or oversized form as RFC 6749's 400 invalid_request, never as the contract's 413 or 415", (path) => {
+    const responses = document.paths[path]?.post?.responses ?? {};
+    expect(Object.keys(responses)).not.toContain("413");
+    expect(Object.keys(responses)).not.toContain("415");
+    expect(JSON.stringify(responses["400"])).toContain("RFC 6749");
+  });
+});
