@@ -89,3 +89,15 @@ describe("the OAuth form endpoints", () => {
     expect(JSON.stringify(responses["400"])).toContain("RFC 6749");
   });
 });
+
+describe("the OAuth JSON endpoints during an outage", () => {
+  it.each([
+    ["/oauth2/token", "post"],
+    ["/oauth2/revoke", "post"],
+    ["/oauth2/userinfo", "get"],
+    ["/oauth2/userinfo", "post"],
+  ])("%s (%s) lists the contract's 503 service_unavailable, which the issuer answers when a dependency is unreachable", (path, method) => {
+    const responses = document.paths[path]?.[method]?.responses ?? {};
+    expect(JSON.stringify(responses["503"])).toContain("service_unavailable");
+  });
+});
