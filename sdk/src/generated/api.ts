@@ -9943,6 +9943,22 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
         };
     };
     getOauth2Userinfo: {
@@ -10000,6 +10016,22 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
         };
     };
     postOauth2Userinfo: {
@@ -10057,6 +10089,22 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
         };
     };
     postOauth2Revoke: {
@@ -10112,6 +10160,22 @@ export interface operations {
                 };
             };
             500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
         };
     };
     getOauth2Logout: {

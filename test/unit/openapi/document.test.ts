@@ -80,3 +80,24 @@ describe("the status the document gives each error code", () => {
     expect(ERROR_STATUS[failure.reason]).toBe(failureResponse(failure).status);
   });
 });
+
+describe("the OAuth form endpoints", () => {
+  it.each(["/oauth2/token", "/oauth2/revoke"])("%s lists a malformed or oversized form as RFC 6749's 400 invalid_request, never as the contract's 413 or 415", (path) => {
+    const responses = document.paths[path]?.post?.responses ?? {};
+    expect(Object.keys(responses)).not.toContain("413");
+    expect(Object.keys(responses)).not.toContain("415");
+    expect(JSON.stringify(responses["400"])).toContain("RFC 6749");
+  });
+});
+
+describe("the OAuth JSON endpoints during an outage", () => {
+  it.each([
+    ["/oauth2/token", "post"],
+    ["/oauth2/revoke", "post"],
+    ["/oauth2/userinfo", "get"],
+    ["/oauth2/userinfo", "post"],
+  ])("%s (%s) lists the contract's 503 service_unavailable, which the issuer answers when a dependency is unreachable", (path, method) => {
+    const responses = document.paths[path]?.[method]?.responses ?? {};
+    expect(JSON.stringify(responses["503"])).toContain("service_unavailable");
+  });
+});

@@ -103,6 +103,8 @@ export const oauthOperations: readonly Operation[] = [
     bodyExample: "grant_type=authorization_code&code=…&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&code_verifier=…",
     answers: { 200: { description: "The tokens.", json: tokenAnswer } },
     oauthErrors: TOKEN_ERRORS,
+    // A database or Redis outage is the issuer's, not the client's: the contract's 503, not an OAuth error.
+    errors: ["service_unavailable"],
   },
   {
     method: "get",
@@ -112,6 +114,7 @@ export const oauthOperations: readonly Operation[] = [
     description: "By the access token's scopes: `sub` always; `email`, `email_verified`, `phone_number`, `phone_number_verified`, `name` as granted.",
     security: ["accessToken"],
     answers: { 200: { description: "The claims.", json: z.looseObject({ sub: z.string() }) } },
+    errors: ["service_unavailable"],
   },
   {
     method: "post",
@@ -120,6 +123,7 @@ export const oauthOperations: readonly Operation[] = [
     summary: "Claims about the signed-in user (OpenID Connect), by POST",
     security: ["accessToken"],
     answers: { 200: { description: "The claims.", json: z.looseObject({ sub: z.string() }) } },
+    errors: ["service_unavailable"],
   },
   {
     method: "post",
@@ -131,6 +135,8 @@ export const oauthOperations: readonly Operation[] = [
     form: revokeForm,
     answers: { 200: { description: "Done (or there was nothing to revoke)." } },
     oauthErrors: { 400: ["invalid_request", "unsupported_token_type"], 401: ["invalid_client"] },
+    // A database or Redis outage is the issuer's, not the client's: the contract's 503, not an OAuth error.
+    errors: ["service_unavailable"],
   },
   {
     method: "get",
