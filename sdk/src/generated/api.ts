@@ -9642,6 +9642,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -9747,6 +9753,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -9870,6 +9882,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -10283,6 +10301,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -10393,6 +10417,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -10604,6 +10634,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -10736,6 +10772,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -10846,6 +10888,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -10977,6 +11025,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11088,6 +11142,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11226,6 +11286,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11332,6 +11398,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11462,6 +11534,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11568,6 +11646,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11698,6 +11782,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11803,6 +11893,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -11934,6 +12030,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12039,6 +12141,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12166,6 +12274,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12293,6 +12407,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12420,6 +12540,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12548,6 +12674,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12676,6 +12808,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12802,6 +12940,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -12929,6 +13073,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13055,6 +13205,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13181,6 +13337,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13307,6 +13469,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13436,6 +13604,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13563,6 +13737,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13690,6 +13870,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13816,6 +14002,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -13944,6 +14136,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -14071,6 +14269,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };
@@ -14198,6 +14402,12 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
                 };
             };
         };

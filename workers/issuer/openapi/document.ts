@@ -157,8 +157,9 @@ export function errorCodesByStatus(operation: Operation): Map<number, string[]> 
 
 export function conventionalErrors(operation: Operation): FailureReason[] {
   // Hosted pages answer their failures as HTML pages, and the OAuth endpoints in RFC 6749's shape:
-  // each lists its own answers.
-  if (operation.tag === "pages" || operation.tag === "oauth") return [...(operation.security.includes("accessToken") ? CREDENTIAL_ERRORS.accessToken : [])];
+  // each lists its own answers. A dependency outage caught before the route runs is still the
+  // contract's JSON 503, on these routes too.
+  if (operation.tag === "pages" || operation.tag === "oauth") return ["service_unavailable", ...(operation.security.includes("accessToken") ? CREDENTIAL_ERRORS.accessToken : [])];
   const reasons: FailureReason[] = ["service_unavailable"];
   if (operation.body) reasons.push("unsupported_media_type", "invalid_json", "payload_too_large", "invalid_request");
   if (operation.form) reasons.push("unsupported_media_type", "payload_too_large", "invalid_request");
