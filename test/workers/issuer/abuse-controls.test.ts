@@ -2,7 +2,6 @@
  * SMS-pumping defences on POST /api/auth/request, one test per rule, with real
  * numbers. Faults in the sandbox are set per number, so tests never see each other's.
  */
-import { exports } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import {
   adminFetch,
@@ -11,6 +10,7 @@ import {
   freshIp,
   freshPhone,
   inbox,
+  issuerRequest,
   jsonRequest,
   requestCode,
   setSandboxFault,
@@ -196,7 +196,7 @@ describe("risk score", () => {
       ...jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }),
       cf: { country: "DE" },
     });
-    const response = await exports.default.fetch(request);
+    const response = await issuerRequest(request);
     expect((await expectError(response, 403, "phone_not_allowed")).error.reason).toBe("risk");
     const blocked = (await auditOf(tenant)).find((event) => event.details.reason === "risk");
     // The first send of the hour also adds a point or two of velocity.
@@ -210,7 +210,7 @@ describe("risk score", () => {
       ...jsonRequest("POST", { phone: freshPhone() }, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }),
       cf: { country: "US" },
     });
-    expect((await exports.default.fetch(request)).status).toBe(202);
+    expect((await issuerRequest(request)).status).toBe(202);
   });
 });
 
@@ -256,7 +256,7 @@ describe("Turnstile challenge above the risk threshold", () => {
 
   /** A caller in Germany asking for a US number: over a threshold of 25. */
   function riskyRequest(tenant: TenantCredentials, body: Record<string, unknown>): Promise<Response> {
-    return exports.default.fetch(
+    return issuerRequest(
       new Request("http://issuer.test/api/auth/request", {
         ...jsonRequest("POST", body, { "x-api-key": tenant.api_key, "CF-Connecting-IP": freshIp() }),
         cf: { country: "DE" },

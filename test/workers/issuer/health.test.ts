@@ -1,11 +1,12 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createIssuerApp } from "../../../workers/issuer/app";
 import { issuerDeps } from "../../../workers/issuer/deps";
+import { issuerFetch } from "./support/issuer-client";
 
 describe("GET /health", () => {
   it("reports every check up against the local stack", async () => {
-    const response = await exports.default.fetch("http://issuer.test/health");
+    const response = await issuerFetch("/health");
     expect(response.status).toBe(200);
     const body = await response.json();
     expect(body).toEqual({

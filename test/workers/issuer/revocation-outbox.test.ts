@@ -3,7 +3,7 @@
  * queues, and how drains publish it. The Upstash list is replaced by a recorder,
  * so the order and number of publishes can be read back.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatabase } from "../../../shared/adapters/neon/database";
@@ -12,7 +12,7 @@ import type { OutboxEntry } from "../../../shared/ports/revocation-store";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox, OUTBOX_BATCH } from "../../../workers/issuer/services/revocation-publisher";
 import { revocationListExpiry, revokeSession } from "../../../workers/issuer/services/revoke";
-import { createTenant, decodeJwtPart, signIn } from "./support/issuer-client";
+import { createTenant, decodeJwtPart, issuerFetch, signIn } from "./support/issuer-client";
 
 const deps = issuerDeps(env);
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
@@ -174,7 +174,7 @@ describe("GET /health", () => {
   it("reports how many revocations wait for Upstash and how old the oldest is", async () => {
     const prefix = await queueBacklog(1);
     await db.execute(sql`update revocation_outbox set created_at = now() - interval '5 minutes' where id like ${`${prefix}%`}`);
-    const response = await exports.default.fetch("http://issuer.test/health");
+    const response = await issuerFetch("/health");
     const body = await response.json<{ revocation_outbox: { pending: number; oldest_age_seconds: number } }>();
     expect(body.revocation_outbox.pending).toBeGreaterThanOrEqual(1);
     expect(body.revocation_outbox.oldest_age_seconds).toBeGreaterThanOrEqual(300);

@@ -1,4 +1,4 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { JWKS_KV_KEY, kvJwksPublisher } from "../../../shared/adapters/kv/jwks-publisher";
@@ -8,6 +8,7 @@ import { openSecret } from "../../../shared/crypto/key-encryption";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { SigningKeyService } from "../../../workers/issuer/services/signing-keys";
 import { runCron } from "./support/cron";
+import { issuerFetch } from "./support/issuer-client";
 
 const db = createDatabase({ url: env.DATABASE_URL, fetchEndpoint: env.NEON_FETCH_ENDPOINT });
 
@@ -28,7 +29,7 @@ async function keyCounts(alg: "ES256" | "RS256"): Promise<{ current: number; nex
 
 describe("GET /.well-known/jwks.json", () => {
   it("publishes the current and the next key of each algorithm as public ES256 and RS256 JWKs, cacheable", async () => {
-    const response = await exports.default.fetch("http://issuer.test/.well-known/jwks.json");
+    const response = await issuerFetch("/.well-known/jwks.json");
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toMatch(/max-age=\d+/);
     const jwks = (await response.json<{ keys: Record<string, unknown>[] }>());
@@ -47,7 +48,7 @@ describe("GET /.well-known/jwks.json", () => {
   });
 
   it("writes the same key set to KV for the gate", async () => {
-    const served = (await (await exports.default.fetch("http://issuer.test/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>());
+    const served = (await (await issuerFetch("/.well-known/jwks.json")).json<{ keys: { kid: string }[] }>());
     const inKv = await env.JWKS_KV.get<{ keys: { kid: string }[] }>(JWKS_KV_KEY, "json");
     expect(inKv?.keys.map((key) => key.kid).sort()).toEqual(served.keys.map((key) => key.kid).sort());
   });

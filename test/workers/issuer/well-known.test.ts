@@ -1,9 +1,9 @@
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminFetch, createTenant, jsonRequest } from "./support/issuer-client";
+import { adminFetch, createTenant, issuerFetch, jsonRequest } from "./support/issuer-client";
 
 async function discovery(): Promise<Record<string, unknown>> {
-  const response = await exports.default.fetch("http://issuer.test/.well-known/openid-configuration");
+  const response = await issuerFetch("/.well-known/openid-configuration");
   expect(response.status).toBe(200);
   return response.json<Record<string, unknown>>();
 }
@@ -64,7 +64,7 @@ describe("GET /.well-known/openid-configuration", () => {
       const path = String(url).slice(env.ISSUER_URL.length);
       expect(String(url).startsWith(env.ISSUER_URL), field).toBe(true);
       for (const method of ["GET", "POST"]) {
-        const response = await exports.default.fetch(`http://issuer.test${path}`, { method });
+        const response = await issuerFetch(path, { method });
         expect(response.status, `${method} ${field}`).not.toBe(404);
         expect(response.status, `${method} ${field}`).toBeLessThan(500);
       }
@@ -77,7 +77,7 @@ describe("GET /.well-known/openid-configuration", () => {
     const client = await created.json<{ client_id: string; client_secret: string }>();
     const grants = (await discovery()).grant_types_supported as string[];
     for (const grant of grants) {
-      const response = await exports.default.fetch("http://issuer.test/oauth2/token", {
+      const response = await issuerFetch("/oauth2/token", {
         method: "POST",
         headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${btoa(`${client.client_id}:${client.client_secret}`)}` },
         body: new URLSearchParams({ grant_type: grant }).toString(),

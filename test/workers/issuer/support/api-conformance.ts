@@ -25,7 +25,7 @@ const routes: DocumentedRoute[] = Object.entries(document.paths as Record<string
 const validators = new Map<string, Validator>();
 
 /** Why an answer departs from the document, or null when it conforms (or is not the document's business). */
-export async function departureFromDocument(request: Request, response: Response): Promise<string | null> {
+export async function departureFromDocument(request: { readonly method: string; readonly url: string }, response: Response): Promise<string | null> {
   const method = request.method.toLowerCase();
   if (method === "options" || method === "head") return null;
   const path = new URL(request.url).pathname;

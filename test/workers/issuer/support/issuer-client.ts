@@ -36,10 +36,15 @@ export interface ErrorBody {
 }
 
 /** One request to the issuer; its answer must be one the API description promises (see api-conformance.ts). */
-export async function issuerFetch(path: string, init: RequestInit = {}): Promise<Response> {
-  const request = new Request(`${ISSUER}${path}`, init);
-  const response = await exports.default.fetch(request.clone());
-  const departure = await departureFromDocument(request, response);
+export function issuerFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  return issuerRequest(new Request(`${ISSUER}${path}`, init));
+}
+
+/** As issuerFetch, for a request built by the caller (with `cf` properties, say). */
+export async function issuerRequest(request: Request): Promise<Response> {
+  const { method, url } = request;
+  const response = await exports.default.fetch(request);
+  const departure = await departureFromDocument({ method, url }, response);
   if (departure !== null) throw new Error(`The answer departs from the API description: ${departure}`);
   return response;
 }
