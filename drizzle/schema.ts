@@ -518,3 +518,101 @@ export const idempotencyKeys = pgTable(
   },
   (table) => [index("idempotency_keys_expires_idx").on(table.expiresAt)],
 );
+
+export type WebhookDeliveryStatus = "pending" | "succeeded" | "dead";
+
+/**
+ * A tenant's webhook endpoint. The signing secret (`whsec_…`) is sealed with
+ * KEY_ENCRYPTION_SECRET (context: the endpoint id) and shown once, when created.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** The event types this endpoint receives; the triggers in 0011 match on them. */
+    events: jsonb("events").$type<string[]>().notNull(),
+    sealedSecret: text("sealed_secret").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    /** Why the endpoint was disabled: `failing` (by the cron) or `operator`. */
+    disabledReason: text("disabled_reason"),
+    /** The first failed attempt since the last success; the cron disables an endpoint failing for too long. */
+    failingSince: moment("failing_since"),
+    createdAt: createdAt(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+  },
+  (table) => [index("webhook_endpoints_tenant_idx").on(table.tenantId)],
+);
+
+/**
+ * The webhook outbox: one row per event, written by a trigger in the same transaction as the
+ * change that makes it true, with one delivery per subscribed endpoint.
+ */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** Ids and changed fields; never a secret, code or token. */
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    occurredAt: moment("occurred_at").notNull().defaultNow(),
+  },
+  (table) => [index("webhook_events_tenant_occurred_idx").on(table.tenantId, table.occurredAt)],
+);
+
+/** One event on its way to one endpoint: the unit the queue carries, retried until it succeeds or dies. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    endpointId: text("endpoint_id").notNull().references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull().references(() => webhookEvents.id, { onDelete: "cascade" }),
+    status: text("status").$type<WebhookDeliveryStatus>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** When the next attempt is due; the producer puts due deliveries on the queue. */
+    nextAttemptAt: moment("next_attempt_at").notNull(),
+    /** When the delivery was last put on the queue; null while it waits for the producer. */
+    enqueuedAt: moment("enqueued_at"),
+    /** A consumer sending it holds it until then; another copy of the message skips it. */
+    claimedUntil: moment("claimed_until"),
+    /** The start of the retry window (creation, or an operator's retry). */
+    windowStartedAt: moment("window_started_at").notNull(),
+    lastAttemptAt: moment("last_attempt_at"),
+    lastResponseStatus: integer("last_response_status"),
+    /** Why a dead delivery died: `retries_exhausted`, `endpoint_disabled`. */
+    deadReason: text("dead_reason"),
+    createdAt: createdAt(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+  },
+  (table) => [
+    index("webhook_deliveries_endpoint_created_idx").on(table.endpointId, table.createdAt, table.id),
+    index("webhook_deliveries_due_idx").on(table.nextAttemptAt).where(sql`${table.status} = 'pending'`),
+    index("webhook_deliveries_tenant_created_idx").on(table.tenantId, table.createdAt),
+  ],
+);
+
+/** Every attempt to deliver, with what the endpoint answered (a bounded excerpt). */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id").notNull().references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" }),
+    attemptedAt: moment("attempted_at").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    latencyMs: integer("latency_ms").notNull(),
+    /** The HTTP status; null when no answer came (timeout, network error). */
+    responseStatus: integer("response_status"),
+    /** At most 1 KiB of the answer's body. */
+    responseExcerpt: text("response_excerpt"),
+    /** `timeout`, `network`, `redirect` or `http_status` when the attempt failed. */
+    error: text("error"),
+  },
+  (table) => [
+    index("webhook_attempts_delivery_idx").on(table.deliveryId, table.attemptedAt),
+    index("webhook_attempts_tenant_attempted_idx").on(table.tenantId, table.attemptedAt),
+  ],
+);
