@@ -15,6 +15,7 @@ import {
 import { emailSettings, type EmailConfig } from "./email-settings";
 import type { FederationEndpoints } from "./federation-endpoints";
 import { federationEndpoints } from "./federation-settings";
+import { webhookSettings, type WebhookConfig } from "./webhook-settings";
 
 export interface IssuerConfig {
   readonly version: string;
@@ -41,6 +42,8 @@ export interface IssuerConfig {
   readonly breachedPasswordsUrl: string;
   /** Social and enterprise sign-in providers' endpoints (moved only in the local stack). */
   readonly federation: FederationEndpoints;
+  /** Outbound webhooks: retries, timeout, and where they may go; see docs/webhooks.md. */
+  readonly webhooks: WebhookConfig;
 }
 
 export const PORTCULLIS_VERSION = "0.1.0";
@@ -95,6 +98,7 @@ export function parseIssuerConfig(env: RawEnv): IssuerConfig {
     turnstileSiteverifyUrl: endpointOverride(env, "TURNSTILE_SITEVERIFY_URL", "https://challenges.cloudflare.com/turnstile/v0/siteverify", localStack),
     logLevel: logLevel(optionalString(env, "LOG_LEVEL")),
     breachedPasswordsUrl: endpointOverride(env, "BREACHED_PASSWORDS_URL", "https://api.pwnedpasswords.com", localStack),
+    webhooks: webhookSettings(env, localStack),
   });
 }
 

@@ -7,7 +7,9 @@ export type IdPrefix =
   // OAuth clients.
   | "cli"
   // Social connections and the identities linked through them.
-  | "con" | "idn";
+  | "con" | "idn"
+  // Webhook endpoints, their deliveries and attempts (events are `evt`).
+  | "whk" | "dlv" | "att";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

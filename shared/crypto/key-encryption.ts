@@ -3,7 +3,7 @@ import { decodeBase64Url, encodeBase64Url } from "./base64url";
 const encoder = new TextEncoder();
 
 /** What a sealed value is for. Each purpose has its own key, so no two ever share one. */
-export type SealPurpose = "signing-key" | "turnstile-secret" | "idempotent-answer" | "refresh-retry-copy" | "totp-secret" | "connection-secret" | "provider-tokens" | "upstream-verifier";
+export type SealPurpose = "signing-key" | "turnstile-secret" | "idempotent-answer" | "refresh-retry-copy" | "totp-secret" | "connection-secret" | "provider-tokens" | "upstream-verifier" | "webhook-secret";
 
 const FORMAT = "v2";
 const PURPOSE_INFO: { readonly [P in SealPurpose]: string } = {
@@ -15,6 +15,7 @@ const PURPOSE_INFO: { readonly [P in SealPurpose]: string } = {
   "connection-secret": "portcullis sealed connection-secret v2",
   "provider-tokens": "portcullis sealed provider-tokens v2",
   "upstream-verifier": "portcullis sealed upstream-verifier v2",
+  "webhook-secret": "portcullis sealed webhook-secret v2",
 };
 
 /**

@@ -78,6 +78,13 @@ export const AUDIT_EVENT_TYPES = [
   "connection.created",
   "connection.updated",
   "connection.deleted",
+  // Webhook endpoints (ids, event types and changed field names; never the secret), an operator's
+  // retry of a delivery, and an endpoint the service disabled after failing for too long.
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.delivery_retried",
+  "webhook.endpoint_disabled",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

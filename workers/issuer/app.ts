@@ -27,7 +27,20 @@ import { secondFactorRoutes } from "./routes/second-factors";
 import { sessionRoutes } from "./routes/sessions";
 import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
+import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { AuditRecorder } from "./services/audit-recorder";
+
+const MAY_WRITE: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function dispatchWebhooksAfter(c: Context, deps: IssuerDeps): void {
+  const run = deps.webhookDispatcher.kick();
+  if (run === null) return;
+  try {
+    c.executionCtx.waitUntil(run);
+  } catch {
+    // No execution context (a test calling the app directly): the run simply finishes on its own.
+  }
+}
 
 export type IssuerBindings = {
   Bindings: Env;
@@ -53,6 +66,8 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
     await next();
     // The response leaves only after its audit events are written (or the failure is logged).
     await audit.flush();
+    // A write may have put webhook deliveries in the outbox (the triggers decide): move them onto the queue.
+    if (MAY_WRITE.has(c.req.method)) dispatchWebhooksAfter(c, deps);
   });
   healthRoutes(app);
   wellKnownRoutes(app);
@@ -60,6 +75,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   adminRoutes(app);
   oauthClientAdminRoutes(app);
   connectionAdminRoutes(app);
+  webhookAdminRoutes(app);
   oauthTokenRoutes(app);
   oauthRevocationRoutes(app);
   oauthUserinfoRoutes(app);

@@ -79,6 +79,11 @@ import type { WebauthnChallengeStore } from "../../shared/ports/webauthn-challen
 import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
+import { neonWebhookDeliveryLedger, neonWebhookEndpointStore } from "../../shared/adapters/neon/webhook-store";
+import { cloudflareWebhookQueue } from "../../shared/adapters/queues/webhook-queue";
+import type { WebhookDeliveryLedger, WebhookEndpointStore } from "../../shared/ports/webhook-store";
+import type { WebhookQueue } from "../../shared/ports/webhook-queue";
+import { WebhookDispatcher } from "./services/webhooks/webhook-dispatch";
 
 export interface IssuerDeps {
   readonly config: IssuerConfig;
@@ -136,6 +141,13 @@ export interface IssuerDeps {
   readonly upstreamRequests: UpstreamRequestStore;
   /** Users created by a first social sign-in, with their identity, in one transaction. */
   readonly federatedUsers: FederatedUserStore;
+  /** Tenants' webhook endpoints and their delivery history. */
+  readonly webhooks: WebhookEndpointStore;
+  /** The webhook outbox as the producer and the consumer use it. */
+  readonly webhookLedger: WebhookDeliveryLedger;
+  readonly webhookQueue: WebhookQueue;
+  /** Moves due deliveries onto the queue after requests that may have written events. */
+  readonly webhookDispatcher: WebhookDispatcher;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -154,6 +166,8 @@ export function issuerDeps(env: Env): IssuerDeps {
   const db = createDatabase(config.database);
   const redis = createRedis(config.redis);
   const logger = createLogger("issuer", config.logLevel);
+  const webhookLedger = neonWebhookDeliveryLedger(db);
+  const webhookQueue = cloudflareWebhookQueue(env.WEBHOOK_QUEUE);
   const deps: IssuerDeps = {
     config,
     logger,
@@ -197,6 +211,10 @@ export function issuerDeps(env: Env): IssuerDeps {
     connections: neonConnectionStore(db),
     upstreamRequests: neonUpstreamRequestStore(db),
     federatedUsers: neonFederatedUserStore(db),
+    webhooks: neonWebhookEndpointStore(db),
+    webhookLedger,
+    webhookQueue,
+    webhookDispatcher: new WebhookDispatcher({ ledger: webhookLedger, queue: webhookQueue, logger }),
   };
   built.set(env, deps);
   return deps;

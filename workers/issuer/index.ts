@@ -1,6 +1,8 @@
 import { createIssuerApp } from "./app";
 import { issuerDeps } from "./deps";
 import { runScheduledMaintenance } from "./services/maintenance";
+import { consumeWebhookBatch } from "./services/webhooks/webhook-consumer";
+import type { WebhookQueueMessage } from "../../shared/ports/webhook-queue";
 
 export { AuditSpool } from "../../shared/adapters/durable-objects/audit-spool";
 export { LoginGuard } from "../../shared/adapters/durable-objects/login-guard";
@@ -15,4 +17,5 @@ export default {
   scheduled: (_controller, env, ctx) => {
     ctx.waitUntil(runScheduledMaintenance(issuerDeps(env)));
   },
-} satisfies ExportedHandler<Env>;
+  queue: (batch, env) => consumeWebhookBatch(batch, issuerDeps(env)),
+} satisfies ExportedHandler<Env, WebhookQueueMessage>;

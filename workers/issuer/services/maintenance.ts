@@ -2,11 +2,12 @@ import { MAX_REFRESH_REUSE_INTERVAL_SECONDS } from "../../../shared/domain/tenan
 import type { IssuerDeps } from "../deps";
 import { drainAuditSpool } from "./audit-spool-drain";
 import { CRON_DRAIN_BUDGET_MS, drainRevocationOutbox } from "./revocation-publisher";
+import { runWebhookUpkeep } from "./webhooks/webhook-upkeep";
 
 /** How long a spent or expired authorization code is kept after its expiry. */
 export const AUTHORIZATION_CODE_RETENTION_MS = 60 * 60 * 1000;
 
-/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, and forget expired idempotency keys, refresh-token retry copies, email link tokens, WebAuthn challenges and authorization codes. */
+/** The cron's work: rotate the signing key when due, make KV hold the published keys, replay revocations Upstash has not seen yet, move spooled audit events into the audit log, disable failing webhook endpoints and enqueue due deliveries, and forget expired idempotency keys, old webhook history, refresh-token retry copies, email link tokens, WebAuthn challenges and authorization codes. */
 export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
   const results = await Promise.allSettled([
     (async () => {
@@ -17,7 +18,8 @@ export async function runScheduledMaintenance(deps: IssuerDeps): Promise<void> {
       if (await deps.signingKeys.healPublishedJwks()) deps.logger.warn("jwks_kv_healed");
     })(),
     drainRevocationOutbox(deps.revocations, deps.revocationList, deps.logger, { budgetMs: CRON_DRAIN_BUDGET_MS }),
-    drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger),
+    // The webhook upkeep follows the spool drain: a spooled lockout's event is written as it lands.
+    drainAuditSpool(deps.auditSpool, deps.auditLog, deps.logger).finally(() => runWebhookUpkeep(deps, new Date())),
     (async () => {
       // Twice the longest interval: the copy's age is on the database's clock, the interval on the workers'.
       const forgotten = await deps.sessions.forgetRetryCopies(new Date(Date.now() - 2 * MAX_REFRESH_REUSE_INTERVAL_SECONDS * 1000));
