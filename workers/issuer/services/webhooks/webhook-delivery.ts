@@ -100,7 +100,7 @@ async function attemptDelivery(deps: WebhookSenderDeps, delivery: ClaimedDeliver
 /** The first RESPONSE_EXCERPT_BYTES of the body as text; the rest is never read. */
 async function readExcerpt(response: Response): Promise<string | null> {
   if (!response.body) return null;
-  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
