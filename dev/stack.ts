@@ -89,6 +89,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       turnstile: { secretKey: turnstileSecretKey },
       email: { resendApiKey: secrets.RESEND_API_KEY, postmarkServerToken: secrets.POSTMARK_SERVER_TOKEN, sesRegion: LOCAL_SES_REGION },
       emailInboxFile: dataDir && join(dataDir, "email-inbox.json"),
+      webhookInboxFile: dataDir && join(dataDir, "webhook-inbox.json"),
     });
     started.push(sms);
     const origin = await startDemoOrigin({ port: options.ports.origin });
@@ -168,6 +169,10 @@ export function issuerVars(standIns: StandIns, secrets: LocalSecrets, urls: Work
     LOCAL_GITHUB_BASE_URL: standIns.identityProvider.githubBase,
     LOCAL_GITHUB_API_URL: standIns.identityProvider.githubApi,
     LOCAL_APPLE_ISSUER: standIns.identityProvider.appleIssuer,
+    // Webhooks: retries within minutes rather than a day, and a lost queue message (workerd keeps
+    // the queue in memory) found again within a minute of a restart.
+    WEBHOOK_RETRY_DELAYS: "5,30,120,600",
+    WEBHOOK_LOST_MESSAGE_SECONDS: "60",
   };
 }
 

@@ -20,12 +20,17 @@ import { createStatusCallbacks, type CallbackAttempt } from "./status-callbacks"
 import { createTurnstileEmulator, ISSUE_PATH, SITEVERIFY_PATH, turnstileHandler } from "./turnstile";
 import { ACCOUNT_PATH, twilioAccountHandler } from "./twilio-account";
 import { twilioMessagesHandler } from "./twilio-messages";
+import { createWebhookFaultBoard, type WebhookFault } from "./webhook-faults";
+import { MAX_STORED_WEBHOOKS, openWebhookInbox, type ReceivedWebhook } from "./webhook-inbox";
+import { isWebhookReceiverPath, webhookReceiverHandler } from "./webhook-receiver";
 
 export type { Fault, FaultMode, Provider } from "./faults";
 export type { SandboxMessage } from "./sandbox-message";
 export type { EmailFault, EmailFaultMode, EmailFaultTarget } from "./email-faults";
 export type { SandboxEmail } from "./sandbox-email";
 export type { CallbackAttempt } from "./status-callbacks";
+export type { ReceivedWebhook } from "./webhook-inbox";
+export type { WebhookFault, WebhookFaultMode } from "./webhook-faults";
 
 /**
  * The pause before each status callback. The issuer records a send only after Twilio has answered
@@ -50,6 +55,8 @@ export interface SmsSandboxOptions {
   emailInboxFile: string | undefined;
   /** Pause before each status callback (`sent`, then the final one); DEFAULT_STATUS_CALLBACK_DELAY_MS when omitted. */
   statusCallbackDelayMs?: number;
+  /** Persist the webhook receiver's inbox as JSON when set, like `inboxFile`. */
+  webhookInboxFile?: string | undefined;
 }
 
 export interface SmsSandbox extends RunningServer {
@@ -69,6 +76,12 @@ export interface SmsSandbox extends RunningServer {
   setEmailFault(target: EmailFaultTarget, fault: EmailFault): void;
   /** Empties the email inbox at once; the file, if any, is rewritten in the background. */
   clearEmails(): void;
+  /** Every webhook the receiver accepted, newest first; only `endpoint`'s when given. */
+  webhooks(endpoint?: string): ReceivedWebhook[];
+  /** Makes `endpoint` answer 500 or 410, or never answer (`timeout`), for every delivery or the next `count`. */
+  setWebhookFault(endpoint: string, fault: WebhookFault): void;
+  /** POSTs `endpoint` received so far, answered or not. */
+  webhookRequests(endpoint: string): number;
 }
 
 /**
@@ -94,6 +107,9 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
   const ses = sesOutboundEmailsHandler({ credentials: { ...options.sns, region: options.email.sesRegion }, inbox: emailInbox, faults: emailFaults });
   const emailControl = emailControlRoutesHandler(emailInbox, emailFaults);
   const range = breachedRangeHandler(emailFaults);
+  const webhookInbox = await openWebhookInbox(options.webhookInboxFile);
+  const webhookFaults = createWebhookFaultBoard();
+  const webhookReceiver = webhookReceiverHandler(webhookInbox, webhookFaults);
 
   const routeFor = (path: string, method: string | undefined): RouteHandler | undefined => {
     // Resend sends with `POST /emails`; reading and clearing the email inbox are the other methods.
@@ -106,6 +122,7 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
     if (ACCOUNT_PATH.test(path)) return twilioAccount;
     if (path.startsWith("/2010-04-01/")) return twilio;
     if (path.startsWith("/v2/PhoneNumbers/")) return lookup;
+    if (isWebhookReceiverPath(path)) return webhookReceiver;
     if (path === "/messages" || path.startsWith("/__sandbox/")) return control;
     if (path === SITEVERIFY_PATH || path === ISSUE_PATH) return turnstile;
     return undefined;
@@ -129,12 +146,14 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
       await server.close();
       await inbox.settled();
       await emailInbox.settled();
+      await webhookInbox.settled();
     },
     messages: (to) => inbox.newest(to, MAX_STORED_MESSAGES),
     setFault: (provider, fault) => faults.set(provider, fault),
     resetFaults: () => {
       faults.reset();
       emailFaults.reset();
+      webhookFaults.reset();
     },
     clear: () => {
       inbox.clear(undefined).catch((error: unknown) => {
@@ -150,5 +169,8 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
         console.error("[sms] could not save the emptied email inbox:", error instanceof Error ? error.message : error);
       });
     },
+    webhooks: (endpoint) => webhookInbox.newest(endpoint, MAX_STORED_WEBHOOKS),
+    setWebhookFault: (endpoint, fault) => webhookFaults.set(endpoint, fault),
+    webhookRequests: (endpoint) => webhookFaults.current()[endpoint]?.requests ?? 0,
   };
 }

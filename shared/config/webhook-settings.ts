@@ -10,6 +10,8 @@ export interface WebhookConfig {
   readonly timeoutMs: number;
   /** An endpoint failing without a single success for this long is disabled. */
   readonly disableAfterMs: number;
+  /** A delivery due this long without an attempt lost its queue message (a restart, a dropped message) and is enqueued again. */
+  readonly lostMessageAfterMs: number;
 }
 
 const DAY_SECONDS = 86_400;
@@ -32,5 +34,6 @@ export function webhookSettings(env: RawEnv, localStack: boolean): WebhookConfig
     retryDelaysSeconds: Object.freeze(delays),
     timeoutMs: integerSetting(env, "WEBHOOK_TIMEOUT_SECONDS", 10, 1, 30) * 1000,
     disableAfterMs: integerSetting(env, "WEBHOOK_DISABLE_AFTER_DAYS", 5, 2, 30) * DAY_SECONDS * 1000,
+    lostMessageAfterMs: integerSetting(env, "WEBHOOK_LOST_MESSAGE_SECONDS", 900, localStack ? 1 : 300, 86_400) * 1000,
   });
 }

@@ -28,7 +28,7 @@ export function checkWebhookUrl(raw: string, options: { readonly allowLoopbackHt
   const literal = ipLiteral(host);
   const loopback = literal !== null ? literal.range() === "loopback" : host === "localhost" || host.endsWith(".localhost");
   if (url.protocol === "http:" && options.allowLoopbackHttp && loopback) return { ok: true, url };
-  if (url.protocol !== "https:") return refuse(options.allowLoopbackHttp ? "must be https (plain http only to a loopback address in the local stack)." : "must be https.");
+  if (url.protocol !== "https:") return refuse(options.allowLoopbackHttp ? "must be https (plain http is allowed only to a loopback address, in local development)." : "must be https.");
   if (options.allowLoopbackHttp && loopback) return { ok: true, url };
   if (literal !== null) {
     return literal.range() === "unicast" ? { ok: true, url } : refuse("must not point at a private, loopback, link-local or reserved address.");

@@ -43,7 +43,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const switchableNeon = await switchable(standIns.neon.url);
   const urls = { issuer: ISSUER_URL, gate: GATE_URL };
   // Apple's endpoints are fixed (no discovery); the local-stack variable moves them onto the scripted provider.
-  project.provide("issuerBindings", { ...issuerVars(standIns, secrets, urls), LOCAL_APPLE_ISSUER: `${scriptedProvider.url}/apple` });
+  project.provide("issuerBindings", {
+    ...issuerVars(standIns, secrets, urls),
+    LOCAL_APPLE_ISSUER: `${scriptedProvider.url}/apple`,
+    // Webhook retries a test can wait for: three, a second apart, and a two-second attempt timeout.
+    WEBHOOK_RETRY_DELAYS: "1,1,1",
+    WEBHOOK_TIMEOUT_SECONDS: "2",
+  });
   project.provide("gateBindings", gateVars(standIns, secrets, urls));
   project.provide("smsSandboxUrl", standIns.sms.url);
   project.provide("originUrl", standIns.origin.url);

@@ -214,7 +214,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     webhooks: neonWebhookEndpointStore(db),
     webhookLedger,
     webhookQueue,
-    webhookDispatcher: new WebhookDispatcher({ ledger: webhookLedger, queue: webhookQueue, logger }),
+    webhookDispatcher: new WebhookDispatcher({ ledger: webhookLedger, queue: webhookQueue, logger, lostMessageAfterMs: config.webhooks.lostMessageAfterMs }),
   };
   built.set(env, deps);
   return deps;

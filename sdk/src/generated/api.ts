@@ -929,6 +929,92 @@ export type paths = {
         patch: operations["patchApiAdminTenantsIdConnectionsConnectionId"];
         trace?: never;
     };
+    "/api/admin/tenants/{id}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a tenant's webhook endpoints */
+        get: operations["getApiAdminTenantsIdWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description Events of the listed types are POSTed to `url`, signed as the Standard Webhooks specification says. `url` must be `https` to a public host (plain `http` to loopback only in the local stack); private, loopback, link-local and reserved addresses are refused. The `secret` (`whsec_…`) is shown only in this answer.
+         */
+        post: operations["postApiAdminTenantsIdWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook endpoint */
+        get: operations["getApiAdminTenantsIdWebhooksWebhookId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Its pending deliveries and history go with it; nothing more is sent to it.
+         */
+        delete: operations["deleteApiAdminTenantsIdWebhooksWebhookId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint
+         * @description `enabled: true` turns an endpoint the service disabled back on and starts its failing streak afresh. Deliveries already made keep the URL they were sent to.
+         */
+        patch: operations["patchApiAdminTenantsIdWebhooksWebhookId"];
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's deliveries and their attempts
+         * @description Newest first, `limit` per page (1 to 100, default 50); pass `next_cursor` back as `cursor` for the next page. History is kept 30 days.
+         */
+        get: operations["getApiAdminTenantsIdWebhooksWebhookIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/tenants/{id}/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Whatever its state, the delivery becomes pending with a fresh retry window and is queued at once. The receiver sees the same `webhook-id`, so it can tell a retry from a new event.
+         */
+        post: operations["postApiAdminTenantsIdWebhooksWebhookIdDeliveriesDeliveryIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth2/authorize": {
         parameters: {
             query?: never;
@@ -7770,7 +7856,7 @@ export interface operations {
             query?: {
                 tenant_id?: string;
                 user_id?: string;
-                type?: "tenant.created" | "tenant.updated" | "tenant.key_created" | "tenant.key_deleted" | "user.updated" | "user.disabled" | "user.enabled" | "user.deleted" | "user.sessions_revoked" | "signing_key.rotated" | "signing_key.withdrawn" | "auth.code_requested" | "auth.code_sent" | "auth.code_send_failed" | "auth.rate_limited" | "auth.verify_failed" | "auth.locked_out" | "auth.signed_in" | "auth.refreshed" | "auth.refresh_failed" | "auth.refresh_reuse_detected" | "auth.logged_out" | "auth.logged_out_all" | "auth.profile_updated" | "auth.carrier_lookup_failed" | "auth.challenge_passed" | "auth.session_revoked" | "auth.phone_added" | "sms.delivery_status" | "auth.signed_up" | "auth.login_failed" | "auth.login_locked" | "auth.password_rehashed" | "auth.email_code_requested" | "auth.email_verified" | "auth.email_change_requested" | "auth.email_changed" | "auth.unverified_claim_taken_over" | "auth.password_reset_requested" | "auth.password_reset" | "auth.password_changed" | "mfa.totp_enrolment_started" | "mfa.totp_confirm_failed" | "mfa.totp_enrolled" | "mfa.totp_removed" | "mfa.recovery_codes_generated" | "mfa.recovery_code_used" | "mfa.step_up_refused" | "email.sent" | "email.send_failed" | "auth.mfa_required" | "mfa.verify_failed" | "mfa.enrolment_completed" | "passkey.registered" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression" | "oauth.client_created" | "oauth.client_updated" | "oauth.client_deleted" | "oauth.code_replayed" | "oauth.client_credentials" | "oauth.consent_granted" | "oauth.consent_denied" | "auth.federated_sign_in" | "identity.linked" | "identity.unlinked" | "connection.created" | "connection.updated" | "connection.deleted";
+                type?: "tenant.created" | "tenant.updated" | "tenant.key_created" | "tenant.key_deleted" | "user.updated" | "user.disabled" | "user.enabled" | "user.deleted" | "user.sessions_revoked" | "signing_key.rotated" | "signing_key.withdrawn" | "auth.code_requested" | "auth.code_sent" | "auth.code_send_failed" | "auth.rate_limited" | "auth.verify_failed" | "auth.locked_out" | "auth.signed_in" | "auth.refreshed" | "auth.refresh_failed" | "auth.refresh_reuse_detected" | "auth.logged_out" | "auth.logged_out_all" | "auth.profile_updated" | "auth.carrier_lookup_failed" | "auth.challenge_passed" | "auth.session_revoked" | "auth.phone_added" | "sms.delivery_status" | "auth.signed_up" | "auth.login_failed" | "auth.login_locked" | "auth.password_rehashed" | "auth.email_code_requested" | "auth.email_verified" | "auth.email_change_requested" | "auth.email_changed" | "auth.unverified_claim_taken_over" | "auth.password_reset_requested" | "auth.password_reset" | "auth.password_changed" | "mfa.totp_enrolment_started" | "mfa.totp_confirm_failed" | "mfa.totp_enrolled" | "mfa.totp_removed" | "mfa.recovery_codes_generated" | "mfa.recovery_code_used" | "mfa.step_up_refused" | "email.sent" | "email.send_failed" | "auth.mfa_required" | "mfa.verify_failed" | "mfa.enrolment_completed" | "passkey.registered" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression" | "oauth.client_created" | "oauth.client_updated" | "oauth.client_deleted" | "oauth.code_replayed" | "oauth.client_credentials" | "oauth.consent_granted" | "oauth.consent_denied" | "auth.federated_sign_in" | "identity.linked" | "identity.unlinked" | "connection.created" | "connection.updated" | "connection.deleted" | "webhook.created" | "webhook.updated" | "webhook.deleted" | "webhook.delivery_retried" | "webhook.endpoint_disabled";
                 limit?: string;
                 cursor?: string;
             };
@@ -9489,6 +9575,974 @@ export interface operations {
                         error?: {
                             /** @enum {unknown} */
                             code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every endpoint, oldest first (never a secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhooks: {
+                            webhook_id: string;
+                            tenant_id: string;
+                            url: string;
+                            events: ("user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed")[];
+                            enabled: boolean;
+                            /** @description `failing` when the service turned the endpoint off after failing for days, `operator` when an operator did; null while enabled. */
+                            disabled_reason: ("failing" | "operator") | null;
+                            /** @description The first failed attempt since the last success; null while deliveries succeed. */
+                            failing_since: string | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminTenantsIdWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://app.example.com/webhooks/portcullis",
+                 *       "events": [
+                 *         "user.created",
+                 *         "session.revoked"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    url: string;
+                    events: ("user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed")[];
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint and its signing secret, shown once. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook_id: string;
+                        tenant_id: string;
+                        url: string;
+                        events: ("user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed")[];
+                        enabled: boolean;
+                        /** @description `failing` when the service turned the endpoint off after failing for days, `operator` when an operator did; null while enabled. */
+                        disabled_reason: ("failing" | "operator") | null;
+                        /** @description The first failed attempt since the last success; null while deliveries succeed. */
+                        failing_since: string | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                        /** @description `whsec_` and the base64 of 32 random bytes. */
+                        secret: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdWebhooksWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The webhook's id (`whk_…`). */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint (never its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook_id: string;
+                        tenant_id: string;
+                        url: string;
+                        events: ("user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed")[];
+                        enabled: boolean;
+                        /** @description `failing` when the service turned the endpoint off after failing for days, `operator` when an operator did; null while enabled. */
+                        disabled_reason: ("failing" | "operator") | null;
+                        /** @description The first failed attempt since the last success; null while deliveries succeed. */
+                        failing_since: string | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteApiAdminTenantsIdWebhooksWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The webhook's id (`whk_…`). */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchApiAdminTenantsIdWebhooksWebhookId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The webhook's id (`whk_…`). */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url?: string;
+                    events?: ("user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed")[];
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The updated endpoint. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        webhook_id: string;
+                        tenant_id: string;
+                        url: string;
+                        events: ("user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed")[];
+                        enabled: boolean;
+                        /** @description `failing` when the service turned the endpoint off after failing for days, `operator` when an operator did; null while enabled. */
+                        disabled_reason: ("failing" | "operator") | null;
+                        /** @description The first failed attempt since the last success; null while deliveries succeed. */
+                        failing_since: string | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_json" | "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unsupported_media_type";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_reused`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_reused";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiAdminTenantsIdWebhooksWebhookIdDeliveries: {
+        parameters: {
+            query?: {
+                limit?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The webhook's id (`whk_…`). */
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: {
+                            delivery_id: string;
+                            webhook_id: string;
+                            event: {
+                                /** @description The `webhook-id` header: the same on every attempt. */
+                                id: string;
+                                /** @enum {string} */
+                                type: "user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed";
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC.
+                                 */
+                                timestamp: string;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "dead";
+                            attempt_count: number;
+                            next_attempt_at: string | null;
+                            dead_reason: ("retries_exhausted" | "endpoint_disabled") | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            created_at: string;
+                            /** @description Newest first. */
+                            attempts: {
+                                attempt_id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC.
+                                 */
+                                attempted_at: string;
+                                succeeded: boolean;
+                                latency_ms: number;
+                                /** @description The endpoint's HTTP status; null when no answer came. */
+                                response_status: number | null;
+                                /** @description At most 1 KiB of the answer's body. */
+                                response_excerpt: string | null;
+                                error: ("timeout" | "network" | "redirect" | "http_status" | "url_refused" | "secret_unreadable") | null;
+                            }[];
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
+            /** @description Error: `service_unavailable`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "service_unavailable";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiAdminTenantsIdWebhooksWebhookIdDeliveriesDeliveryIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant's id (`tn_…`). */
+                id: string;
+                /** @description The webhook's id (`whk_…`). */
+                webhookId: string;
+                /** @description The delivery's id (`dlv_…`). */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        delivery_id: string;
+                        webhook_id: string;
+                        event: {
+                            /** @description The `webhook-id` header: the same on every attempt. */
+                            id: string;
+                            /** @enum {string} */
+                            type: "user.created" | "user.updated" | "user.deleted" | "session.created" | "session.revoked" | "user.locked_out" | "mfa.enrolled" | "mfa.removed";
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            timestamp: string;
+                        };
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "dead";
+                        attempt_count: number;
+                        next_attempt_at: string | null;
+                        dead_reason: ("retries_exhausted" | "endpoint_disabled") | null;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC.
+                         */
+                        created_at: string;
+                        /** @description Newest first. */
+                        attempts: {
+                            attempt_id: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC.
+                             */
+                            attempted_at: string;
+                            succeeded: boolean;
+                            latency_ms: number;
+                            /** @description The endpoint's HTTP status; null when no answer came. */
+                            response_status: number | null;
+                            /** @description At most 1 KiB of the answer's body. */
+                            response_excerpt: string | null;
+                            error: ("timeout" | "network" | "redirect" | "http_status" | "url_refused" | "secret_unreadable") | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Error: `invalid_request`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "invalid_request";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `unauthorized`. */
+            401: {
+                headers: {
+                    /** @description The Bearer challenge (RFC 6750, RFC 9470). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `idempotency_key_in_use`. */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "idempotency_key_in_use";
+                        };
+                    } & components["schemas"]["Error"];
+                };
+            };
+            /** @description Error: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "payload_too_large";
                         };
                     } & components["schemas"]["Error"];
                 };

@@ -123,6 +123,13 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   "GET /api/admin/tenants/:id/connections/:connectionId": "path id",
   "PATCH /api/admin/tenants/:id/connections/:connectionId": "json",
   "DELETE /api/admin/tenants/:id/connections/:connectionId": "bodyless",
+  "POST /api/admin/tenants/:id/webhooks": "json",
+  "GET /api/admin/tenants/:id/webhooks": "path id",
+  "GET /api/admin/tenants/:id/webhooks/:webhookId": "path id",
+  "PATCH /api/admin/tenants/:id/webhooks/:webhookId": "json",
+  "DELETE /api/admin/tenants/:id/webhooks/:webhookId": "bodyless",
+  "GET /api/admin/tenants/:id/webhooks/:webhookId/deliveries": "query",
+  "POST /api/admin/tenants/:id/webhooks/:webhookId/deliveries/:deliveryId/retry": "bodyless",
   "GET /account": "page query",
   "POST /account/profile": "page form",
   "POST /account/email": "page form",
@@ -183,6 +190,8 @@ interface Fixture {
   readonly client: { readonly id: string; readonly secret: string };
   /** An OpenID Connect connection of the tenant. */
   readonly connectionId: string;
+  /** A webhook endpoint of the tenant. */
+  readonly webhookId: string;
 }
 
 let fixture: Fixture;
@@ -207,7 +216,14 @@ beforeAll(async () => {
     body: JSON.stringify({ provider: "oidc", issuer: "https://id.example", client_id: "portcullis", client_secret: "upstream-secret" }),
   });
   expect(connected.status).toBe(201);
+  const hooked = await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/webhooks`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ url: "https://hooks.example.com/portcullis", events: ["user.deleted"] }),
+  });
+  expect(hooked.status).toBe(201);
   fixture = {
+    webhookId: (await hooked.json<{ webhook_id: string }>()).webhook_id,
     connectionId: (await connected.json<{ connection_id: string }>()).connection_id,
     client: { id: client.client_id, secret: client.client_secret },
     tenant,
@@ -476,7 +492,29 @@ const connectionFields = {
   keep_provider_tokens: { valid: optional(fc.boolean()), invalid: wrongType("boolean") },
 };
 
+const webhookFields = {
+  url: {
+    valid: fc.constant("https://hooks.example.com/portcullis"),
+    invalid: fc.oneof(
+      wrongType("string"),
+      fc.constantFrom("", "hooks.example.com", "http://hooks.example.com/", "https://169.254.169.254/", "https://10.0.0.1/", "https://167772161/", "https://u:p@hooks.example.com/", "https://hooks.example.com/#f", "javascript:alert(1)", "https://metadata.google.internal/"),
+      tooLong(2048),
+      poisonText,
+    ),
+  },
+  events: {
+    valid: fc.constant<Json>(["user.created", "session.revoked"]),
+    invalid: fc.oneof(wrongType("array"), fc.constantFrom<Json>([], ["user.hacked"], ["user.created", "user.created"], ["USER.CREATED"], [""], ["__proto__"])),
+  },
+};
+
 const BODIES: Record<string, BodySpec> = {
+  "POST /api/admin/tenants/:id/webhooks": webhookFields,
+  "PATCH /api/admin/tenants/:id/webhooks/:webhookId": {
+    url: { valid: optional(webhookFields.url.valid), invalid: webhookFields.url.invalid },
+    events: { valid: optional(webhookFields.events.valid), invalid: webhookFields.events.invalid },
+    enabled: { valid: optional(fc.boolean()), invalid: wrongType("boolean") },
+  },
   "POST /api/admin/tenants/:id/clients": {
     ...clientFields,
     type: { valid: fc.constantFrom("public", "confidential"), invalid: fc.oneof(wrongType("string"), fc.constantFrom("", "Public", "private", "__proto__"), poisonText) },
@@ -639,6 +677,10 @@ function jsonTarget(route: string, fx: Fixture): { path: string; headers: () => 
       return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/connections`, headers: admin };
     case "PATCH /api/admin/tenants/:id/connections/:connectionId":
       return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/connections/${fx.connectionId}`, headers: admin };
+    case "POST /api/admin/tenants/:id/webhooks":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/webhooks`, headers: admin };
+    case "PATCH /api/admin/tenants/:id/webhooks/:webhookId":
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/webhooks/${fx.webhookId}`, headers: admin };
     default:
       throw new Error(`no target for ${route}`);
   }
@@ -664,6 +706,12 @@ function bodylessTarget(route: string, fx: Fixture): { path: string; headers: ()
     case "DELETE /api/admin/tenants/:id/connections/:connectionId":
       // Were the body not refused first, the fixture's connection would be deleted.
       return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/connections/${fx.connectionId}`, headers: admin };
+    case "DELETE /api/admin/tenants/:id/webhooks/:webhookId":
+      // Were the body not refused first, the fixture's webhook would be deleted.
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/webhooks/${fx.webhookId}`, headers: admin };
+    case "POST /api/admin/tenants/:id/webhooks/:webhookId/deliveries/:deliveryId/retry":
+      // A well-formed delivery id the issuer never had: the body is refused before it is looked up.
+      return { path: `/api/admin/tenants/${fx.tenant.tenant_id}/webhooks/${fx.webhookId}/deliveries/dlv_0000000000000000000000000a/retry`, headers: admin };
     case "POST /api/admin/keys/:kid/withdraw":
       // A well-formed kid the issuer never had: the body is refused before the kid is looked up.
       return { path: "/api/admin/keys/key_0000000000000000000000000a/withdraw", headers: admin };
@@ -721,6 +769,13 @@ function querySpecs(fx: Fixture): Record<string, { path: string; spec: QuerySpec
         tenant_id: { valid: fc.constant(fx.tenant.tenant_id), invalid: invalidId("tn") },
         user_id: { valid: fc.constant(fx.user.id), invalid: invalidId("usr") },
         type: { valid: fc.constantFrom(...AUDIT_EVENT_TYPES), invalid: fc.oneof(rawQueryJunk, fc.constantFrom("AUTH.CODE_SENT", "auth.*", "auth.code_sent%00", "")) },
+        limit: { valid: validLimit, invalid: invalidInteger(1, 100) },
+        cursor: { valid: validCursor, invalid: invalidCursor },
+      },
+    },
+    "GET /api/admin/tenants/:id/webhooks/:webhookId/deliveries": {
+      path: `/api/admin/tenants/${fx.tenant.tenant_id}/webhooks/${fx.webhookId}/deliveries`,
+      spec: {
         limit: { valid: validLimit, invalid: invalidInteger(1, 100) },
         cursor: { valid: validCursor, invalid: invalidCursor },
       },
@@ -818,15 +873,18 @@ describe("hostile input", () => {
     it("answers a hostile id with 404 not_found", async () => {
       const clientRoute = route.endsWith("/clients/:clientId");
       const connectionRoute = route.endsWith("/connections/:connectionId");
+      const webhookRoute = route.endsWith("/webhooks/:webhookId");
       const prefix = clientRoute
         ? `/api/admin/tenants/${fixture.tenant.tenant_id}/clients/`
         : connectionRoute
           ? `/api/admin/tenants/${fixture.tenant.tenant_id}/connections/`
-          : route.includes("/tenants/")
-            ? "/api/admin/tenants/"
-            : "/api/admin/users/";
-      const suffix = route.endsWith("/:id/clients") ? "/clients" : route.endsWith("/:id/connections") ? "/connections" : "";
-      const kind = clientRoute ? "cli" : connectionRoute ? "con" : prefix.includes("tenants") ? "tn" : "usr";
+          : webhookRoute
+            ? `/api/admin/tenants/${fixture.tenant.tenant_id}/webhooks/`
+            : route.includes("/tenants/")
+              ? "/api/admin/tenants/"
+              : "/api/admin/users/";
+      const suffix = route.endsWith("/:id/clients") ? "/clients" : route.endsWith("/:id/connections") ? "/connections" : route.endsWith("/:id/webhooks") ? "/webhooks" : "";
+      const kind = clientRoute ? "cli" : connectionRoute ? "con" : webhookRoute ? "whk" : prefix.includes("tenants") ? "tn" : "usr";
       const id = fc.oneof(invalidId(kind), unicodeText.map((text) => encodeURIComponent(text.replace(/[\ud800-\udfff]/g, "\u0000"))), fc.constantFrom("..", "%2e%2e", "%2F", "%5C", "__proto__", "constructor"));
       await assertNothingWritten(async () => {
         await fc.assert(

@@ -74,6 +74,7 @@ export const TAGS = {
   admin: "Admin: tenants, users, audit, keys",
   clients: "Admin: OAuth clients",
   connections: "Admin: social and enterprise connections",
+  outboundWebhooks: "Admin: webhooks",
   oauth: "OpenID Provider",
   pages: "Hosted pages",
   webhooks: "Provider webhooks",

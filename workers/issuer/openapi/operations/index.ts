@@ -10,6 +10,7 @@ import { pagesOperations } from "./pages";
 import { passkeysOperations } from "./passkeys";
 import { phoneOperations } from "./phone";
 import { webhooksOperations } from "./webhooks";
+import { webhookAdminOperations } from "./webhook-admin";
 
 /** Every issuer route and method, in the order the reference presents them. */
 export const OPERATIONS: readonly Operation[] = [
@@ -21,6 +22,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...adminOperations,
   ...clientsOperations,
   ...connectionsOperations,
+  ...webhookAdminOperations,
   ...oauthOperations,
   ...pagesOperations,
   ...webhooksOperations,

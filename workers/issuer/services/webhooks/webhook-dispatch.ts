@@ -2,9 +2,6 @@ import type { Logger } from "../../../../shared/logging/logger";
 import type { WebhookQueue } from "../../../../shared/ports/webhook-queue";
 import type { WebhookDeliveryLedger } from "../../../../shared/ports/webhook-store";
 
-/** A delivery due longer than this without an attempt lost its queue message (a restart, a dropped message): it is enqueued again. */
-export const LOST_MESSAGE_AFTER_MS = 15 * 60 * 1000;
-
 const BATCH = 100;
 /** One run moves at most this many; the next request or cron run takes the rest. */
 const MAX_BATCHES_PER_RUN = 10;
@@ -13,13 +10,15 @@ export interface DispatchDeps {
   readonly ledger: WebhookDeliveryLedger;
   readonly queue: WebhookQueue;
   readonly logger: Logger;
+  /** A delivery due longer than this without an attempt lost its queue message: it is enqueued again. */
+  readonly lostMessageAfterMs: number;
 }
 
 /** The producer: moves due deliveries from the outbox onto the queue. Returns how many it moved. */
 export async function dispatchDueDeliveries(deps: DispatchDeps, now: Date): Promise<number> {
   let moved = 0;
   for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const ids = await deps.ledger.takeDue(BATCH, now, new Date(now.getTime() - LOST_MESSAGE_AFTER_MS));
+    const ids = await deps.ledger.takeDue(BATCH, now, new Date(now.getTime() - deps.lostMessageAfterMs));
     if (ids.length === 0) break;
     try {
       await deps.queue.send(ids);

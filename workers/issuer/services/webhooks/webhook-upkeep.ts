@@ -31,6 +31,6 @@ export async function runWebhookUpkeep(deps: IssuerDeps, now: Date): Promise<voi
   }
   const purged = await deps.webhookLedger.purge(new Date(now.getTime() - WEBHOOK_RETENTION_MS));
   if (purged > 0) deps.logger.info("webhook_events_purged", { count: purged });
-  const moved = await dispatchDueDeliveries({ ledger: deps.webhookLedger, queue: deps.webhookQueue, logger: deps.logger }, now);
+  const moved = await dispatchDueDeliveries({ ledger: deps.webhookLedger, queue: deps.webhookQueue, logger: deps.logger, lostMessageAfterMs: deps.config.webhooks.lostMessageAfterMs }, now);
   if (moved > 0) deps.logger.info("webhook_deliveries_enqueued", { count: moved, by: "schedule" });
 }
