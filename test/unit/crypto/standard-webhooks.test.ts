@@ -43,6 +43,18 @@ describe("Standard Webhooks signatures", () => {
     });
   });
 
+  it("shifted boundary: refuses an id with a full stop, which would let one signature cover another id and body", async () => {
+    // "evt_a" + ".1." + "2.{}" and "evt_a.1" + ".2." + "{}" would be the same signed bytes.
+    await expect(signWebhook({ ...SPEC_EXAMPLE, id: "evt_a.1", timestamp: 2, body: "{}" })).rejects.toThrow(/full stop/);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, id: "" })).rejects.toThrow(/not empty/);
+  });
+
+  it("refuses to sign with an invalid date, rather than send a NaN timestamp", async () => {
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: new Date("not a date") })).rejects.toThrow(/timestamp/);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: Number.NaN })).rejects.toThrow(/timestamp/);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: -1 })).rejects.toThrow(/timestamp/);
+  });
+
   it("refuses a secret that is not whsec_ and the base64 of 24 to 64 bytes", () => {
     expect(() => webhookSecretKey("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).toThrow(/whsec_/);
     expect(() => webhookSecretKey("whsec_not base64!")).toThrow(/base64/);
