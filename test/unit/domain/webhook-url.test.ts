@@ -58,12 +58,28 @@ describe("webhook URLs", () => {
     ["a .internal name (cloud metadata)", "https://metadata.google.internal/computeMetadata/v1/"],
     ["a .local name", "https://printer.local/"],
     ["a home.arpa name", "https://router.home.arpa/"],
+    ["localhost written absolute (localhost.)", "https://localhost./"],
+    ["percent-encoded localhost (%6c%6fcalhost)", "https://%6c%6fcalhost/"],
   ])("SSRF by name to %s is refused", (_name, url) => {
     expect(refused(url)).toMatch(/inside a network|private, loopback/);
   });
 
   it("SSRF to a single-label intranet host is refused", () => {
     expect(refused("https://jenkins/")).toMatch(/fully qualified/);
+  });
+
+  it("SSRF to a single-label host written with a trailing dot (jenkins.) is refused", () => {
+    expect(refused("https://jenkins./")).toMatch(/fully qualified/);
+    expect(refused("https://./")).toMatch(/fully qualified/);
+  });
+
+  it("refuses a host with an empty label, which names no domain", () => {
+    expect(refused("https://hooks..example.com/")).toMatch(/fully qualified/);
+    expect(refused("https://.example.com/")).toMatch(/fully qualified/);
+  });
+
+  it("accepts a public name written absolute, with its root dot", () => {
+    expect(refused("https://hooks.example.com./portcullis")).toBeNull();
   });
 
   it("credentials in the URL are refused, so they are never sent or stored", () => {
