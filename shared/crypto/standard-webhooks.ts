@@ -32,12 +32,17 @@ export function webhookSecretKey(secret: string): Uint8Array<ArrayBuffer> {
   return key;
 }
 
-/** Whole seconds since the Unix epoch, as the `webhook-timestamp` header carries them. */
+/** Whole seconds since the Unix epoch, as the `webhook-timestamp` header carries them; throws on an invalid date. */
 export function webhookTimestamp(at: Date | number): number {
-  return typeof at === "number" ? Math.floor(at) : Math.floor(at.getTime() / 1000);
+  const seconds = typeof at === "number" ? Math.floor(at) : Math.floor(at.getTime() / 1000);
+  if (!Number.isSafeInteger(seconds) || seconds < 0) throw new Error("a webhook timestamp is a date at or after the Unix epoch");
+  return seconds;
 }
 
 export async function signWebhook(message: { readonly secret: string; readonly id: string; readonly timestamp: Date | number; readonly body: string }): Promise<string> {
+  // The signed content joins its parts with full stops, so a full stop in the id would let one
+  // signature stand for another split of the same bytes; the specification forbids it.
+  if (message.id === "" || message.id.includes(".")) throw new Error("a webhook id is not empty and has no full stop");
   const key = await crypto.subtle.importKey("raw", webhookSecretKey(message.secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const signed = encoder.encode(`${message.id}.${webhookTimestamp(message.timestamp)}.${message.body}`);
   return `v1,${toBase64(new Uint8Array(await crypto.subtle.sign("HMAC", key, signed)))}`;

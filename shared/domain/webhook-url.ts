@@ -4,6 +4,12 @@ export type WebhookUrlCheck = { readonly ok: true; readonly url: URL } | { reado
 
 const MAX_URL_LENGTH = 2048;
 
+/**
+ * Every public IPv6 address is global unicast (RFC 4291 section 2.4). Outside it, ipaddr.js calls
+ * some reserved space "unicast", e.g. the deprecated IPv4-compatible `::127.0.0.1`.
+ */
+const GLOBAL_UNICAST_IPV6 = ipaddr.IPv6.parseCIDR("2000::/3");
+
 /** Names that resolve inside a network, never on the public internet. */
 const INTERNAL_NAME = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa|localdomain)$/;
 
@@ -26,20 +32,32 @@ export function checkWebhookUrl(raw: string, options: { readonly allowLoopbackHt
   if (url.hash !== "") return refuse("must not have a fragment.");
   const host = url.hostname.toLowerCase();
   const literal = ipLiteral(host);
-  const loopback = literal !== null ? literal.range() === "loopback" : host === "localhost" || host.endsWith(".localhost");
+  const name = withoutRootDot(host);
+  const loopback = literal !== null ? literal.range() === "loopback" : name === "localhost" || name.endsWith(".localhost");
   if (url.protocol === "http:" && options.allowLoopbackHttp && loopback) return { ok: true, url };
   if (url.protocol !== "https:") return refuse(options.allowLoopbackHttp ? "must be https (plain http is allowed only to a loopback address, in local development)." : "must be https.");
   if (options.allowLoopbackHttp && loopback) return { ok: true, url };
   if (literal !== null) {
-    return literal.range() === "unicast" ? { ok: true, url } : refuse("must not point at a private, loopback, link-local or reserved address.");
+    return isPublicAddress(literal) ? { ok: true, url } : refuse("must not point at a private, loopback, link-local or reserved address.");
   }
-  if (INTERNAL_NAME.test(host.replace(/\.$/, ""))) return refuse("must not name a host that only resolves inside a network.");
-  if (!host.includes(".")) return refuse("must name a public host (a fully qualified domain name).");
+  if (INTERNAL_NAME.test(name)) return refuse("must not name a host that only resolves inside a network.");
+  const labels = name.split(".");
+  if (labels.length < 2 || labels.includes("")) return refuse("must name a public host (a fully qualified domain name).");
   return { ok: true, url };
 }
 
 function refuse(reason: string): WebhookUrlCheck {
   return { ok: false, reason };
+}
+
+function isPublicAddress(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  if (address.kind() === "ipv6" && !address.match(GLOBAL_UNICAST_IPV6)) return false;
+  return address.range() === "unicast";
+}
+
+/** `jenkins.` is the single label `jenkins` written as absolute: the root's dot must not pass for a domain's. */
+function withoutRootDot(host: string): string {
+  return host.endsWith(".") ? host.slice(0, -1) : host;
 }
 
 /** The address a hostname spells, if it is an IP literal; IPv4-mapped IPv6 is judged as its IPv4. */

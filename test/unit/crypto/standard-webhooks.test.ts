@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { generateWebhookSecret, signWebhook, webhookHeaders, webhookSecretKey } from "../../../shared/crypto/standard-webhooks";
 
 /**
- * The example the Standard Webhooks reference libraries test against (e.g. the JavaScript
- * library's `index.test.ts`, the Python library's `test_webhooks.py`): this secret, id,
- * timestamp and payload sign to exactly this header.
+ * The signing example every Standard Webhooks reference library tests against, in
+ * github.com/standard-webhooks/standard-webhooks at b2fa7b8: libraries/javascript/src/webhook.test.ts
+ * ("sign function works"), libraries/python/tests/test_webhooks.py (test_sign_function) and
+ * libraries/go/webhook_test.go (TestWebhookSign). The specification text itself gives no secret
+ * with its example signature, so this is the published vector to hold to.
  */
 const SPEC_EXAMPLE = {
   secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
@@ -29,6 +31,28 @@ describe("Standard Webhooks signatures", () => {
       expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
       expect(webhookSecretKey(secret)).toHaveLength(32);
     }
+  });
+
+  it("signs a Date and the same instant in seconds alike", async () => {
+    const at = new Date(SPEC_EXAMPLE.timestamp * 1000 + 999);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: at })).resolves.toBe(SPEC_EXAMPLE.signature);
+    await expect(webhookHeaders({ ...SPEC_EXAMPLE, timestamp: at })).resolves.toEqual({
+      "webhook-id": SPEC_EXAMPLE.id,
+      "webhook-timestamp": "1614265330",
+      "webhook-signature": SPEC_EXAMPLE.signature,
+    });
+  });
+
+  it("shifted boundary: refuses an id with a full stop, which would let one signature cover another id and body", async () => {
+    // "evt_a" + ".1." + "2.{}" and "evt_a.1" + ".2." + "{}" would be the same signed bytes.
+    await expect(signWebhook({ ...SPEC_EXAMPLE, id: "evt_a.1", timestamp: 2, body: "{}" })).rejects.toThrow(/full stop/);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, id: "" })).rejects.toThrow(/not empty/);
+  });
+
+  it("refuses to sign with an invalid date, rather than send a NaN timestamp", async () => {
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: new Date("not a date") })).rejects.toThrow(/timestamp/);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: Number.NaN })).rejects.toThrow(/timestamp/);
+    await expect(signWebhook({ ...SPEC_EXAMPLE, timestamp: -1 })).rejects.toThrow(/timestamp/);
   });
 
   it("refuses a secret that is not whsec_ and the base64 of 24 to 64 bytes", () => {

@@ -48,6 +48,18 @@ describe("webhook URLs", () => {
     ["IPv6 unique-local [fd00::1]", "https://[fd00::1]/"],
     ["IPv4-mapped IPv6 [::ffff:10.0.0.1]", "https://[::ffff:10.0.0.1]/"],
     ["IPv4-mapped IPv6 [::ffff:169.254.169.254]", "https://[::ffff:169.254.169.254]/"],
+    ["IPv4-mapped IPv6 in hex [::ffff:7f00:1]", "https://[::ffff:7f00:1]/"],
+    ["IPv4-compatible IPv6 [::127.0.0.1]", "https://[::127.0.0.1]/"],
+    ["IPv4-compatible IPv6 [::a9fe:a9fe] (169.254.169.254)", "https://[::a9fe:a9fe]/"],
+    ["NAT64 IPv6 [64:ff9b::10.0.0.1]", "https://[64:ff9b::10.0.0.1]/"],
+    ["IPv6 site-local [fec0::1]", "https://[fec0::1]/"],
+    ["IPv6 multicast [ff02::1]", "https://[ff02::1]/"],
+    ["IPv6 unspecified [::]", "https://[::]/"],
+    ["IPv6 documentation [2001:db8::1]", "https://[2001:db8::1]/"],
+    ["documentation 203.0.113.9", "https://203.0.113.9/"],
+    ["reserved 240.0.0.1", "https://240.0.0.1/"],
+    ["short-form IPv4 127.1", "https://127.1/"],
+    ["full-width digits １２７.０.０.１", "https://\uff11\uff12\uff17.\uff10.\uff10.\uff11/"],
   ])("SSRF to %s is refused", (_name, url) => {
     expect(refused(url)).toMatch(/private, loopback, link-local or reserved/);
   });
@@ -58,12 +70,28 @@ describe("webhook URLs", () => {
     ["a .internal name (cloud metadata)", "https://metadata.google.internal/computeMetadata/v1/"],
     ["a .local name", "https://printer.local/"],
     ["a home.arpa name", "https://router.home.arpa/"],
+    ["localhost written absolute (localhost.)", "https://localhost./"],
+    ["percent-encoded localhost (%6c%6fcalhost)", "https://%6c%6fcalhost/"],
   ])("SSRF by name to %s is refused", (_name, url) => {
     expect(refused(url)).toMatch(/inside a network|private, loopback/);
   });
 
   it("SSRF to a single-label intranet host is refused", () => {
     expect(refused("https://jenkins/")).toMatch(/fully qualified/);
+  });
+
+  it("SSRF to a single-label host written with a trailing dot (jenkins.) is refused", () => {
+    expect(refused("https://jenkins./")).toMatch(/fully qualified/);
+    expect(refused("https://./")).toMatch(/fully qualified/);
+  });
+
+  it("refuses a host with an empty label, which names no domain", () => {
+    expect(refused("https://hooks..example.com/")).toMatch(/fully qualified/);
+    expect(refused("https://.example.com/")).toMatch(/fully qualified/);
+  });
+
+  it("accepts a public name written absolute, with its root dot", () => {
+    expect(refused("https://hooks.example.com./portcullis")).toBeNull();
   });
 
   it("credentials in the URL are refused, so they are never sent or stored", () => {
