@@ -616,3 +616,24 @@ export const webhookAttempts = pgTable(
     index("webhook_attempts_tenant_attempted_idx").on(table.tenantId, table.attemptedAt),
   ],
 );
+
+/**
+ * Operator console sign-ins (docs/console.md). The cookie carries a random token; only its
+ * SHA-256 is stored. `admin_token_tag` is a keyed hash of the ADMIN_TOKEN the session was
+ * opened with, so rotating the token ends every session made with the old one.
+ */
+export const consoleSessions = pgTable(
+  "console_sessions",
+  {
+    /** `ops_…`: what audit events name; never the token. */
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    adminTokenTag: text("admin_token_tag").notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: moment("last_seen_at").notNull(),
+    /** The absolute end, however busy the session is. */
+    expiresAt: moment("expires_at").notNull(),
+    endedAt: moment("ended_at"),
+  },
+  (table) => [index("console_sessions_expires_idx").on(table.expiresAt)],
+);

@@ -9,7 +9,9 @@ export type IdPrefix =
   // Social connections and the identities linked through them.
   | "con" | "idn"
   // Webhook endpoints, their deliveries and attempts (events are `evt`).
-  | "whk" | "dlv" | "att";
+  | "whk" | "dlv" | "att"
+  // Operator console sessions.
+  | "ops";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
