@@ -85,6 +85,12 @@ export const AUDIT_EVENT_TYPES = [
   "webhook.deleted",
   "webhook.delivery_retried",
   "webhook.endpoint_disabled",
+  // The operator console: sign-ins (the session id and why one failed; never the token) and sign-outs.
+  // What an operator then does is audited by the services as for the admin API, each event naming
+  // the console session in `details.console_session`.
+  "console.signed_in",
+  "console.sign_in_failed",
+  "console.signed_out",
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

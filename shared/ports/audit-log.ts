@@ -21,5 +21,6 @@ export interface AuditPage {
 
 export interface AuditLog {
   append(events: readonly AuditEvent[]): Promise<void>;
-  list(filter: { tenantId?: string; userId?: string; type?: string; limit: number; cursor: string | null }): Promise<AuditPage>;
+  /** Newest first. `since` is inclusive and `until` exclusive, so consecutive ranges never count an event twice. */
+  list(filter: { tenantId?: string; userId?: string; type?: string; outcome?: AuditOutcome; since?: Date; until?: Date; limit: number; cursor: string | null }): Promise<AuditPage>;
 }

@@ -84,6 +84,10 @@ import { cloudflareWebhookQueue } from "../../shared/adapters/queues/webhook-que
 import type { WebhookDeliveryLedger, WebhookEndpointStore } from "../../shared/ports/webhook-store";
 import type { WebhookQueue } from "../../shared/ports/webhook-queue";
 import { WebhookDispatcher } from "./services/webhooks/webhook-dispatch";
+import { neonConsoleSessionStore } from "../../shared/adapters/neon/console-session-store";
+import { neonTenantDirectory } from "../../shared/adapters/neon/tenant-directory";
+import type { ConsoleSessionStore } from "../../shared/ports/console-session-store";
+import type { TenantDirectory } from "../../shared/ports/tenant-directory";
 
 export interface IssuerDeps {
   readonly config: IssuerConfig;
@@ -148,6 +152,10 @@ export interface IssuerDeps {
   readonly webhookQueue: WebhookQueue;
   /** Moves due deliveries onto the queue after requests that may have written events. */
   readonly webhookDispatcher: WebhookDispatcher;
+  /** The operator console's sign-ins, by hash. */
+  readonly consoleSessions: ConsoleSessionStore;
+  /** Lists across tenants, for the operator console. */
+  readonly tenantDirectory: TenantDirectory;
 }
 
 /** A provider's API is asked at most this often per isolate, however often /health is polled. */
@@ -215,6 +223,8 @@ export function issuerDeps(env: Env): IssuerDeps {
     webhookLedger,
     webhookQueue,
     webhookDispatcher: new WebhookDispatcher({ ledger: webhookLedger, queue: webhookQueue, logger, lostMessageAfterMs: config.webhooks.lostMessageAfterMs }),
+    consoleSessions: neonConsoleSessionStore(db),
+    tenantDirectory: neonTenantDirectory(db),
   };
   built.set(env, deps);
   return deps;

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import { auditEvents } from "../../../drizzle/schema";
 import type { AuditEvent, AuditLog, AuditOutcome } from "../../ports/audit-log";
 import { decodeCursor, encodeCursor } from "../../domain/page-cursor";
@@ -16,6 +16,9 @@ export function neonAuditLog(db: Database): AuditLog {
       if (filter.tenantId) conditions.push(eq(auditEvents.tenantId, filter.tenantId));
       if (filter.userId) conditions.push(eq(auditEvents.userId, filter.userId));
       if (filter.type) conditions.push(eq(auditEvents.type, filter.type));
+      if (filter.outcome) conditions.push(eq(auditEvents.outcome, filter.outcome));
+      if (filter.since) conditions.push(gte(auditEvents.createdAt, filter.since));
+      if (filter.until) conditions.push(lt(auditEvents.createdAt, filter.until));
       const cursor = filter.cursor ? decodeCursor(filter.cursor) : null;
       if (cursor) {
         const before = or(lt(auditEvents.createdAt, cursor.createdAt), and(eq(auditEvents.createdAt, cursor.createdAt), lt(auditEvents.id, cursor.id)));

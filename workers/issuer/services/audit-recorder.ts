@@ -28,12 +28,23 @@ export class AuditRecorder {
   readonly #context: RequestContext;
   readonly #logger: Logger;
   #pending: AuditEvent[] = [];
+  #actor: Readonly<Record<string, unknown>> = {};
 
   constructor(log: AuditLog, spool: AuditSpool, context: RequestContext, logger: Logger) {
     this.#log = log;
     this.#spool = spool;
     this.#context = context;
     this.#logger = logger;
+  }
+
+  /**
+   * Who acts for the rest of the request, added to every event recorded from here on (an
+   * operator's console session): the services record an operator's change as they do for the
+   * admin API, and the trail still says which signed-in session made it. It wins over a
+   * service's own details of the same name, so nothing recorded can claim another actor.
+   */
+  actingAs(actor: Readonly<Record<string, unknown>>): void {
+    this.#actor = actor;
   }
 
   record(type: AuditEventType, outcome: AuditOutcome, fields: AuditFields = {}): void {
@@ -46,7 +57,7 @@ export class AuditRecorder {
       ip: this.#context.ip,
       userAgent: this.#context.userAgent,
       country: this.#context.country,
-      details: { ...fields.details, request_id: this.#context.requestId },
+      details: { ...fields.details, ...this.#actor, request_id: this.#context.requestId },
       createdAt: new Date(),
     });
   }

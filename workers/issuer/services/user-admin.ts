@@ -1,7 +1,7 @@
 import { decodeCursor } from "../../../shared/domain/page-cursor";
 import type { Failure } from "../../../shared/errors/failure";
 import { err, ok, type Result } from "../../../shared/errors/result";
-import type { AuditLog } from "../../../shared/ports/audit-log";
+import type { AuditLog, AuditOutcome } from "../../../shared/ports/audit-log";
 import type { UserChanges, UserRecord, UserRepository } from "../../../shared/ports/user-repository";
 import type { AuditRecorder } from "./audit-recorder";
 import { revokeUser, type RevokeDeps } from "./revoke";
@@ -24,6 +24,20 @@ export interface UserView {
 export interface UserAdminDeps extends RevokeDeps {
   readonly users: UserRepository;
   readonly auditLog: AuditLog;
+}
+
+/** An audit event as the admin API and the console show it. */
+export interface AuditEventView {
+  readonly id: string;
+  readonly type: string;
+  readonly outcome: AuditOutcome;
+  readonly tenant_id: string | null;
+  readonly user_id: string | null;
+  readonly ip: string | null;
+  readonly user_agent: string | null;
+  readonly country: string | null;
+  readonly created_at: string;
+  readonly details: Readonly<Record<string, unknown>>;
 }
 
 const NO_SUCH_USER: Failure = { reason: "not_found", message: "No such user." };
@@ -114,13 +128,16 @@ export async function revokeUserSessions(deps: UserAdminDeps, audit: AuditRecord
 
 export async function listAudit(
   deps: UserAdminDeps,
-  filter: { tenantId: string | undefined; userId: string | undefined; type: string | undefined; limit: number; cursor: string | null },
-): Promise<Result<{ events: unknown[]; next_cursor: string | null }, Failure>> {
+  filter: { tenantId: string | undefined; userId: string | undefined; type: string | undefined; outcome?: AuditOutcome; since?: Date; until?: Date; limit: number; cursor: string | null },
+): Promise<Result<{ events: AuditEventView[]; next_cursor: string | null }, Failure>> {
   if (filter.cursor !== null && decodeCursor(filter.cursor) === null) return err(BAD_CURSOR);
   const page = await deps.auditLog.list({
     ...(filter.tenantId === undefined ? {} : { tenantId: filter.tenantId }),
     ...(filter.userId === undefined ? {} : { userId: filter.userId }),
     ...(filter.type === undefined ? {} : { type: filter.type }),
+    ...(filter.outcome === undefined ? {} : { outcome: filter.outcome }),
+    ...(filter.since === undefined ? {} : { since: filter.since }),
+    ...(filter.until === undefined ? {} : { until: filter.until }),
     limit: filter.limit,
     cursor: filter.cursor,
   });
