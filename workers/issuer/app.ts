@@ -29,6 +29,7 @@ import { wellKnownRoutes } from "./routes/well-known";
 import { webhookRoutes } from "./routes/webhooks";
 import { webhookAdminRoutes } from "./routes/webhook-admin";
 import { AuditRecorder } from "./services/audit-recorder";
+import { consoleRoutes } from "./routes/console/console-routes";
 
 const MAY_WRITE: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -96,6 +97,7 @@ export function createIssuerApp(buildDeps: (env: Env) => IssuerDeps) {
   passkeyRoutes(app);
   secondFactorRoutes(app);
   webhookRoutes(app);
+  consoleRoutes(app);
   return app;
 }
 

@@ -52,6 +52,7 @@ const SECURITY_SCHEMES: Record<Credential, JsonObject> = {
   clientSecretBasic: { type: "http", scheme: "basic", description: "An OAuth client's id and secret (RFC 6749 §2.3.1); `client_secret_post` and public clients (`none`) put `client_id` in the form instead." },
   browserSession: { type: "apiKey", in: "cookie", name: "__Host-portcullis_session", description: "The issuer's HttpOnly browser session cookie, set by the hosted login page (named without `__Host-` on plain-http loopback issuers)." },
   providerSignature: { type: "apiKey", in: "header", name: "X-Twilio-Signature", description: "The SMS provider's signature over the callback." },
+  consoleSession: { type: "apiKey", in: "cookie", name: "__Host-portcullis_console", description: "The operator console's HttpOnly, SameSite=Strict session cookie, set by signing in with `ADMIN_TOKEN` at `/console/login` (named without `__Host-` on plain-http loopback issuers)." },
 };
 
 function describeOperation(operation: Operation): JsonObject {
@@ -156,10 +157,10 @@ export function errorCodesByStatus(operation: Operation): Map<number, string[]> 
 }
 
 export function conventionalErrors(operation: Operation): FailureReason[] {
-  // Hosted pages answer their failures as HTML pages, and the OAuth endpoints in RFC 6749's shape:
+  // Hosted pages and the operator console answer their failures as HTML pages, and the OAuth endpoints in RFC 6749's shape:
   // each lists its own answers. A dependency outage caught before the route runs is still the
   // contract's JSON 503, on these routes too.
-  if (operation.tag === "pages" || operation.tag === "oauth") return ["service_unavailable", ...(operation.security.includes("accessToken") ? CREDENTIAL_ERRORS.accessToken : [])];
+  if (operation.tag === "pages" || operation.tag === "console" || operation.tag === "oauth") return ["service_unavailable", ...(operation.security.includes("accessToken") ? CREDENTIAL_ERRORS.accessToken : [])];
   const reasons: FailureReason[] = ["service_unavailable"];
   if (operation.body) reasons.push("unsupported_media_type", "invalid_json", "payload_too_large", "invalid_request");
   if (operation.form) reasons.push("unsupported_media_type", "payload_too_large", "invalid_request");
@@ -180,6 +181,7 @@ const CREDENTIAL_ERRORS: Record<Credential, FailureReason[]> = {
   clientSecretBasic: [],
   browserSession: [],
   providerSignature: ["invalid_signature"],
+  consoleSession: [],
 };
 
 function errorHeaders(codes: readonly string[]): JsonObject {

@@ -18,7 +18,9 @@ export type Credential =
   /** The issuer's browser session cookie, on the hosted pages. */
   | "browserSession"
   /** A provider's signature over the request (webhooks), checked by the route itself. */
-  | "providerSignature";
+  | "providerSignature"
+  /** The operator console's session cookie, set by signing in with `ADMIN_TOKEN` at `/console/login`. */
+  | "consoleSession";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -77,6 +79,7 @@ export const TAGS = {
   outboundWebhooks: "Admin: webhooks",
   oauth: "OpenID Provider",
   pages: "Hosted pages",
+  console: "Operator console",
   webhooks: "Provider webhooks",
 } as const;
 

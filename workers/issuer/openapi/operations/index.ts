@@ -2,6 +2,7 @@ import type { Operation } from "../operation";
 import { accountsOperations } from "./accounts";
 import { adminOperations } from "./admin";
 import { clientsOperations } from "./clients";
+import { consoleOperations } from "./console";
 import { connectionsOperations } from "./connections";
 import { discoveryOperations } from "./discovery";
 import { mfaOperations } from "./mfa";
@@ -25,5 +26,6 @@ export const OPERATIONS: readonly Operation[] = [
   ...webhookAdminOperations,
   ...oauthOperations,
   ...pagesOperations,
+  ...consoleOperations,
   ...webhooksOperations,
 ];

@@ -1,0 +1,12 @@
+/** `2026-11-20 14:03 UTC`: operators compare times with logs, which are in UTC. */
+export function utcMinute(at: Date | string): string {
+  const iso = typeof at === "string" ? at : at.toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A moment, readable and machine-readable. */
+export function DateTime(props: { readonly at: Date | string | null }) {
+  if (props.at === null) return <span class="muted">—</span>;
+  const iso = typeof props.at === "string" ? props.at : props.at.toISOString();
+  return <time datetime={iso}>{utcMinute(iso)}</time>;
+}
