@@ -2,7 +2,7 @@ import { AUDIT_EVENT_TYPES } from "../../../../shared/domain/audit-event-types";
 import type { AuditEventView } from "../../services/user-admin";
 import { ConsoleLayout, type SignedInView } from "./console-layout";
 import { CONSOLE } from "./console-strings";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 /** The filters as the form sent them (blank: not filtered). */
 export interface AuditFilterValues {

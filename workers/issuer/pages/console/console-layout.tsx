@@ -2,7 +2,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { CONSOLE } from "./console-strings";
 import { CONSOLE_STYLESHEET } from "./console-style";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 export type ConsoleSection = "dashboard" | "tenants" | "users" | "audit";
 

@@ -2,7 +2,7 @@ import type { TenantOverview } from "../../services/console/console-tenants";
 import type { IssuedKeyPair } from "../../services/tenant-admin";
 import { ConsoleLayout, type SignedInView } from "./console-layout";
 import { CONSOLE } from "./console-strings";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 export interface TenantPageProps {
   readonly nonce: string;

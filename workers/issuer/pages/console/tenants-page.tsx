@@ -1,7 +1,7 @@
 import type { TenantSummaryView } from "../../services/console/console-tenants";
 import { ConsoleLayout, type SignedInView } from "./console-layout";
 import { CONSOLE } from "./console-strings";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 export function TenantsPage(props: { readonly nonce: string; readonly signedIn: SignedInView; readonly tenants: readonly TenantSummaryView[]; readonly nextCursor: string | null }) {
   const t = CONSOLE.tenants;

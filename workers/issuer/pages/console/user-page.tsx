@@ -2,7 +2,7 @@ import type { UserSessionView } from "../../services/console/console-users";
 import type { UserView } from "../../services/user-admin";
 import { ConsoleLayout, type SignedInView } from "./console-layout";
 import { CONSOLE } from "./console-strings";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 export interface UserPageProps {
   readonly nonce: string;

@@ -1,7 +1,7 @@
 import type { UserView } from "../../services/user-admin";
 import { ConsoleLayout, type SignedInView } from "./console-layout";
 import { CONSOLE } from "./console-strings";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 export interface UsersPageProps {
   readonly nonce: string;

@@ -1,7 +1,7 @@
 import type { DeliveryView, WebhookView } from "../../services/webhooks/webhook-endpoints";
 import { ConsoleLayout, type SignedInView } from "./console-layout";
 import { CONSOLE } from "./console-strings";
-import { DateTime } from "./console-time";
+import { DateTime } from "./date-time";
 
 /** What the last attempt of a delivery got back: a status, or why none came. */
 function lastAnswer(delivery: DeliveryView): string {
