@@ -153,6 +153,25 @@ const ROUTES: Readonly<Record<string, RouteInput>> = {
   // Read only the Authorization header; the hostile tokens are in oauth-token.test.ts.
   "GET /oauth2/userinfo": "none",
   "POST /oauth2/userinfo": "none",
+  "GET /console": "page query",
+  "GET /console/login": "page query",
+  "POST /console/login": "page form",
+  "POST /console/logout": "page form",
+  "GET /console/tenants": "page query",
+  "GET /console/tenants/:id": "page query",
+  "POST /console/tenants/:id/name": "page form",
+  "POST /console/tenants/:id/keys": "page form",
+  "GET /console/tenants/:id/keys/:keyId/delete": "page query",
+  "POST /console/tenants/:id/keys/:keyId/delete": "page form",
+  "GET /console/tenants/:id/webhooks/:webhookId": "page query",
+  "GET /console/users": "page query",
+  "GET /console/users/:id": "page query",
+  "POST /console/users/:id/disable": "page form",
+  "POST /console/users/:id/enable": "page form",
+  "POST /console/users/:id/revoke-sessions": "page form",
+  "GET /console/users/:id/delete": "page query",
+  "POST /console/users/:id/delete": "page form",
+  "GET /console/audit": "page query",
 };
 
 // ---------------------------------------------------------------------------
@@ -813,6 +832,55 @@ async function sendForm(hostile: HostileForm): Promise<Response> {
 }
 
 // ---------------------------------------------------------------------------
+// The operator console
+
+/** The console's routes of one method, as paths with their `:param` placeholders. */
+function consoleRoutes(method: "GET" | "POST"): string[] {
+  return Object.keys(ROUTES)
+    .filter((route) => route.startsWith(`${method} /console`))
+    .map((route) => route.slice(method.length + 1));
+}
+
+/** A path id for the console's routes: well-formed ids of nothing, and junk. */
+const consoleId = fc.oneof(
+  fc.constantFrom("tn_0000000000000000000000000a", "usr_0000000000000000000000000a", "key_0000000000000000000000000a", "whk_0000000000000000000000000a", "..", "%2F..", "%00", "x".repeat(300)),
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
+);
+
+function isJsonNotFound(response: Response): boolean {
+  return response.status === 404 && (response.headers.get("Content-Type") ?? "").startsWith("application/json");
+}
+
+function consolePath(route: string, id: string): string {
+  return route.replace(/:[A-Za-z]+/g, id);
+}
+
+/** A console refusal: an HTML page with the page headers, a 4xx, no form, nothing internal, no echo of a huge input. */
+async function expectConsoleRefusal(response: Response, statuses: readonly number[], kind: string): Promise<void> {
+  const text = await response.text();
+  const context = `${kind} → ${response.status} ${text.slice(0, 300)}`;
+  expect(statuses, context).toContain(response.status);
+  expect(response.headers.get("Content-Type"), context).toBe("text/html; charset=utf-8");
+  expect(response.headers.get("Content-Security-Policy"), context).toMatch(/^default-src 'none';/);
+  expect(response.headers.get("X-Frame-Options"), context).toBe("DENY");
+  expect(text, context).not.toContain("<form");
+  expect(text.length, context).toBeLessThan(8192);
+  expect(text, context).not.toMatch(INTERNALS);
+}
+
+/** The Cookie header of a browser signed in to the console. */
+async function consoleOperatorCookie(): Promise<string> {
+  const ip = freshIp();
+  const login = await issuerFetch("/console/login", { headers: { "CF-Connecting-IP": ip } });
+  const csrfCookie = login.headers.getSetCookie().map((header) => header.split(";")[0] ?? "").find((pair) => pair.startsWith("portcullis_csrf=")) ?? "";
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await login.text())?.[1] ?? "";
+  const signedIn = await issuerFetch("/console/login", { method: "POST", headers: { "CF-Connecting-IP": ip, Cookie: csrfCookie, "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ csrf, token: env.ADMIN_TOKEN }).toString(), redirect: "manual" });
+  expect(signedIn.status).toBe(303);
+  const consoleCookie = signedIn.headers.getSetCookie().map((header) => header.split(";")[0] ?? "").find((pair) => pair.startsWith("portcullis_console=")) ?? "";
+  return `${csrfCookie}; ${consoleCookie}`;
+}
+
+// ---------------------------------------------------------------------------
 
 describe("hostile input", () => {
   it("covers every route the issuer registers", () => {
@@ -1258,6 +1326,86 @@ describe("hostile input", () => {
         runs(60),
       );
     });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /console/* behind the session answer every hostile query, path id and forged session cookie with a redirect to the console's sign-in, and write nothing", async () => {
+    const pages = consoleRoutes("GET").filter((route) => route !== "/console" && route !== "/console/login");
+    expect(pages.length).toBeGreaterThan(5);
+    const cookie = fc.constantFrom(null, `portcullis_console=console_${"a".repeat(32)}`, "portcullis_console=%00", `portcullis_console=${"b".repeat(5000)}`, "portcullis_console=console_; portcullis_console=x");
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...pages), consoleId, rawQueryJunk, cookie, async (route, id, raw, jar) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (jar !== null) headers.Cookie = jar;
+          const response = await issuerFetch(`${consolePath(route, id)}?${raw}`, { headers, redirect: "manual" });
+          // An id such as `..` takes the URL out of the console's routes altogether.
+          if (isJsonNotFound(response)) return;
+          const text = await response.text();
+          const context = `${route} ${id} ${raw.slice(0, 60)}`;
+          expect(response.status, context).toBe(303);
+          expect(response.headers.get("Location"), context).toBe("/console/login");
+          expect(response.headers.get("Content-Security-Policy"), context).toMatch(/^default-src 'none';/);
+          expect(text, context).toBe("");
+        }),
+        runs(100),
+      );
+      // The home and the sign-in page read no query: one sends on, the other shows its form.
+      const home = await issuerFetch("/console?__proto__=1&x=%00", { headers: { "CF-Connecting-IP": clientIp() }, redirect: "manual" });
+      expect(home.status).toBe(303);
+      const login = await issuerFetch("/console/login?next=https://evil.example&%00", { headers: { "CF-Connecting-IP": clientIp() }, redirect: "manual" });
+      expect(login.status).toBe(200);
+      expect(await login.text()).not.toContain("evil.example");
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("POST /console/* answer every hostile form, forged cookie and wrong media type with a 4xx page, and write nothing", async () => {
+    const actions = consoleRoutes("POST");
+    for (const action of actions) expect(ROUTES[`POST ${action}`]).toBe("page form");
+    const body = fc.oneof(
+      rawQueryJunk,
+      rawQueryJunk.map((junk) => `csrf=${junk}&token=${env.ADMIN_TOKEN}`),
+      rawQueryJunk.map((junk) => `csrf=${junk}&confirm=yes`),
+      fc.tuple(rawQueryJunk, unicodeText).map(([junk, text]) => new URLSearchParams({ csrf: junk, name: text, token: text }).toString()),
+      tooLong(1024).map((token) => `csrf=x&token=${token}`),
+      fc.constantFrom("", "csrf=", "csrf=a&csrf=b", "__proto__=1&csrf=x", `token=${env.ADMIN_TOKEN}`, `csrf=${"0".repeat(64)}&token=${env.ADMIN_TOKEN}`, "csrf=x&confirm=no", "csrf=x&confirm=yes&confirm=yes"),
+    );
+    const contentType = fc.constantFrom("application/x-www-form-urlencoded", "application/json", "text/plain", "multipart/form-data; boundary=x", null);
+    const cookie = fc.constantFrom(null, "portcullis_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", `portcullis_console=console_${"a".repeat(32)}; portcullis_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa`);
+    await assertNothingWritten(async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...actions), consoleId, body, contentType, cookie, async (route, id, raw, type, jar) => {
+          const headers: Record<string, string> = { "CF-Connecting-IP": clientIp() };
+          if (type !== null) headers["Content-Type"] = type;
+          if (jar !== null) headers.Cookie = jar;
+          const response = await issuerFetch(consolePath(route, id), { method: "POST", headers, body: raw, redirect: "manual" });
+          const path = consolePath(route, id);
+          if (isJsonNotFound(response)) return;
+          expect(response.headers.get("Location"), raw).toBeNull();
+          await expectConsoleRefusal(response, [400, 403, 413, 415], `${path} ${type ?? "no type"} ${raw.slice(0, 80)}`);
+        }),
+        runs(120),
+      );
+      const huge = await issuerFetch("/console/login", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": clientIp() }, body: `token=${"A".repeat(100_000)}` });
+      await expectConsoleRefusal(huge, [413], "oversized form");
+    });
+  }, PROPERTY_TIMEOUT_MS);
+
+  it("GET /console/* signed in answer every hostile query and path id with the page or a 4xx page, never a 500", async () => {
+    const operator = await consoleOperatorCookie();
+    const pages = consoleRoutes("GET").filter((route) => route !== "/console" && route !== "/console/login");
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...pages), consoleId, fc.oneof(rawQueryJunk, rawQueryJunk.map((junk) => `cursor=${junk}`), rawQueryJunk.map((junk) => `tenant_id=${junk}&q=${junk}`), rawQueryJunk.map((junk) => `type=${junk}&from=${junk}`), fc.constantFrom("cursor=a&cursor=b", "done=x", "q=%2B1", `q=${"a".repeat(400)}`)), async (route, id, raw) => {
+        const response = await issuerFetch(`${consolePath(route, id)}?${raw}`, { headers: { "CF-Connecting-IP": clientIp(), Cookie: operator }, redirect: "manual" });
+        if (isJsonNotFound(response)) return;
+        const text = await response.text();
+        const context = `${route} ${id} ${raw.slice(0, 60)} → ${response.status}`;
+        expect([200, 400, 404], context).toContain(response.status);
+        expect(response.headers.get("Content-Type"), context).toBe("text/html; charset=utf-8");
+        // The pages' own markup has <select>, so only what could only come from a leak is looked for.
+        expect(text, context).not.toMatch(/\n\s+at |syntax error|postgres|drizzle|zod|node_modules|\.ts:\d+|\.js:\d+/i);
+      }),
+      runs(100),
+    );
   }, PROPERTY_TIMEOUT_MS);
 
   it("leaves the fixture's user signed in (no hostile request revoked or deleted anything)", async () => {

@@ -20,7 +20,7 @@ import { createDatabase } from "../../../../shared/adapters/neon/database";
 import { sessionKey, USER_MARK_MEMBER, userKey } from "../../../../shared/domain/revocation-entries";
 import { sandboxRequestCounts } from "./issuer-client";
 
-const TABLES = ["tenants", "tenant_keys", "users", "sessions", "refresh_tokens", "signing_keys", "otp_requests", "audit_events", "revocation_outbox", "email_tokens", "totp_factors", "recovery_codes", "passkeys", "webauthn_challenges", "oauth_clients", "authorization_codes", "connections", "identities", "upstream_requests", "webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts"] as const;
+const TABLES = ["tenants", "tenant_keys", "users", "sessions", "refresh_tokens", "signing_keys", "otp_requests", "audit_events", "revocation_outbox", "email_tokens", "totp_factors", "recovery_codes", "passkeys", "webauthn_challenges", "oauth_clients", "authorization_codes", "connections", "identities", "upstream_requests", "webhook_endpoints", "webhook_events", "webhook_deliveries", "webhook_attempts", "console_sessions"] as const;
 
 export type StateSnapshot = Record<string, unknown>;
 
