@@ -33,6 +33,7 @@ export function printBanner(input: BannerInput): void {
     "",
     `  issuer        ${urls.issuer}          health ${input.issuerHealth.status}`,
     `  gate          ${urls.gate}          health ${input.gateHealth.status}`,
+    ...consoleLines(urls.issuer),
     `  demo origin   ${input.originUrl}`,
     `  SMS sandbox   ${input.smsUrl}          inbox: ${input.smsUrl}/messages?to=<E.164>`,
     `  email inbox   ${input.smsUrl}/emails?to=<address>   (Resend, Postmark and SES all deliver here)`,
@@ -84,6 +85,11 @@ function emailWalkthrough(issuer: string, sandbox: string, field: (name: string)
     `  ${post("/api/auth/email/verify", `{"token":"'$LINK'"}`)}; echo`,
     "",
   ];
+}
+
+/** The operator console: tenants, users and the audit log in a browser, signed in with the ADMIN_TOKEN below (docs/console.md). */
+export function consoleLines(issuer: string): string[] {
+  return [`  console       ${issuer}/console   sign in with the ADMIN_TOKEN below`];
 }
 
 function changedLines(changed: BannerInput["changed"]): string[] {
