@@ -77,6 +77,10 @@ describe("console: tenants", () => {
     const refused = await submit(operator, path, `${path}/name`, { name: "Acme\u0007" });
     expect(refused.response.status).toBe(400);
     expect(refused.html).toMatch(/<input id="tenant-name"[^>]*aria-describedby="tenant-name-error"/);
+    expect(refused.html).toContain('<p id="tenant-name-error" class="error">The name must not contain control characters.</p>');
+    const blank = await submit(operator, path, `${path}/name`, { name: "   " });
+    expect(blank.response.status).toBe(400);
+    expect(blank.html).toContain("The name must not be empty.");
     const renamed = await submit(operator, path, `${path}/name`, { name: "  Acme Widgets  " });
     expect(renamed.response.status).toBe(303);
     expect(renamed.response.headers.get("Location")).toBe(`${path}?done=renamed`);

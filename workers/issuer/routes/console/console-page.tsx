@@ -107,7 +107,7 @@ export function signedInPage(handler: (c: PageContext, operator: Operator) => Pr
  * session is even looked at, so a forged form changes nothing and learns nothing; a post
  * without a live session is refused with a page that says so (a redirect would lose it silently).
  */
-export function signedInAction<S extends z.ZodType<Record<string, unknown>>>(schema: S, handler: (c: PageContext, operator: Operator, form: z.infer<S>) => Promise<Response>): Handler {
+export function signedInAction<S extends z.ZodType<{ readonly csrf: string }>>(schema: S, handler: (c: PageContext, operator: Operator, form: z.infer<S>) => Promise<Response>): Handler {
   return async (c) => {
     const form = await consoleForm(c, schema);
     if (!form.ok) return form.error;
@@ -118,13 +118,12 @@ export function signedInAction<S extends z.ZodType<Record<string, unknown>>>(sch
 }
 
 /** A console form: read (size, media type, UTF-8), checked against its schema, and its CSRF token verified. */
-export async function consoleForm<S extends z.ZodType<Record<string, unknown>>>(c: PageContext, schema: S): Promise<Result<z.infer<S>, Response>> {
+export async function consoleForm<S extends z.ZodType<{ readonly csrf: string }>>(c: PageContext, schema: S): Promise<Result<z.infer<S>, Response>> {
   const body = await readFormBody(c);
   if (!body.ok) return err(await failurePage(c, body.error, null));
   const parsed = schema.safeParse(singleValues(body.value));
   if (!parsed.success) return err(await failurePage(c, { reason: "invalid_request", field: "body", message: CONSOLE.errors.invalid_request }, null));
-  const csrf = (parsed.data as { csrf?: unknown }).csrf;
-  if (!(await csrfAccepted(c, typeof csrf === "string" ? csrf : undefined))) return err(await messagePage(c, 403, CONSOLE.badRequest.title, CONSOLE.csrfRefused, null));
+  if (!(await csrfAccepted(c, parsed.data.csrf))) return err(await messagePage(c, 403, CONSOLE.badRequest.title, CONSOLE.csrfRefused, null));
   return ok(parsed.data);
 }
 

@@ -69,7 +69,7 @@ export function consoleTenantRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
       // The admin API's own rule for a tenant's name (trimmed, 1 to 100 characters, no control characters).
       const name = updateTenantSchema.shape.name.safeParse(form.name);
       if (!name.success || name.data === undefined) {
-        return tenantPage(c, operator, id, { nameError: { message: `The name ${name.error?.issues[0]?.message ?? "is not valid."}`, value: form.name } }, 400);
+        return tenantPage(c, operator, id, { nameError: { message: nameRefusal(name.error?.issues[0]), value: form.name } }, 400);
       }
       const updated = await updateTenant(tenantDeps(c.get("deps")).tenantAdmin, c.get("audit"), id, { name: name.data });
       if (!updated.ok) return failurePage(c, updated.error, operator.signedIn);
@@ -126,6 +126,13 @@ async function tenantPage(c: PageContext, operator: Operator, tenantId: string, 
   const overview = await tenantOverview(tenantDeps(c.get("deps")), tenantId);
   if (!overview.ok) return failurePage(c, overview.error, operator.signedIn);
   return consolePage(c, (nonce) => <TenantPage nonce={nonce} signedIn={operator.signedIn} overview={overview.value} {...props} />, status);
+}
+
+/** Why a name was refused, in words (zod's own are for developers). */
+function nameRefusal(issue: z.core.$ZodIssue | undefined): string {
+  if (issue?.code === "too_small") return "The name must not be empty.";
+  if (issue?.code === "too_big") return "The name must be at most 100 characters.";
+  return `The name ${issue?.message ?? "is not valid."}`;
 }
 
 /** The key a confirmation page is about, if the tenant has it. */
