@@ -26,8 +26,8 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function admin(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(new URL(path, stack.urls.issuer), { ...init, headers: { authorization: `Bearer ${stack.secrets.ADMIN_TOKEN}`, "content-type": "application/json", ...init.headers } });
+async function admin(path: string, init: { method?: string; body?: string } = {}): Promise<Response> {
+  return fetch(new URL(path, stack.urls.issuer), { ...init, headers: { authorization: `Bearer ${stack.secrets.ADMIN_TOKEN}`, "content-type": "application/json" } });
 }
 
 async function signIn(apiKey: string): Promise<string> {
