@@ -1756,6 +1756,11 @@ export interface operations {
                             pending: number | null;
                             oldest_age_seconds: number | null;
                         };
+                        /** @description Webhook deliveries not yet succeeded or dead, and how long the oldest due one has waited. */
+                        webhook_outbox: {
+                            pending: number | null;
+                            oldest_due_age_seconds: number | null;
+                        };
                     };
                 };
             };
@@ -1789,6 +1794,11 @@ export interface operations {
                         revocation_outbox: {
                             pending: number | null;
                             oldest_age_seconds: number | null;
+                        };
+                        /** @description Webhook deliveries not yet succeeded or dead, and how long the oldest due one has waited. */
+                        webhook_outbox: {
+                            pending: number | null;
+                            oldest_due_age_seconds: number | null;
                         };
                     };
                 };
