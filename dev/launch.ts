@@ -15,6 +15,7 @@ import { startDemoApp, type DemoApp } from "../examples/oidc-web-app/server";
 import { startGateApp, type GateApp } from "./example-gate-app";
 import { startWranglerDev, type WorkerProcess, type WranglerDevOptions } from "./wrangler-dev";
 import { waitForHealth } from "./wait-for-health";
+import { startCronTicker } from "./cron-ticker";
 import { changedSettings, ignoredStackSettings, withEnvironmentSettings } from "./worker-settings";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
   const issuerHealth = await waitForHealth(`${urls.issuer}/health`);
   start({ name: "gate", config: "workers/gate/wrangler.toml", port: ports.gate, vars: { ORIGIN_URL: standIns.origin.url, ...settings.gate, ISSUER_URL: urls.issuer } });
   const gateHealth = await waitForHealth(`${urls.gate}/__gate/health`);
+  startCronTicker(urls.issuer);
   const demo = await startDemo(urls, secrets.ADMIN_TOKEN, ports.demoApp, { issuer: standIns.identityProvider.issuer, controlUrl: standIns.identityProvider.controlUrl }).catch((error: unknown) => {
     // The stack is usable without it; say why it is missing.
     console.warn("[dev] the demo app could not be set up:", error instanceof Error ? error.message : error);

@@ -49,6 +49,8 @@ export function startWranglerDev(options: WranglerDevOptions): WorkerProcess {
     "--inspector-port", "0",
     "--show-interactive-dev-session=false",
     "--log-level", "warn",
+    // Exposes `/__scheduled`, through which the local stack fires cron triggers (dev/cron-ticker.ts).
+    "--test-scheduled",
     ...Object.entries(options.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
   ];
   const child = spawn(process.execPath, args, {

@@ -82,6 +82,8 @@ export interface SmsSandbox extends RunningServer {
   setWebhookFault(endpoint: string, fault: WebhookFault): void;
   /** POSTs `endpoint` received so far, answered or not. */
   webhookRequests(endpoint: string): number;
+  /** Empties the webhook inbox at once; the file, if any, is rewritten in the background. Faults and request counts stay. */
+  clearWebhooks(): void;
 }
 
 /**
@@ -172,5 +174,10 @@ export async function startSmsSandbox(options: SmsSandboxOptions): Promise<SmsSa
     webhooks: (endpoint) => webhookInbox.newest(endpoint, MAX_STORED_WEBHOOKS),
     setWebhookFault: (endpoint, fault) => webhookFaults.set(endpoint, fault),
     webhookRequests: (endpoint) => webhookFaults.current()[endpoint]?.requests ?? 0,
+    clearWebhooks: () => {
+      webhookInbox.clear(undefined).catch((error: unknown) => {
+        console.error("[sms] could not save the emptied webhook inbox:", error instanceof Error ? error.message : error);
+      });
+    },
   };
 }

@@ -48,3 +48,10 @@ export type OAuthClientUpdate = JsonBody<"/api/admin/tenants/{id}/clients/{clien
 export type NewConnection = JsonBody<"/api/admin/tenants/{id}/connections", "post">;
 export type Connection = JsonAnswer<"/api/admin/tenants/{id}/connections/{connectionId}", "get", 200>;
 export type ConnectionUpdate = JsonBody<"/api/admin/tenants/{id}/connections/{connectionId}", "patch">;
+export type NewWebhook = JsonBody<"/api/admin/tenants/{id}/webhooks", "post">;
+/** A new endpoint, with its `whsec_…` secret: shown only in this answer. */
+export type CreatedWebhook = JsonAnswer<"/api/admin/tenants/{id}/webhooks", "post", 201>;
+export type WebhookEndpoint = JsonAnswer<"/api/admin/tenants/{id}/webhooks/{webhookId}", "get", 200>;
+export type WebhookUpdate = JsonBody<"/api/admin/tenants/{id}/webhooks/{webhookId}", "patch">;
+export type DeliveryPage = JsonAnswer<"/api/admin/tenants/{id}/webhooks/{webhookId}/deliveries", "get", 200>;
+export type WebhookDelivery = JsonAnswer<"/api/admin/tenants/{id}/webhooks/{webhookId}/deliveries/{deliveryId}/retry", "post", 202>;

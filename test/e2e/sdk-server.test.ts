@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPortcullisClient } from "../../sdk/src/index";
-import { createAdminClient, createIntrospectionClient, createTokenVerifier, PortcullisError, type CreatedTenant } from "../../sdk/src/server/index";
+import { createAdminClient, createIntrospectionClient, createTokenVerifier, createWebhookVerifier, PortcullisError, type CreatedTenant } from "../../sdk/src/server/index";
 import { freshIp, freshPhone } from "../support/test-identities";
 import { e2eStack } from "./support/e2e-context";
 import { nextSmsCode } from "./support/inboxes";
@@ -156,5 +156,30 @@ describe("SDK token verifier (services not behind the gate)", () => {
     const otherName = e2eStack().issuerUrl.replace("localhost", "127.0.0.1");
     expect(await createTokenVerifier({ issuerUrl: otherName, audience: tenant.settings.audience ?? "" }).verify(token)).toEqual({ ok: false, reason: "wrong_issuer" });
     expect(await createTokenVerifier({ issuerUrl: e2eStack().issuerUrl, audience: tenant.settings.audience ?? "", tenants: ["tn_someoneelse000000000000000"] }).verify(token)).toEqual({ ok: false, reason: "wrong_tenant" });
+  });
+});
+
+describe("webhooks through the SDK", () => {
+  it("the admin client adds an endpoint, a sign-in is delivered to it, and the verifier accepts the delivery as received", async () => {
+    const endpoint = `sdk-${crypto.randomUUID().slice(0, 12)}`;
+    const created = await admin().webhooks.create(tenant.tenant_id, { url: `${e2eStack().sandboxUrl}/webhooks/${endpoint}`, events: ["session.created"] });
+    expect(created.secret).toMatch(/^whsec_/);
+    expect((await admin().webhooks.list(tenant.tenant_id)).webhooks.map((webhook) => webhook.webhook_id)).toContain(created.webhook_id);
+    await signedIn();
+    const verifier = createWebhookVerifier({ secret: created.secret });
+    const deadline = Date.now() + 30_000;
+    let delivered: { body: string; webhook_id: string; webhook_timestamp: string; webhook_signature: string } | undefined;
+    while (!delivered && Date.now() < deadline) {
+      const inbox = (await (await fetch(`${e2eStack().sandboxUrl}/webhooks?endpoint=${endpoint}`)).json()) as { deliveries: { body: string; webhook_id: string; webhook_timestamp: string; webhook_signature: string }[] };
+      delivered = inbox.deliveries[0];
+      if (!delivered) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    if (!delivered) throw new Error("no delivery arrived");
+    const verified = await verifier.verify(delivered.body, { "webhook-id": delivered.webhook_id, "webhook-timestamp": delivered.webhook_timestamp, "webhook-signature": delivered.webhook_signature });
+    expect(verified).toMatchObject({ ok: true, event: { type: "session.created", id: delivered.webhook_id } });
+    const page = await admin().webhooks.deliveries(tenant.tenant_id, created.webhook_id, { limit: 5 });
+    expect(page.deliveries[0]?.event.id).toBe(delivered.webhook_id);
+    await admin().webhooks.delete(tenant.tenant_id, created.webhook_id);
+    await expect(admin().webhooks.get(tenant.tenant_id, created.webhook_id)).rejects.toMatchObject({ status: 404, code: "not_found" });
   });
 });

@@ -27,6 +27,8 @@ export interface LocalStack {
   readonly wrangler: { readonly persistTo: string; readonly registryPath: string };
   /** The vars the gate runs with. */
   readonly gateVars: Readonly<Record<string, string>>;
+  /** Stops the issuer's process (workerd with it: in-memory state such as queued messages is gone) and starts it again on the same port and state. */
+  restartIssuer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,12 +85,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     // One after the other: two workerd processes opening one persistence folder at the same
     // moment can meet its SQLite lock (SQLITE_BUSY) and one of them dies at start.
-    const issuer = startWranglerDev({
-      name: `${options.label}-issuer`, root: ROOT, config: "wrangler.toml", port: issuerPort, persistTo, registryPath,
-      vars: { ...issuerVars(standIns, secrets, urls), ...options.issuerVars },
-    });
-    workers.push(issuer);
-    await healthy(issuer, `${urls.issuer}/health`);
+    const startIssuer = async () => {
+      const issuer = startWranglerDev({
+        name: `${options.label}-issuer`, root: ROOT, config: "wrangler.toml", port: issuerPort, persistTo, registryPath,
+        vars: { ...issuerVars(standIns, secrets, urls), ...options.issuerVars },
+      });
+      workers.push(issuer);
+      await healthy(issuer, `${urls.issuer}/health`);
+      return issuer;
+    };
+    let issuer = await startIssuer();
+    const restartIssuer = async () => {
+      await issuer.stop();
+      workers.splice(workers.indexOf(issuer), 1);
+      issuer = await startIssuer();
+    };
     const gateWorkerVars = { ...gateVars(standIns, secrets, urls), ...options.gateVars };
     const gate = startWranglerDev({
       name: `${options.label}-gate`, root: ROOT, config: "workers/gate/wrangler.toml", port: gatePort, persistTo, registryPath,
@@ -96,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     workers.push(gate);
     await healthy(gate, `${urls.gate}/__gate/health`);
-    return { urls, standIns, secrets, backends: { postgres: database !== undefined, redis: redisUrl !== undefined }, wrangler: { persistTo, registryPath }, gateVars: gateWorkerVars, close };
+    return { urls, standIns, secrets, backends: { postgres: database !== undefined, redis: redisUrl !== undefined }, wrangler: { persistTo, registryPath }, gateVars: gateWorkerVars, restartIssuer, close };
   } catch (error) {
     await close();
     throw error;

@@ -80,6 +80,8 @@ import { twilioStatusCallbackUrl } from "./services/delivery-status";
 import type { IssuerHealthDeps } from "./services/health";
 import { SigningKeyService } from "./services/signing-keys";
 import { neonWebhookDeliveryLedger, neonWebhookEndpointStore } from "../../shared/adapters/neon/webhook-store";
+import { neonActivityStatsReader } from "../../shared/adapters/neon/activity-stats-reader";
+import type { ActivityStatsReader } from "../../shared/ports/activity-stats";
 import { cloudflareWebhookQueue } from "../../shared/adapters/queues/webhook-queue";
 import type { WebhookDeliveryLedger, WebhookEndpointStore } from "../../shared/ports/webhook-store";
 import type { WebhookQueue } from "../../shared/ports/webhook-queue";
@@ -152,6 +154,8 @@ export interface IssuerDeps {
   readonly webhookQueue: WebhookQueue;
   /** Moves due deliveries onto the queue after requests that may have written events. */
   readonly webhookDispatcher: WebhookDispatcher;
+  /** Aggregates of a tenant's activity for the console's dashboard. */
+  readonly activityStats: ActivityStatsReader;
   /** The operator console's sign-ins, by hash. */
   readonly consoleSessions: ConsoleSessionStore;
   /** Lists across tenants, for the operator console. */
@@ -222,6 +226,7 @@ export function issuerDeps(env: Env): IssuerDeps {
     webhooks: neonWebhookEndpointStore(db),
     webhookLedger,
     webhookQueue,
+    activityStats: neonActivityStatsReader(db),
     webhookDispatcher: new WebhookDispatcher({ ledger: webhookLedger, queue: webhookQueue, logger, lostMessageAfterMs: config.webhooks.lostMessageAfterMs }),
     consoleSessions: neonConsoleSessionStore(db),
     tenantDirectory: neonTenantDirectory(db),

@@ -2088,6 +2088,11 @@ export interface operations {
                             pending: number | null;
                             oldest_age_seconds: number | null;
                         };
+                        /** @description Webhook deliveries not yet succeeded or dead, and how long the oldest due one has waited. */
+                        webhook_outbox: {
+                            pending: number | null;
+                            oldest_due_age_seconds: number | null;
+                        };
                     };
                 };
             };
@@ -2121,6 +2126,11 @@ export interface operations {
                         revocation_outbox: {
                             pending: number | null;
                             oldest_age_seconds: number | null;
+                        };
+                        /** @description Webhook deliveries not yet succeeded or dead, and how long the oldest due one has waited. */
+                        webhook_outbox: {
+                            pending: number | null;
+                            oldest_due_age_seconds: number | null;
                         };
                     };
                 };

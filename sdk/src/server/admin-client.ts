@@ -5,6 +5,8 @@ import type {
   ConnectionUpdate,
   CreatedOAuthClient,
   CreatedTenant,
+  CreatedWebhook,
+  DeliveryPage,
   IssuedKeys,
   KeyRotation,
   NewConnection,
@@ -16,6 +18,10 @@ import type {
   TenantUpdate,
   UserPage,
   UserUpdate,
+  NewWebhook,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookUpdate,
 } from "../api-types";
 import { baseUrl, callIssuer, defaultFetch, type Fetch } from "../http";
 
@@ -80,6 +86,18 @@ export function createAdminClient(options: AdminClientOptions) {
       get: (tenantId: string, connectionId: string) => send<Connection>("GET", `/api/admin/tenants/${id(tenantId)}/connections/${id(connectionId)}`),
       update: (tenantId: string, connectionId: string, changes: ConnectionUpdate) => send<Connection>("PATCH", `/api/admin/tenants/${id(tenantId)}/connections/${id(connectionId)}`, changes),
       delete: (tenantId: string, connectionId: string) => send<undefined>("DELETE", `/api/admin/tenants/${id(tenantId)}/connections/${id(connectionId)}`),
+    },
+    webhooks: {
+      /** The answer's `secret` is shown only here: store it where your receiver reads it. */
+      create: (tenantId: string, webhook: NewWebhook, idempotencyKey?: string) => send<CreatedWebhook>("POST", `/api/admin/tenants/${id(tenantId)}/webhooks`, webhook, idempotencyKey),
+      list: (tenantId: string) => send<{ webhooks: WebhookEndpoint[] }>("GET", `/api/admin/tenants/${id(tenantId)}/webhooks`),
+      get: (tenantId: string, webhookId: string) => send<WebhookEndpoint>("GET", `/api/admin/tenants/${id(tenantId)}/webhooks/${id(webhookId)}`),
+      update: (tenantId: string, webhookId: string, changes: WebhookUpdate) => send<WebhookEndpoint>("PATCH", `/api/admin/tenants/${id(tenantId)}/webhooks/${id(webhookId)}`, changes),
+      delete: (tenantId: string, webhookId: string) => send<undefined>("DELETE", `/api/admin/tenants/${id(tenantId)}/webhooks/${id(webhookId)}`),
+      deliveries: (tenantId: string, webhookId: string, page: PageQuery = {}) =>
+        send<DeliveryPage>("GET", `/api/admin/tenants/${id(tenantId)}/webhooks/${id(webhookId)}/deliveries${query({ limit: page.limit, cursor: page.cursor })}`),
+      retry: (tenantId: string, webhookId: string, deliveryId: string) =>
+        send<WebhookDelivery>("POST", `/api/admin/tenants/${id(tenantId)}/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/retry`),
     },
   };
 }

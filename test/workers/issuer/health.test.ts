@@ -16,6 +16,7 @@ describe("GET /health", () => {
       sms_providers: { twilio: "up", sns: "up" },
       latency_ms: { database: expect.any(Number), redis: expect.any(Number) },
       revocation_outbox: { pending: expect.any(Number), oldest_age_seconds: expect.any(Number) },
+      webhook_outbox: { pending: expect.any(Number), oldest_due_age_seconds: expect.any(Number) },
     });
     expect(response.headers.get("Cache-Control")).toBe("no-store");
   });

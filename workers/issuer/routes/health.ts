@@ -15,6 +15,7 @@ export function healthRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
         keysUsable: () => deps.signingKeys.keysUsable(),
         smsProviders: deps.probes.sms,
         revocationBacklog: () => deps.revocations.backlog(),
+        webhookBacklog: () => deps.webhookLedger.backlog(new Date()),
         now: () => new Date(),
       });
       return c.json(report, healthHttpStatus(report.status), { "Cache-Control": "no-store" });

@@ -14,6 +14,8 @@ export interface IssuerHealthReport {
   readonly latency_ms: { readonly database: number; readonly redis: number };
   /** Revocations acknowledged but not yet on the gate's list; null when the database cannot say. */
   readonly revocation_outbox: { readonly pending: number | null; readonly oldest_age_seconds: number | null };
+  /** Webhook deliveries not yet succeeded or dead, and how long the oldest due one has waited; null when the database cannot say. */
+  readonly webhook_outbox: { readonly pending: number | null; readonly oldest_due_age_seconds: number | null };
 }
 
 export interface IssuerHealthDeps {
@@ -24,6 +26,7 @@ export interface IssuerHealthDeps {
   /** The providers codes are sent through, each with an authenticated call to its API. */
   readonly smsProviders: readonly { readonly name: SmsProviderName; readonly probe: DependencyProbe }[];
   readonly revocationBacklog: () => Promise<{ pending: number; oldestQueuedAt: Date | null }>;
+  readonly webhookBacklog: () => Promise<{ pending: number; oldestDueAt: Date | null }>;
   readonly now: () => Date;
 }
 
@@ -39,7 +42,9 @@ export async function checkIssuerHealth(deps: IssuerHealthDeps): Promise<IssuerH
   deps.smsProviders.forEach((provider, index) => {
     providers[provider.name] = state(sms[index]?.up === true);
   });
-  const outbox = database.up ? await outboxReport(deps) : { pending: null, oldest_age_seconds: null };
+  const [outbox, webhooks] = database.up
+    ? await Promise.all([outboxReport(deps), webhookReport(deps)])
+    : [{ pending: null, oldest_age_seconds: null }, { pending: null, oldest_due_age_seconds: null }];
   const checks = {
     database: state(database.up),
     redis: state(redis.up),
@@ -53,6 +58,7 @@ export async function checkIssuerHealth(deps: IssuerHealthDeps): Promise<IssuerH
     sms_providers: providers,
     latency_ms: { database: database.latencyMs, redis: redis.latencyMs },
     revocation_outbox: outbox,
+    webhook_outbox: webhooks,
   };
 }
 
@@ -64,6 +70,17 @@ async function outboxReport(deps: IssuerHealthDeps): Promise<IssuerHealthReport[
     return { pending, oldest_age_seconds: age };
   } catch {
     return { pending: null, oldest_age_seconds: null };
+  }
+}
+
+/** A due delivery that waits long means the queue or its consumer is stuck, or receivers are failing. */
+async function webhookReport(deps: IssuerHealthDeps): Promise<IssuerHealthReport["webhook_outbox"]> {
+  try {
+    const { pending, oldestDueAt } = await deps.webhookBacklog();
+    const age = oldestDueAt === null ? 0 : Math.max(0, Math.floor((deps.now().getTime() - oldestDueAt.getTime()) / 1000));
+    return { pending, oldest_due_age_seconds: age };
+  } catch {
+    return { pending: null, oldest_due_age_seconds: null };
   }
 }
 

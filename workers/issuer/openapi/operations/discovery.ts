@@ -10,6 +10,7 @@ const health = z.object({
   sms_providers: z.record(z.string(), z.enum(["up", "down", "not_configured"])),
   latency_ms: z.object({ database: z.number().nullable(), redis: z.number().nullable() }),
   revocation_outbox: z.object({ pending: z.number().int().nullable(), oldest_age_seconds: z.number().nullable() }),
+  webhook_outbox: z.object({ pending: z.number().int().nullable(), oldest_due_age_seconds: z.number().nullable() }).meta({ description: "Webhook deliveries not yet succeeded or dead, and how long the oldest due one has waited." }),
 });
 
 const jwk = z.looseObject({ kty: z.string(), kid: z.string(), alg: z.enum(["ES256", "RS256"]), use: z.literal("sig") });

@@ -33,8 +33,8 @@ const DONE: DeliveryVerdict = { kind: "done" };
  */
 export async function deliverWebhook(deps: WebhookSenderDeps, deliveryId: string): Promise<DeliveryVerdict> {
   const claimedAt = deps.now();
-  // Held for the whole attempt and a margin; a consumer that dies lets the claim lapse.
-  const delivery = await deps.ledger.claim(deliveryId, claimedAt, new Date(claimedAt.getTime() + deps.timeoutMs + 60_000));
+  // Held for the whole attempt and as long again with a margin for the database; a consumer that dies lets the claim lapse.
+  const delivery = await deps.ledger.claim(deliveryId, claimedAt, new Date(claimedAt.getTime() + 2 * deps.timeoutMs + 10_000));
   if (!delivery) return DONE;
   if (!delivery.endpoint.enabled) {
     await deps.ledger.settle(delivery, null, { status: "dead", reason: "endpoint_disabled" }, deps.now());
