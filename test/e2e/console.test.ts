@@ -38,7 +38,7 @@ async function signIn(guarded: GuardedBrowser): Promise<void> {
   expect((await visit(guarded)).pathname).toBe("/console/login");
   await page.getByLabel(CONSOLE.signIn.token).fill(e2eStack().adminToken);
   await navigating(guarded, () => page.getByRole("button", { name: CONSOLE.signIn.submit }).click());
-  expect((await visit(guarded)).pathname).toBe("/console/tenants");
+  expect((await visit(guarded)).pathname).toBe("/console");
 }
 
 async function click(guarded: GuardedBrowser, role: "link" | "button", name: string | RegExp): Promise<URL> {
@@ -65,6 +65,7 @@ describe("the operator console in Chromium", () => {
     const guarded = await flow.open(DESKTOP_VIEWPORT);
     const { page } = guarded;
     await signIn(guarded);
+    expect((await click(guarded, "link", CONSOLE.nav.tenants)).pathname).toBe("/console/tenants");
     expect((await click(guarded, "link", tenant.slug)).pathname).toBe(`/console/tenants/${tenant.id}`);
     await click(guarded, "button", CONSOLE.tenant.createKey);
     expect(await page.getByRole("status").textContent()).toContain(CONSOLE.tenant.newKey);
@@ -132,5 +133,46 @@ describe("the operator console in Chromium", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(CONSOLE.signedOut.title);
     await page.goto(consoleUrl("/console/tenants"));
     expect((await visit(guarded)).pathname).toBe("/console/login");
+  });
+
+  it("dashboard: shows a tenant's activity as charts drawn on the server, whose numbers are the actions this test performed", async () => {
+    const tenant = await createTenant({ sign_in_methods: ["password"] }, "dash");
+    await createWebhook(tenant.id, ["user.created"]);
+    // Two password users (sign-up, verified address, log-in each): two password sign-ins, two user.created.
+    await verifiedPasswordUser(tenant);
+    await verifiedPasswordUser(tenant);
+    const guarded = await flow.open(DESKTOP_VIEWPORT);
+    const { page } = guarded;
+    await signIn(guarded);
+    await page.goto(consoleUrl(`/console?tenant=${tenant.id}&range=24h`));
+    expect((await visit(guarded)).pathname).toBe("/console");
+    const t = CONSOLE.dashboard;
+    for (const title of [t.signIns.title, t.failures.title, t.sms.title, t.delivery.title, t.blocked.title, t.webhooks.title]) {
+      await expect(page.getByRole("img", { name: title, exact: true }).count()).resolves.toBe(1);
+    }
+    const columnTotal = async (caption: string, column: string): Promise<number> => {
+      const table = page.locator("table", { has: page.locator("caption", { hasText: caption }) }).first();
+      const headers = await table.locator("thead th").allTextContents();
+      const index = headers.indexOf(column);
+      if (index < 0) return 0;
+      const cells = await table.locator(`tbody tr > :nth-child(${index + 1})`).allTextContents();
+      return cells.reduce((sum, cell) => sum + Number(cell), 0);
+    };
+    expect(await columnTotal(t.signIns.title, "password")).toBe(2);
+    expect(await columnTotal(t.failures.title, "password")).toBe(0);
+    // The webhook's two deliveries, once the queue has sent them.
+    let attempts = 0;
+    for (let round = 0; round < 40 && attempts < 2; round++) {
+      await page.goto(consoleUrl(`/console?tenant=${tenant.id}&range=24h`));
+      await visit(guarded);
+      attempts = await columnTotal(t.webhooks.title, "succeeded");
+      if (attempts < 2) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(attempts).toBe(2);
+    // Another range, picked with the form (no script): the page reloads with it.
+    await page.getByLabel(t.range).selectOption("7d");
+    await navigating(guarded, () => page.getByRole("button", { name: t.show }).click());
+    expect((await visit(guarded)).searchParams.get("range")).toBe("7d");
+    expect(await columnTotal(t.signIns.title, "password")).toBe(2);
   });
 });

@@ -1660,8 +1660,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The operator console's home
-         * @description Sends the browser on to the tenants for now.
+         * The dashboard: a tenant's activity as charts
+         * @description Sign-ins and failures per hour (or day) by method, SMS sent and estimated spend by country, delivery per SMS provider, lockouts and blocked requests, and webhook delivery attempts, drawn on the server as SVG with the same numbers in tables. `tenant` picks the tenant (default: the oldest of the newest hundred), `range` is `24h`, `7d` or `30d` (default `24h`). Without a live console session the browser is sent to `/console/login`.
          */
         get: operations["getConsole"];
         put?: never;
@@ -15810,13 +15810,25 @@ export interface operations {
     };
     getConsole: {
         parameters: {
-            query?: never;
+            query?: {
+                tenant?: string;
+                range?: "24h" | "7d" | "30d";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description The browser is sent on (after a form, or to sign in first). */
             303: {
                 headers: {
@@ -15825,6 +15837,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A page that says what was wrong with the request (never a redirect). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A page that says there is no such thing. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
             };
             500: components["responses"]["InternalError"];
             /** @description Error: `service_unavailable`. */

@@ -35,7 +35,7 @@ describe("console sign-in", () => {
     const browser = new PageBrowser();
     const answer = await consoleSignIn(browser);
     expect(answer.response.status).toBe(303);
-    expect(answer.response.headers.get("Location")).toBe("/console/tenants");
+    expect(answer.response.headers.get("Location")).toBe("/console");
     const header = setCookieOf(browser, CONSOLE_COOKIE);
     expect(header).toMatch(/; HttpOnly/);
     expect(header).toMatch(/; SameSite=Strict/);
@@ -69,13 +69,7 @@ describe("console sign-in", () => {
     const browser = await signedInConsole();
     const page = await browser.get("/console/login");
     expect(page.response.status).toBe(303);
-    expect(page.response.headers.get("Location")).toBe("/console/tenants");
-  });
-
-  it("sends /console on to the tenants", async () => {
-    const page = await (await signedInConsole()).get("/console");
-    expect(page.response.status).toBe(303);
-    expect(page.response.headers.get("Location")).toBe("/console/tenants");
+    expect(page.response.headers.get("Location")).toBe("/console");
   });
 });
 

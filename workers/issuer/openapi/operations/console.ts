@@ -4,6 +4,7 @@ import { keyCreateForm, keyDeleteForm, tenantNameForm, tenantQuery, tenantsQuery
 import { userActionForm, userDeleteForm, userQuery, usersQuery } from "../../routes/console/console-users";
 import type { Operation } from "../operation";
 import { htmlAnswers } from "./html-answers";
+import { dashboardQuery } from "../../routes/console/console-dashboard";
 
 const FORMS = "Forms are `application/x-www-form-urlencoded` and carry the page's CSRF token (`csrf`), checked before anything else; a post without a live console session answers a 401 page.";
 const SIGNED_IN = "Without a live console session the browser is sent to `/console/login`.";
@@ -18,10 +19,11 @@ export const consoleOperations: readonly Operation[] = [
     method: "get",
     path: "/console",
     tag: "console",
-    summary: "The operator console's home",
-    description: "Sends the browser on to the tenants for now.",
-    security: [],
-    answers: htmlAnswers(303),
+    summary: "The dashboard: a tenant's activity as charts",
+    description: `Sign-ins and failures per hour (or day) by method, SMS sent and estimated spend by country, delivery per SMS provider, lockouts and blocked requests, and webhook delivery attempts, drawn on the server as SVG with the same numbers in tables. \`tenant\` picks the tenant (default: the oldest of the newest hundred), \`range\` is \`24h\`, \`7d\` or \`30d\` (default \`24h\`). ${SIGNED_IN}`,
+    security: ["consoleSession"],
+    query: dashboardQuery,
+    answers: PAGE,
   },
   {
     method: "get",

@@ -2,6 +2,7 @@ import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 import { CONSOLE } from "./console-strings";
 import { CONSOLE_STYLESHEET } from "./console-style";
+import { CHART_STYLESHEET } from "../../console/charts/chart-stylesheet";
 import { DateTime } from "./date-time";
 
 export type ConsoleSection = "dashboard" | "tenants" | "users" | "audit";
@@ -37,7 +38,7 @@ export function ConsoleLayout(props: ConsoleLayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · ${CONSOLE.product}`}</title>
-        <style nonce={props.nonce}>{raw(CONSOLE_STYLESHEET)}</style>
+        <style nonce={props.nonce}>{raw(CONSOLE_STYLESHEET + CHART_STYLESHEET)}</style>
       </head>
       <body>
         <a class="skip" href="#main">

@@ -51,6 +51,7 @@ export const CONSOLE_STYLESHEET = [
   `button{margin:12px 0;padding:8px 16px;font:inherit;font-weight:600;border:0;border-radius:4px;background:${C.primary};color:${C.onPrimary};cursor:pointer}`,
   `button.danger{background:${C.danger};color:${C.onDanger}}`,
   ".inline{display:inline}.inline button{margin:0}",
+  "section.chart{margin:24px 0 32px}.note{color:#555;font-size:.9em}",
   ".filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:0 16px}",
   "table{width:100%;border-collapse:collapse;margin:8px 0}caption{text-align:left;font-weight:600;padding:4px 0}",
   `th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid #c5cad3;overflow-wrap:anywhere}thead th{background:${C.panel}}`,

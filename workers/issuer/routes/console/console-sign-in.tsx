@@ -15,7 +15,7 @@ export const consoleLoginForm = z.strictObject({ csrf, token: z.string().min(1).
 export const consoleLogoutForm = z.strictObject({ csrf });
 
 /** Where a signed-in operator lands; the dashboard will be `/console` itself. */
-const HOME = "/console/tenants";
+const HOME = "/console";
 
 /**
  * `/console`, its sign-in with the deployment's ADMIN_TOKEN, and its sign-out. The sign-in
@@ -23,10 +23,6 @@ const HOME = "/console/tenants";
  * to a session of its choosing (login CSRF).
  */
 export function consoleSignInRoutes(app: Hono<AppEnv<IssuerBindings>>): void {
-  resource(app, "/console", {
-    GET: (c) => Promise.resolve(consoleRedirect(c, HOME)),
-  });
-
   resource(app, CONSOLE_LOGIN_PATH, {
     GET: async (c) => {
       if ((await operatorOf(c)) !== null) return consoleRedirect(c, HOME);
