@@ -32,9 +32,23 @@ function TimeSeries(props: TimeSeriesChartProps) {
 export function DashboardPage(props: DashboardPageProps) {
   const t = CONSOLE.dashboard;
   const { view } = props;
+  const delivery = view && {
+    id: "delivery",
+    title: t.delivery.title,
+    description: t.delivery.description,
+    categories: view.deliveryByProvider.providers,
+    series: [
+      { name: t.delivery.delivered, values: view.deliveryByProvider.delivered },
+      { name: t.delivery.failed, values: view.deliveryByProvider.failed },
+      { name: t.delivery.unknown, values: view.deliveryByProvider.unknown },
+    ],
+    yLabel: t.delivery.y,
+    xLabel: t.delivery.x,
+    formatValue: count,
+  };
   return (
     <ConsoleLayout title={t.title} nonce={props.nonce} signedIn={props.signedIn} section="dashboard">
-      {view === null ? (
+      {view === null || delivery === null ? (
         <p>{t.noTenants}</p>
       ) : (
         <>
@@ -68,35 +82,8 @@ export function DashboardPage(props: DashboardPageProps) {
             <p class="note">{t.sms.estimate}</p>
           </section>
           <section class="chart">
-            {barChart({
-              id: "delivery",
-              title: t.delivery.title,
-              description: t.delivery.description,
-              categories: view.deliveryByProvider.providers,
-              series: [
-                { name: t.delivery.delivered, values: view.deliveryByProvider.delivered },
-                { name: t.delivery.failed, values: view.deliveryByProvider.failed },
-                { name: t.delivery.unknown, values: view.deliveryByProvider.unknown },
-              ],
-              yLabel: t.delivery.y,
-              xLabel: t.delivery.x,
-              formatValue: count,
-            })}
-            {barChartTable({
-              id: "delivery-table",
-              title: t.delivery.title,
-              description: t.delivery.description,
-              categories: view.deliveryByProvider.providers,
-              series: [
-                { name: t.delivery.delivered, values: view.deliveryByProvider.delivered },
-                { name: t.delivery.failed, values: view.deliveryByProvider.failed },
-                { name: t.delivery.unknown, values: view.deliveryByProvider.unknown },
-              ],
-              yLabel: t.delivery.y,
-              xLabel: t.delivery.x,
-              formatValue: count,
-              visuallyHidden: true,
-            })}
+            {barChart(delivery)}
+            {barChartTable({ ...delivery, id: "delivery-table", visuallyHidden: true })}
           </section>
           <TimeSeries id="blocked" kind="stacked-bars" title={t.blocked.title} description={t.blocked.description} buckets={view.buckets} series={view.blocked.map((series) => ({ ...series, name: t.blocked.kinds[series.name as keyof typeof t.blocked.kinds] ?? series.name }))} yLabel={t.blocked.y} formatValue={count} />
           <TimeSeries id="webhooks" kind="stacked-bars" title={t.webhooks.title} description={t.webhooks.description} buckets={view.buckets} series={view.webhooks} yLabel={t.webhooks.y} formatValue={count} />
