@@ -91,7 +91,7 @@ function emailWalkthrough(issuer: string, sandbox: string, field: (name: string)
   ];
 }
 
-/** The operator console: tenants, users and the audit log in a browser, signed in with the ADMIN_TOKEN below (docs/console.md). */
+/** The operator console: the dashboard's charts, tenants, users and the audit log in a browser, signed in with the ADMIN_TOKEN below (docs/console.md). */
 export function consoleLines(issuer: string): string[] {
   return [`  console       ${issuer}/console   sign in with the ADMIN_TOKEN below`];
 }
