@@ -244,11 +244,10 @@ describe("webhook delivery", () => {
     expect(events.map((event) => event.webhookId)).toEqual([dead.event.id]);
   });
 
-  it("a redirect is not followed: it counts as a failed attempt", async () => {
+  it("an endpoint answering 404 has a failed attempt recorded with that status", async () => {
     const tenant = await createTenant();
     const webhook = await createWebhook(tenant.tenant_id, freshEndpoint(), ["user.created"]);
-    // The sandbox answers 404 to unknown paths; point the endpoint at its Twilio callback path, which redirects nothing:
-    // instead, a path the receiver does not serve shows a non-2xx is a failure.
+    // The sandbox answers 404 to paths it does not serve.
     await adminFetch(`/api/admin/tenants/${tenant.tenant_id}/webhooks/${webhook.webhook_id}`, jsonRequest("PATCH", { url: receiverUrl("x").replace("/webhooks/x", "/no-such-path") }));
     await signIn(tenant);
     const failed = await awaitDelivery(tenant.tenant_id, webhook.webhook_id, (newest) => newest.attempt_count >= 1);
