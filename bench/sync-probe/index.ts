@@ -26,7 +26,7 @@ export default {
     if (step === "noop") return Response.json({});
     const url = (JSON.parse(env.LISTS) as Record<string, string>)[list ?? ""];
     if (!url) return new Response("unknown list", { status: 404 });
-    const reader = upstashRevocationReader(createRedis({ url, token: env.UPSTASH_TOKEN }));
+    const reader = upstashRevocationReader(createRedis({ url, token: env.UPSTASH_TOKEN }, { plainReplies: true }));
     if (step === "read") {
       const started = Date.now();
       const members = await reader.logSince(started - REVOCATION_LIFETIME_MS);
