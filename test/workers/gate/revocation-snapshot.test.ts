@@ -23,7 +23,9 @@ function memoryLog() {
     },
     reader: {
       logSince: (since: number) => Promise.resolve(entries.filter((entry) => entry.score >= since).map((entry) => entry.member)),
-      lookup: () => Promise.resolve({ sessionRevoked: false, userRevokedBefore: null }),
+      // The per-key entries the issuer writes beside the log: a session is revoked once published.
+      lookup: (sessionId: string | null) =>
+        Promise.resolve({ sessionRevoked: entries.some((entry) => sessionId !== null && entry.member.startsWith(`s|${sessionId}|`)), userRevokedBefore: null }),
     } satisfies RevocationReader,
   };
 }
@@ -85,28 +87,61 @@ describe("clocks that disagree", () => {
 });
 
 describe("one sync at a time", () => {
-  it("a burst on a cold isolate whose full read outlasts the join wait starts one sync, and every request is answered without another", async () => {
+  it("a burst on a cold isolate whose full read is slow starts one read of the log, and each request is answered from Upstash's per-key entries meanwhile", async () => {
     let reads = 0;
+    let lookups = 0;
+    let logRead = false;
     const slowReader: RevocationReader = {
-      logSince: () => {
+      logSince: async () => {
         reads += 1;
         // Slower than the longest join wait (1 s at this interval).
-        return later(1_500, [encodeLogMember({ kind: "session", sessionId: claims.sid, expiresAtSeconds: T0 / 1000 + HOUR_S })]);
+        const members = await later(1_500, [encodeLogMember({ kind: "session", sessionId: claims.sid, expiresAtSeconds: T0 / 1000 + HOUR_S })]);
+        logRead = true;
+        return members;
       },
-      lookup: () => Promise.resolve({ sessionRevoked: false, userRevokedBefore: null }),
+      lookup: (sessionId) => {
+        lookups += 1;
+        return Promise.resolve({ sessionRevoked: sessionId === claims.sid, userRevokedBefore: null });
+      },
     };
     const snapshot = new RevocationSnapshot(slowReader, SYNC_MS);
     const queue = backgroundQueue();
 
     const verdicts = await Promise.all(Array.from({ length: 32 }, (_, index) => snapshot.check(claims, T0 + index, queue.background)));
-    // With no copy yet and no sync finished, every request is told so (the gate answers 503), none starts its own read.
-    expect(verdicts).toEqual(Array.from({ length: 32 }, () => ({ revoked: false, fresh: false, loaded: false })));
+    // Nobody waited for the read of the log: the revoked session is refused from its own entry.
+    expect(logRead).toBe(false);
+    expect(verdicts).toEqual(Array.from({ length: 32 }, () => ({ revoked: true, fresh: true, loaded: true })));
+    expect(lookups).toBe(32);
     expect(reads).toBe(1);
     expect(snapshot.counters.syncs).toBe(1);
 
     await queue.settle();
     expect(await snapshot.check(claims, T0 + 50, queue.background)).toEqual({ revoked: true, fresh: true, loaded: true });
-    expect(reads).toBe(1);
+    expect({ reads, lookups }).toEqual({ reads: 1, lookups: 32 });
+  });
+
+  it("a cold isolate that can reach neither the log nor the per-key entries says it has nothing to answer from", async () => {
+    const down: RevocationReader = {
+      logSince: () => Promise.reject(new Error("Upstash down")),
+      lookup: () => Promise.reject(new Error("Upstash down")),
+    };
+    const snapshot = new RevocationSnapshot(down, SYNC_MS);
+    const queue = backgroundQueue();
+    expect(await snapshot.check(claims, T0, queue.background)).toEqual({ revoked: false, fresh: false, loaded: false });
+    await queue.settle();
+    expect(snapshot.healthy).toBe(false);
+  });
+
+  it("a cold isolate refuses a token of a user revoked as a whole, from the user's mark", async () => {
+    const reader: RevocationReader = {
+      logSince: () => later(200, []),
+      lookup: () => Promise.resolve({ sessionRevoked: false, userRevokedBefore: claims.iat + 1 }),
+    };
+    const snapshot = new RevocationSnapshot(reader, SYNC_MS);
+    const queue = backgroundQueue();
+    expect((await snapshot.check(claims, T0, queue.background)).revoked).toBe(true);
+    expect((await snapshot.check({ ...claims, iat: claims.iat + 1 }, T0, queue.background)).revoked).toBe(false);
+    await queue.settle();
   });
 
   it("a stale copy is served while a slow sync runs, and requests arriving later do not start a second read", async () => {
@@ -146,10 +181,14 @@ describe("one sync at a time", () => {
     const snapshot = new RevocationSnapshot(reader, SYNC_MS);
     const dropped = () => undefined;
 
-    expect(await snapshot.check(claims, T0, dropped)).toEqual({ revoked: false, fresh: false, loaded: false });
-    expect(await snapshot.check(claims, T0 + SYNC_PRESUMED_LOST_MS - 1, dropped)).toEqual({ revoked: false, fresh: false, loaded: false });
+    // With no copy, each request is answered from the session's own entry while the first read hangs.
+    expect(await snapshot.check(claims, T0, dropped)).toEqual({ revoked: true, fresh: true, loaded: true });
+    expect(await snapshot.check(claims, T0 + SYNC_PRESUMED_LOST_MS - 1, dropped)).toEqual({ revoked: true, fresh: true, loaded: true });
     expect(reads).toBe(1);
-    expect(await snapshot.check(claims, T0 + SYNC_PRESUMED_LOST_MS, dropped)).toEqual({ revoked: true, fresh: true, loaded: true });
+    await snapshot.check(claims, T0 + SYNC_PRESUMED_LOST_MS, dropped);
     expect(reads).toBe(2);
+    await later(0, null);
+    expect(snapshot.size).toBe(1);
+    expect(await snapshot.check({ ...claims, sid: "ses_other" }, T0 + SYNC_PRESUMED_LOST_MS + 1, dropped)).toEqual({ revoked: false, fresh: true, loaded: true });
   });
 });

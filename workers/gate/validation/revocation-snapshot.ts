@@ -23,7 +23,7 @@ export interface RevocationVerdict {
   readonly revoked: boolean;
   /** False when the snapshot could not be refreshed within the staleness bound. */
   readonly fresh: boolean;
-  /** False until a sync has succeeded: with no copy at all there is nothing to serve from. */
+  /** False when there is no copy yet and Upstash could not be asked either: nothing to answer from. */
   readonly loaded: boolean;
 }
 
@@ -85,6 +85,7 @@ export class RevocationSnapshot {
   }
 
   async check(claims: RevocableClaims, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
+    if (!Number.isFinite(this.#syncedAt)) return this.#checkWithoutCopy(claims, now, background);
     const age = now - this.#syncedAt;
     if (age > this.#maxAgeMs && now - this.#failedAt > this.#syncMs) await this.#joinOrStart(now, background);
     else if (age > this.#syncMs && now - this.#syncStartedAt > this.#syncMs && this.#runningAt(now) === null) background(this.sync(now));
@@ -98,6 +99,17 @@ export class RevocationSnapshot {
     if (sessionExpiry !== undefined && sessionExpiry > nowSeconds) return true;
     const mark = this.#users.get(claims.sub);
     return mark !== undefined && mark.expires > nowSeconds && claims.iat < mark.before;
+  }
+
+  /** No copy yet: start loading one (unless a load runs, or one just failed) and answer from Upstash directly. */
+  async #checkWithoutCopy(claims: RevocableClaims, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
+    if (this.#runningAt(now) === null && now - this.#failedAt > this.#syncMs) background(this.sync(now));
+    try {
+      const revoked = await strictlyRevoked(this.#reader, claims);
+      return { revoked, fresh: true, loaded: true };
+    } catch {
+      return { revoked: false, fresh: false, loaded: false };
+    }
   }
 
   /** Waits a bounded time for the running sync, or for one this request starts and keeps alive past its answer. */
