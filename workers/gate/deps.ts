@@ -9,7 +9,8 @@ import { GateSigner } from "../../sdk/src/server/gate-signature/sign";
 import { createLogger, type Logger } from "../../shared/logging/logger";
 import type { DependencyProbe } from "../../shared/ports/dependency-probe";
 import type { RevocationReader } from "../../shared/ports/revocation-reader";
-import type { ForwardTarget } from "./services/forward";
+import { forwardTarget, type ForwardTarget } from "./services/forward";
+import { RouteDecisions } from "./services/route-decisions";
 import { JwksCache } from "./validation/jwks-cache";
 import { RevocationSnapshot, SYNC_OVERLAP_MS } from "./validation/revocation-snapshot";
 import { TokenValidator } from "./validation/token-validator";
@@ -25,6 +26,7 @@ export interface GateDeps {
   readonly revocations: RevocationSnapshot;
   readonly signer: GateSigner;
   readonly origin: ForwardTarget;
+  readonly routes: RouteDecisions;
   readonly probes: { readonly jwks: DependencyProbe; readonly revocation: DependencyProbe };
 }
 
@@ -45,7 +47,7 @@ export function gateDeps(env: GateEnv): GateDeps {
   // The verified-token cache forgets a key's tokens when the key cache drops the key (withdrawn, or long unseen).
   const verified = new VerifiedTokenCache();
   jwks.onKeyDropped((kid) => verified.evictKid(kid));
-  const revocationReader = upstashRevocationReader(createRedis(config.redis));
+  const revocationReader = upstashRevocationReader(createRedis(config.redis, { plainReplies: true }));
   // Isolates of one data center share their syncs through the Cache API, so Upstash sees about
   // one read per quarter sync interval per location, not one per isolate. The snapshot gives up
   // that quarter of its own allowance, so staleness stays within 2 × REVOCATION_SYNC_MS.
@@ -69,7 +71,8 @@ export function gateDeps(env: GateEnv): GateDeps {
     revocationReader,
     revocations,
     signer: new GateSigner(config.signingSecret),
-    origin: { originUrl: config.originUrl, binding: env.ORIGIN },
+    origin: forwardTarget(config.originUrl, env.ORIGIN),
+    routes: new RouteDecisions(config.policy),
     probes: {
       // Keys in memory, else KV, else the issuer: the same fallbacks a request uses.
       jwks: timedProbe(() => jwks.usable(Date.now())),

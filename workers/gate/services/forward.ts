@@ -21,11 +21,24 @@ const PLATFORM_ADDRESS_HEADER = "cf-connecting-ip";
 export const MAX_FORWARDED_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface ForwardTarget {
-  /** The origin's base URL (`ORIGIN_URL`, no trailing slash), used for the URL even when a service binding carries the request. */
+  /** The origin's base URL (`ORIGIN_URL`) as a URL parser spells it, no trailing slash: used even when a service binding carries the request. */
   readonly originUrl: string;
+  /** Its `host[:port]`, lower-case: the signature's `@authority`. */
+  readonly authority: string;
+  /** Its path, empty for none: what the forwarded path is appended to. */
+  readonly basePath: string;
   /** A service binding to the origin, when configured; otherwise the public `fetch`. */
   readonly binding: Fetcher | undefined;
 }
+
+/** Parsed once per isolate, so a request builds its upstream URL and signature from strings. */
+export function forwardTarget(originUrl: string, binding: Fetcher | undefined): ForwardTarget {
+  const parsed = new URL(originUrl);
+  const basePath = parsed.pathname.replace(/\/+$/, "");
+  return { originUrl: `${parsed.origin}${basePath}`, authority: parsed.host.toLowerCase(), basePath, binding };
+}
+
+const NO_BODY = new Uint8Array(0);
 
 /** Who is calling (as the header values of their verified token: a user's or a client's), and the request id the origin sees with it. */
 export type ForwardedIdentity = ({ readonly kind: "token"; readonly headers: IdentityHeaderValues } | { readonly kind: "anonymous" }) & { readonly requestId: string };
@@ -50,7 +63,7 @@ export interface ForwardInput {
  * apart from the origin failing, so it is read before anything is sent.
  */
 export async function readForwardedBody(request: Request): Promise<Result<Uint8Array, Failure>> {
-  if (!hasBody(request.method)) return ok(new Uint8Array(0));
+  if (!hasBody(request.method)) return ok(NO_BODY);
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   const body = declared > MAX_FORWARDED_BODY_BYTES ? null : await readCapped(request.body, MAX_FORWARDED_BODY_BYTES);
   return body === null ? err({ reason: "payload_too_large", limitBytes: MAX_FORWARDED_BODY_BYTES }) : ok(body);
@@ -66,21 +79,12 @@ export async function readForwardedBody(request: Request): Promise<Result<Uint8A
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
   const { request, identity, body } = input;
 
-  const upstreamUrl = new URL(`${target.originUrl}${input.path}${input.url.search}`);
+  const { search } = input.url;
   // A native copy, then the few headers that must not pass removed: cheaper than re-adding each one.
   // Header names come back lower-cased from a Headers object.
   const headers = new Headers(request.headers);
   for (const name of [...headers.keys()]) {
-    if (
-      HOP_BY_HOP.has(name) ||
-      isGateOwnedHeader(name) ||
-      name === "host" ||
-      name === "content-length" ||
-      (name !== PLATFORM_ADDRESS_HEADER && normalizedHeaderName(name) === PLATFORM_ADDRESS_HEADER) ||
-      (name === "authorization" && !input.forwardAuthorization)
-    ) {
-      headers.delete(name);
-    }
+    if (name === "authorization" ? !input.forwardAuthorization : neverForwarded(name)) headers.delete(name);
   }
   const caller = identity.kind === "token" ? identity.headers : null;
   const user = caller?.kind === "user" ? caller : null;
@@ -104,7 +108,7 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
 
   const signed = {
     method: request.method,
-    url: upstreamUrl,
+    url: { host: target.authority, pathname: `${target.basePath}${input.path}`, search },
     headers,
     body,
     caller: caller?.kind ?? null,
@@ -114,10 +118,29 @@ export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner,
   };
   await signer.sign({ ...signed, created: Math.floor(input.now / 1000) });
 
-  const upstream = new Request(upstreamUrl, { method: request.method, headers, body: hasBody(request.method) ? body : null, redirect: "manual" });
+  const upstream = new Request(`${target.originUrl}${input.path}${search}`, { method: request.method, headers, body: hasBody(request.method) ? body : null, redirect: "manual" });
   const response = await (target.binding ? target.binding.fetch(upstream) : fetch(upstream));
   // A fetched response's headers are immutable; the gate adds X-Request-Id on the way out.
   return new Response(response.body, response);
+}
+
+/** Names seen before, with the answer: the same few header names arrive on every request. */
+const forwardDecisions = new Map<string, boolean>();
+const REMEMBERED_NAMES = 512;
+
+/** Headers no client may pass on, `authorization` aside (a route decides that one). */
+function neverForwarded(name: string): boolean {
+  let dropped = forwardDecisions.get(name);
+  if (dropped === undefined) {
+    dropped =
+      HOP_BY_HOP.has(name) ||
+      isGateOwnedHeader(name) ||
+      name === "host" ||
+      name === "content-length" ||
+      (name !== PLATFORM_ADDRESS_HEADER && normalizedHeaderName(name) === PLATFORM_ADDRESS_HEADER);
+    if (forwardDecisions.size < REMEMBERED_NAMES) forwardDecisions.set(name, dropped);
+  }
+  return dropped;
 }
 
 function hasBody(method: string): boolean {

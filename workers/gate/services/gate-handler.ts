@@ -1,7 +1,7 @@
 import { authenticationShortfall, MFA_ACR, type AuthenticationRequirement } from "../../../shared/domain/authentication-methods";
-import { canonicalPath, type PathRefusal } from "../../../shared/domain/canonical-path";
+import type { PathRefusal } from "../../../shared/domain/canonical-path";
 import { isClientToken } from "../../../shared/domain/access-token-claims";
-import { hasRoles, POLICY_METHODS, routeFor } from "../../../shared/domain/gate-policy";
+import { hasRoles, POLICY_METHODS } from "../../../shared/domain/gate-policy";
 import type { Failure } from "../../../shared/errors/failure";
 import type { Result } from "../../../shared/errors/result";
 import { failureToResponse } from "../../../shared/http/error-body";
@@ -30,12 +30,10 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   const now = Date.now();
   if (!POLICY_METHODS.includes(request.method)) return failureToResponse({ reason: "method_not_allowed", allow: POLICY_METHODS });
   const url = new URL(request.url);
-  const path = canonicalPath(url.pathname);
-  if (!path.ok) return refusePath(deps, path.error, requestId);
-  const route = routeFor(deps.config.policy, request.method, path.value);
-  if (!route.ok) return refusePath(deps, route.error, requestId);
-  const rule = route.value;
-  const target = { url, path: path.value.path };
+  const decision = deps.routes.decide(request.method, url.pathname);
+  if (!decision.ok) return refusePath(deps, decision.error, requestId);
+  const { rule } = decision.value;
+  const target = { url, path: decision.value.path };
 
   if (rule.access.kind === "public") {
     return forward(deps, request, target, { ...ANONYMOUS, requestId }, rule.forwardAuthorization, now);

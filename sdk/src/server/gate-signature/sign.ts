@@ -18,8 +18,8 @@ import { encodeBase64 } from "./structured-fields";
 
 export interface SignInput {
   readonly method: string;
-  /** The URL the request is sent to; gives `@authority`, `@path` and `@query`. */
-  readonly url: URL;
+  /** The URL the request is sent to (a `URL`, or its parts); gives `@authority`, `@path` and `@query`. */
+  readonly url: Pick<URL, "host" | "pathname" | "search">;
   /** The outgoing headers, identity and address headers already set; the signature headers are added to them. */
   readonly headers: Headers;
   /** The exact bytes sent as the body (empty for none). */
@@ -43,6 +43,8 @@ export interface SignInput {
  */
 export class GateSigner {
   readonly #key: Promise<CryptoKey>;
+  /** Most requests (every GET) have no body: its digest is computed once. */
+  #emptyBodyDigest: string | undefined;
 
   constructor(secret: string) {
     this.#key = importHmacKey(secret, "sign");
@@ -50,7 +52,8 @@ export class GateSigner {
 
   async sign(input: SignInput): Promise<void> {
     const { headers } = input;
-    headers.set(SIGNATURE_HEADERS.contentDigest, await contentDigest(input.body));
+    const digest = input.body.byteLength > 0 ? await contentDigest(input.body) : (this.#emptyBodyDigest ??= await contentDigest(input.body));
+    headers.set(SIGNATURE_HEADERS.contentDigest, digest);
     const components = [...REQUEST_COMPONENTS, ...(input.caller === "user" ? USER_COMPONENTS : input.caller === "client" ? CLIENT_COMPONENTS : [])];
     if (input.amrSet) components.push(AMR_COMPONENT);
     if (input.authTimeSet) components.push(AUTH_TIME_COMPONENT);
