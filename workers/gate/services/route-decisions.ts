@@ -28,6 +28,11 @@ export class RouteDecisions {
     this.#capacity = capacity;
   }
 
+  /** How many decisions are remembered now. */
+  get size(): number {
+    return this.#decisions.size;
+  }
+
   decide(method: string, rawPath: string): Result<RouteDecision, PathRefusal | "ambiguous_path"> {
     const key = `${method} ${rawPath}`;
     const known = this.#decisions.get(key);
