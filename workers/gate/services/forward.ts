@@ -47,8 +47,8 @@ export interface ForwardInput {
   readonly request: Request;
   /** The body as read by readForwardedBody, before anything is sent to the origin. */
   readonly body: Uint8Array;
-  /** The request's URL, already parsed by the caller; its query is forwarded. */
-  readonly url: URL;
+  /** The request's query as `URL.search` gives it (empty or `?…`), forwarded as it came. */
+  readonly search: string;
   /** The canonical path the policy decided on (see canonical-path.ts); forwarded in place of the URL's own. */
   readonly path: string;
   readonly identity: ForwardedIdentity;
@@ -77,9 +77,8 @@ export async function readForwardedBody(request: Request): Promise<Result<Uint8A
  * (RFC 9421).
  */
 export async function forwardToOrigin(target: ForwardTarget, signer: GateSigner, input: ForwardInput): Promise<Response> {
-  const { request, identity, body } = input;
+  const { request, identity, body, search } = input;
 
-  const { search } = input.url;
   // A native copy, then the few headers that must not pass removed: cheaper than re-adding each one.
   // Header names come back lower-cased from a Headers object.
   const headers = new Headers(request.headers);

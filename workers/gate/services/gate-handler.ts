@@ -10,6 +10,7 @@ import type { GateDeps } from "../deps";
 import { strictlyRevoked, type RevocableClaims } from "../validation/revocation-snapshot";
 import { publicDescription, type TokenRejection } from "../validation/token-rejection";
 import { forwardToOrigin, readForwardedBody, type ForwardedIdentity } from "./forward";
+import { requestTarget } from "./request-target";
 
 export interface GateRequest {
   readonly request: Request;
@@ -29,11 +30,11 @@ export async function handleGatedRequest(deps: GateDeps, { request, requestId, w
   if (deps.config.tenants.kind === "unset") return failureToResponse({ reason: "gate_not_configured" });
   const now = Date.now();
   if (!POLICY_METHODS.includes(request.method)) return failureToResponse({ reason: "method_not_allowed", allow: POLICY_METHODS });
-  const url = new URL(request.url);
-  const decision = deps.routes.decide(request.method, url.pathname);
+  const { pathname, search } = requestTarget(request.url);
+  const decision = deps.routes.decide(request.method, pathname);
   if (!decision.ok) return refusePath(deps, decision.error, requestId);
   const { rule } = decision.value;
-  const target = { url, path: decision.value.path };
+  const target = { search, path: decision.value.path };
 
   if (rule.access.kind === "public") {
     return forward(deps, request, target, { ...ANONYMOUS, requestId }, rule.forwardAuthorization, now);
@@ -112,7 +113,7 @@ function reject(deps: GateDeps, rejection: TokenRejection, requestId: string): R
 async function forward(
   deps: GateDeps,
   request: Request,
-  target: { url: URL; path: string },
+  target: { search: string; path: string },
   identity: ForwardedIdentity,
   forwardAuthorization: boolean,
   now: number,
