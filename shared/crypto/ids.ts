@@ -22,10 +22,31 @@ export function newId(prefix: IdPrefix): string {
 
 /** `length` base32 characters from the CSPRNG; 32 divides 256, so masking has no bias. */
 export function randomBase32(length: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  const bytes = randomBytes(length);
   let out = "";
   for (const byte of bytes) out += ALPHABET.charAt(byte & 31);
+  bytes.fill(0);
   return out;
+}
+
+/**
+ * CSPRNG bytes drawn a few KiB at a time and handed out once each: the gate
+ * mints an id for nearly every request, and one draw per id cost more than
+ * the id itself. Callers use the bytes at once and wipe them.
+ */
+const POOL_BYTES = 4_096;
+let pool = new Uint8Array(0);
+let poolOffset = 0;
+
+function randomBytes(length: number): Uint8Array {
+  if (length > POOL_BYTES) return crypto.getRandomValues(new Uint8Array(length));
+  if (poolOffset + length > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + length);
+  poolOffset += length;
+  return bytes;
 }
 
 export function isId(prefix: IdPrefix, value: string): boolean {

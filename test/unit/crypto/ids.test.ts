@@ -25,6 +25,23 @@ describe("newId", () => {
   });
 });
 
+describe("short ids, drawn from a pool of CSPRNG bytes", () => {
+  it("use every symbol about equally across many refills of the pool, and never hand the same bytes out twice", () => {
+    const counts = new Map<string, number>();
+    const seen = new Set<string>();
+    for (let index = 0; index < 2_500; index += 1) {
+      const draw = randomBase32(26);
+      seen.add(draw);
+      for (const char of draw) counts.set(char, (counts.get(char) ?? 0) + 1);
+    }
+    expect(seen.size).toBe(2_500);
+    expect(counts.size).toBe(32);
+    // 65,000 symbols: about 2,031 each.
+    for (const count of counts.values()) expect(count).toBeGreaterThan(1_750);
+    for (const count of counts.values()) expect(count).toBeLessThan(2_320);
+  });
+});
+
 describe("isId", () => {
   it.each(["usr_", "usr_short", `usr_${"i".repeat(26)}`, `USR_${"a".repeat(26)}`, `usr_${"a".repeat(27)}`])("refuses %s", (value) => {
     expect(isId("usr", value)).toBe(false);
