@@ -1,7 +1,7 @@
 import { contentDigest } from "./content-digest";
 import { importHmacKey, utf8 } from "./hmac";
 import { SIGNATURE_HEADERS } from "./identity-headers";
-import { signatureBase, signatureParams, type SignatureParam } from "./signature-base";
+import { signatureBaseWithParams, signatureParams, type SignatureParam } from "./signature-base";
 import {
   AMR_COMPONENT,
   AUTH_TIME_COMPONENT,
@@ -54,10 +54,7 @@ export class GateSigner {
     const { headers } = input;
     const digest = input.body.byteLength > 0 ? await contentDigest(input.body) : (this.#emptyBodyDigest ??= await contentDigest(input.body));
     headers.set(SIGNATURE_HEADERS.contentDigest, digest);
-    const components = [...REQUEST_COMPONENTS, ...(input.caller === "user" ? USER_COMPONENTS : input.caller === "client" ? CLIENT_COMPONENTS : [])];
-    if (input.amrSet) components.push(AMR_COMPONENT);
-    if (input.authTimeSet) components.push(AUTH_TIME_COMPONENT);
-    if (input.clientAddressSet) components.push(...CLIENT_ADDRESS_COMPONENTS);
+    const components = coveredComponents(input);
     const params: SignatureParam[] = [
       ["created", input.created],
       ["expires", input.created + SIGNATURE_LIFETIME_SECONDS],
@@ -65,7 +62,8 @@ export class GateSigner {
       ["keyid", GATE_KEY_ID],
       ["alg", SIGNATURE_ALGORITHM],
     ];
-    const base = signatureBase(components, params, {
+    const serializedParams = signatureParams(components, params);
+    const base = signatureBaseWithParams(components, serializedParams, {
       method: input.method,
       authority: input.url.host.toLowerCase(),
       target: `${input.url.pathname}${input.url.search}`,
@@ -74,9 +72,26 @@ export class GateSigner {
     // Every covered field was just set by the caller; a missing one is a bug, not a client's doing.
     if (base === null) throw new Error("a covered field is missing from the forwarded request");
     const mac = new Uint8Array(await crypto.subtle.sign("HMAC", await this.#key, utf8(base)));
-    headers.set(SIGNATURE_HEADERS.signatureInput, `${SIGNATURE_LABEL}=${signatureParams(components, params)}`);
+    headers.set(SIGNATURE_HEADERS.signatureInput, `${SIGNATURE_LABEL}=${serializedParams}`);
     headers.set(SIGNATURE_HEADERS.signature, `${SIGNATURE_LABEL}=:${encodeBase64(mac)}:`);
   }
+}
+
+/** The covered components for each kind of request: sixteen lists at most, built once each. */
+const componentLists = new Map<string, readonly string[]>();
+
+function coveredComponents(input: SignInput): readonly string[] {
+  const key = `${input.caller ?? ""}|${input.amrSet ? 1 : 0}${input.authTimeSet ? 1 : 0}${input.clientAddressSet ? 1 : 0}`;
+  let components = componentLists.get(key);
+  if (components === undefined) {
+    const list = [...REQUEST_COMPONENTS, ...(input.caller === "user" ? USER_COMPONENTS : input.caller === "client" ? CLIENT_COMPONENTS : [])];
+    if (input.amrSet) list.push(AMR_COMPONENT);
+    if (input.authTimeSet) list.push(AUTH_TIME_COMPONENT);
+    if (input.clientAddressSet) list.push(...CLIENT_ADDRESS_COMPONENTS);
+    components = list;
+    componentLists.set(key, components);
+  }
+  return components;
 }
 
 const NONCE_BYTES = 16;

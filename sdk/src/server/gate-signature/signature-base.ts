@@ -26,14 +26,18 @@ export function signatureParams(components: readonly string[], params: readonly 
  * derived component is refused the same way.
  */
 export function signatureBase(components: readonly string[], params: readonly SignatureParam[], message: SignedMessage): string | null {
-  const lines: string[] = [];
+  return signatureBaseWithParams(components, signatureParams(components, params), message);
+}
+
+/** The same, given the `@signature-params` value already serialised (a signer needs it for `Signature-Input` too). */
+export function signatureBaseWithParams(components: readonly string[], serializedParams: string, message: SignedMessage): string | null {
+  let base = "";
   for (const component of components) {
     const value = componentValue(component, message);
     if (value === null) return null;
-    lines.push(`${serializeString(component)}: ${value}`);
+    base += `${serializeString(component)}: ${value}\n`;
   }
-  lines.push(`"@signature-params": ${signatureParams(components, params)}`);
-  return lines.join("\n");
+  return `${base}"@signature-params": ${serializedParams}`;
 }
 
 function componentValue(component: string, message: SignedMessage): string | null {
