@@ -7,7 +7,6 @@
  * snapshot's own share of a full sync shows. `GET /noop` answers at once, for
  * the client's round-trip baseline.
  */
-import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../shared/adapters/upstash/revocation-reader";
 import { REVOCATION_LIFETIME_MS } from "../../shared/domain/revocation-entries";
 import { RevocationSnapshot } from "../../workers/gate/validation/revocation-snapshot";
@@ -26,7 +25,7 @@ export default {
     if (step === "noop") return Response.json({});
     const url = (JSON.parse(env.LISTS) as Record<string, string>)[list ?? ""];
     if (!url) return new Response("unknown list", { status: 404 });
-    const reader = upstashRevocationReader(createRedis({ url, token: env.UPSTASH_TOKEN }, { plainReplies: true }));
+    const reader = upstashRevocationReader({ url, token: env.UPSTASH_TOKEN });
     if (step === "read") {
       const started = Date.now();
       const members = await reader.logSince(started - REVOCATION_LIFETIME_MS);

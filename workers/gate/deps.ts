@@ -2,7 +2,6 @@ import { cacheNamespace, fanInRevocationReader } from "../../shared/adapters/cac
 import { timedProbe } from "../../shared/adapters/timed-probe";
 import { issuerJwksSource } from "../../shared/adapters/issuer-binding/jwks-source";
 import { kvJwksPublisher } from "../../shared/adapters/kv/jwks-publisher";
-import { createRedis } from "../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../shared/adapters/upstash/revocation-reader";
 import { parseGateConfig, type GateConfig, type TenantScope } from "../../shared/config/gate-config";
 import { GateSigner } from "../../sdk/src/server/gate-signature/sign";
@@ -47,7 +46,7 @@ export function gateDeps(env: GateEnv): GateDeps {
   // The verified-token cache forgets a key's tokens when the key cache drops the key (withdrawn, or long unseen).
   const verified = new VerifiedTokenCache();
   jwks.onKeyDropped((kid) => verified.evictKid(kid));
-  const revocationReader = upstashRevocationReader(createRedis(config.redis, { plainReplies: true }));
+  const revocationReader = upstashRevocationReader(config.redis);
   // Isolates of one data center share their syncs through the Cache API, so Upstash sees about
   // one read per quarter sync interval per location, not one per isolate. The snapshot gives up
   // that quarter of its own allowance, so staleness stays within 2 × REVOCATION_SYNC_MS.

@@ -44,7 +44,7 @@ async function start() {
   const delaying = delayingStore(await createRedisStore({ redisUrl: undefined, file: undefined }));
   standIn = await startStandIn(delaying.store);
   const redis = createRedis({ url: standIn.server.url, token: TOKEN });
-  return { state: delaying.state, redis, list: upstashRevocationList(redis, LANDING_MS), reader: upstashRevocationReader(redis) };
+  return { state: delaying.state, redis, list: upstashRevocationList(redis, LANDING_MS), reader: upstashRevocationReader({ url: standIn.server.url, token: TOKEN }) };
 }
 
 const entry = (id: string) => ({ id, kind: "session" as const, subjectId: `ses_${id}`, at: new Date(), expiresAt: new Date(Date.now() + 3_600_000) });

@@ -20,7 +20,7 @@ afterEach(async () => {
 async function start() {
   standIn = await startStandIn(await createRedisStore({ redisUrl: undefined, file: undefined }));
   const redis = createRedis({ url: standIn.server.url, token: TOKEN });
-  return { redis, list: upstashRevocationList(redis), reader: upstashRevocationReader(redis) };
+  return { redis, list: upstashRevocationList(redis), reader: upstashRevocationReader({ url: standIn.server.url, token: TOKEN }) };
 }
 
 const HOUR_MS = 3_600_000;

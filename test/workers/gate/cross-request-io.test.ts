@@ -12,7 +12,6 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issuerJwksSource } from "../../../shared/adapters/issuer-binding/jwks-source";
 import { kvJwksPublisher } from "../../../shared/adapters/kv/jwks-publisher";
-import { createRedis } from "../../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import { decodeBase64Url } from "../../../shared/crypto/base64url";
 import type { JwksSource } from "../../../shared/ports/jwks-source";
@@ -29,7 +28,7 @@ describe("no request waits on another request's I/O", () => {
     const session = await signIn(await createTenant());
     await logout(session.token);
     const claims = decodePayload(session.token) as { sid: string; sub: string; iat: number };
-    const upstash = upstashRevocationReader(createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }));
+    const upstash = upstashRevocationReader({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
     let reads = 0;
     // The real reader, except that the first read never answers.
     const reader: RevocationReader = { logSince: (since) => (++reads === 1 ? never() : upstash.logSince(since)), lookup: (sid, uid) => upstash.lookup(sid, uid) };
@@ -45,7 +44,7 @@ describe("no request waits on another request's I/O", () => {
     const session = await signIn(await createTenant());
     await logout(session.token);
     const claims = decodePayload(session.token) as { sid: string; sub: string; iat: number };
-    const upstash = upstashRevocationReader(createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }));
+    const upstash = upstashRevocationReader({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
     let reads = 0;
     const reader: RevocationReader = {
       logSince: (since) => {

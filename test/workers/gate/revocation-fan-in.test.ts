@@ -6,7 +6,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fanInRevocationReader } from "../../../shared/adapters/cache/revocation-fan-in";
-import { createRedis } from "../../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import type { RevocationReader } from "../../../shared/ports/revocation-reader";
 import { RevocationSnapshot, SYNC_OVERLAP_MS } from "../../../workers/gate/validation/revocation-snapshot";
@@ -14,7 +13,7 @@ import { createTenant, decodePayload, logout, signIn } from "./support/gate-stac
 
 /** The real Upstash reader, with a count of the reads that reach Upstash. */
 function countedUpstashReader(): { reader: RevocationReader; reads: () => number } {
-  const real = upstashRevocationReader(createRedis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }));
+  const real = upstashRevocationReader({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
   let reads = 0;
   return {
     reader: {

@@ -1,6 +1,5 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createRedis } from "../../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { awaitMail, changePassword, emailInbox, login, passwordUser, strongPassword, type SessionBody } from "./support/accounts-client";
@@ -34,7 +33,7 @@ describe("POST /api/auth/password", () => {
     const user = await passwordUser(tenant);
     const other = await (await login(tenant.api_key, user.email, user.password)).json<SessionBody>();
     expect((await changePassword(user.token, { current_password: user.password, new_password: strongPassword() })).status).toBe(204);
-    const reader = upstashRevocationReader(createRedis(deps.config.redis));
+    const reader = upstashRevocationReader(deps.config.redis);
     const sid = (token: string) => String(decodeJwtPart(token, 1).sid);
     expect(await reader.lookup(sid(other.token), user.user_id)).toEqual({ sessionRevoked: true, userRevokedBefore: null });
     expect(await reader.lookup(sid(user.token), user.user_id)).toEqual({ sessionRevoked: false, userRevokedBefore: null });

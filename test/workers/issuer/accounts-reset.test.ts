@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newLinkToken } from "../../../shared/crypto/link-token";
-import { createRedis } from "../../../shared/adapters/upstash/redis-client";
 import { upstashRevocationReader } from "../../../shared/adapters/upstash/revocation-reader";
 import { issuerDeps } from "../../../workers/issuer/deps";
 import { AuditRecorder } from "../../../workers/issuer/services/audit-recorder";
@@ -93,7 +92,7 @@ describe("POST /api/auth/password/reset", () => {
     await expectError(await refresh(tenant.api_key, user.refresh_token), 401, "invalid_grant");
     await expectError(await issuerFetch("/api/auth/me", withBearer(user.token)), 401, "invalid_token");
     // Published for the gate: a mark that covers the old access token and not the new one.
-    const mark = (await upstashRevocationReader(createRedis(deps.config.redis)).lookup(String(decodeJwtPart(user.token, 1).sid), user.user_id)).userRevokedBefore;
+    const mark = (await upstashRevocationReader(deps.config.redis).lookup(String(decodeJwtPart(user.token, 1).sid), user.user_id)).userRevokedBefore;
     expect(mark).toBeGreaterThan(Number(decodeJwtPart(user.token, 1).iat));
     expect(mark).toBeLessThanOrEqual(Number(decodeJwtPart(session.token, 1).iat));
     // The new one works.
