@@ -158,7 +158,9 @@ describe("one sync at a time", () => {
     };
     const snapshot = new RevocationSnapshot(reader, SYNC_MS);
     log.publishSession(claims.sid, T0 - 1_000);
-    await snapshot.check(claims, T0, () => undefined);
+    const first = backgroundQueue();
+    await snapshot.check(claims, T0, first.background);
+    await first.settle();
     expect(reads).toBe(1);
 
     slow = true;

@@ -101,15 +101,21 @@ export class RevocationSnapshot {
     return mark !== undefined && mark.expires > nowSeconds && claims.iat < mark.before;
   }
 
-  /** No copy yet: start loading one (unless a load runs, or one just failed) and answer from Upstash directly. */
+  /**
+   * No copy yet: answer from Upstash directly, then start loading a copy (unless a load
+   * runs, or one just failed). The load starts after the answer, so a long list's transfer
+   * and parsing do not hold up the request that found the isolate cold.
+   */
   async #checkWithoutCopy(claims: RevocableClaims, now: number, background: (work: Promise<unknown>) => void): Promise<RevocationVerdict> {
-    if (this.#runningAt(now) === null && now - this.#failedAt > this.#syncMs) background(this.sync(now));
+    let verdict: RevocationVerdict;
     try {
-      const revoked = await strictlyRevoked(this.#reader, claims);
-      return { revoked, fresh: true, loaded: true };
+      verdict = { revoked: await strictlyRevoked(this.#reader, claims), fresh: true, loaded: true };
     } catch {
-      return { revoked: false, fresh: false, loaded: false };
+      verdict = { revoked: false, fresh: false, loaded: false };
     }
+    // Another request of the burst may have started the load, or finished it, while this one asked.
+    if (!Number.isFinite(this.#syncedAt) && this.#runningAt(now) === null && now - this.#failedAt > this.#syncMs) background(this.sync(now));
+    return verdict;
   }
 
   /** Waits a bounded time for the running sync, or for one this request starts and keeps alive past its answer. */
