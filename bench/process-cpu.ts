@@ -25,3 +25,20 @@ export function ownCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }
+
+/**
+ * Waits until a process uses less than `shareOfCore` of one core over `intervalMs`, or
+ * `maxWaitMs` have passed; returns how long it waited. For "the process has finished
+ * what it was doing" (starting up, working off a backlog) before the next measurement.
+ */
+export async function waitUntilIdle(pid: number, options: { readonly shareOfCore: number; readonly intervalMs: number; readonly maxWaitMs: number }): Promise<number> {
+  const started = performance.now();
+  let before = processCpuMs(pid);
+  while (before !== null && performance.now() - started < options.maxWaitMs) {
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs));
+    const after = processCpuMs(pid);
+    if (after === null || after - before < options.intervalMs * options.shareOfCore) break;
+    before = after;
+  }
+  return performance.now() - started;
+}
