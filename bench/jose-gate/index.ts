@@ -2,7 +2,10 @@
  * The comparison worker: the usual edge JWT check, as published guides write it
  * (jose `createRemoteJWKSet` + `jwtVerify`, ES256, issuer and audience checked),
  * forwarding to the same origin as the gate. With `UPSTASH_REDIS_REST_URL` set
- * it also asks Upstash, with one GET per request, whether the session is revoked.
+ * it also asks Upstash, in one pipelined round trip per request, what the gate's
+ * strict mode asks: whether the session is revoked, and whether the user's tokens
+ * issued before some time are (both forms of the user mark). The client keeps
+ * its defaults, as guides use it.
  */
 import { Redis } from "@upstash/redis/cloudflare";
 import { createRemoteJWKSet, jwtVerify } from "jose";
@@ -27,7 +30,7 @@ export default {
       const { payload } = await jwtVerify(authorization.slice(7), jwks, { issuer: env.ISSUER_URL, audience: env.AUDIENCE, algorithms: ["ES256"] });
       if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
         redis ??= new Redis({ url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN });
-        if ((await redis.get(`rv:s:${String(payload.sid)}`)) !== null) return new Response("Token revoked", { status: 401 });
+        if (await revoked(redis, String(payload.sub), String(payload.sid), Number(payload.iat))) return new Response("Token revoked", { status: 401 });
       }
       const headers = new Headers(request.headers);
       headers.set("X-User-Id", String(payload.sub));
@@ -40,3 +43,13 @@ export default {
     }
   },
 };
+
+async function revoked(client: Redis, userId: string, sessionId: string, issuedAt: number): Promise<boolean> {
+  const [[legacyMark, session], mark] = await client
+    .pipeline()
+    .mget<(string | number | null)[]>(`rv:u:${userId}`, `rv:s:${sessionId}`)
+    .zscore(`rv:um:${userId}`, "before")
+    .exec<[(string | number | null)[], number | null]>();
+  if (session !== null && session !== undefined) return true;
+  return [legacyMark, mark].some((value) => value !== null && value !== undefined && issuedAt < Number(value));
+}
