@@ -2,10 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { resolveSecrets, type LocalSecrets } from "../dev/local-settings";
 import { issuerVars, startStandIns, type StandIns } from "../dev/stack";
-import type { RunningServer } from "../dev/support/http-server";
-import { createRedisStore } from "../dev/upstash/redis-store-factory";
-import type { RedisStore } from "../dev/upstash/redis-store";
-import { startUpstashServer } from "../dev/upstash/server";
+import { startUpstashProcess, type UpstashProcess } from "./upstash-process";
 import type { Bundles } from "./bundles";
 import { freePort } from "../dev/support/free-port";
 import { startCacheServer, type CacheServer } from "./cache-server";
@@ -17,8 +14,8 @@ import { waitForHealth } from "../dev/wait-for-health";
 export interface BenchStack {
   readonly secrets: LocalSecrets;
   readonly standIns: StandIns;
-  /** A second Upstash stand-in with its own store: the large revocation list. */
-  readonly largeList: { readonly server: RunningServer; readonly store: RedisStore };
+  /** A second Upstash stand-in, in its own process: the large revocation list. */
+  readonly largeList: UpstashProcess;
   readonly jwksKv: KvServer;
   readonly lookupKv: KvServer;
   /** The location's Cache API, shared by the gate's isolates. */
@@ -68,11 +65,10 @@ export async function startIssuerWorkerd(root: string, dir: string, bundle: stri
  * revocation list, and the issuer in raw workerd. The first JWKS request makes
  * the issuer install its keys and publish them to KV, as in production.
  */
-export async function startBenchStack(root: string, dir: string, bundles: Bundles): Promise<BenchStack> {
+export async function startBenchStack(root: string, dir: string, bundles: Bundles, largeListSize = 0): Promise<BenchStack> {
   const secrets = resolveSecrets({}, {});
   const standIns = await startStandIns({ ports: { origin: 0, sms: 0, neon: 0, upstash: 0 }, secrets, dataDir: undefined, postgresUrl: undefined, redisUrl: undefined });
-  const largeStore = await createRedisStore({ redisUrl: undefined, file: undefined });
-  const largeServer = await startUpstashServer({ port: 0, token: secrets.UPSTASH_REDIS_REST_TOKEN, store: largeStore });
+  const largeList = await startUpstashProcess({ token: secrets.UPSTASH_REDIS_REST_TOKEN, readOnlyToken: secrets.UPSTASH_REDIS_REST_READONLY_TOKEN, revokedSessions: largeListSize });
   const cache = await startCacheServer();
   const issuerPort = await freePort();
   const issuerUrl = `http://127.0.0.1:${issuerPort}`;
@@ -80,8 +76,7 @@ export async function startBenchStack(root: string, dir: string, bundles: Bundle
   const { jwksKv, lookupKv } = issuer;
   const close = async () => {
     await issuer.stop();
-    await Promise.allSettled([cache.close(), largeServer.close()]);
-    await largeStore.close();
+    await Promise.allSettled([cache.close(), largeList.close()]);
     await standIns.close();
   };
   try {
@@ -91,7 +86,7 @@ export async function startBenchStack(root: string, dir: string, bundles: Bundle
     await close();
     throw error;
   }
-  return { secrets, standIns, largeList: { server: largeServer, store: largeStore }, jwksKv, lookupKv, cache, issuerUrl, issuer, close };
+  return { secrets, standIns, largeList, jwksKv, lookupKv, cache, issuerUrl, issuer, close };
 }
 
 /** The issuer's variables for the local stack, served at `issuerUrl`. */
