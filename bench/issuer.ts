@@ -7,39 +7,75 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildWorker, ROOT } from "../dev/build";
 import { resolveSecrets, type LocalSecrets } from "../dev/local-settings";
 import { issuerVars, startStandIns, type StandIns } from "../dev/stack";
-import { throwawayDatabase, type Throwaway } from "../test/support/throwaway-database";
+import { throwawayDatabase } from "../test/support/throwaway-database";
 import { codeInSms } from "../test/support/test-identities";
 import type { BetterAuthServerConfig } from "./better-auth-server";
 import { freePort } from "../dev/support/free-port";
 import { startIssuerWorkerd } from "./stack";
 import { ownCpuMs, processCpuMs } from "./process-cpu";
 import { runSignInLoad, timed, type SignInFlow, type SignInRun } from "./sign-in-load";
-import { median, percentile } from "./statistics";
+import { median, percentile, spread, type Spread } from "./statistics";
+import { startDelayHop, type DelayHop } from "./delay-hop";
+import { startPgliteWireServer } from "./pglite-wire-server";
 
 export interface IssuerBenchOptions {
-  readonly postgresUrl: string;
-  /** Measured time per side, split into rounds; warm-up and start-up come on top. */
+  /** A PostgreSQL server to make throwaway databases on; without one, both sides use an embedded PGlite. */
+  readonly postgresUrl: string | undefined;
+  /** Measured time per side and per distance, split into rounds; warm-up and start-up come on top. */
   readonly durationMs: number;
   readonly concurrency?: number;
+  readonly rounds?: number;
+  /** What every database round trip costs in the distant ("WAN") runs. */
+  readonly wanDelayMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface SideFigures {
+  readonly perSecond: Spread;
+}
+
+export interface DistanceResult {
+  readonly delayMs: number;
+  readonly ours: SideFigures;
+  readonly theirs: SideFigures;
+  /** Per round, ours over theirs; the median. */
+  readonly ratio: number;
+  readonly ratioSpread: Spread;
+}
+
+export interface RoundTrips {
+  /** Per side and call: database exchanges seen by the hop while the call ran, after it answered (within 300 ms), and the sequential round trips its latency shows. */
+  readonly rows: readonly { readonly side: Side; readonly call: "request" | "verify"; readonly during: number; readonly after: number; readonly sequential: number }[];
+  readonly probeDelayMs: number;
 }
 
 export interface IssuerBenchResult {
+  readonly database: { readonly kind: "postgresql" | "pglite"; readonly version: string; readonly storage: string };
+  readonly durableObjectStorage: string;
+  readonly loopback: DistanceResult;
+  readonly wan: DistanceResult;
+  readonly roundTrips: RoundTrips;
+  readonly markdown: string;
   readonly ours_per_second: number;
   readonly better_auth_per_second: number;
   readonly ratio: number;
-  readonly markdown: string;
 }
 
-const ROUNDS = 3;
+const DEFAULT_ROUNDS = 5;
 const TMPFS = "/dev/shm";
 const WARM_UP_MS = 2_000;
 const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_WAN_DELAY_MS = 10;
+/** The delay while counting sequential round trips: long enough to stand out from the work itself. */
+const PROBE_DELAY_MS = 25;
 /** The Neon stand-in keeps this many PostgreSQL sessions (Neon's proxy default); better-auth's pool gets as many. */
 const POOL_SIZE = 20;
 
@@ -54,27 +90,95 @@ const BENCH_TENANT_SETTINGS = {
   sms_daily_budget: 10_000_000,
 } as const;
 
+interface Databases {
+  readonly kind: "postgresql" | "pglite";
+  readonly version: string;
+  readonly storage: string;
+  /** Where the issuer's Neon stand-in stores data: a PostgreSQL URL, or none for its embedded PGlite. */
+  readonly issuerPostgresUrl: string | undefined;
+  /** What better-auth's pool connects to, before the delaying hop. */
+  readonly betterAuth: { readonly host: string; readonly port: number; readonly url: string };
+  /** Durable Object storage on the same kind of storage as the database. */
+  readonly durableObjectParent: string;
+}
+
+async function prepareDatabases(postgresUrl: string | undefined, cleanup: (() => Promise<void>)[]): Promise<Databases> {
+  if (postgresUrl) {
+    const issuerDatabase = await throwawayDatabase(postgresUrl, "portcullis_bench_issuer");
+    cleanup.push(() => issuerDatabase.drop());
+    const betterAuthDatabase = await throwawayDatabase(postgresUrl, "portcullis_bench_better_auth");
+    cleanup.push(() => betterAuthDatabase.drop());
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    let version = "";
+    let dataDirectory: string | null = null;
+    try {
+      version = (await client.query<{ server_version: string }>("show server_version")).rows[0]?.server_version ?? "";
+      dataDirectory = (await client.query<{ data_directory: string }>("show data_directory")).rows[0]?.data_directory || null;
+    } catch {
+      // data_directory needs a privileged role; without it the storage is reported as unknown.
+    } finally {
+      await client.end();
+    }
+    const url = new URL(betterAuthDatabase.url);
+    return {
+      kind: "postgresql",
+      version,
+      storage: dataDirectory === null ? "a PostgreSQL server whose data directory this role cannot read" : `data in ${dataDirectory} (${fileSystemOf(dataDirectory)})`,
+      issuerPostgresUrl: issuerDatabase.url,
+      betterAuth: { host: url.hostname, port: Number(url.port || 5432), url: betterAuthDatabase.url },
+      // Durable Objects go on local disk, as PostgreSQL's data does; the report names both file systems.
+      durableObjectParent: tmpdir(),
+    };
+  }
+  const db = new PGlite();
+  cleanup.push(() => db.close());
+  const server = await startPgliteWireServer(db);
+  cleanup.push(() => server.close());
+  const url = new URL(server.url);
+  return {
+    kind: "pglite",
+    version: `PGlite ${pgliteVersion()} (PostgreSQL ${(await db.query<{ server_version: string }>("show server_version")).rows[0]?.server_version ?? ""})`,
+    storage: "in memory, one instance per side (each its own database)",
+    issuerPostgresUrl: undefined,
+    betterAuth: { host: url.hostname, port: Number(url.port), url: server.url },
+    // PGlite keeps its data in memory: Durable Objects go on memory too (tmpfs), where there is one.
+    durableObjectParent: existsSync(TMPFS) ? TMPFS : tmpdir(),
+  };
+}
+
 export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Promise<IssuerBenchResult> {
+  const log = options.log ?? ((line: string) => console.log(`[bench] ${line}`));
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const roundMs = Math.max(1_000, Math.floor(options.durationMs / ROUNDS));
+  const rounds = Math.max(5, options.rounds ?? DEFAULT_ROUNDS);
+  const wanDelayMs = options.wanDelayMs ?? DEFAULT_WAN_DELAY_MS;
+  const roundMs = Math.max(1_000, Math.floor(options.durationMs / rounds));
   const cleanup: (() => Promise<void>)[] = [];
   try {
-    const issuerDatabase = await throwawayDatabase(options.postgresUrl, "portcullis_bench_issuer");
-    cleanup.push(() => issuerDatabase.drop());
-    const betterAuthDatabase = await throwawayDatabase(options.postgresUrl, "portcullis_bench_better_auth");
-    cleanup.push(() => betterAuthDatabase.drop());
+    const databases = await prepareDatabases(options.postgresUrl, cleanup);
+    log(`issuer vs better-auth on ${databases.kind} (${databases.version}), ${rounds} rounds of ${roundMs / 1000} s per side and distance`);
 
     const secrets = resolveSecrets({}, {});
-    const standIns = await startStandIns({ ports: { origin: 0, sms: 0, neon: 0, upstash: 0 }, secrets, dataDir: undefined, postgresUrl: issuerDatabase.url, redisUrl: undefined });
+    const standIns = await startStandIns({ ports: { origin: 0, sms: 0, neon: 0, upstash: 0 }, secrets, dataDir: undefined, postgresUrl: databases.issuerPostgresUrl, redisUrl: undefined });
     let standInsClosed: Promise<void> | undefined;
     const closeStandIns = () => (standInsClosed ??= standIns.close());
     cleanup.push(closeStandIns);
 
-    const workDir = mkdtempSync(join(durableObjectParent(), "portcullis-issuer-bench-"));
+    // Each side reaches its database through a hop that can add a round trip's delay.
+    const neonEndpoint = new URL(standIns.neonFetchEndpoint);
+    const neonHop = await startDelayHop({ host: neonEndpoint.hostname, port: Number(neonEndpoint.port) });
+    cleanup.push(() => neonHop.close());
+    const pgHop = await startDelayHop({ host: databases.betterAuth.host, port: databases.betterAuth.port });
+    cleanup.push(() => pgHop.close());
+    const hops = [neonHop, pgHop];
+
+    const workDir = mkdtempSync(join(databases.durableObjectParent, "portcullis-issuer-bench-"));
     cleanup.push(() => Promise.resolve(rmSync(workDir, { recursive: true, force: true })));
     const issuerPort = await freePort();
     const issuerUrl = `http://127.0.0.1:${issuerPort}`;
-    const vars = { LOG_LEVEL: "warn", ...issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:1" }) };
+    const hoppedNeon = new URL(standIns.neonFetchEndpoint);
+    hoppedNeon.port = String(neonHop.port);
+    const vars = { LOG_LEVEL: "warn", ...issuerVars(standIns, secrets, { issuer: issuerUrl, gate: "http://127.0.0.1:1" }), NEON_FETCH_ENDPOINT: hoppedNeon.toString() };
     const issuer = await startIssuerWorkerd(ROOT, workDir, join(buildWorker("issuer"), "index.js"), issuerPort, vars);
     // The SMS sandbox closes first, so that no delivery report is still on its way to a stopped issuer.
     cleanup.push(async () => {
@@ -82,7 +186,10 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
       await issuer.stop();
     });
 
-    const betterAuth = await startBetterAuth(betterAuthDatabase, standIns, secrets);
+    const hoppedPg = new URL(databases.betterAuth.url);
+    hoppedPg.hostname = "127.0.0.1";
+    hoppedPg.port = String(pgHop.port);
+    const betterAuth = await startBetterAuth(hoppedPg.toString(), standIns, secrets);
     cleanup.push(() => betterAuth.stop());
 
     const apiKey = await createBenchTenant(issuerUrl, secrets.ADMIN_TOKEN);
@@ -107,18 +214,49 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
       };
     };
 
-    const runs: Record<Side, MeasuredRun[]> = { ours: [], "better-auth": [] };
-    for (const side of Object.keys(flows) as Side[]) await measure(side, WARM_UP_MS);
-    for (let round = 0; round < ROUNDS; round += 1) {
-      // Alternate which side goes first, so drift over the run affects both alike.
-      const order: Side[] = round % 2 === 0 ? ["ours", "better-auth"] : ["better-auth", "ours"];
-      for (const side of order) runs[side].push(await measure(side, roundMs));
-    }
-
-    const ours = median(runs.ours.map((run) => run.perSecond));
-    const theirs = median(runs["better-auth"].map((run) => run.perSecond));
-    const ratio = theirs > 0 ? ours / theirs : 0;
-    return { ours_per_second: ours, better_auth_per_second: theirs, ratio, markdown: report(runs, { concurrency, roundMs, ratio }) };
+    const runAt = async (delayMs: number): Promise<{ result: DistanceResult; runs: Record<Side, MeasuredRun[]> }> => {
+      for (const hop of hops) hop.roundTripMs = delayMs;
+      const runs: Record<Side, MeasuredRun[]> = { ours: [], "better-auth": [] };
+      for (const side of Object.keys(flows) as Side[]) await measure(side, WARM_UP_MS);
+      for (let round = 0; round < rounds; round += 1) {
+        // Alternate which side goes first, so drift over the run affects both alike.
+        const order: Side[] = round % 2 === 0 ? ["ours", "better-auth"] : ["better-auth", "ours"];
+        for (const side of order) runs[side].push(await measure(side, roundMs));
+        log(`issuer vs better-auth, ${delayMs} ms per database round trip, round ${round + 1}/${rounds}: ${runs.ours.at(-1)?.perSecond.toFixed(1)} against ${runs["better-auth"].at(-1)?.perSecond.toFixed(1)} sign-ins/s`);
+      }
+      const ratios = runs.ours.map((run, index) => {
+        const theirs = runs["better-auth"][index]?.perSecond ?? 0;
+        return theirs > 0 ? run.perSecond / theirs : 0;
+      });
+      const ratioSpread = spread(ratios);
+      return {
+        result: {
+          delayMs,
+          ours: { perSecond: spread(runs.ours.map((run) => run.perSecond)) },
+          theirs: { perSecond: spread(runs["better-auth"].map((run) => run.perSecond)) },
+          ratio: ratioSpread.median,
+          ratioSpread,
+        },
+        runs,
+      };
+    };
+    const loopback = await runAt(0);
+    const wan = await runAt(wanDelayMs);
+    const roundTrips = await countRoundTrips(flows, hops);
+    for (const hop of hops) hop.roundTripMs = 0;
+    const durableObjectStorage = `${workDir} (${fileSystemOf(workDir)})`;
+    const markdown = report({ databases, durableObjectStorage, loopback, wan, roundTrips, concurrency, roundMs, rounds });
+    return {
+      database: { kind: databases.kind, version: databases.version, storage: databases.storage },
+      durableObjectStorage,
+      loopback: loopback.result,
+      wan: wan.result,
+      roundTrips,
+      markdown,
+      ours_per_second: loopback.result.ours.perSecond.median,
+      better_auth_per_second: loopback.result.theirs.perSecond.median,
+      ratio: loopback.result.ratio,
+    };
   } finally {
     for (const step of cleanup.reverse()) {
       try {
@@ -128,6 +266,75 @@ export async function measureIssuerVsBetterAuth(options: IssuerBenchOptions): Pr
       }
     }
   }
+}
+
+/**
+ * Sequential sign-ins, one at a time, step by step: the database exchanges each call makes
+ * (counted by the hops while it runs, and in the 300 ms after it answered, its background
+ * work), and the sequential round trips its latency shows: (latency with a delay − latency
+ * without) ÷ the delay, medians of five.
+ */
+async function countRoundTrips(flows: Record<Side, SignInFlow>, hops: readonly DelayHop[]): Promise<RoundTrips> {
+  const take = () => hops.reduce((sum, hop) => sum + hop.takeExchanges(), 0);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+  const rows: RoundTrips["rows"][number][] = [];
+  for (const side of Object.keys(flows) as Side[]) {
+    const timings: Record<number, { request: number[]; verify: number[] }> = {};
+    const exchanges = { request: [] as number[], requestAfter: [] as number[], verify: [] as number[], verifyAfter: [] as number[] };
+    for (const delay of [0, PROBE_DELAY_MS]) {
+      for (const hop of hops) hop.roundTripMs = delay;
+      timings[delay] = { request: [], verify: [] };
+      for (let index = 0; index < 5; index += 1) {
+        await settle();
+        take();
+        const sample = await flows[side]({
+          afterRequest: () => {
+            exchanges.request.push(take());
+          },
+          beforeVerify: async () => {
+            await settle();
+            exchanges.requestAfter.push(take());
+          },
+        });
+        exchanges.verify.push(take());
+        await settle();
+        exchanges.verifyAfter.push(take());
+        timings[delay]?.request.push(sample.request);
+        timings[delay]?.verify.push(sample.verify);
+      }
+    }
+    for (const call of ["request", "verify"] as const) {
+      const slow = median(timings[PROBE_DELAY_MS]?.[call] ?? []);
+      const fast = median(timings[0]?.[call] ?? []);
+      rows.push({
+        side,
+        call,
+        during: median(call === "request" ? exchanges.request : exchanges.verify),
+        after: median(call === "request" ? exchanges.requestAfter : exchanges.verifyAfter),
+        sequential: Math.round(((slow - fast) / PROBE_DELAY_MS) * 10) / 10,
+      });
+    }
+  }
+  return { rows, probeDelayMs: PROBE_DELAY_MS };
+}
+
+/** The file system type a path is on, from /proc/mounts (the longest mount point that holds it). */
+function fileSystemOf(path: string): string {
+  try {
+    const mounts = readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .map((line) => line.split(" "))
+      .filter((fields) => fields.length > 2 && path.startsWith(fields[1] ?? "\0"))
+      .sort((a, b) => (b[1]?.length ?? 0) - (a[1]?.length ?? 0));
+    return mounts[0]?.[2] ?? "unknown file system";
+  } catch {
+    return "unknown file system";
+  }
+}
+
+function pgliteVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")) as { version?: unknown };
+  return typeof manifest.version === "string" ? manifest.version : "";
 }
 
 type Side = "ours" | "better-auth";
@@ -186,11 +393,13 @@ function expect(step: string, status: number, answer: { status: number; json: Re
 }
 
 function ourSignIn(issuerUrl: string, apiKey: string, standIns: StandIns, callers: () => Caller): SignInFlow {
-  return async () => {
+  return async (hooks) => {
     const { phone, ip } = callers();
     const headers = { "x-api-key": apiKey, "CF-Connecting-IP": ip };
     const request = await timed(() => postJson(`${issuerUrl}/api/auth/request`, { phone }, headers));
     expect("request", 202, request.value);
+    hooks?.afterRequest();
+    await hooks?.beforeVerify();
     const code = await timed(() => readCode(standIns, phone));
     const verify = await timed(() => postJson(`${issuerUrl}/api/auth/verify`, { phone, code: code.value }, headers));
     expect("verify", 200, verify.value);
@@ -200,11 +409,13 @@ function ourSignIn(issuerUrl: string, apiKey: string, standIns: StandIns, caller
 }
 
 function betterAuthSignIn(baseUrl: string, standIns: StandIns, callers: () => Caller): SignInFlow {
-  return async () => {
+  return async (hooks) => {
     const { phone, ip } = callers();
     const headers = { "X-Forwarded-For": ip };
     const request = await timed(() => postJson(`${baseUrl}/api/auth/phone-number/send-otp`, { phoneNumber: phone }, headers));
     expect("send-otp", 200, request.value);
+    hooks?.afterRequest();
+    await hooks?.beforeVerify();
     const code = await timed(() => readCode(standIns, phone));
     const verify = await timed(() => postJson(`${baseUrl}/api/auth/phone-number/verify`, { phoneNumber: phone, code: code.value }, headers));
     expect("verify", 200, verify.value);
@@ -224,18 +435,9 @@ async function createBenchTenant(issuerUrl: string, adminToken: string): Promise
   return created.json.api_key;
 }
 
-/**
- * Durable Object storage stands in for Cloudflare's replicated storage, so it goes on tmpfs where
- * there is one: on a local disk every new object (each new phone and client IP makes some) costs
- * a SQLite file's creation and fsyncs that swing with whatever else uses the disk.
- */
-function durableObjectParent(): string {
-  return existsSync(TMPFS) ? TMPFS : tmpdir();
-}
-
-async function startBetterAuth(database: Throwaway, standIns: StandIns, secrets: LocalSecrets): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
+async function startBetterAuth(postgresUrl: string, standIns: StandIns, secrets: LocalSecrets): Promise<{ url: string; pid: number | undefined; stop: () => Promise<void> }> {
   const config: BetterAuthServerConfig = {
-    postgresUrl: database.url,
+    postgresUrl,
     poolSize: POOL_SIZE,
     twilio: { apiBase: standIns.sms.url, accountSid: secrets.TWILIO_ACCOUNT_SID, authToken: secrets.TWILIO_AUTH_TOKEN, messagingServiceSid: secrets.TWILIO_MESSAGING_SERVICE_SID },
   };
@@ -270,9 +472,20 @@ function listeningPort(child: ChildProcess): Promise<number> {
   });
 }
 
-function report(runs: Record<Side, MeasuredRun[]>, run: { concurrency: number; roundMs: number; ratio: number }): string {
+interface ReportInput {
+  readonly databases: Databases;
+  readonly durableObjectStorage: string;
+  readonly loopback: { readonly result: DistanceResult; readonly runs: Record<Side, MeasuredRun[]> };
+  readonly wan: { readonly result: DistanceResult; readonly runs: Record<Side, MeasuredRun[]> };
+  readonly roundTrips: RoundTrips;
+  readonly concurrency: number;
+  readonly roundMs: number;
+  readonly rounds: number;
+}
+
+function report(input: ReportInput): string {
   const ms = (value: number) => value.toFixed(1);
-  const spread = (values: number[]) => {
+  const percentiles = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
     return `${ms(percentile(sorted, 0.5))} / ${ms(percentile(sorted, 0.9))} / ${ms(percentile(sorted, 0.99))}`;
   };
@@ -280,86 +493,58 @@ function report(runs: Record<Side, MeasuredRun[]>, run: { concurrency: number; r
     const known = values.filter((value): value is number => value !== null);
     return known.length === values.length ? ms(median(known)) : "n/a";
   };
-  const rows = (Object.entries(runs) as [Side, MeasuredRun[]][]).map(([side, sideRuns]) => {
-    const samples = sideRuns.flatMap((sideRun) => sideRun.samples);
-    const errors = new Map<string, number>();
-    for (const sideRun of sideRuns) for (const [label, count] of sideRun.errors) errors.set(label, (errors.get(label) ?? 0) + count);
-    const errorText = errors.size === 0 ? "0" : [...errors].map(([label, count]) => `${count} × ${label}`).join("; ");
-    const rounds = sideRuns.map((sideRun) => sideRun.perSecond.toFixed(1)).join(", ");
-    const name = side === "ours" ? "Portcullis issuer (workerd)" : "better-auth phoneNumber (Node)";
-    return `| ${name} | **${median(sideRuns.map((sideRun) => sideRun.perSecond)).toFixed(1)}** (${rounds}) | ${spread(samples.map((s) => s.total))} | ${spread(samples.map((s) => s.request))} | ${spread(samples.map((s) => s.code))} | ${spread(samples.map((s) => s.verify))} | ${cpu(sideRuns.map((sideRun) => sideRun.serverCpuMs))} | ${cpu(sideRuns.map((sideRun) => sideRun.benchCpuMs))} | ${errorText} |`;
-  });
+  const figure = (value: Spread, digits = 1) => `${value.median.toFixed(digits)} (${value.min.toFixed(digits)} to ${value.max.toFixed(digits)})`;
+  const table = (distance: ReportInput["loopback"]) => {
+    const rows = (Object.entries(distance.runs) as [Side, MeasuredRun[]][]).map(([side, sideRuns]) => {
+      const samples = sideRuns.flatMap((sideRun) => sideRun.samples);
+      const errors = new Map<string, number>();
+      for (const sideRun of sideRuns) for (const [label, count] of sideRun.errors) errors.set(label, (errors.get(label) ?? 0) + count);
+      const errorText = errors.size === 0 ? "0" : [...errors].map(([label, count]) => `${count} × ${label}`).join("; ");
+      const name = side === "ours" ? "Portcullis issuer (workerd)" : "better-auth phoneNumber (Node)";
+      return `| ${name} | **${figure(spread(sideRuns.map((sideRun) => sideRun.perSecond)))}** | ${percentiles(samples.map((sample) => sample.total))} | ${percentiles(samples.map((sample) => sample.request))} | ${percentiles(samples.map((sample) => sample.verify))} | ${cpu(sideRuns.map((sideRun) => sideRun.serverCpuMs))} | ${errorText} |`;
+    });
+    return [
+      `**Issuer / better-auth: ${figure(distance.result.ratioSpread, 2)}×** (per round, median with the lowest and highest round)`,
+      "",
+      "| server | sign-ins/s, median (min to max) | full sign-in p50 / p90 / p99 ms | request p50 / p90 / p99 | verify p50 / p90 / p99 | server CPU ms / sign-in | errors |",
+      "|---|---|---|---|---|---|---|",
+      ...rows,
+    ].join("\n");
+  };
+  const tripRows = input.roundTrips.rows.map(
+    (row) => `| ${row.side === "ours" ? "Portcullis" : "better-auth"} | ${row.call} | ${ms(row.sequential)} | ${row.during} | ${row.after} | ${ms(row.sequential * input.wan.result.delayMs)} ms |`,
+  );
+  const { databases } = input;
   return `## Issuer: phone sign-ins per second against better-auth
 
-**Issuer / better-auth: ${run.ratio.toFixed(2)}×** (target ≥ 2×)
+Database: **${databases.kind === "postgresql" ? `PostgreSQL ${databases.version}` : databases.version}**, ${databases.storage}. Durable Object storage: ${input.durableObjectStorage}.
 
-| server | sign-ins/s, median (rounds) | full sign-in p50 / p90 / p99 ms | request p50 / p90 / p99 | read code p50 / p90 / p99 | verify p50 / p90 / p99 | server CPU ms / sign-in | bench process CPU ms / sign-in | errors |
-|---|---|---|---|---|---|---|---|---|
-${rows.join("\n")}
+### Loopback (no added delay)
 
-**Method.** A sign-in is: ask for a code, read it from the SMS sandbox's inbox, verify it and receive the
-session; only sign-ins whose every step succeeded count. ${run.concurrency} closed-loop clients per side,
-${ROUNDS} rounds of ${(run.roundMs / 1000).toFixed(0)} s per side after a ${WARM_UP_MS / 1000} s warm-up each, sides
-alternating and the first side swapping each round; throughput is the median round, latencies are
-percentiles over every sign-in of the measured rounds. Every sign-in is a new user with a phone and
-client IP no other sign-in used.
+${table(input.loopback)}
 
-- **Portcullis**: the issuer's deploy bundle (\`wrangler deploy --dry-run\`) in raw \`workerd serve\`,
-  Durable Objects on SQLite files${durableObjectParent() === TMPFS ? " on tmpfs (see notes)" : " on local disk"}, KV from an in-memory KV service; Neon through the
-  Neon stand-in on the real PostgreSQL (its own throwaway database, ${POOL_SIZE} sessions), Upstash
-  embedded. \`POST /api/auth/request\` → \`POST /api/auth/verify\` (\`202\` then \`200\` with an ES256
-  access token and a refresh token). \`LOG_LEVEL=warn\`.
-- **better-auth ${betterAuthVersion()}** with its \`phoneNumber\` plugin (\`signUpOnVerification\`, so a new
-  user gets a session), \`toNodeHandler\` on node:http in its own Node process, \`NODE_ENV=production\`,
-  a pg Pool of ${POOL_SIZE} against its own throwaway database on the same PostgreSQL, schema from its
-  own \`getMigrations\`. \`POST /api/auth/phone-number/send-otp\` → \`POST /api/auth/phone-number/verify\`
-  (\`200\` with a session token and cookie).
-- **SMS, for both**: a real HTTP call to the SMS sandbox's Twilio Messages API, awaited before
-  answering. Codes are read from the sandbox's inbox in the benchmark's process.
+### ${input.wan.result.delayMs} ms per database round trip
 
-**What was relaxed.** Portcullis: the tenant's \`sms_per_prefix_per_hour\` ${BENCH_TENANT_SETTINGS.sms_per_prefix_per_hour},
-\`sms_per_ip_per_hour\` ${BENCH_TENANT_SETTINGS.sms_per_ip_per_hour}, \`sms_daily_budget\` ${BENCH_TENANT_SETTINGS.sms_daily_budget}; every check
-still runs (number type and VOIP rules, risk score, the per-IP, per-prefix, daily-budget and
-per-phone Durable Objects), only thresholds move, and distinct phones and IPs keep the per-phone
-and per-IP limits (\`RATE_LIMIT_MAX\`) from refusing. better-auth: its rate limiter is switched
-off (\`rateLimit.enabled: false\`), its logger disabled.
-Durable Object storage sits on tmpfs when the machine has one: it stands in for Cloudflare's
-replicated storage, and on a shared local disk each new object's SQLite file creation and fsyncs
-made the issuer's latency swing tenfold with other disk traffic. PostgreSQL stays as configured
-(on disk, fsync on) for both.
+${table(input.wan)}
 
-**Not equal work.** Per sign-in Portcullis does: a tenant lookup by API key on both calls; phone
-normalisation, number-type and VOIP rules and a risk score; eight Durable Object calls (the per-IP
-limit on both calls; the per-prefix, per-IP and daily-budget counters and the prefix's failure
-count; the per-phone guard's reserve and verify), three of them on objects that did not exist
-before (this phone's guard, this IP's two counters), each a SQLite write; keyed hashes of phone
-and code; five Neon round trips over HTTP through the stand-in (request: tenant, then the OTP
-request log with its audit events in one transaction; verify: tenant, user + session + refresh
-token in one statement, audit); an ES256 JWT and
-a hashed refresh token; and it takes the sandbox's two delivery reports per SMS on its webhook
-(Twilio signature check, three more Neon round trips). better-auth stores the code in plain text
-in a verification row, then reads it back, creates the user and the session, over a warm pg pool
-with no HTTP hop, and answers with an opaque session token.
+### Database round trips per call
 
-**Where the time goes.** The "CPU ms / sign-in" columns are CPU seconds of the server's process
-(workerd, with every Durable Object in the same process; better-auth's Node process) and of the
-benchmark's own process (the load client and SMS sandbox for both, and for Portcullis also the Neon
-and Upstash stand-ins), divided by completed sign-ins. PostgreSQL's CPU comes on top for both.
-Everything shares the machine's cores, so a side's throughput is bounded by the sum.
-${run.ratio >= 2 ? "" : `
-**Why below 2×, and what would close it.** The issuer is not slower per request because of
-workerd: it does several times the work per sign-in (above) and, locally, pays for parts that run
-elsewhere in production: the Neon stand-in (an HTTP server, a PostgreSQL session reset after every
-query) and every Durable Object share this machine's cores with the worker. Changes that would
-narrow the gap without weakening a guarantee: write the audit events in the same statement as
-the write they describe on verify and on a delivery report too (as the code request now does),
-two round trips fewer per sign-in; prepared
-statements for the hot queries (drizzle builds each query's SQL anew, about a tenth of the
-worker's CPU in a profile); one Durable Object per client IP holding both the /api/auth limit and
-the tenant's SMS counter (a new IP then creates one object, not two, at the price of serialising
-a carrier-grade NAT's tenants on one object). A per-isolate tenant cache would save two round
-trips but break the contract's "that key stops working at once".
-`}`
+Each side reaches its database through a TCP hop (bench/delay-hop.ts): Portcullis's issuer reaches the Neon stand-in's SQL-over-HTTP endpoint through it (one HTTP request is one round trip, as from the edge to Neon), better-auth's \`pg\` pool reaches PostgreSQL through it. *Sequential* is (latency with ${input.roundTrips.probeDelayMs} ms per round trip − latency without) ÷ ${input.roundTrips.probeDelayMs} ms, medians of five sign-ins one at a time; *exchanges* are the request-answer exchanges the hop saw during the call, and in the 300 ms after it answered (work the call left running, such as audit writes and, for Portcullis, the SMS provider's delivery reports). The last column is the floor the sequential round trips put under the call at ${input.wan.result.delayMs} ms each.
+
+| server | call | sequential round trips | exchanges during | exchanges after | floor at ${input.wan.result.delayMs} ms |
+|---|---|---:|---:|---:|---:|
+${tripRows.join("\n")}
+
+### Method
+
+A sign-in is: ask for a code, read it from the SMS sandbox's inbox, verify it and receive the session; only sign-ins whose every step succeeded count. ${input.concurrency} closed-loop clients per side, ${input.rounds} rounds of ${(input.roundMs / 1000).toFixed(0)} s per side and distance after a ${WARM_UP_MS / 1000} s warm-up each, sides alternating and the first side swapping each round. Every sign-in is a new user with a phone and client IP no other sign-in used.
+
+- **Portcullis**: the issuer's deploy bundle in raw \`workerd serve\`, Durable Objects on SQLite files (storage above), KV from an in-memory KV service; Neon through the Neon stand-in (${POOL_SIZE} sessions), Upstash embedded. \`POST /api/auth/request\` → \`POST /api/auth/verify\`. \`LOG_LEVEL=warn\`. The tenant's \`sms_per_prefix_per_hour\` ${BENCH_TENANT_SETTINGS.sms_per_prefix_per_hour}, \`sms_per_ip_per_hour\` ${BENCH_TENANT_SETTINGS.sms_per_ip_per_hour} and \`sms_daily_budget\` ${BENCH_TENANT_SETTINGS.sms_daily_budget} are raised; every check still runs.
+- **better-auth ${betterAuthVersion()}** with its \`phoneNumber\` plugin (\`signUpOnVerification\`), \`toNodeHandler\` on node:http in its own Node process, \`NODE_ENV=production\`, a pg Pool of ${POOL_SIZE}, schema from its own \`getMigrations\`, rate limiter off. \`POST /api/auth/phone-number/send-otp\` → \`POST /api/auth/phone-number/verify\`.
+- **SMS, for both**: a real HTTP call to the SMS sandbox's Twilio Messages API, awaited before answering.${databases.kind === "pglite" ? "\n- **PGlite is one session.** better-auth's pool reaches it through a wire-protocol server (bench/pglite-wire-server.ts) that runs one message at a time and keeps a client's open transaction to itself: better-auth's transactions (BEGIN … COMMIT, each statement a round trip) hold every other connection back for their whole length, and more so with a delay. The issuer's Neon stand-in serialises on its PGlite the same way, but sends a transaction as one request. Read the 10 ms figures on PGlite with that in mind; on PostgreSQL (set POSTGRES_URL) neither side is serialised." : ""}
+
+What this models: the distance from the worker (or Node server) to its database, on both sides alike. What it does not model: the distance from clients to either server, Cloudflare's Durable Object placement and storage latency, Neon's own proxy, and a real PostgreSQL's behaviour under 10 ms clients (locks held longer). Both sides do different work per sign-in (the issuer's abuse checks, Durable Objects, audit trail, ES256 tokens and delivery reports against better-auth's session row); the round-trip table shows what each costs in database round trips.
+`;
 }
 
 function betterAuthVersion(): string {
@@ -368,14 +553,17 @@ function betterAuthVersion(): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const postgresUrl = process.env.POSTGRES_URL ?? "postgres://portcullis:portcullis@127.0.0.1:5432/portcullis";
-  measureIssuerVsBetterAuth({ postgresUrl, durationMs: Number(process.env.BENCH_ISSUER_MS ?? 24_000), concurrency: Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY) })
+  measureIssuerVsBetterAuth({
+    postgresUrl: process.env.POSTGRES_URL || undefined,
+    durationMs: Number(process.env.BENCH_ISSUER_MS ?? 10_000),
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY),
+  })
     .then((result) => {
       console.log(result.markdown);
-      console.log(JSON.stringify({ issuer_vs_better_auth: Number(result.ratio.toFixed(3)) }));
+      console.log(JSON.stringify({ issuer_database: result.database.kind, issuer_vs_better_auth: Number(result.loopback.ratio.toFixed(3)), issuer_vs_better_auth_wan: Number(result.wan.ratio.toFixed(3)) }));
     })
     .catch((error: unknown) => {
-      console.error("[bench] failed:", error instanceof Error ? error.message : error);
+      console.error("[bench] failed:", error instanceof Error ? (error.stack ?? error.message) : error);
       process.exit(1);
     });
 }

@@ -11,8 +11,14 @@ export interface SignInTimings {
   readonly verify: number;
 }
 
+/** Called between the two calls of a sign-in, for counting what each one did. */
+export interface SignInHooks {
+  afterRequest(): void;
+  beforeVerify(): Promise<void>;
+}
+
 /** One complete sign-in, or throws a short description of the step that failed (it becomes the error's label). */
-export type SignInFlow = () => Promise<SignInTimings>;
+export type SignInFlow = (hooks?: SignInHooks) => Promise<SignInTimings>;
 
 export interface SignInRun {
   readonly completed: number;
