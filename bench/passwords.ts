@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../dev/support/free-port";
 import { QUIET_WRANGLER_ENV } from "../dev/wrangler-dev";
-import { machineDescription } from "./machine";
+import { loadAverage, machineDescription } from "./machine";
 import { median, percentile } from "./statistics";
 import { startWorkerd } from "./workerd/process";
 import { wasmModulesBeside } from "./workers";
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       policy: await measure(workerd.pid, at("policy"), ITERATIONS, noop.medianMs),
     };
     const memory = memoryMiB(workerd.pid);
-    const machine = machineDescription(root);
+    const machine = machineDescription(root, loadAverage());
     const fixed = (value: number) => value.toFixed(2).padStart(8);
     console.log(`\n${machine.cpuModel}, ${machine.cores} cores, ${machine.workerd}, load ${machine.loadAverage}`);
     console.log(`no-op request (subtracted): median ${noop.medianMs.toFixed(2)} ms CPU`);

@@ -4,7 +4,7 @@
  * time (the bundle is built unminified so names survive). A tool for finding
  * the gate's own costs; it measures nothing the report relies on.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,7 +52,13 @@ async function main(): Promise<void> {
         workers: [
           process.env.PROFILE_WORKER === "passthrough"
             ? benchWorker("gate", bundles.bench.passthrough, { ORIGIN_URL: stack.standIns.origin.url })
-            : gateWorker(root, gateBundle, { name: "gate", vars: gateVars(stack.standIns, stack.secrets, { issuer: stack.issuerUrl, gate: `http://127.0.0.1:${port}` }), jwksKv: "kv-jwks", issuer: "issuer", cache: "cache" }),
+            : gateWorker(root, gateBundle, {
+                name: "gate",
+                vars: { ...gateVars(stack.standIns, stack.secrets, { issuer: stack.issuerUrl, gate: `http://127.0.0.1:${port}` }), ...(process.env.PROFILE_REVOCATION_MODE === "strict" ? { GATE_REVOCATION_MODE: "strict" } : {}) },
+                jwksKv: "kv-jwks",
+                issuer: "issuer",
+                cache: "cache",
+              }),
         ],
         externals: { "kv-jwks": `127.0.0.1:${stack.jwksKv.port}`, cache: `127.0.0.1:${stack.cache.port}`, issuer: `127.0.0.1:${new URL(stack.issuerUrl).port}` },
         sockets: [{ port, worker: "gate" }],
@@ -67,7 +73,9 @@ async function main(): Promise<void> {
     writeFileSync(tokenFile, JSON.stringify(await mintTokens(signer, { iss: stack.issuerUrl, aud: "portcullis", tid: newId("tn") }, benchUsers(1_000), TOKENS)));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const url = `http://127.0.0.1:${port}/api/orders?page=1`;
-    await load.run({ url, connections: 16, durationMs: 2_000, tokenFile });
+    // PROFILE_COLD=1: the first request of the fresh isolate alone, nothing before it.
+    const cold = process.env.PROFILE_COLD === "1";
+    if (!cold) await load.run({ url, connections: 16, durationMs: 2_000, tokenFile });
     const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string; title?: string }[];
     const target = targets[0];
     if (!target) throw new Error("no inspector target");
@@ -91,10 +99,19 @@ async function main(): Promise<void> {
     await send("Profiler.enable");
     await send("Profiler.setSamplingInterval", { interval: 100 });
     await send("Profiler.start");
-    const result = await load.run({ url, connections: 16, durationMs: 5_000, tokenFile });
+    let measured: string;
+    if (cold) {
+      const sent = performance.now();
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${(JSON.parse(readFileSync(tokenFile, "utf8")) as string[])[0] ?? ""}` } });
+      await response.arrayBuffer();
+      measured = `first request: ${response.status} in ${(performance.now() - sent).toFixed(1)} ms under the profiler`;
+    } else {
+      const result = await load.run({ url, connections: 16, durationMs: 5_000, tokenFile });
+      measured = `${result.perSecond.toFixed(0)} req/s under the profiler`;
+    }
     const { profile } = (await send("Profiler.stop")) as { profile: Profile };
     socket.close();
-    console.log(`${result.perSecond.toFixed(0)} req/s under the profiler`);
+    console.log(measured);
     summarize(profile);
   } finally {
     load.close();

@@ -4,7 +4,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import type { Binding, WorkerSpec } from "./workerd/config";
 
 /** The `[vars]`, Durable Object bindings and compatibility date of a wrangler config, so the bench runs each worker as configured. */
-function wranglerConfig(root: string, config: string): { vars: Record<string, string>; durableObjects: Record<string, string>; compatibilityDate: string } {
+export function wranglerConfig(root: string, config: string): { vars: Record<string, string>; durableObjects: Record<string, string>; compatibilityDate: string } {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(`${root}/${config}`);
   const vars = Object.fromEntries(Object.entries((workerOptions.bindings ?? {}) as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
   const durableObjects = Object.fromEntries(
