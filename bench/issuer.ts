@@ -501,13 +501,13 @@ function report(input: ReportInput): string {
       for (const sideRun of sideRuns) for (const [label, count] of sideRun.errors) errors.set(label, (errors.get(label) ?? 0) + count);
       const errorText = errors.size === 0 ? "0" : [...errors].map(([label, count]) => `${count} × ${label}`).join("; ");
       const name = side === "ours" ? "Portcullis issuer (workerd)" : "better-auth phoneNumber (Node)";
-      return `| ${name} | **${figure(spread(sideRuns.map((sideRun) => sideRun.perSecond)))}** | ${percentiles(samples.map((sample) => sample.total))} | ${percentiles(samples.map((sample) => sample.request))} | ${percentiles(samples.map((sample) => sample.verify))} | ${cpu(sideRuns.map((sideRun) => sideRun.serverCpuMs))} | ${errorText} |`;
+      return `| ${name} | **${figure(spread(sideRuns.map((sideRun) => sideRun.perSecond)))}** | ${percentiles(samples.map((sample) => sample.total))} | ${percentiles(samples.map((sample) => sample.request))} | ${percentiles(samples.map((sample) => sample.verify))} | ${cpu(sideRuns.map((sideRun) => sideRun.serverCpuMs))} | ${cpu(sideRuns.map((sideRun) => sideRun.benchCpuMs))} | ${errorText} |`;
     });
     return [
       `**Issuer / better-auth: ${figure(distance.result.ratioSpread, 2)}×** (per round, median with the lowest and highest round)`,
       "",
-      "| server | sign-ins/s, median (min to max) | full sign-in p50 / p90 / p99 ms | request p50 / p90 / p99 | verify p50 / p90 / p99 | server CPU ms / sign-in | errors |",
-      "|---|---|---|---|---|---|---|",
+      "| server | sign-ins/s, median (min to max) | full sign-in p50 / p90 / p99 ms | request p50 / p90 / p99 | verify p50 / p90 / p99 | server CPU ms / sign-in | bench process CPU ms / sign-in | errors |",
+      "|---|---|---|---|---|---|---|---|",
       ...rows,
     ].join("\n");
   };
@@ -542,6 +542,8 @@ A sign-in is: ask for a code, read it from the SMS sandbox's inbox, verify it an
 - **Portcullis**: the issuer's deploy bundle in raw \`workerd serve\`, Durable Objects on SQLite files (storage above), KV from an in-memory KV service; Neon through the Neon stand-in (${POOL_SIZE} sessions), Upstash embedded. \`POST /api/auth/request\` → \`POST /api/auth/verify\`. \`LOG_LEVEL=warn\`. The tenant's \`sms_per_prefix_per_hour\` ${BENCH_TENANT_SETTINGS.sms_per_prefix_per_hour}, \`sms_per_ip_per_hour\` ${BENCH_TENANT_SETTINGS.sms_per_ip_per_hour} and \`sms_daily_budget\` ${BENCH_TENANT_SETTINGS.sms_daily_budget} are raised; every check still runs.
 - **better-auth ${betterAuthVersion()}** with its \`phoneNumber\` plugin (\`signUpOnVerification\`), \`toNodeHandler\` on node:http in its own Node process, \`NODE_ENV=production\`, a pg Pool of ${POOL_SIZE}, schema from its own \`getMigrations\`, rate limiter off. \`POST /api/auth/phone-number/send-otp\` → \`POST /api/auth/phone-number/verify\`.
 - **SMS, for both**: a real HTTP call to the SMS sandbox's Twilio Messages API, awaited before answering.${databases.kind === "pglite" ? "\n- **PGlite is one session.** better-auth's pool reaches it through a wire-protocol server (bench/pglite-wire-server.ts) that runs one message at a time and keeps a client's open transaction to itself: better-auth's transactions (BEGIN … COMMIT, each statement a round trip) hold every other connection back for their whole length, and more so with a delay. The issuer's Neon stand-in serialises on its PGlite the same way, but sends a transaction as one request. Read the 10 ms figures on PGlite with that in mind; on PostgreSQL (set POSTGRES_URL) neither side is serialised." : ""}
+
+*Server CPU* is the CPU time of the server's process (workerd with every Durable Object; better-auth's Node process) per completed sign-in; *bench process CPU* is the benchmark's own process per sign-in: the load client and SMS sandbox for both, and for Portcullis also the Neon stand-in (SQL over HTTP, where production has Neon's proxy) and the Upstash stand-in. PostgreSQL's own CPU comes on top for both. All of it shares the machine's cores.
 
 What this models: the distance from the worker (or Node server) to its database, on both sides alike. What it does not model: the distance from clients to either server, Cloudflare's Durable Object placement and storage latency, Neon's own proxy, and a real PostgreSQL's behaviour under 10 ms clients (locks held longer). Both sides do different work per sign-in (the issuer's abuse checks, Durable Objects, audit trail, ES256 tokens and delivery reports against better-auth's session row); the round-trip table shows what each costs in database round trips.
 `;
